@@ -1,0 +1,27 @@
+//! # gradlab — an optimization playground
+//!
+//! Data flows one way, and the modules are named after the stages:
+//!
+//! 1. [`problem`] — *what is minimized*: an [`problem::Objective`] (value, gradient, Hessian) such as
+//!    the MATLAB *peaks* surface.
+//! 2. [`diff`] — *where derivatives come from*: analytic, finite differences, and the check between them.
+//! 3. [`solver`] — *how it is minimized*: each method advances one iteration at a time; one shared
+//!    driver ([`solver::run`]) counts evaluations, checks stop criteria and records the trace.
+//! 4. [`trace`] — *what happened*: one [`trace::Iterate`] per iteration and a named [`trace::StopReason`].
+//! 5. [`experiment`] — a serde config of one whole experiment and `run(config) -> traces`, a pure
+//!    function (so a permalink reproduces a run bit for bit).
+//! 6. [`plot`] — surface, contour and convergence charts drawn onto *any* plotters backend (a canvas
+//!    in the browser, a bitmap in native tests).
+//! 7. `web` (wasm32 only) — the single `#[wasm_bindgen]` module: exports and DOM glue.
+//!
+//! Everything except `web` is plain Rust and is tested natively with `cargo test`.
+
+pub mod diff;
+pub mod experiment;
+pub mod plot;
+pub mod problem;
+pub mod solver;
+pub mod trace;
+
+#[cfg(target_arch = "wasm32")]
+pub mod web;

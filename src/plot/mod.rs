@@ -1,0 +1,1 @@
+//! Plots, generic over any plotters backend.

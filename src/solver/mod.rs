@@ -1,0 +1,177 @@
+//! How it is minimized.
+//!
+//! A method implements [`Solver`]: it advances one iteration at a time. The loop around it — the
+//! stop criteria, the divergence checks, the evaluation counts and the trace — is written once, in
+//! [`run`], so every method reports the same way.
+
+pub mod gradient_descent;
+
+use crate::diff::{norm, Evaluator};
+use crate::trace::{Iterate, StopReason, Trace};
+use serde::{Deserialize, Serialize};
+
+pub use gradient_descent::GradientDescent;
+
+/// The hard cap on iterations accepted from any config (the page and permalinks included).
+pub const MAX_ITERATIONS: usize = 100_000;
+
+/// The current iterate, shared between the driver and a solver.
+#[derive(Clone, Debug)]
+pub struct State {
+    /// x_k.
+    pub x: Vec<f64>,
+    /// f(x_k).
+    pub f: f64,
+    /// ∇f(x_k) (kept current by solvers with [`Solver::uses_gradient`]).
+    pub grad: Vec<f64>,
+    /// Iteration number k.
+    pub k: usize,
+}
+
+/// What one iteration reports besides the new point.
+#[derive(Clone, Debug, Default)]
+pub struct StepInfo {
+    /// Solver-specific values for the trace.
+    pub extra: Vec<(String, f64)>,
+    /// Simplex vertices (Nelder–Mead).
+    pub simplex: Option<Vec<Vec<f64>>>,
+    /// Set when the solver itself decides to stop (e.g. the line search failed).
+    pub stop: Option<StopReason>,
+}
+
+/// One optimization method, advanced one iteration at a time.
+pub trait Solver {
+    /// Display name, e.g. `"Gradient descent (α = 0.05)"`.
+    fn name(&self) -> String;
+
+    /// `true` when the method needs ∇f: the driver then evaluates it at the start, and `step` must
+    /// leave `state.grad` equal to ∇f at the new point.
+    fn uses_gradient(&self) -> bool {
+        true
+    }
+
+    /// Called once with the start point before the first `step`.
+    fn init(&mut self, _ev: &Evaluator, _state: &State) {}
+
+    /// Moves `state` from x_k to x_{k+1}, updating `x`, `f` and (if it uses gradients) `grad`.
+    fn step(&mut self, ev: &Evaluator, state: &mut State) -> StepInfo;
+}
+
+/// When a run stops. A tolerance of 0 disables that test.
+#[derive(Clone, Copy, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct StopCriteria {
+    /// Iteration budget (capped at [`MAX_ITERATIONS`]).
+    pub max_iterations: usize,
+    /// Stop when ‖∇f(x_k)‖ < `grad_tol`.
+    pub grad_tol: f64,
+    /// Stop when ‖x_{k+1} − x_k‖ < `step_tol`.
+    pub step_tol: f64,
+    /// Stop when |f_{k+1} − f_k| < `f_tol`·(|f_k| + `f_tol`).
+    pub f_tol: f64,
+    /// Declare divergence when ‖x‖ exceeds this bound.
+    pub divergence_bound: f64,
+}
+
+impl Default for StopCriteria {
+    fn default() -> Self {
+        StopCriteria {
+            max_iterations: 500,
+            grad_tol: 1e-6,
+            step_tol: 0.0,
+            f_tol: 0.0,
+            divergence_bound: 1e8,
+        }
+    }
+}
+
+/// Runs `solver` from `x0` until a stop criterion holds, recording every iterate.
+///
+/// Non-finite points are never recorded: a run whose next point is NaN/∞ (or beyond
+/// `divergence_bound`) ends with [`StopReason::Diverged`] after its last finite iterate.
+pub fn run(solver: &mut dyn Solver, ev: &Evaluator, x0: &[f64], crit: &StopCriteria) -> Trace {
+    let n = x0.len();
+    let max_iterations = crit.max_iterations.min(MAX_ITERATIONS);
+    let mut state = State {
+        x: x0.to_vec(),
+        f: ev.value(x0),
+        grad: vec![0.0; n],
+        k: 0,
+    };
+    if solver.uses_gradient() {
+        ev.gradient(x0, &mut state.grad);
+    } else {
+        ev.gradient_uncounted(x0, &mut state.grad);
+    }
+    let mut iterates = vec![Iterate {
+        k: 0,
+        x: state.x.clone(),
+        f: state.f,
+        grad_norm: norm(&state.grad),
+        step: 0.0,
+        extra: Vec::new(),
+        simplex: None,
+    }];
+    let name = solver.name();
+    let finish = |iterates, stop| Trace {
+        solver: name.clone(),
+        iterates,
+        stop,
+        f_evals: ev.f_evals(),
+        g_evals: ev.g_evals(),
+    };
+    if !is_finite_point(&state.x, state.f, crit.divergence_bound) {
+        return finish(iterates, StopReason::Diverged);
+    }
+    solver.init(ev, &state);
+    let stop = loop {
+        let grad_norm = norm(&state.grad);
+        if solver.uses_gradient() && grad_norm < crit.grad_tol {
+            break StopReason::GradientTolerance;
+        }
+        if state.k >= max_iterations {
+            break StopReason::MaxIterations;
+        }
+        let (x_prev, f_prev) = (state.x.clone(), state.f);
+        let info = solver.step(ev, &mut state);
+        state.k += 1;
+        if !solver.uses_gradient() && is_finite_point(&state.x, state.f, crit.divergence_bound) {
+            ev.gradient_uncounted(&state.x, &mut state.grad);
+        }
+        let grad_norm = norm(&state.grad);
+        if !is_finite_point(&state.x, state.f, crit.divergence_bound) || !grad_norm.is_finite() {
+            break StopReason::Diverged;
+        }
+        let step: f64 = norm(
+            &state
+                .x
+                .iter()
+                .zip(&x_prev)
+                .map(|(a, b)| a - b)
+                .collect::<Vec<_>>(),
+        );
+        iterates.push(Iterate {
+            k: state.k,
+            x: state.x.clone(),
+            f: state.f,
+            grad_norm,
+            step,
+            extra: info.extra,
+            simplex: info.simplex,
+        });
+        if let Some(stop) = info.stop {
+            break stop;
+        }
+        if crit.step_tol > 0.0 && step < crit.step_tol {
+            break StopReason::StepTolerance;
+        }
+        if crit.f_tol > 0.0 && (state.f - f_prev).abs() < crit.f_tol * (f_prev.abs() + crit.f_tol) {
+            break StopReason::FunctionTolerance;
+        }
+    };
+    finish(iterates, stop)
+}
+
+fn is_finite_point(x: &[f64], f: f64, bound: f64) -> bool {
+    f.is_finite() && x.iter().all(|v| v.is_finite()) && norm(x) <= bound
+}

@@ -1,0 +1,110 @@
+//! What happened during a run: one [`Iterate`] per iteration and a named [`StopReason`].
+
+use serde::{Deserialize, Serialize};
+use std::fmt;
+
+/// One iteration record. Record 0 is the start point.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Iterate {
+    /// Iteration number k (0 = start).
+    pub k: usize,
+    /// The point x_k.
+    pub x: Vec<f64>,
+    /// f(x_k).
+    pub f: f64,
+    /// ‖∇f(x_k)‖₂.
+    pub grad_norm: f64,
+    /// ‖x_k − x_{k−1}‖₂ (0 for the start).
+    pub step: f64,
+    /// Solver-specific values at this iteration (e.g. `"alpha"`, `"velocity_norm"`, `"lambda"`,
+    /// `"line_search_trials"`), in a fixed order per solver.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub extra: Vec<(String, f64)>,
+    /// Nelder–Mead's simplex vertices after this iteration.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub simplex: Option<Vec<Vec<f64>>>,
+}
+
+impl Iterate {
+    /// The solver-specific value named `key`, if recorded.
+    pub fn extra(&self, key: &str) -> Option<f64> {
+        self.extra.iter().find(|(k, _)| k == key).map(|(_, v)| *v)
+    }
+}
+
+/// Why a run ended.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum StopReason {
+    /// ‖∇f‖ fell below the gradient tolerance: converged.
+    GradientTolerance,
+    /// The step ‖x_{k+1} − x_k‖ fell below the step tolerance.
+    StepTolerance,
+    /// |f_{k+1} − f_k| fell below the function-change tolerance.
+    FunctionTolerance,
+    /// The iteration budget ran out.
+    MaxIterations,
+    /// f or x became non-finite, or |x| exceeded the divergence bound.
+    Diverged,
+    /// The line search found no acceptable step.
+    LineSearchFailed,
+}
+
+impl StopReason {
+    /// A short human-readable label, as shown on the page.
+    pub fn label(&self) -> &'static str {
+        match self {
+            StopReason::GradientTolerance => "converged: ‖∇f‖ below tolerance",
+            StopReason::StepTolerance => "converged: step below tolerance",
+            StopReason::FunctionTolerance => "converged: f change below tolerance",
+            StopReason::MaxIterations => "max iterations reached",
+            StopReason::Diverged => "diverged: non-finite value or |x| too large",
+            StopReason::LineSearchFailed => "line search failed",
+        }
+    }
+
+    /// `true` for the reasons that mean the method converged.
+    pub fn is_converged(&self) -> bool {
+        matches!(
+            self,
+            StopReason::GradientTolerance
+                | StopReason::StepTolerance
+                | StopReason::FunctionTolerance
+        )
+    }
+}
+
+impl fmt::Display for StopReason {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.label())
+    }
+}
+
+/// The whole record of one solver run.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Trace {
+    /// The solver's display name.
+    pub solver: String,
+    /// Records 0..=K.
+    pub iterates: Vec<Iterate>,
+    /// Why the run ended.
+    pub stop: StopReason,
+    /// Function evaluations.
+    pub f_evals: usize,
+    /// Gradient evaluations.
+    pub g_evals: usize,
+}
+
+impl Trace {
+    /// The last recorded iterate (always present: the start point is record 0).
+    pub fn last(&self) -> &Iterate {
+        self.iterates
+            .last()
+            .expect("a trace always holds its start point")
+    }
+
+    /// Number of iterations performed (records minus the start).
+    pub fn iterations(&self) -> usize {
+        self.iterates.len().saturating_sub(1)
+    }
+}
