@@ -1,1 +1,151 @@
-//! Plots, generic over any plotters backend.
+//! Plots, drawn onto **any** plotters backend: a `<canvas>` in the browser, a bitmap in native tests.
+//!
+//! * [`grid`] samples an objective over a view box (the data every map is drawn from) and turns
+//!   it into colours;
+//! * [`contour`] — heat map + contour lines + colour bar, with trajectories overlaid;
+//! * [`surface`] — the 3-D surface with trajectories, for any camera yaw/pitch;
+//! * [`convergence`] — f(x_k) and ‖∇f(x_k)‖ (log scale) against k.
+//!
+//! A plot never calls a solver: it draws a [`crate::trace::Trace`] it is given.
+
+pub mod contour;
+pub mod convergence;
+pub mod grid;
+pub mod surface;
+
+use plotters::style::RGBColor;
+
+pub use contour::{draw_contour_map, PixelMap};
+pub use convergence::draw_convergence;
+pub use grid::Grid;
+pub use surface::draw_surface;
+
+/// Sizes that scale with the device pixel ratio, so text is the same size on every screen.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct PlotStyle {
+    /// Device pixels per CSS pixel.
+    pub scale: f64,
+}
+
+impl Default for PlotStyle {
+    fn default() -> Self {
+        PlotStyle { scale: 1.0 }
+    }
+}
+
+impl PlotStyle {
+    /// A length of `css_px` CSS pixels in device pixels.
+    pub fn px(&self, css_px: f64) -> u32 {
+        (css_px * self.scale).round().max(1.0) as u32
+    }
+    /// The same, signed.
+    pub fn ipx(&self, css_px: f64) -> i32 {
+        self.px(css_px) as i32
+    }
+    /// Font size for axis tick labels.
+    pub fn tick_font(&self) -> u32 {
+        self.px(11.0)
+    }
+    /// Font size for axis descriptions and captions.
+    pub fn label_font(&self) -> u32 {
+        self.px(12.5)
+    }
+}
+
+/// Distinct trajectory colours, one per solver, readable on the viridis heat map.
+pub const SOLVER_COLORS: [RGBColor; 8] = [
+    RGBColor(255, 64, 64),
+    RGBColor(255, 255, 255),
+    RGBColor(255, 159, 10),
+    RGBColor(0, 229, 255),
+    RGBColor(255, 45, 149),
+    RGBColor(124, 252, 0),
+    RGBColor(30, 144, 255),
+    RGBColor(20, 20, 20),
+];
+
+/// The colour of solver number `i`.
+pub fn solver_color(i: usize) -> RGBColor {
+    SOLVER_COLORS[i % SOLVER_COLORS.len()]
+}
+
+/// The same colours, darkened for drawing on a white background (convergence plot).
+pub fn solver_color_on_white(i: usize) -> RGBColor {
+    const ON_WHITE: [RGBColor; 8] = [
+        RGBColor(214, 39, 40),
+        RGBColor(90, 90, 90),
+        RGBColor(230, 120, 0),
+        RGBColor(0, 150, 180),
+        RGBColor(200, 30, 120),
+        RGBColor(60, 160, 0),
+        RGBColor(30, 100, 220),
+        RGBColor(0, 0, 0),
+    ];
+    ON_WHITE[i % ON_WHITE.len()]
+}
+
+/// Viridis colour map at t ∈ [0, 1] (t is clamped; NaN gives a neutral grey).
+pub fn viridis(t: f64) -> RGBColor {
+    // Nine samples of matplotlib's viridis, linearly interpolated.
+    const V: [(u8, u8, u8); 9] = [
+        (68, 1, 84),
+        (71, 44, 122),
+        (59, 81, 139),
+        (44, 113, 142),
+        (33, 144, 141),
+        (39, 173, 129),
+        (92, 200, 99),
+        (170, 220, 50),
+        (253, 231, 37),
+    ];
+    if t.is_nan() {
+        return RGBColor(200, 200, 200);
+    }
+    let t = t.clamp(0.0, 1.0) * (V.len() - 1) as f64;
+    let i = (t.floor() as usize).min(V.len() - 2);
+    let u = t - i as f64;
+    let lerp = |a: u8, b: u8| (a as f64 + (b as f64 - a as f64) * u).round() as u8;
+    let (a, b) = (V[i], V[i + 1]);
+    RGBColor(lerp(a.0, b.0), lerp(a.1, b.1), lerp(a.2, b.2))
+}
+
+/// Formats a number for an axis tick: short, no trailing noise.
+pub fn fmt_tick(v: f64) -> String {
+    if v == 0.0 {
+        return "0".into();
+    }
+    let a = v.abs();
+    if !(1e-3..1e5).contains(&a) {
+        let s = format!("{v:.0e}");
+        return s.replace("e0", "").replace("e-0", "e-");
+    }
+    let s = format!("{v:.3}");
+    let s = s.trim_end_matches('0').trim_end_matches('.');
+    s.to_string()
+}
+
+/// Maps a plotters drawing error to a message.
+pub(crate) fn err<E: std::fmt::Display>(e: E) -> String {
+    format!("drawing failed: {e}")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn viridis_ends_and_nan() {
+        assert_eq!(viridis(0.0), RGBColor(68, 1, 84));
+        assert_eq!(viridis(1.0), RGBColor(253, 231, 37));
+        assert_eq!(viridis(7.0), RGBColor(253, 231, 37));
+        assert_eq!(viridis(f64::NAN), RGBColor(200, 200, 200));
+    }
+
+    #[test]
+    fn ticks_are_short() {
+        assert_eq!(fmt_tick(2.5), "2.5");
+        assert_eq!(fmt_tick(-6.551133), "-6.551");
+        assert_eq!(fmt_tick(1e-6), "1e-6");
+        assert_eq!(fmt_tick(0.0), "0");
+    }
+}

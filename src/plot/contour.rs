@@ -1,0 +1,384 @@
+//! The contour map: filled heat map, contour lines, colour bar, and trajectories on top.
+
+use super::{err, fmt_tick, solver_color, viridis, Grid, PlotStyle};
+use crate::problem::surfaces::ViewBox;
+use crate::trace::Trace;
+use plotters::coord::Shift;
+use plotters::prelude::*;
+
+/// The screen ↔ data mapping of a drawn map, so a click can be converted to (x, y) in Rust.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct PixelMap {
+    /// Left and right pixel of the plot area (exclusive right).
+    pub x_px: (i32, i32),
+    /// Top and bottom pixel of the plot area (exclusive bottom).
+    pub y_px: (i32, i32),
+    /// The data rectangle shown.
+    pub view: ViewBox,
+}
+
+impl PixelMap {
+    /// The data point under backend pixel (px, py), or `None` outside the plot area.
+    pub fn to_data(&self, px: f64, py: f64) -> Option<(f64, f64)> {
+        let (x0, x1) = (self.x_px.0 as f64, self.x_px.1 as f64);
+        let (y0, y1) = (self.y_px.0 as f64, self.y_px.1 as f64);
+        if !(px >= x0 && px <= x1 && py >= y0 && py <= y1) {
+            return None;
+        }
+        let x = self.view.x_min + (px - x0) / (x1 - x0) * (self.view.x_max - self.view.x_min);
+        let y = self.view.y_max - (py - y0) / (y1 - y0) * (self.view.y_max - self.view.y_min);
+        Some((x, y))
+    }
+
+    /// Width and height of the plot area in pixels.
+    pub fn size(&self) -> (u32, u32) {
+        (
+            (self.x_px.1 - self.x_px.0).max(1) as u32,
+            (self.y_px.1 - self.y_px.0).max(1) as u32,
+        )
+    }
+}
+
+/// Line segments of the level set {f = level}, by marching squares on the grid.
+pub fn contour_segments(grid: &Grid, level: f64) -> Vec<[(f64, f64); 2]> {
+    let mut out = Vec::new();
+    for j in 0..grid.ny - 1 {
+        for i in 0..grid.nx - 1 {
+            // Corners counter-clockwise from bottom-left.
+            let c = [
+                (grid.x(i), grid.y(j), grid.at(i, j)),
+                (grid.x(i + 1), grid.y(j), grid.at(i + 1, j)),
+                (grid.x(i + 1), grid.y(j + 1), grid.at(i + 1, j + 1)),
+                (grid.x(i), grid.y(j + 1), grid.at(i, j + 1)),
+            ];
+            if c.iter().any(|p| !p.2.is_finite()) {
+                continue;
+            }
+            let mut pts = Vec::with_capacity(4);
+            for e in 0..4 {
+                let (a, b) = (c[e], c[(e + 1) % 4]);
+                if (a.2 < level) != (b.2 < level) {
+                    let t = (level - a.2) / (b.2 - a.2);
+                    pts.push((a.0 + t * (b.0 - a.0), a.1 + t * (b.1 - a.1)));
+                }
+            }
+            match pts.len() {
+                2 => out.push([pts[0], pts[1]]),
+                4 => {
+                    // Saddle cell: decide by the centre value.
+                    let centre = (c[0].2 + c[1].2 + c[2].2 + c[3].2) / 4.0;
+                    if (centre < level) == (c[0].2 < level) {
+                        out.push([pts[0], pts[3]]);
+                        out.push([pts[1], pts[2]]);
+                    } else {
+                        out.push([pts[0], pts[1]]);
+                        out.push([pts[2], pts[3]]);
+                    }
+                }
+                _ => {}
+            }
+        }
+    }
+    out
+}
+
+/// Clips the segment a→b to the box (Liang–Barsky); `None` when it lies outside.
+pub fn clip_segment(a: (f64, f64), b: (f64, f64), v: &ViewBox) -> Option<[(f64, f64); 2]> {
+    let (dx, dy) = (b.0 - a.0, b.1 - a.1);
+    let (mut t0, mut t1) = (0.0f64, 1.0f64);
+    for (p, q) in [
+        (-dx, a.0 - v.x_min),
+        (dx, v.x_max - a.0),
+        (-dy, a.1 - v.y_min),
+        (dy, v.y_max - a.1),
+    ] {
+        if p == 0.0 {
+            if q < 0.0 {
+                return None;
+            }
+        } else {
+            let r = q / p;
+            if p < 0.0 {
+                t0 = t0.max(r);
+            } else {
+                t1 = t1.min(r);
+            }
+        }
+    }
+    (t0 <= t1).then(|| {
+        [
+            (a.0 + t0 * dx, a.1 + t0 * dy),
+            (a.0 + t1 * dx, a.1 + t1 * dy),
+        ]
+    })
+}
+
+/// What the map shows besides the surface.
+#[derive(Clone, Debug, Default)]
+pub struct MapOverlay<'a> {
+    /// Trajectories, one colour each (see [`solver_color`]).
+    pub traces: &'a [Trace],
+    /// Draw the runs only up to this iteration (playback); `None` = whole runs.
+    pub upto: Option<usize>,
+    /// Points to mark with a small cross (known minima).
+    pub marks: &'a [(f64, f64)],
+}
+
+/// Draws the heat map with contour lines, colour bar and trajectories onto `root`.
+///
+/// `raster` is offered the plot area first: a backend that can blit an image fast (a canvas via
+/// `putImageData`) paints [`Grid::rgba`] there and returns `true`; otherwise (bitmap tests) the
+/// heat map is drawn as one rectangle per grid cell.
+pub fn draw_contour_map<DB: DrawingBackend>(
+    root: &DrawingArea<DB, Shift>,
+    grid: &Grid,
+    overlay: &MapOverlay,
+    style: &PlotStyle,
+    raster: &mut dyn FnMut(PixelMap) -> bool,
+) -> Result<PixelMap, String> {
+    root.fill(&WHITE).map_err(err)?;
+    let (w, _) = root.dim_in_pixel();
+    let bar_w = style.px(62.0).min(w / 4);
+    let (main, bar) = root.split_horizontally(w - bar_w);
+    let v = grid.view;
+    let font = ("sans-serif", style.tick_font()).into_font();
+    let desc_font = ("sans-serif", style.label_font()).into_font();
+
+    let mut chart = ChartBuilder::on(&main)
+        .margin(style.px(8.0))
+        .margin_right(style.px(4.0))
+        .x_label_area_size(style.px(34.0))
+        .y_label_area_size(style.px(44.0))
+        .build_cartesian_2d(v.x_min..v.x_max, v.y_min..v.y_max)
+        .map_err(err)?;
+    chart
+        .configure_mesh()
+        .disable_mesh()
+        .x_labels(7)
+        .y_labels(7)
+        .label_style(font.clone())
+        .axis_desc_style(desc_font.clone())
+        .x_desc("x")
+        .y_desc("y")
+        .x_label_formatter(&|x| fmt_tick(*x))
+        .y_label_formatter(&|y| fmt_tick(*y))
+        .draw()
+        .map_err(err)?;
+    let (xr, yr) = chart.plotting_area().get_pixel_range();
+    let map = PixelMap {
+        x_px: (xr.start, xr.end),
+        y_px: (yr.start, yr.end),
+        view: v,
+    };
+
+    if !raster(map) {
+        let cells = (0..grid.ny - 1).flat_map(|j| (0..grid.nx - 1).map(move |i| (i, j)));
+        chart
+            .draw_series(cells.filter_map(|(i, j)| {
+                let mean =
+                    (grid.at(i, j) + grid.at(i + 1, j) + grid.at(i, j + 1) + grid.at(i + 1, j + 1))
+                        / 4.0;
+                mean.is_finite().then(|| {
+                    Rectangle::new(
+                        [(grid.x(i), grid.y(j)), (grid.x(i + 1), grid.y(j + 1))],
+                        viridis(grid.normalized(mean)).filled(),
+                    )
+                })
+            }))
+            .map_err(err)?;
+    }
+
+    let line_style = ShapeStyle::from(&BLACK.mix(0.28)).stroke_width(style.px(1.0));
+    for level in grid.levels(14) {
+        chart
+            .draw_series(
+                contour_segments(grid, level)
+                    .into_iter()
+                    .map(|s| PathElement::new(s.to_vec(), line_style)),
+            )
+            .map_err(err)?;
+    }
+
+    for &(mx, my) in overlay.marks {
+        if mx >= v.x_min && mx <= v.x_max && my >= v.y_min && my <= v.y_max {
+            chart
+                .draw_series(std::iter::once(Cross::new(
+                    (mx, my),
+                    style.ipx(4.0),
+                    WHITE.mix(0.8).stroke_width(style.px(1.5)),
+                )))
+                .map_err(err)?;
+        }
+    }
+
+    let halo = ShapeStyle::from(&BLACK.mix(0.6)).stroke_width(style.px(4.0));
+    for (n, trace) in overlay.traces.iter().enumerate() {
+        let color = solver_color(n);
+        let last = overlay
+            .upto
+            .map_or(trace.iterates.len(), |k| (k + 1).min(trace.iterates.len()));
+        let pts: Vec<(f64, f64)> = trace.iterates[..last]
+            .iter()
+            .map(|r| (r.x[0], r.x[1]))
+            .collect();
+        let segs: Vec<[(f64, f64); 2]> = pts
+            .windows(2)
+            .filter_map(|w| clip_segment(w[0], w[1], &v))
+            .collect();
+        chart
+            .draw_series(segs.iter().map(|s| PathElement::new(s.to_vec(), halo)))
+            .map_err(err)?;
+        let series = chart
+            .draw_series(
+                segs.iter()
+                    .map(|s| PathElement::new(s.to_vec(), color.stroke_width(style.px(2.0)))),
+            )
+            .map_err(err)?;
+        if overlay.traces.len() > 1 {
+            let lw = style.px(2.0);
+            let len = style.ipx(14.0);
+            series.label(trace.solver.clone()).legend(move |(x, y)| {
+                PathElement::new(vec![(x, y), (x + len, y)], color.stroke_width(lw))
+            });
+        }
+        if let Some(simplex) = trace.iterates[last - 1].simplex.as_ref() {
+            let mut poly: Vec<(f64, f64)> = simplex.iter().map(|p| (p[0], p[1])).collect();
+            if let Some(&first) = poly.first() {
+                poly.push(first);
+            }
+            let segs: Vec<_> = poly
+                .windows(2)
+                .filter_map(|w| clip_segment(w[0], w[1], &v))
+                .collect();
+            chart
+                .draw_series(segs.iter().map(|s| {
+                    PathElement::new(s.to_vec(), color.mix(0.9).stroke_width(style.px(1.0)))
+                }))
+                .map_err(err)?;
+        }
+        let inside =
+            |p: &(f64, f64)| p.0 >= v.x_min && p.0 <= v.x_max && p.1 >= v.y_min && p.1 <= v.y_max;
+        if let Some(p) = pts.first().filter(|p| inside(p)) {
+            chart
+                .draw_series([
+                    Circle::new(*p, style.ipx(6.0), BLACK.filled()),
+                    Circle::new(*p, style.ipx(4.5), WHITE.filled()),
+                    Circle::new(*p, style.ipx(2.5), color.filled()),
+                ])
+                .map_err(err)?;
+        }
+        if let Some(p) = pts.last().filter(|p| inside(p)) {
+            chart
+                .draw_series([
+                    Circle::new(*p, style.ipx(5.5), BLACK.filled()),
+                    Circle::new(*p, style.ipx(4.0), color.filled()),
+                ])
+                .map_err(err)?;
+        }
+    }
+    if overlay.traces.len() > 1 {
+        chart
+            .configure_series_labels()
+            .position(SeriesLabelPosition::UpperLeft)
+            .background_style(WHITE.mix(0.85))
+            .border_style(BLACK.mix(0.4))
+            .label_font(font.clone())
+            .margin(style.px(6.0))
+            .draw()
+            .map_err(err)?;
+    }
+
+    draw_color_bar(&bar, grid, style, yr.start, yr.end)?;
+    Ok(map)
+}
+
+/// A vertical colour bar aligned with the plot area (rows `top..bottom`).
+fn draw_color_bar<DB: DrawingBackend>(
+    area: &DrawingArea<DB, Shift>,
+    grid: &Grid,
+    style: &PlotStyle,
+    top: i32,
+    bottom: i32,
+) -> Result<(), String> {
+    let (_, h) = area.dim_in_pixel();
+    let font = ("sans-serif", style.tick_font()).into_font();
+    let mut bar = ChartBuilder::on(area)
+        .margin_top(top.max(0) as u32)
+        .margin_bottom((h as i32 - bottom).max(0) as u32)
+        .margin_left(style.px(2.0))
+        .margin_right(style.px(4.0))
+        .y_label_area_size(0)
+        .right_y_label_area_size(style.px(40.0))
+        .build_cartesian_2d(0.0..1.0, 0.0..1.0)
+        .map_err(err)?;
+    let steps = 64;
+    bar.draw_series((0..steps).map(|k| {
+        let (a, b) = (k as f64 / steps as f64, (k + 1) as f64 / steps as f64);
+        Rectangle::new([(0.0, a), (1.0, b)], viridis((a + b) / 2.0).filled())
+    }))
+    .map_err(err)?;
+    bar.configure_mesh()
+        .disable_mesh()
+        .disable_x_axis()
+        .y_labels(6)
+        .label_style(font)
+        .y_label_formatter(&|t| fmt_tick(grid.denormalized(*t)))
+        .draw()
+        .map_err(err)?;
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn pixel_map_inverts_the_axes() {
+        let m = PixelMap {
+            x_px: (50, 250),
+            y_px: (10, 110),
+            view: ViewBox::new(-3.0, 3.0, -3.0, 3.0),
+        };
+        assert_eq!(m.to_data(50.0, 10.0), Some((-3.0, 3.0)));
+        assert_eq!(m.to_data(250.0, 110.0), Some((3.0, -3.0)));
+        assert_eq!(m.to_data(150.0, 60.0), Some((0.0, 0.0)));
+        assert_eq!(m.to_data(20.0, 60.0), None);
+    }
+
+    #[test]
+    fn contour_of_a_cone_is_a_circle() {
+        // f = sqrt(x² + y²): the level set f = 1 is the unit circle.
+        let g = Grid::from_values(
+            ViewBox::new(-2.0, 2.0, -2.0, 2.0),
+            81,
+            81,
+            (0..81 * 81)
+                .map(|k| {
+                    let (x, y) = (-2.0 + 0.05 * (k % 81) as f64, -2.0 + 0.05 * (k / 81) as f64);
+                    (x * x + y * y).sqrt()
+                })
+                .collect(),
+        );
+        let segs = contour_segments(&g, 1.0);
+        assert!(segs.len() > 50);
+        for s in &segs {
+            for p in s {
+                assert!(((p.0 * p.0 + p.1 * p.1).sqrt() - 1.0).abs() < 2e-3);
+            }
+        }
+    }
+
+    #[test]
+    fn clipping() {
+        let v = ViewBox::new(0.0, 1.0, 0.0, 1.0);
+        assert_eq!(
+            clip_segment((-1.0, 0.5), (2.0, 0.5), &v),
+            Some([(0.0, 0.5), (1.0, 0.5)])
+        );
+        assert_eq!(clip_segment((-1.0, 2.0), (-0.5, 3.0), &v), None);
+        assert_eq!(
+            clip_segment((0.2, 0.2), (0.4, 0.4), &v),
+            Some([(0.2, 0.2), (0.4, 0.4)])
+        );
+    }
+}

@@ -1,0 +1,119 @@
+//! The convergence plot: f(x_k) (left axis) and ‖∇f(x_k)‖ (right axis, log scale) against k.
+
+use super::{err, fmt_tick, solver_color_on_white, PlotStyle};
+use crate::trace::Trace;
+use plotters::coord::Shift;
+use plotters::prelude::*;
+
+/// Draws f(x_k) as solid lines (left axis) and ‖∇f(x_k)‖ as dashed lines (right, log scale), one
+/// colour per trace; a vertical marker at iteration `upto` when given.
+pub fn draw_convergence<DB: DrawingBackend>(
+    root: &DrawingArea<DB, Shift>,
+    traces: &[Trace],
+    upto: Option<usize>,
+    style: &PlotStyle,
+) -> Result<(), String> {
+    root.fill(&WHITE).map_err(err)?;
+    let k_max = traces
+        .iter()
+        .map(Trace::iterations)
+        .max()
+        .unwrap_or(0)
+        .max(1);
+    let fs = traces
+        .iter()
+        .flat_map(|t| t.iterates.iter().map(|r| r.f))
+        .filter(|f| f.is_finite());
+    let (mut f_lo, mut f_hi) = fs.fold((f64::INFINITY, f64::NEG_INFINITY), |(a, b), f| {
+        (a.min(f), b.max(f))
+    });
+    if !(f_lo.is_finite() && f_hi.is_finite()) {
+        (f_lo, f_hi) = (0.0, 1.0);
+    }
+    let pad = ((f_hi - f_lo) * 0.05).max(1e-9 * f_lo.abs().max(1.0));
+    let (f_lo, f_hi) = (f_lo - pad, f_hi + pad);
+    let gs = traces
+        .iter()
+        .flat_map(|t| t.iterates.iter().map(|r| r.grad_norm))
+        .filter(|g| g.is_finite() && *g > 0.0);
+    let (g_lo, g_hi) = gs.fold((f64::INFINITY, f64::NEG_INFINITY), |(a, b), g| {
+        (a.min(g), b.max(g))
+    });
+    let (g_lo, g_hi) = if g_lo.is_finite() {
+        (
+            10f64.powf(g_lo.log10().floor()),
+            10f64.powf(g_hi.log10().ceil().max(g_lo.log10().floor() + 1.0)),
+        )
+    } else {
+        (1e-8, 1.0)
+    };
+
+    let font = ("sans-serif", style.tick_font()).into_font();
+    let desc_font = ("sans-serif", style.label_font()).into_font();
+    let mut chart = ChartBuilder::on(root)
+        .margin(style.px(8.0))
+        .margin_right(style.px(6.0))
+        .x_label_area_size(style.px(34.0))
+        .y_label_area_size(style.px(50.0))
+        .right_y_label_area_size(style.px(50.0))
+        .build_cartesian_2d(0.0..k_max as f64, f_lo..f_hi)
+        .map_err(err)?
+        .set_secondary_coord(0.0..k_max as f64, (g_lo..g_hi).log_scale());
+    chart
+        .configure_mesh()
+        .light_line_style(BLACK.mix(0.04))
+        .bold_line_style(BLACK.mix(0.1))
+        .label_style(font.clone())
+        .axis_desc_style(desc_font.clone())
+        .x_desc("iteration k")
+        .y_desc("f(xₖ)  —— solid")
+        .x_labels(8)
+        .y_labels(6)
+        .x_label_formatter(&|k| fmt_tick(k.round()))
+        .y_label_formatter(&|f| fmt_tick(*f))
+        .draw()
+        .map_err(err)?;
+    chart
+        .configure_secondary_axes()
+        .label_style(font.clone())
+        .axis_desc_style(desc_font)
+        .y_desc("‖∇f(xₖ)‖  - - dashed")
+        .y_label_formatter(&|g| fmt_tick(*g))
+        .draw()
+        .map_err(err)?;
+
+    for (n, t) in traces.iter().enumerate() {
+        let color = solver_color_on_white(n);
+        let f_pts = t
+            .iterates
+            .iter()
+            .filter(|r| r.f.is_finite())
+            .map(|r| (r.k as f64, r.f));
+        chart
+            .draw_series(LineSeries::new(f_pts, color.stroke_width(style.px(2.0))))
+            .map_err(err)?;
+        let g_pts: Vec<(f64, f64)> = t
+            .iterates
+            .iter()
+            .filter(|r| r.grad_norm.is_finite() && r.grad_norm > 0.0)
+            .map(|r| (r.k as f64, r.grad_norm))
+            .collect();
+        chart
+            .draw_secondary_series(DashedLineSeries::new(
+                g_pts,
+                style.px(5.0),
+                style.px(4.0),
+                color.stroke_width(style.px(1.5)),
+            ))
+            .map_err(err)?;
+    }
+    if let Some(k) = upto {
+        chart
+            .draw_series(std::iter::once(PathElement::new(
+                vec![(k as f64, f_lo), (k as f64, f_hi)],
+                BLACK.mix(0.5).stroke_width(style.px(1.0)),
+            )))
+            .map_err(err)?;
+    }
+    Ok(())
+}

@@ -1,0 +1,103 @@
+//! A small static file server for `www/` (std only), used by `serve` and by the end-to-end test.
+
+use std::io::{BufRead, BufReader, Write};
+use std::net::{TcpListener, TcpStream};
+use std::path::{Component, Path, PathBuf};
+use std::thread;
+
+/// A server running on a background thread.
+pub struct Server {
+    pub port: u16,
+}
+
+/// Binds 127.0.0.1:`port` (0 = any free port) and serves `dir` on a background thread.
+pub fn spawn(dir: &Path, port: u16) -> Result<Server, String> {
+    let listener = TcpListener::bind(("127.0.0.1", port))
+        .map_err(|e| format!("cannot bind 127.0.0.1:{port}: {e}"))?;
+    let port = listener.local_addr().map_err(|e| e.to_string())?.port();
+    let dir = dir.to_path_buf();
+    thread::spawn(move || accept_loop(listener, dir));
+    Ok(Server { port })
+}
+
+/// Serves `dir` on 127.0.0.1:`port` until the process is stopped (Ctrl-C).
+pub fn serve_forever(dir: &Path, port: u16) -> Result<(), String> {
+    let listener = TcpListener::bind(("127.0.0.1", port)).map_err(|e| {
+        format!("cannot bind 127.0.0.1:{port}: {e} (is another server running? try `cargo xtask serve --port 8001`)")
+    })?;
+    println!("\ngradlab is served at http://127.0.0.1:{port}/  (Ctrl-C to stop)");
+    accept_loop(listener, dir.to_path_buf());
+    Ok(())
+}
+
+fn accept_loop(listener: TcpListener, dir: PathBuf) {
+    for stream in listener.incoming().flatten() {
+        let dir = dir.clone();
+        thread::spawn(move || {
+            let _ = handle(stream, &dir);
+        });
+    }
+}
+
+fn content_type(path: &Path) -> &'static str {
+    match path.extension().and_then(|e| e.to_str()).unwrap_or("") {
+        "html" => "text/html; charset=utf-8",
+        "js" | "mjs" => "text/javascript; charset=utf-8",
+        "css" => "text/css; charset=utf-8",
+        "wasm" => "application/wasm",
+        "json" => "application/json",
+        "png" => "image/png",
+        "svg" => "image/svg+xml",
+        "csv" | "txt" | "dat" => "text/plain; charset=utf-8",
+        _ => "application/octet-stream",
+    }
+}
+
+fn handle(mut stream: TcpStream, dir: &Path) -> std::io::Result<()> {
+    let mut reader = BufReader::new(stream.try_clone()?);
+    let mut request_line = String::new();
+    reader.read_line(&mut request_line)?;
+    // Drain the headers.
+    loop {
+        let mut line = String::new();
+        if reader.read_line(&mut line)? == 0 || line == "\r\n" || line == "\n" {
+            break;
+        }
+    }
+    let mut parts = request_line.split_whitespace();
+    let method = parts.next().unwrap_or("");
+    let target = parts.next().unwrap_or("/");
+    let path_part = target.split(['?', '#']).next().unwrap_or("/");
+    let mut rel = PathBuf::new();
+    for c in Path::new(path_part.trim_start_matches('/')).components() {
+        match c {
+            Component::Normal(p) => rel.push(p),
+            _ => continue, // no "..", no absolute paths
+        }
+    }
+    let mut file = dir.join(&rel);
+    if file.is_dir() {
+        file = file.join("index.html");
+    }
+    let (status, body, ctype) = if method != "GET" && method != "HEAD" {
+        (
+            "405 Method Not Allowed",
+            b"method not allowed".to_vec(),
+            "text/plain",
+        )
+    } else {
+        match std::fs::read(&file) {
+            Ok(b) => ("200 OK", b, content_type(&file)),
+            Err(_) => ("404 Not Found", b"not found".to_vec(), "text/plain"),
+        }
+    };
+    let head = format!(
+        "HTTP/1.1 {status}\r\nContent-Type: {ctype}\r\nContent-Length: {}\r\nCache-Control: no-cache\r\nConnection: close\r\n\r\n",
+        body.len()
+    );
+    stream.write_all(head.as_bytes())?;
+    if method != "HEAD" {
+        stream.write_all(&body)?;
+    }
+    stream.flush()
+}
