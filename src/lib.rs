@@ -16,8 +16,10 @@
 //!
 //! Everything except `web` is plain Rust and is tested natively with `cargo test`.
 
+pub mod controls;
 pub mod diff;
 pub mod experiment;
+pub mod math;
 pub mod plot;
 pub mod problem;
 pub mod solver;

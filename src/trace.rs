@@ -103,6 +103,25 @@ impl Trace {
             .expect("a trace always holds its start point")
     }
 
+    /// A 64-bit FNV-1a hash of every recorded number's bits: equal fingerprints mean equal runs,
+    /// bit for bit (used to check that native and wasm builds agree exactly).
+    pub fn fingerprint(&self) -> u64 {
+        let mut h: u64 = 0xcbf2_9ce4_8422_2325;
+        let mut eat = |v: f64| {
+            for b in v.to_bits().to_le_bytes() {
+                h ^= b as u64;
+                h = h.wrapping_mul(0x0000_0100_0000_01b3);
+            }
+        };
+        for r in &self.iterates {
+            r.x.iter().for_each(|&v| eat(v));
+            eat(r.f);
+            eat(r.grad_norm);
+            eat(r.step);
+        }
+        h
+    }
+
     /// Number of iterations performed (records minus the start).
     pub fn iterations(&self) -> usize {
         self.iterates.len().saturating_sub(1)

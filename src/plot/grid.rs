@@ -192,14 +192,12 @@ mod tests {
 
     #[test]
     fn raster_marks_undefined_points_transparent() {
-        let g = Grid::from_values(
-            ViewBox::new(0.0, 1.0, 0.0, 1.0),
-            2,
-            2,
-            vec![f64::NAN, 1.0, 2.0, 3.0],
-        );
+        // 3×3 grid, undefined at the bottom-left corner only.
+        let mut v = vec![1.0; 9];
+        v[0] = f64::NAN;
+        let g = Grid::from_values(ViewBox::new(0.0, 1.0, 0.0, 1.0), 3, 3, v);
         let px = g.rgba(4, 4);
-        // Bottom-left pixel (row 3, col 0) touches the NaN corner.
+        // Bottom-left pixel (row 3, col 0) is in the cell with the NaN corner.
         assert_eq!(px[(3 * 4) * 4 + 3], 0);
         // Top-right is defined and opaque.
         assert_eq!(px[3 * 4 + 3], 255);

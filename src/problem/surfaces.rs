@@ -1,6 +1,7 @@
 //! Built-in 2-D test surfaces.
 
 use super::Objective;
+use crate::math::exp;
 use serde::{Deserialize, Serialize};
 
 /// A rectangle of the (x, y) plane: the default view of a surface.
@@ -50,17 +51,17 @@ impl Peaks {
 
     /// f(x, y).
     pub fn eval(x: f64, y: f64) -> f64 {
-        let e1 = (-x * x - (y + 1.0) * (y + 1.0)).exp();
-        let e2 = (-x * x - y * y).exp();
-        let e3 = (-(x + 1.0) * (x + 1.0) - y * y).exp();
+        let e1 = exp(-x * x - (y + 1.0) * (y + 1.0));
+        let e2 = exp(-x * x - y * y);
+        let e3 = exp(-(x + 1.0) * (x + 1.0) - y * y);
         3.0 * (1.0 - x).powi(2) * e1 - 10.0 * (x / 5.0 - x.powi(3) - y.powi(5)) * e2 - e3 / 3.0
     }
 
     /// ∇f(x, y), derived by hand term by term.
     pub fn grad(x: f64, y: f64) -> [f64; 2] {
-        let e1 = (-x * x - (y + 1.0) * (y + 1.0)).exp();
-        let e2 = (-x * x - y * y).exp();
-        let e3 = (-(x + 1.0) * (x + 1.0) - y * y).exp();
+        let e1 = exp(-x * x - (y + 1.0) * (y + 1.0));
+        let e2 = exp(-x * x - y * y);
+        let e3 = exp(-(x + 1.0) * (x + 1.0) - y * y);
         let p = x / 5.0 - x.powi(3) - y.powi(5);
         // term 1: 3(1−x)² e1
         let t1x = 3.0 * e1 * (-2.0 * (1.0 - x) - 2.0 * x * (1.0 - x).powi(2));

@@ -1,1 +1,362 @@
-//! The only #[wasm_bindgen] code.
+//! The only `#[wasm_bindgen]` code: the [`App`] the page's glue script drives.
+//!
+//! The page hands over what the user typed and the canvases to draw on; everything else — parsing,
+//! validation, solving, drawing, the screen→data mapping of clicks — happens in Rust. Every export
+//! returns a value or an error string; none panics on bad input.
+
+use crate::controls::SurfaceControls;
+use crate::experiment::Experiment;
+use crate::plot::contour::MapOverlay;
+use crate::plot::surface::Camera;
+use crate::plot::{draw_contour_map, draw_convergence, draw_surface, Grid, PixelMap, PlotStyle};
+use crate::problem::surfaces::ViewBox;
+use crate::trace::Trace;
+use plotters::prelude::*;
+use plotters_canvas::CanvasBackend;
+use serde::Serialize;
+use wasm_bindgen::prelude::*;
+use wasm_bindgen::JsCast;
+use web_sys::{CanvasRenderingContext2d, HtmlCanvasElement, ImageData};
+
+/// Resolution of the sampled grid behind the heat map and contour lines.
+const MAP_GRID: usize = 120;
+/// Resolution of the 3-D surface mesh (coarse, so rotation redraws in a few ms).
+const SURFACE_GRID: usize = 44;
+
+/// The state of one playground page.
+#[wasm_bindgen]
+pub struct App {
+    experiment: Experiment,
+    traces: Vec<Trace>,
+    map_grid: Option<Grid>,
+    surface_grid: Option<Grid>,
+    raster: Option<(PixelMap, ImageData)>,
+    map: Option<PixelMap>,
+}
+
+/// One solver's result, as `window.gradlab.lastRun()` reports it.
+#[derive(Serialize)]
+struct RunSummary<'a> {
+    solver: &'a str,
+    x: &'a [f64],
+    f: f64,
+    grad_norm: f64,
+    iterations: usize,
+    stop: &'a crate::trace::StopReason,
+    stop_label: &'static str,
+    converged: bool,
+    f_evals: usize,
+    g_evals: usize,
+}
+
+#[derive(Serialize)]
+struct Summary<'a> {
+    surface: &'static str,
+    formula: &'static str,
+    start: [f64; 2],
+    solvers: Vec<RunSummary<'a>>,
+}
+
+#[derive(Serialize)]
+struct ApplyResult<'a> {
+    ok: bool,
+    errors: Vec<crate::controls::FieldError>,
+    summary: Option<Summary<'a>>,
+}
+
+fn to_js<T: Serialize>(v: &T) -> JsValue {
+    v.serialize(&serde_wasm_bindgen::Serializer::json_compatible())
+        .unwrap_or(JsValue::NULL)
+}
+
+/// Sizes the canvas backing store to its CSS size × devicePixelRatio; returns the ratio.
+fn fit_canvas(canvas: &HtmlCanvasElement) -> f64 {
+    let dpr = web_sys::window()
+        .map(|w| w.device_pixel_ratio())
+        .unwrap_or(1.0)
+        .clamp(0.5, 4.0);
+    let w = ((canvas.client_width().max(1) as f64) * dpr).round() as u32;
+    let h = ((canvas.client_height().max(1) as f64) * dpr).round() as u32;
+    if canvas.width() != w {
+        canvas.set_width(w);
+    }
+    if canvas.height() != h {
+        canvas.set_height(h);
+    }
+    dpr
+}
+
+fn backend(canvas: &HtmlCanvasElement) -> Result<CanvasBackend, JsValue> {
+    CanvasBackend::with_canvas_object(canvas.clone())
+        .ok_or_else(|| JsValue::from_str("canvas has no 2-D context"))
+}
+
+impl Default for App {
+    fn default() -> Self {
+        App::new()
+    }
+}
+
+#[wasm_bindgen]
+impl App {
+    /// A page showing the default experiment (peaks, gradient descent), already run.
+    #[wasm_bindgen(constructor)]
+    pub fn new() -> App {
+        let experiment = Experiment::default();
+        let traces = experiment.run().unwrap_or_default();
+        App {
+            experiment,
+            traces,
+            map_grid: None,
+            surface_grid: None,
+            raster: None,
+            map: None,
+        }
+    }
+
+    /// The form fields for the current experiment, as text.
+    pub fn controls(&self) -> JsValue {
+        to_js(&SurfaceControls::from_experiment(&self.experiment))
+    }
+
+    /// Applies what the user typed: `{ok: true, summary}` after a new run, or
+    /// `{ok: false, errors: [{field, message}]}` with nothing run.
+    pub fn apply_controls(&mut self, controls: JsValue) -> JsValue {
+        let controls: SurfaceControls = match serde_wasm_bindgen::from_value(controls) {
+            Ok(c) => c,
+            Err(e) => {
+                let errors = vec![crate::controls::FieldError {
+                    field: "form".into(),
+                    message: e.to_string(),
+                }];
+                return to_js(&ApplyResult {
+                    ok: false,
+                    errors,
+                    summary: None,
+                });
+            }
+        };
+        match controls.apply(&self.experiment) {
+            Ok(e) => match self.set_experiment(e) {
+                Ok(()) => to_js(&ApplyResult {
+                    ok: true,
+                    errors: vec![],
+                    summary: Some(self.summary_data()),
+                }),
+                Err(message) => {
+                    let errors = vec![crate::controls::FieldError {
+                        field: "form".into(),
+                        message,
+                    }];
+                    to_js(&ApplyResult {
+                        ok: false,
+                        errors,
+                        summary: None,
+                    })
+                }
+            },
+            Err(errors) => to_js(&ApplyResult {
+                ok: false,
+                errors,
+                summary: None,
+            }),
+        }
+    }
+
+    /// The latest run: per solver, final x, f, ‖∇f‖, iterations, stop reason, evaluations.
+    pub fn summary(&self) -> JsValue {
+        to_js(&self.summary_data())
+    }
+
+    /// The surface's formula, for the page.
+    pub fn formula(&self) -> String {
+        self.experiment.surface.formula().to_string()
+    }
+
+    /// Draws the 3-D surface with the trajectories.
+    pub fn draw_surface(&mut self, canvas: &HtmlCanvasElement) -> Result<(), JsValue> {
+        let dpr = fit_canvas(canvas);
+        let grid = self.surface_grid();
+        let root = backend(canvas)?.into_drawing_area();
+        let camera = Camera {
+            yaw: self.experiment.view.yaw,
+            pitch: self.experiment.view.pitch,
+        };
+        draw_surface(
+            &root,
+            &grid,
+            &self.traces,
+            None,
+            camera,
+            &PlotStyle { scale: dpr },
+        )?;
+        root.present()
+            .map_err(|e| JsValue::from_str(&e.to_string()))
+    }
+
+    /// Draws the heat map with contour lines and trajectories; remembers its pixel mapping.
+    pub fn draw_contour(&mut self, canvas: &HtmlCanvasElement) -> Result<(), JsValue> {
+        let dpr = fit_canvas(canvas);
+        let grid = self.map_grid();
+        let ctx: CanvasRenderingContext2d = canvas
+            .get_context("2d")?
+            .ok_or_else(|| JsValue::from_str("canvas has no 2-D context"))?
+            .dyn_into()?;
+        let root = backend(canvas)?.into_drawing_area();
+        let cached = self.raster.take();
+        let mut new_raster = None;
+        let mut paint = |map: PixelMap| -> bool {
+            let image = match cached {
+                Some((m, ref img)) if m == map => Some(img.clone()),
+                _ => {
+                    let (w, h) = map.size();
+                    let rgba = grid.rgba(w, h);
+                    // Copy into a JS-owned array: a view of wasm memory would be overwritten later.
+                    let data = js_sys::Uint8ClampedArray::from(&rgba[..]);
+                    ImageData::new_with_js_u8_clamped_array_and_sh(&data, w, h).ok()
+                }
+            };
+            match image {
+                Some(img) => {
+                    let ok = ctx
+                        .put_image_data(&img, map.x_px.0 as f64, map.y_px.0 as f64)
+                        .is_ok();
+                    new_raster = Some((map, img));
+                    ok
+                }
+                None => false,
+            }
+        };
+        let marks: Vec<(f64, f64)> = Vec::new();
+        let overlay = MapOverlay {
+            traces: &self.traces,
+            upto: None,
+            marks: &marks,
+        };
+        let map = draw_contour_map(
+            &root,
+            &grid,
+            &overlay,
+            &PlotStyle { scale: dpr },
+            &mut paint,
+        )?;
+        self.raster = new_raster;
+        self.map = Some(map);
+        root.present()
+            .map_err(|e| JsValue::from_str(&e.to_string()))
+    }
+
+    /// Draws the convergence plot.
+    pub fn draw_convergence(&mut self, canvas: &HtmlCanvasElement) -> Result<(), JsValue> {
+        let dpr = fit_canvas(canvas);
+        let root = backend(canvas)?.into_drawing_area();
+        draw_convergence(&root, &self.traces, None, &PlotStyle { scale: dpr })?;
+        root.present()
+            .map_err(|e| JsValue::from_str(&e.to_string()))
+    }
+
+    /// The data point (x, y) and f there under CSS pixel (css_x, css_y) of the contour canvas, as
+    /// `[x, y, f]`, or `undefined` outside the plot area.
+    pub fn contour_point(
+        &self,
+        canvas: &HtmlCanvasElement,
+        css_x: f64,
+        css_y: f64,
+    ) -> Option<Vec<f64>> {
+        let dpr = canvas.width() as f64 / canvas.client_width().max(1) as f64;
+        let (x, y) = self.map?.to_data(css_x * dpr, css_y * dpr)?;
+        let f = self.experiment.surface.objective().value(&[x, y]);
+        Some(vec![x, y, f])
+    }
+
+    /// Starts every solver from the point under the click and re-runs; `false` if the click was
+    /// outside the plot area.
+    pub fn click_contour(&mut self, canvas: &HtmlCanvasElement, css_x: f64, css_y: f64) -> bool {
+        let Some(p) = self.contour_point(canvas, css_x, css_y) else {
+            return false;
+        };
+        let mut e = self.experiment.clone();
+        // Round to 4 decimals: a readable start point that the form shows exactly.
+        e.start = [(p[0] * 1e4).round() / 1e4, (p[1] * 1e4).round() / 1e4];
+        self.set_experiment(e).is_ok()
+    }
+
+    /// Rotates the 3-D camera by a drag of (dx, dy) CSS pixels.
+    pub fn rotate(&mut self, dx: f64, dy: f64) {
+        let v = &mut self.experiment.view;
+        v.yaw = (v.yaw + dx * 0.01).rem_euclid(std::f64::consts::TAU);
+        v.pitch = (v.pitch + dy * 0.01).clamp(0.05, 1.5);
+    }
+}
+
+impl App {
+    fn set_experiment(&mut self, e: Experiment) -> Result<(), String> {
+        let traces = e.run()?;
+        if e.surface != self.experiment.surface || e.view.view_box != self.experiment.view.view_box
+        {
+            self.map_grid = None;
+            self.surface_grid = None;
+            self.raster = None;
+        }
+        self.experiment = e;
+        self.traces = traces;
+        Ok(())
+    }
+
+    fn view_box(&self) -> ViewBox {
+        self.experiment.view.view_box
+    }
+
+    fn map_grid(&mut self) -> Grid {
+        if self.map_grid.is_none() {
+            let f = self.experiment.surface.objective();
+            self.map_grid = Some(Grid::sample(
+                f.as_ref(),
+                self.view_box(),
+                MAP_GRID,
+                MAP_GRID,
+            ));
+        }
+        self.map_grid.clone().expect("just set")
+    }
+
+    fn surface_grid(&mut self) -> Grid {
+        if self.surface_grid.is_none() {
+            let f = self.experiment.surface.objective();
+            self.surface_grid = Some(Grid::sample(
+                f.as_ref(),
+                self.view_box(),
+                SURFACE_GRID,
+                SURFACE_GRID,
+            ));
+        }
+        self.surface_grid.clone().expect("just set")
+    }
+
+    fn summary_data(&self) -> Summary<'_> {
+        Summary {
+            surface: self.experiment.surface.name(),
+            formula: self.experiment.surface.formula(),
+            start: self.experiment.start,
+            solvers: self
+                .traces
+                .iter()
+                .map(|t| {
+                    let last = t.last();
+                    RunSummary {
+                        solver: &t.solver,
+                        x: &last.x,
+                        f: last.f,
+                        grad_norm: last.grad_norm,
+                        iterations: t.iterations(),
+                        stop: &t.stop,
+                        stop_label: t.stop.label(),
+                        converged: t.stop.is_converged(),
+                        f_evals: t.f_evals,
+                        g_evals: t.g_evals,
+                    }
+                })
+                .collect(),
+        }
+    }
+}

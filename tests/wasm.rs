@@ -1,0 +1,92 @@
+//! wasm tests, run in headless Chromium by `cargo xtask test`
+//! (`cargo test --target wasm32-unknown-unknown --test wasm`).
+#![cfg(target_arch = "wasm32")]
+
+use gradlab::experiment::Experiment;
+use gradlab::problem::surfaces::Peaks;
+use gradlab::web::App;
+use wasm_bindgen::JsCast;
+use wasm_bindgen_test::*;
+use web_sys::{CanvasRenderingContext2d, HtmlCanvasElement};
+
+wasm_bindgen_test_configure!(run_in_browser);
+
+/// Same constant as tests/fingerprint.rs (native): the two builds must agree bit for bit.
+const DEFAULT_FINGERPRINT: u64 = 0xebf5_f1b9_b608_51c3;
+
+#[wasm_bindgen_test]
+fn peaks_values_match_the_reference() {
+    // peaks(1, 1) = 2.4337896... (MATLAB/NumPy reference value).
+    assert!((Peaks::eval(1.0, 1.0) - 2.433_789_6).abs() < 1e-6);
+}
+
+#[wasm_bindgen_test]
+fn wasm_run_is_bit_identical_to_native() {
+    let traces = Experiment::default().run().unwrap();
+    assert_eq!(traces[0].fingerprint(), DEFAULT_FINGERPRINT);
+    // And it reached the global minimum (−6.551133 at (0.228279, −1.625535)).
+    let last = traces[0].last();
+    assert!((last.x[0] - 0.228_279).abs() < 1e-5 && (last.x[1] + 1.625_535).abs() < 1e-5);
+}
+
+fn canvas(w: u32, h: u32) -> HtmlCanvasElement {
+    let doc = web_sys::window().unwrap().document().unwrap();
+    let c: HtmlCanvasElement = doc.create_element("canvas").unwrap().dyn_into().unwrap();
+    c.set_attribute("style", &format!("width:{w}px;height:{h}px;display:block"))
+        .unwrap();
+    doc.body().unwrap().append_child(&c).unwrap();
+    c
+}
+
+fn pixels(c: &HtmlCanvasElement) -> Vec<u8> {
+    let ctx: CanvasRenderingContext2d = c.get_context("2d").unwrap().unwrap().dyn_into().unwrap();
+    ctx.get_image_data(0.0, 0.0, c.width() as f64, c.height() as f64)
+        .unwrap()
+        .data()
+        .0
+}
+
+#[wasm_bindgen_test]
+fn every_plot_draws_on_a_real_canvas() {
+    let mut app = App::new();
+    let (map, surf, conv) = (canvas(500, 440), canvas(400, 300), canvas(400, 260));
+    app.draw_contour(&map).unwrap();
+    app.draw_surface(&surf).unwrap();
+    app.draw_convergence(&conv).unwrap();
+    for c in [&map, &surf, &conv] {
+        let px = pixels(c);
+        let non_white = px
+            .chunks(4)
+            .filter(|p| p[3] > 0 && (p[0] < 250 || p[1] < 250 || p[2] < 250))
+            .count();
+        assert!(
+            non_white > px.len() / 4 / 20,
+            "canvas has drawing: {non_white}"
+        );
+    }
+    // The heat map raster contains viridis' top (yellow, the peak) and bottom (purple, the pit).
+    let px = pixels(&map);
+    assert!(px.chunks(4).any(|p| p[0] > 240 && p[1] > 220 && p[2] < 60));
+    assert!(px.chunks(4).any(|p| p[0] < 75 && p[1] < 15 && p[2] > 75));
+    // The trajectory colour (255, 64, 64) is on the map.
+    assert!(
+        px.chunks(4)
+            .filter(|p| p[0] == 255 && p[1] == 64 && p[2] == 64)
+            .count()
+            > 20
+    );
+}
+
+#[wasm_bindgen_test]
+fn a_click_on_the_map_restarts_there() {
+    let mut app = App::new();
+    let map = canvas(500, 440);
+    app.draw_contour(&map).unwrap();
+    // Outside the plot area (top-left corner, in the margin): nothing happens.
+    assert!(!app.click_contour(&map, 1.0, 1.0));
+    // The centre of the canvas is inside the plot.
+    assert!(app.click_contour(&map, 200.0, 220.0));
+    let p = app.contour_point(&map, 200.0, 220.0).unwrap();
+    assert!(p[0].abs() < 3.0 && p[1].abs() < 3.0);
+    assert!((p[2] - Peaks::eval(p[0], p[1])).abs() < 1e-12);
+}
