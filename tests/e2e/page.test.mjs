@@ -1,0 +1,179 @@
+// End-to-end: the built page in a real headless Chromium (run by `cargo xtask test`, which
+// builds www/, serves it and sets GRADLAB_URL).
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { launch, BASE } from './browser.mjs';
+
+let ctx;
+before(async () => { ctx = await launch(); });
+after(async () => { await ctx?.close(); });
+
+/** Opens the page, collecting console errors and uncaught exceptions. */
+async function open(viewport = { width: 1366, height: 800 }) {
+  const page = await ctx.newPage();
+  await page.setViewportSize(viewport);
+  const errors = [];
+  page.on('console', (m) => { if (m.type() === 'error') errors.push(m.text()); });
+  page.on('pageerror', (e) => errors.push(String(e)));
+  await page.goto(BASE);
+  await page.evaluate(() => window.gradlab.ready);
+  return { page, errors };
+}
+
+/** Share of pixels of a canvas that differ from white. */
+function inkShare(page, id) {
+  return page.evaluate((id) => {
+    const c = document.getElementById(id);
+    const d = c.getContext('2d').getImageData(0, 0, c.width, c.height).data;
+    let ink = 0;
+    for (let i = 0; i < d.length; i += 4) if (d[i + 3] > 0 && (d[i] < 245 || d[i + 1] < 245 || d[i + 2] < 245)) ink++;
+    return ink / (d.length / 4);
+  }, id);
+}
+
+/** A hash of a canvas's pixels (to tell whether it was redrawn differently). */
+function canvasData(page, id) {
+  return page.evaluate((id) => {
+    const c = document.getElementById(id);
+    const d = c.getContext('2d').getImageData(0, 0, c.width, c.height).data;
+    let h = 2166136261;
+    for (let i = 0; i < d.length; i++) h = Math.imul(h ^ d[i], 16777619);
+    return `${c.width}x${c.height}:${h >>> 0}`;
+  }, id);
+}
+
+const sameArray = (a, b) => a === b;
+
+test('the page loads with a gradient-descent run drawn on peaks, without console errors', async () => {
+  const { page, errors } = await open();
+  const run = await page.evaluate(() => window.gradlab.lastRun());
+  assert.equal(run.surface, 'peaks');
+  assert.equal(run.solvers.length, 1);
+  const s = run.solvers[0];
+  // From (−0.2, −0.6) gradient descent reaches the global minimum −6.551133 at (0.228279, −1.625535).
+  assert.equal(s.stop, 'gradient_tolerance');
+  assert.ok(Math.abs(s.f + 6.551133) < 1e-6, `f = ${s.f}`);
+  assert.ok(Math.abs(s.x[0] - 0.228279) < 1e-5 && Math.abs(s.x[1] + 1.625535) < 1e-5, `x = ${s.x}`);
+  // The maps are mostly colour; the convergence plot is lines, labels and grid.
+  for (const [id, min] of [['contour', 0.4], ['surface', 0.15], ['convergence', 0.03]]) {
+    const ink = await inkShare(page, id);
+    assert.ok(ink > min, `${id} canvas is drawn (${(ink * 100).toFixed(1)}% ink)`);
+  }
+  // The readout shows the final point and f.
+  const readout = await page.textContent('#readout');
+  assert.match(readout, /\(0\.228279, -1\.625535\)/);
+  assert.match(readout, /-6\.551133/);
+  assert.match(readout, /converged/);
+  assert.deepEqual(errors, []);
+  await page.close();
+});
+
+test('canvases are sized by devicePixelRatio (crisp on HiDPI screens)', async () => {
+  const page = await ctx.newPage();
+  // Emulate a DPR-2 screen through the DevTools protocol.
+  const cdp = await page.context().newCDPSession(page);
+  await cdp.send('Emulation.setDeviceMetricsOverride', { width: 1280, height: 800, deviceScaleFactor: 2, mobile: false });
+  await page.goto(BASE);
+  await page.evaluate(() => window.gradlab.ready);
+  const sizes = await page.evaluate(() => ['contour', 'surface', 'convergence'].map((id) => {
+    const c = document.getElementById(id);
+    return [c.width, c.clientWidth, c.height, c.clientHeight, window.devicePixelRatio];
+  }));
+  for (const [w, cw, h, ch, dpr] of sizes) {
+    assert.equal(dpr, 2);
+    assert.ok(Math.abs(w - 2 * cw) <= 1 && Math.abs(h - 2 * ch) <= 1, `backing store ${w}×${h} for ${cw}×${ch} CSS px`);
+  }
+  await page.close();
+});
+
+test('changing the learning rate redraws a different trajectory', async () => {
+  const { page, errors } = await open();
+  const before = await canvasData(page, 'contour');
+  const f0 = (await page.evaluate(() => window.gradlab.lastRun())).solvers[0];
+  await page.fill('#learning_rate', '0.01');
+  await page.waitForFunction((it) => window.gradlab.lastRun().solvers[0].iterations !== it, f0.iterations);
+  const after = await canvasData(page, 'contour');
+  assert.ok(!sameArray(before, after), 'contour map changed');
+  const s = (await page.evaluate(() => window.gradlab.lastRun())).solvers[0];
+  assert.ok(s.iterations > f0.iterations, `smaller step, more iterations (${s.iterations} vs ${f0.iterations})`);
+  assert.deepEqual(errors, []);
+  await page.close();
+});
+
+test('clicking the contour map starts a new run from the clicked point', async () => {
+  const { page, errors } = await open();
+  const before = await canvasData(page, 'contour');
+  const box = await page.locator('#contour').boundingBox();
+  // Near the upper-left of the plot area: the run ends in a different minimum.
+  await page.mouse.click(box.x + box.width * 0.3, box.y + box.height * 0.45);
+  const run = await page.evaluate(() => window.gradlab.lastRun());
+  assert.ok(Math.abs(run.start[0] + 0.2) > 0.05 || Math.abs(run.start[1] + 0.6) > 0.05, `start moved: ${run.start}`);
+  assert.equal(await page.inputValue('#start_x'), String(run.start[0]));
+  assert.equal(await page.inputValue('#start_y'), String(run.start[1]));
+  const after = await canvasData(page, 'contour');
+  assert.ok(!sameArray(before, after), 'contour map redrawn');
+  const readout = await page.textContent('#readout');
+  const s = run.solvers[0];
+  assert.ok(readout.includes(s.f.toFixed(6).replace(/0+$/, '').replace(/\.$/, '')), `readout shows f = ${s.f}`);
+  assert.deepEqual(errors, []);
+  await page.close();
+});
+
+test('dragging the surface rotates it', async () => {
+  const { page, errors } = await open();
+  const before = await canvasData(page, 'surface');
+  const box = await page.locator('#surface').boundingBox();
+  await page.mouse.move(box.x + box.width / 2, box.y + box.height / 2);
+  await page.mouse.down();
+  await page.mouse.move(box.x + box.width / 2 + 80, box.y + box.height / 2 + 10, { steps: 5 });
+  await page.mouse.up();
+  await page.waitForTimeout(100);
+  const after = await canvasData(page, 'surface');
+  assert.ok(!sameArray(before, after), 'surface redrawn from a new angle');
+  assert.deepEqual(errors, []);
+  await page.close();
+});
+
+test('bad input gets an inline message and no run; the page stays usable', async () => {
+  const { page, errors } = await open();
+  const good = await page.evaluate(() => window.gradlab.lastRun());
+  const cases = [
+    ['#learning_rate', '', 'enter a number'],
+    ['#learning_rate', 'abc', 'is not a number'],
+    ['#learning_rate', '-0.1', 'greater than 0'],
+    ['#max_iterations', '1000000000', 'at most 100000'],
+    ['#tolerance', 'x', 'is not a number'],
+  ];
+  for (const [sel, value, message] of cases) {
+    await page.fill(sel, value);
+    const field = sel.slice(1);
+    await page.waitForFunction((f) => document.querySelector(`.msg[data-for="${f}"]`).textContent !== '', field);
+    assert.match(await page.textContent(`.msg[data-for="${field}"]`), new RegExp(message));
+    assert.equal(await page.getAttribute(sel, 'aria-invalid'), 'true');
+    assert.deepEqual(await page.evaluate(() => window.gradlab.lastRun()), good, 'no new run');
+    // Put the good value back: the message goes away.
+    await page.fill('#learning_rate', '0.05');
+    await page.fill('#max_iterations', '300');
+    await page.fill('#tolerance', '1e-6');
+    await page.waitForFunction((f) => document.querySelector(`.msg[data-for="${f}"]`).textContent === '', field);
+  }
+  // Markup typed into a field is shown as text, never parsed.
+  await page.fill('#start_x', '<img src=x onerror=alert(1)>');
+  await page.waitForFunction(() => document.querySelector('.msg[data-for="start_x"]').textContent !== '');
+  assert.equal(await page.locator('.msg img').count(), 0);
+  assert.deepEqual(errors, []);
+  await page.close();
+});
+
+test('the layout fits a 600×400 iframe: controls and both maps are visible without scrolling', async () => {
+  const { page, errors } = await open({ width: 600, height: 400 });
+  for (const id of ['#learning_rate', '#contour', '#surface']) {
+    const b = await page.locator(id).boundingBox();
+    assert.ok(b && b.y >= 0 && b.y + Math.min(b.height, 200) <= 400 && b.x + b.width <= 600, `${id} visible: ${JSON.stringify(b)}`);
+  }
+  const scrollW = await page.evaluate(() => document.documentElement.scrollWidth);
+  assert.ok(scrollW <= 600, `no horizontal scroll (${scrollW})`);
+  assert.ok(await inkShare(page, 'contour') > 0.1);
+  assert.deepEqual(errors, []);
+  await page.close();
+});
