@@ -8,6 +8,7 @@ const ctx = await launch();
 const sizes = [['laptop', 1366, 800, 1], ['wide', 1920, 1080, 1], ['hidpi', 1280, 800, 2], ['iframe', 600, 400, 1]];
 for (const [name, width, height, dpr] of sizes) {
   const page = await ctx.newPage();
+  await page.setViewportSize({ width, height });
   const cdp = await ctx.newCDPSession(page);
   await cdp.send('Emulation.setDeviceMetricsOverride', { width, height, deviceScaleFactor: dpr, mobile: false });
   page.on('console', (m) => { if (m.type() === 'error') console.error(`[${name}] console error: ${m.text()}`); });
