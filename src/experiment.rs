@@ -4,46 +4,158 @@
 //! permalink) gives the same traces, bit for bit, natively and in wasm.
 
 use crate::diff::{Evaluator, GradientSource};
-use crate::problem::surfaces::{Peaks, ViewBox};
+use crate::problem::surfaces::{
+    Ackley, Beale, Booth, GoldsteinPrice, Himmelblau, KnownMinimum, Matyas, Peaks, Quadratic,
+    Rastrigin, Rosenbrock, Saddle, SixHumpCamel, StyblinskiTang, Surface, ThreeHumpCamel, ViewBox,
+};
 use crate::problem::Objective;
 use crate::solver::{self, GradientDescent, Solver, StopCriteria, MAX_ITERATIONS};
 use crate::trace::Trace;
 use serde::{Deserialize, Serialize};
 
-/// A built-in 2-D surface.
+/// A built-in 2-D surface (serde: snake_case name, e.g. `"rosenbrock"`, `"six_hump_camel"`).
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum SurfaceId {
     /// MATLAB's peaks.
     #[default]
     Peaks,
+    /// Rosenbrock, a = 1, b = 100.
+    Rosenbrock,
+    /// Himmelblau (four minima).
+    Himmelblau,
+    /// Beale.
+    Beale,
+    /// Booth.
+    Booth,
+    /// Matyas.
+    Matyas,
+    /// Three-hump camel.
+    ThreeHumpCamel,
+    /// Six-hump camel.
+    SixHumpCamel,
+    /// Goldstein–Price.
+    GoldsteinPrice,
+    /// Rastrigin.
+    Rastrigin,
+    /// Ackley.
+    Ackley,
+    /// Styblinski–Tang.
+    StyblinskiTang,
+    /// ½(x² + κy²) with condition number κ = [`Experiment::quadratic_condition`].
+    Quadratic,
+    /// x² − y².
+    Saddle,
+}
+
+/// Calls `$body` with `$s` bound to the concrete surface value of `$id`.
+macro_rules! with_surface {
+    ($id:expr, $kappa:expr, |$s:ident| $body:expr) => {
+        match $id {
+            SurfaceId::Peaks => { let $s = Peaks; $body }
+            SurfaceId::Rosenbrock => { let $s = Rosenbrock; $body }
+            SurfaceId::Himmelblau => { let $s = Himmelblau; $body }
+            SurfaceId::Beale => { let $s = Beale; $body }
+            SurfaceId::Booth => { let $s = Booth; $body }
+            SurfaceId::Matyas => { let $s = Matyas; $body }
+            SurfaceId::ThreeHumpCamel => { let $s = ThreeHumpCamel; $body }
+            SurfaceId::SixHumpCamel => { let $s = SixHumpCamel; $body }
+            SurfaceId::GoldsteinPrice => { let $s = GoldsteinPrice; $body }
+            SurfaceId::Rastrigin => { let $s = Rastrigin; $body }
+            SurfaceId::Ackley => { let $s = Ackley; $body }
+            SurfaceId::StyblinskiTang => { let $s = StyblinskiTang; $body }
+            SurfaceId::Quadratic => { let $s = Quadratic { condition: $kappa }; $body }
+            SurfaceId::Saddle => { let $s = Saddle; $body }
+        }
+    };
+}
+
+/// Everything the page shows about a surface (serde data).
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct SurfaceInfo {
+    /// The id (as used in [`Experiment::surface`]).
+    pub id: SurfaceId,
+    /// Display name.
+    pub name: String,
+    /// The formula (Unicode).
+    pub formula: String,
+    /// Default view box.
+    pub view: ViewBox,
+    /// Default start point.
+    pub start: [f64; 2],
+    /// Known minima from the literature (empty for the saddle).
+    pub minima: Vec<KnownMinimum>,
+    /// `true` when a hand-written gradient exists.
+    pub has_analytic_gradient: bool,
+    /// `true` when a hand-written Hessian exists.
+    pub has_analytic_hessian: bool,
 }
 
 impl SurfaceId {
-    /// The objective.
+    /// Every built-in surface, in menu order.
+    pub const ALL: [SurfaceId; 14] = [
+        SurfaceId::Peaks,
+        SurfaceId::Rosenbrock,
+        SurfaceId::Himmelblau,
+        SurfaceId::Beale,
+        SurfaceId::Booth,
+        SurfaceId::Matyas,
+        SurfaceId::ThreeHumpCamel,
+        SurfaceId::SixHumpCamel,
+        SurfaceId::GoldsteinPrice,
+        SurfaceId::Rastrigin,
+        SurfaceId::Ackley,
+        SurfaceId::StyblinskiTang,
+        SurfaceId::Quadratic,
+        SurfaceId::Saddle,
+    ];
+
+    /// The objective with default parameters (κ = 10 for the quadratic).
     pub fn objective(&self) -> Box<dyn Objective> {
-        match self {
-            SurfaceId::Peaks => Box::new(Peaks),
-        }
+        self.objective_with(Quadratic::DEFAULT_CONDITION)
+    }
+    /// The objective, with condition number `quadratic_condition` for [`SurfaceId::Quadratic`].
+    pub fn objective_with(&self, quadratic_condition: f64) -> Box<dyn Objective> {
+        with_surface!(self, quadratic_condition, |s| Box::new(s) as Box<dyn Objective>)
     }
     /// Display name.
     pub fn name(&self) -> &'static str {
-        match self {
-            SurfaceId::Peaks => "peaks",
-        }
+        with_surface!(self, 1.0, |s| s.name())
     }
     /// The formula as shown on the page.
     pub fn formula(&self) -> &'static str {
-        match self {
-            SurfaceId::Peaks => Peaks::FORMULA,
-        }
+        with_surface!(self, 1.0, |s| s.formula())
     }
     /// The default view box.
     pub fn view(&self) -> ViewBox {
-        match self {
-            SurfaceId::Peaks => Peaks::VIEW,
-        }
+        with_surface!(self, 1.0, |s| s.view())
     }
+    /// The default start point.
+    pub fn start(&self) -> [f64; 2] {
+        with_surface!(self, 1.0, |s| s.start())
+    }
+    /// Known minima from the literature.
+    pub fn minima(&self) -> Vec<KnownMinimum> {
+        with_surface!(self, 1.0, |s| s.minima())
+    }
+    /// Everything the page shows about this surface.
+    pub fn info(&self) -> SurfaceInfo {
+        with_surface!(self, Quadratic::DEFAULT_CONDITION, |s| SurfaceInfo {
+            id: *self,
+            name: s.name().to_string(),
+            formula: s.formula().to_string(),
+            view: s.view(),
+            start: s.start(),
+            minima: s.minima(),
+            has_analytic_gradient: s.analytic_gradient(0.5, 0.5).is_some(),
+            has_analytic_hessian: s.analytic_hessian(0.5, 0.5).is_some(),
+        })
+    }
+}
+
+/// [`SurfaceId::info`] for every built-in surface, in menu order.
+pub fn surface_catalog() -> Vec<SurfaceInfo> {
+    SurfaceId::ALL.iter().map(|s| s.info()).collect()
 }
 
 /// One solver and its hyperparameters.
