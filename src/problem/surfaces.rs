@@ -628,3 +628,176 @@ impl Surface for Saddle {
     }
 }
 
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::diff::{central_gradient, check_gradient, relative_error};
+    use crate::experiment::SurfaceId;
+
+    /// SplitMix64: a tiny deterministic generator for test points.
+    struct Rng(u64);
+    impl Rng {
+        fn uniform(&mut self, lo: f64, hi: f64) -> f64 {
+            self.0 = self.0.wrapping_add(0x9E37_79B9_7F4A_7C15);
+            let mut z = self.0;
+            z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
+            z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
+            z ^= z >> 31;
+            lo + (hi - lo) * (z >> 11) as f64 / (1u64 << 53) as f64
+        }
+    }
+
+    #[test]
+    fn peaks_known_values() {
+        // Values computed independently from MATLAB's peaks definition (e.g. peaks(1,1) in MATLAB/NumPy).
+        assert!(
+            (Peaks::eval(1.0, 1.0) - 2.433_789_6).abs() < 1e-6,
+            "{}",
+            Peaks::eval(1.0, 1.0)
+        );
+        assert!(
+            (Peaks::eval(0.0, 0.0) - 0.981_011_6).abs() < 1e-6,
+            "{}",
+            Peaks::eval(0.0, 0.0)
+        );
+    }
+
+    #[test]
+    fn peaks_gradient_matches_central_differences() {
+        let mut worst: f64 = 0.0;
+        for i in 0..41 {
+            for j in 0..41 {
+                let x = [
+                    -3.0 + 0.15 * i as f64 + 0.013,
+                    -3.0 + 0.15 * j as f64 + 0.007,
+                ];
+                let g = Peaks::grad(x[0], x[1]);
+                let fd = central_gradient(&Peaks, &x);
+                for k in 0..2 {
+                    let scale = g[k].abs().max(1e-2);
+                    worst = worst.max((g[k] - fd[k]).abs() / scale);
+                }
+            }
+        }
+        assert!(worst < 1e-6, "worst relative error {worst}");
+    }
+
+    /// Tolerance on f(x*) − f* implied by the digits the literature publishes for x* and f*.
+    fn published_tolerance(id: SurfaceId) -> f64 {
+        match id {
+            // x* and f* given to 4 decimals (Surjanovic & Bingham; Wikipedia).
+            SurfaceId::SixHumpCamel => 1e-4,
+            // f* published to 5 decimals (−39.16617·2 from Wikipedia's per-dimension bound).
+            SurfaceId::StyblinskiTang => 2e-5,
+            // x* to 6 decimals; f* = 0 exactly (Himmelblau) or to 6 decimals (peaks).
+            SurfaceId::Himmelblau => 1e-8,
+            SurfaceId::Peaks => 1e-6,
+            // Exact minimizers (integers/halves) with exact values.
+            _ => 1e-12,
+        }
+    }
+
+    #[test]
+    fn every_surface_has_its_published_minima() {
+        // Sources: Wikipedia "Test functions for optimization" (Rosenbrock, Himmelblau, Beale,
+        // Booth, Matyas, three-hump camel, Goldstein–Price, Rastrigin, Ackley, Styblinski–Tang);
+        // Surjanovic & Bingham, sfu.ca/~ssurjano (six-hump camel: ±(0.0898, −0.7126), −1.0316).
+        for id in SurfaceId::ALL {
+            let obj = id.objective();
+            let tol = published_tolerance(id);
+            for m in id.minima() {
+                let f = obj.value(&m.x);
+                assert!(
+                    (f - m.f).abs() <= tol,
+                    "{id:?}: f({:?}) = {f}, published {}",
+                    m.x,
+                    m.f
+                );
+                if id == SurfaceId::Ackley {
+                    continue; // not differentiable at its minimum
+                }
+                // A minimum: the gradient vanishes (to the published digits) and the Hessian is
+                // positive definite.
+                let mut g = [0.0; 2];
+                assert!(obj.automatic_gradient(&m.x, &mut g));
+                assert!(
+                    g[0].hypot(g[1]) < 1e4 * tol.sqrt().max(1e-12),
+                    "{id:?} at {:?}: ∇f = {g:?}",
+                    m.x
+                );
+                let h = obj.automatic_hessian(&m.x).unwrap();
+                assert!(h.clone().cholesky().is_some(), "{id:?}: Hessian {h} not PD");
+            }
+        }
+        assert!(SurfaceId::Saddle.minima().is_empty());
+    }
+
+    #[test]
+    fn gradients_agree_analytic_vs_ad_vs_finite_differences() {
+        let mut rng = Rng(20_240_601);
+        for id in SurfaceId::ALL {
+            let obj = id.objective_with(1000.0);
+            let v = id.view();
+            for _ in 0..50 {
+                let x = [rng.uniform(v.x_min, v.x_max), rng.uniform(v.y_min, v.y_max)];
+                let c = check_gradient(obj.as_ref(), &x);
+                let ad = c.automatic.as_ref().expect("every surface supports AD");
+                let fd_err = relative_error(ad, &c.finite_difference);
+                assert!(fd_err < 1e-6, "{id:?} at {x:?}: AD vs FD {fd_err}");
+                if let Some(e) = c.analytic_vs_automatic {
+                    assert!(e < 1e-12, "{id:?} at {x:?}: analytic vs AD {e}");
+                }
+                assert!(c.max_rel_error < 1e-6);
+            }
+        }
+    }
+
+    #[test]
+    fn the_required_surfaces_have_analytic_gradients() {
+        use SurfaceId::*;
+        for id in [Peaks, Rosenbrock, Himmelblau, Quadratic, Saddle, Booth, Matyas] {
+            assert!(id.info().has_analytic_gradient, "{id:?}");
+        }
+    }
+
+    #[test]
+    fn ad_hessian_matches_differences_of_the_gradient_and_the_analytic_hessian() {
+        let mut rng = Rng(7);
+        for id in SurfaceId::ALL {
+            let obj = id.objective_with(1000.0);
+            let v = id.view();
+            for _ in 0..30 {
+                let x = [rng.uniform(v.x_min, v.x_max), rng.uniform(v.y_min, v.y_max)];
+                let h = obj.automatic_hessian(&x).unwrap();
+                // Central differences of the AD gradient, column by column.
+                let mut fd = DMatrix::zeros(2, 2);
+                for i in 0..2 {
+                    let step = 1e-5 * x[i].abs().max(1.0);
+                    let (mut xp, mut xm) = (x, x);
+                    xp[i] += step;
+                    xm[i] -= step;
+                    let (mut gp, mut gm) = ([0.0; 2], [0.0; 2]);
+                    obj.automatic_gradient(&xp, &mut gp);
+                    obj.automatic_gradient(&xm, &mut gm);
+                    for j in 0..2 {
+                        fd[(j, i)] = (gp[j] - gm[j]) / (2.0 * step);
+                    }
+                }
+                let err = (&h - &fd).amax() / h.amax().max(1.0);
+                assert!(err < 1e-6, "{id:?} at {x:?}: {err}\n{h}\n{fd}");
+                if let Some(a) = obj.hessian(&x) {
+                    assert!((&a - &h).amax() <= 1e-12 * h.amax().max(1.0), "{id:?}");
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn quadratic_condition_number_is_the_hessian_ratio() {
+        let q = Quadratic { condition: 250.0 };
+        let h = q.automatic_hessian(&[0.3, -0.2]).unwrap();
+        let eig = h.symmetric_eigenvalues();
+        let (lo, hi) = (eig.min(), eig.max());
+        assert!((hi / lo - 250.0).abs() < 1e-9);
+    }
+}
