@@ -7,7 +7,9 @@
 //! Reference: Nocedal & Wright, *Numerical Optimization* (2nd ed.), Alg. 3.1 (backtracking),
 //! Alg. 3.5–3.6 (strong-Wolfe bracketing and zoom) with the cubic interpolation of eq. (3.59).
 //! A non-finite φ(α) is treated as "too far" (the step is shortened), so a line search never
-//! returns a non-finite point.
+//! returns a non-finite point. When φ keeps decreasing with ever steeper slope (f unbounded below
+//! along p) the strong-Wolfe search returns its last, longest sufficient-decrease step instead of
+//! failing, so the run ends with `Diverged` rather than `LineSearchFailed`.
 
 use crate::diff::Evaluator;
 
@@ -172,8 +174,17 @@ pub fn strong_wolfe(
         }
         (a_prev, f_prev, d_prev) = (a, fa, da);
         a *= 2.0;
-        if a > 1e12 {
-            return fail(trials);
+        if a > 1e12 || trials >= max_trials {
+            // Still descending steeply with no bracket: f looks unbounded below along p. Return
+            // the last (sufficient-decrease) point; the driver's divergence test decides.
+            return LineSearch {
+                alpha: a_prev,
+                x: xa,
+                f: fa,
+                grad: g,
+                trials,
+                ok: true,
+            };
         }
     }
     // Zoom phase: φ(lo) satisfies Armijo and is the lowest so far; the bracket holds a Wolfe point.
