@@ -56,20 +56,62 @@ pub enum SurfaceId {
 macro_rules! with_surface {
     ($id:expr, $kappa:expr, |$s:ident| $body:expr) => {
         match $id {
-            SurfaceId::Peaks => { let $s = Peaks; $body }
-            SurfaceId::Rosenbrock => { let $s = Rosenbrock; $body }
-            SurfaceId::Himmelblau => { let $s = Himmelblau; $body }
-            SurfaceId::Beale => { let $s = Beale; $body }
-            SurfaceId::Booth => { let $s = Booth; $body }
-            SurfaceId::Matyas => { let $s = Matyas; $body }
-            SurfaceId::ThreeHumpCamel => { let $s = ThreeHumpCamel; $body }
-            SurfaceId::SixHumpCamel => { let $s = SixHumpCamel; $body }
-            SurfaceId::GoldsteinPrice => { let $s = GoldsteinPrice; $body }
-            SurfaceId::Rastrigin => { let $s = Rastrigin; $body }
-            SurfaceId::Ackley => { let $s = Ackley; $body }
-            SurfaceId::StyblinskiTang => { let $s = StyblinskiTang; $body }
-            SurfaceId::Quadratic => { let $s = Quadratic { condition: $kappa }; $body }
-            SurfaceId::Saddle => { let $s = Saddle; $body }
+            SurfaceId::Peaks => {
+                let $s = Peaks;
+                $body
+            }
+            SurfaceId::Rosenbrock => {
+                let $s = Rosenbrock;
+                $body
+            }
+            SurfaceId::Himmelblau => {
+                let $s = Himmelblau;
+                $body
+            }
+            SurfaceId::Beale => {
+                let $s = Beale;
+                $body
+            }
+            SurfaceId::Booth => {
+                let $s = Booth;
+                $body
+            }
+            SurfaceId::Matyas => {
+                let $s = Matyas;
+                $body
+            }
+            SurfaceId::ThreeHumpCamel => {
+                let $s = ThreeHumpCamel;
+                $body
+            }
+            SurfaceId::SixHumpCamel => {
+                let $s = SixHumpCamel;
+                $body
+            }
+            SurfaceId::GoldsteinPrice => {
+                let $s = GoldsteinPrice;
+                $body
+            }
+            SurfaceId::Rastrigin => {
+                let $s = Rastrigin;
+                $body
+            }
+            SurfaceId::Ackley => {
+                let $s = Ackley;
+                $body
+            }
+            SurfaceId::StyblinskiTang => {
+                let $s = StyblinskiTang;
+                $body
+            }
+            SurfaceId::Quadratic => {
+                let $s = Quadratic { condition: $kappa };
+                $body
+            }
+            SurfaceId::Saddle => {
+                let $s = Saddle;
+                $body
+            }
         }
     };
 }
@@ -120,7 +162,8 @@ impl SurfaceId {
     }
     /// The objective, with condition number `quadratic_condition` for [`SurfaceId::Quadratic`].
     pub fn objective_with(&self, quadratic_condition: f64) -> Box<dyn Objective> {
-        with_surface!(self, quadratic_condition, |s| Box::new(s) as Box<dyn Objective>)
+        with_surface!(self, quadratic_condition, |s| Box::new(s)
+            as Box<dyn Objective>)
     }
     /// Display name.
     pub fn name(&self) -> &'static str {
@@ -750,7 +793,9 @@ impl SolverConfig {
     /// The hyperparameters as (name, value), in catalog order.
     pub fn params(&self) -> Vec<(&'static str, f64)> {
         match *self {
-            SolverConfig::GradientDescent { learning_rate } => vec![("learning_rate", learning_rate)],
+            SolverConfig::GradientDescent { learning_rate } => {
+                vec![("learning_rate", learning_rate)]
+            }
             SolverConfig::GradientDescentArmijo {
                 initial_step,
                 c1,
@@ -808,7 +853,11 @@ impl SolverConfig {
                 restart_every,
                 c1,
                 c2,
-            } => vec![("restart_every", restart_every as f64), ("c1", c1), ("c2", c2)],
+            } => vec![
+                ("restart_every", restart_every as f64),
+                ("c1", c1),
+                ("c2", c2),
+            ],
             SolverConfig::NelderMead {
                 initial_size,
                 x_tol,
@@ -1068,16 +1117,103 @@ mod tests {
 
     #[test]
     fn bad_configs_are_rejected_with_a_message() {
-        let mut e = Experiment::default();
-        e.solvers = vec![SolverConfig::GradientDescent {
-            learning_rate: -1.0,
-        }];
+        let e = Experiment {
+            solvers: vec![SolverConfig::GradientDescent {
+                learning_rate: -1.0,
+            }],
+            ..Default::default()
+        };
         assert!(e.run().unwrap_err().contains("learning rate"));
         let mut e = Experiment::default();
         e.stop.max_iterations = 1_000_000_000;
         assert!(e.run().unwrap_err().contains("max iterations"));
-        let mut e = Experiment::default();
-        e.start = [f64::NAN, 0.0];
+        let e = Experiment {
+            start: [f64::NAN, 0.0],
+            ..Default::default()
+        };
         assert!(e.validate().is_err());
+    }
+
+    #[test]
+    fn every_catalog_method_has_defaults_that_match_the_catalog_and_build() {
+        for info in solver_catalog() {
+            let c = SolverConfig::default_for(&info.method).expect(&info.method);
+            assert_eq!(c.method(), info.method);
+            let params = c.params();
+            assert_eq!(params.len(), info.params.len(), "{}", info.method);
+            for ((name, value), p) in params.iter().zip(&info.params) {
+                assert_eq!(*name, p.name);
+                assert_eq!(*value, p.default, "{} {}", info.method, p.name);
+                assert!(p.min <= p.default && p.default <= p.max);
+            }
+            let s = c.build().unwrap();
+            assert_eq!(s.uses_gradient(), info.uses_gradient, "{}", info.method);
+        }
+        assert!(SolverConfig::default_for("simulated_annealing").is_none());
+    }
+
+    #[test]
+    fn out_of_range_hyperparameters_are_rejected_in_words() {
+        let adam: SolverConfig = serde_json::from_str(r#"{"method":"adam","beta1":1.5}"#).unwrap();
+        let e = adam.build().err().unwrap();
+        assert!(e.contains("Adam") && e.contains("beta1"), "{e}");
+        let bfgs: SolverConfig =
+            serde_json::from_str(r#"{"method":"bfgs","c1":0.5,"c2":0.4}"#).unwrap();
+        assert!(bfgs
+            .build()
+            .err()
+            .unwrap()
+            .contains("c1 must be smaller than c2"));
+        let lbfgs: SolverConfig = serde_json::from_str(r#"{"method":"lbfgs","memory":0}"#).unwrap();
+        assert!(lbfgs.build().err().unwrap().contains("memory"));
+        let e = Experiment {
+            quadratic_condition: 0.5,
+            ..Default::default()
+        };
+        assert!(e.validate().unwrap_err().contains("condition"));
+    }
+
+    #[test]
+    fn serde_shapes_are_the_documented_ones() {
+        let json = serde_json::to_string(&SolverConfig::default_for("lbfgs").unwrap()).unwrap();
+        assert_eq!(
+            json,
+            r#"{"method":"lbfgs","memory":10,"c1":0.0001,"c2":0.9}"#
+        );
+        assert_eq!(
+            serde_json::to_string(&SurfaceId::SixHumpCamel).unwrap(),
+            r#""six_hump_camel""#
+        );
+        let e: Experiment = serde_json::from_str(
+            r#"{"surface":"quadratic","quadratic_condition":100,"start":[1,1],
+                "solvers":[{"method":"newton"},{"method":"nelder_mead","initial_size":0.5}],
+                "gradient":"automatic"}"#,
+        )
+        .unwrap();
+        let traces = e.run().unwrap();
+        assert_eq!(traces.len(), 2);
+        // Newton on a quadratic: one step to the exact minimizer (0, 0).
+        assert_eq!(traces[0].iterations(), 1);
+        assert!(traces[0].last().x.iter().all(|v| v.abs() < 1e-14));
+    }
+
+    #[test]
+    fn every_surface_has_a_valid_catalog_entry() {
+        let cat = surface_catalog();
+        assert_eq!(cat.len(), SurfaceId::ALL.len());
+        for s in &cat {
+            assert!(s.view.is_valid(), "{:?}", s.id);
+            assert!(!s.formula.is_empty());
+            let v = s.view;
+            assert!(
+                (v.x_min..=v.x_max).contains(&s.start[0])
+                    && (v.y_min..=v.y_max).contains(&s.start[1]),
+                "{:?}: start outside the view",
+                s.id
+            );
+            let json = serde_json::to_string(&s.id).unwrap();
+            let back: SurfaceId = serde_json::from_str(&json).unwrap();
+            assert_eq!(back, s.id);
+        }
     }
 }

@@ -1,10 +1,11 @@
 //! Every solver on a convex quadratic, Rosenbrock and Himmelblau, plus divergence behaviour.
 //!
-//! Expected answers are closed forms (quadratic: x* = 0, GD contraction 1 − αλ, Adam's first step)
-//! or published minima (Rosenbrock (1, 1); Himmelblau's four minima to 6 decimals, Wikipedia "Test
-//! functions for optimization"). Iteration budgets follow textbook figures: Nocedal & Wright,
-//! *Numerical Optimization* (2nd ed.) solve Rosenbrock from (−1.2, 1) with BFGS in a few dozen
-//! iterations (§6.1 reports 34) and with Newton in about 20 (§3.3, Table 3.1 region).
+//! Expected answers are closed forms (quadratic: x* = 0, GD contraction 1 − αλ per eigendirection,
+//! the first AdaGrad/RMSProp/Adam step) or published minima (Rosenbrock (1, 1); Himmelblau's four
+//! minima, f* = 0, positions to 6 decimals, Wikipedia "Test functions for optimization").
+//! Iteration budgets are generous bounds in the range textbooks report for these methods on
+//! Rosenbrock from (−1.2, 1) (Nocedal & Wright, *Numerical Optimization*: a few dozen iterations for
+//! BFGS, about twenty for Newton with line search) — "well under 100" for BFGS, as the issue asks.
 
 use gradlab::diff::{Evaluator, GradientSource};
 use gradlab::experiment::{solver_catalog, Experiment, SolverConfig, SurfaceId};
@@ -64,7 +65,11 @@ fn every_solver_finds_the_minimum_of_a_convex_quadratic() {
         let x = &t.last().x;
         assert!(t.stop.is_converged(), "{}: {:?}", info.method, t.stop);
         // x* = 0 in closed form; Nelder–Mead stops on its own simplex tolerances.
-        let tol = if info.method == "nelder_mead" { 1e-6 } else { 1e-9 };
+        let tol = if info.method == "nelder_mead" {
+            1e-6
+        } else {
+            1e-9
+        };
         assert!(dist(x, &[0.0, 0.0]) < tol, "{}: {x:?}", info.method);
     }
 }
@@ -133,7 +138,11 @@ fn rosenbrock_from_the_standard_start() {
         let x = &t.last().x;
         assert!(t.stop.is_converged(), "{m}: {:?}", t.stop);
         assert!(dist(x, &[1.0, 1.0]) < 1e-6, "{m}: {x:?}");
-        assert!(t.iterations() <= budget, "{m}: {} iterations", t.iterations());
+        assert!(
+            t.iterations() <= budget,
+            "{m}: {} iterations",
+            t.iterations()
+        );
     }
 }
 
@@ -141,21 +150,40 @@ fn rosenbrock_from_the_standard_start() {
 fn himmelblau_from_several_starts_reaches_a_published_minimum() {
     let minima = Himmelblau.minima();
     for m in SECOND_ORDER_AND_FRIENDS {
-        for x0 in [[0.0, 0.0], [-1.0, 4.0], [-4.0, -4.0], [4.0, -3.0], [-0.27, -0.92]] {
+        for x0 in [
+            [0.0, 0.0],
+            [-1.0, 4.0],
+            [-4.0, -4.0],
+            [4.0, -3.0],
+            [-0.27, -0.92],
+        ] {
             let t = solve(&Himmelblau, &cfg(m), &x0, 2000, 1e-9);
             let last = t.last();
             assert!(t.stop.is_converged(), "{m} from {x0:?}: {:?}", t.stop);
             // f* = 0 exactly at all four minima; positions published to 6 decimals.
             assert!(last.f < 1e-12, "{m} from {x0:?}: f = {}", last.f);
-            let near = minima.iter().map(|k| dist(&k.x, &last.x)).fold(f64::MAX, f64::min);
-            assert!(near < 1e-6, "{m} from {x0:?}: {:?} is {near} from a minimum", last.x);
+            let near = minima
+                .iter()
+                .map(|k| dist(&k.x, &last.x))
+                .fold(f64::MAX, f64::min);
+            assert!(
+                near < 1e-6,
+                "{m} from {x0:?}: {:?} is {near} from a minimum",
+                last.x
+            );
         }
     }
 }
 
 #[test]
 fn first_order_methods_reach_himmelblau_minima_too() {
-    for m in ["gradient_descent_armijo", "momentum", "nesterov", "adagrad", "adam"] {
+    for m in [
+        "gradient_descent_armijo",
+        "momentum",
+        "nesterov",
+        "adagrad",
+        "adam",
+    ] {
         let t = solve(&Himmelblau, &cfg(m), &[0.0, 0.0], 10_000, 1e-8);
         assert_eq!(t.stop, StopReason::GradientTolerance, "{m}");
         assert!(t.last().f < 1e-12, "{m}");
@@ -193,13 +221,21 @@ fn momentum_records_its_velocity() {
         let t = solve(&Himmelblau, &c, &[0.0, 0.0], 5, 0.0);
         let v1 = t.iterates[1].extra("velocity_norm").unwrap();
         assert!((v1 - alpha * t.iterates[0].grad_norm).abs() < 1e-12, "{m}");
-        assert!(t.iterates[1..].iter().all(|r| r.extra("velocity_norm").is_some()));
+        assert!(t.iterates[1..]
+            .iter()
+            .all(|r| r.extra("velocity_norm").is_some()));
     }
 }
 
 #[test]
 fn line_search_methods_record_their_trials() {
-    for m in ["gradient_descent_armijo", "newton", "bfgs", "lbfgs", "cg_polak_ribiere"] {
+    for m in [
+        "gradient_descent_armijo",
+        "newton",
+        "bfgs",
+        "lbfgs",
+        "cg_polak_ribiere",
+    ] {
         let t = solve(&Rosenbrock, &cfg(m), &[-1.2, 1.0], 10, 1e-8);
         for r in &t.iterates[1..] {
             assert!(r.extra("line_search_trials").unwrap() >= 1.0, "{m}");
@@ -258,11 +294,20 @@ fn unbounded_surfaces_diverge_cleanly() {
         };
         e.stop.max_iterations = if bounded_steps { 2000 } else { 100_000 };
         let t = &e.run().unwrap()[0];
-        assert!(t.iterates.iter().all(|r| r.f.is_finite()), "{}", info.method);
+        assert!(
+            t.iterates.iter().all(|r| r.f.is_finite()),
+            "{}",
+            info.method
+        );
         if bounded_steps {
             assert_eq!(t.stop, StopReason::MaxIterations, "{}", info.method);
             let mid = t.iterates[t.iterates.len() / 2].f;
-            assert!(t.last().f < mid && mid < -10.0, "{}: {}", info.method, t.last().f);
+            assert!(
+                t.last().f < mid && mid < -10.0,
+                "{}: {}",
+                info.method,
+                t.last().f
+            );
         } else {
             assert_eq!(t.stop, StopReason::Diverged, "{}", info.method);
         }
@@ -274,10 +319,7 @@ fn solvers_race_from_the_same_start() {
     let e = Experiment {
         surface: SurfaceId::Rosenbrock,
         start: [-1.2, 1.0],
-        solvers: solver_catalog()
-            .iter()
-            .map(|i| cfg(&i.method))
-            .collect(),
+        solvers: solver_catalog().iter().map(|i| cfg(&i.method)).collect(),
         ..Default::default()
     };
     let traces = e.run().unwrap();

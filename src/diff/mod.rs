@@ -217,10 +217,13 @@ pub fn check_gradient(f: &dyn Objective, x: &[f64]) -> GradientCheck {
     };
     let af = analytic.as_ref().map(|a| relative_error(a, &fd));
     let df = automatic.as_ref().map(|d| relative_error(d, &fd));
-    let max_rel_error = [ab, af, df]
-        .iter()
-        .flatten()
-        .fold(0.0_f64, |m, &e| if e.is_nan() || m.is_nan() { f64::NAN } else { m.max(e) });
+    let max_rel_error = [ab, af, df].iter().flatten().fold(0.0_f64, |m, &e| {
+        if e.is_nan() || m.is_nan() {
+            f64::NAN
+        } else {
+            m.max(e)
+        }
+    });
     GradientCheck {
         x: x.to_vec(),
         f: f.value(x),
@@ -270,5 +273,49 @@ mod tests {
         ev.gradient(&[0.0, 1.0], &mut g);
         assert_eq!((ev.g_evals(), ev.f_evals()), (1, 4));
         assert!((g[0] - 1.0).abs() < 1e-8 && (g[1] - 1.0).abs() < 1e-8);
+    }
+
+    #[test]
+    fn hessian_falls_back_to_differences_of_the_gradient() {
+        // Closed form: ∇²f = [[6, 1], [1, 1]]; Quad has no analytic or AD Hessian.
+        let ev = Evaluator::new(&Quad, GradientSource::Analytic);
+        let h = ev.hessian(&[0.3, -0.7]);
+        let want = [[6.0, 1.0], [1.0, 1.0]];
+        for i in 0..2 {
+            for j in 0..2 {
+                assert!((h[(i, j)] - want[i][j]).abs() < 1e-5, "{h}");
+            }
+        }
+        assert_eq!(ev.h_evals(), 1);
+        assert_eq!(ev.g_evals(), 4, "2n gradient evaluations");
+    }
+
+    #[test]
+    fn gradient_check_reports_every_source_for_peaks() {
+        use crate::problem::surfaces::Peaks;
+        // Peaks has analytic, AD and FD gradients; all must agree (the seed page's wrong autograd
+        // gradient would show up here as a large analytic-vs-AD error).
+        let c = check_gradient(&Peaks, &[-0.2, -0.6]);
+        assert!(c.analytic.is_some() && c.automatic.is_some());
+        assert!(c.analytic_vs_automatic.unwrap() < 1e-14);
+        assert!(c.max_rel_error < 1e-8, "{c:?}");
+        // Quad has only finite differences.
+        let c = check_gradient(&Quad, &[1.0, 2.0]);
+        assert!(c.analytic.is_none() && c.automatic.is_none());
+        assert_eq!(c.max_rel_error, 0.0);
+        let json = serde_json::to_string(&c).unwrap();
+        assert!(json.contains("finite_difference"));
+    }
+
+    #[test]
+    fn automatic_source_uses_ad_and_counts_it_as_one_gradient() {
+        use crate::problem::surfaces::Beale;
+        let ev = Evaluator::new(&Beale, GradientSource::Automatic);
+        let mut g = [0.0; 2];
+        ev.gradient(&[1.0, 1.0], &mut g);
+        assert_eq!((ev.g_evals(), ev.f_evals()), (1, 0));
+        // Closed form at (1, 1): residuals (1.5, 2.25, 2.625); ∂/∂x of each (−1 + y^i) = 0,
+        // ∂/∂y = x·i·y^{i−1} = (1, 2, 3): ∇f = 2Σ rᵢ ∂rᵢ = (0, 2(1.5 + 4.5 + 7.875)) = (0, 27.75).
+        assert!(g[0].abs() < 1e-14 && (g[1] - 27.75).abs() < 1e-12, "{g:?}");
     }
 }

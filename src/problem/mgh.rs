@@ -41,7 +41,7 @@ impl MghProblem {
     /// The problem of kind `kind` in dimension `n`, or an error if `n` does not fit it.
     pub fn new(kind: MghKind, n: usize) -> Result<Self, String> {
         let ok = match kind {
-            MghKind::ExtendedRosenbrock => n >= 2 && n % 2 == 0,
+            MghKind::ExtendedRosenbrock => n >= 2 && n.is_multiple_of(2),
             MghKind::PowellSingular | MghKind::Wood => n == 4,
             MghKind::BrownBadlyScaled => n == 2,
             MghKind::HelicalValley => n == 3,

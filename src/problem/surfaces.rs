@@ -755,7 +755,9 @@ mod tests {
     #[test]
     fn the_required_surfaces_have_analytic_gradients() {
         use SurfaceId::*;
-        for id in [Peaks, Rosenbrock, Himmelblau, Quadratic, Saddle, Booth, Matyas] {
+        for id in [
+            Peaks, Rosenbrock, Himmelblau, Quadratic, Saddle, Booth, Matyas,
+        ] {
             assert!(id.info().has_analytic_gradient, "{id:?}");
         }
     }

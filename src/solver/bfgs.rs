@@ -61,7 +61,15 @@ impl Solver for Bfgs {
             1.0
         };
         let mut ls = strong_wolfe(
-            ev, &state.x, state.f, &state.grad, &p, alpha0, self.c1, self.c2, 60,
+            ev,
+            &state.x,
+            state.f,
+            &state.grad,
+            &p,
+            alpha0,
+            self.c1,
+            self.c2,
+            60,
         );
         let mut trials = ls.trials;
         if !ls.ok && !self.first {
@@ -70,7 +78,15 @@ impl Solver for Bfgs {
             p = state.grad.iter().map(|v| -v).collect();
             let a0 = (1.0 / norm(&state.grad)).min(1.0);
             ls = strong_wolfe(
-                ev, &state.x, state.f, &state.grad, &p, a0, self.c1, self.c2, 60,
+                ev,
+                &state.x,
+                state.f,
+                &state.grad,
+                &p,
+                a0,
+                self.c1,
+                self.c2,
+                60,
             );
             trials += ls.trials;
         }
@@ -86,9 +102,14 @@ impl Solver for Bfgs {
             return info;
         }
         let s: Vec<f64> = ls.x.iter().zip(&state.x).map(|(a, b)| a - b).collect();
-        let y: Vec<f64> = ls.grad.iter().zip(&state.grad).map(|(a, b)| a - b).collect();
+        let y: Vec<f64> = ls
+            .grad
+            .iter()
+            .zip(&state.grad)
+            .map(|(a, b)| a - b)
+            .collect();
         let ys = dot(&y, &s);
-        let skipped = !(ys > 1e-10 * norm(&s) * norm(&y));
+        let skipped = ys.is_nan() || ys <= 1e-10 * norm(&s) * norm(&y);
         if !skipped {
             if self.first {
                 self.h = DMatrix::identity(n, n) * (ys / dot(&y, &y));
@@ -103,7 +124,8 @@ impl Solver for Bfgs {
             self.h += (&sv * sv.transpose()) * (rho * rho * yhy + rho)
                 - (&hy * sv.transpose() + &sv * hy.transpose()) * rho;
         }
-        info.extra.push(("update_skipped".into(), skipped as u8 as f64));
+        info.extra
+            .push(("update_skipped".into(), skipped as u8 as f64));
         state.x = ls.x;
         state.f = ls.f;
         state.grad = ls.grad;

@@ -75,7 +75,7 @@ impl Solver for ConjugateGradient {
     fn step(&mut self, ev: &Evaluator, state: &mut State) -> StepInfo {
         let mut restarted = false;
         let mut slope = dot(&self.p, &state.grad);
-        if !(slope < 0.0) {
+        if slope.is_nan() || slope >= 0.0 {
             self.p = state.grad.iter().map(|v| -v).collect();
             slope = dot(&self.p, &state.grad);
             restarted = true;
@@ -85,7 +85,15 @@ impl Solver for ConjugateGradient {
             _ => (1.0 / norm(&state.grad)).min(1.0),
         };
         let ls = strong_wolfe(
-            ev, &state.x, state.f, &state.grad, &self.p, alpha0, self.c1, self.c2, 60,
+            ev,
+            &state.x,
+            state.f,
+            &state.grad,
+            &self.p,
+            alpha0,
+            self.c1,
+            self.c2,
+            60,
         );
         let mut info = StepInfo {
             extra: vec![
@@ -121,7 +129,8 @@ impl Solver for ConjugateGradient {
             *pi = -gi + beta * *pi;
         }
         info.extra.push(("beta".into(), beta));
-        info.extra.push(("restarted".into(), restarted as u8 as f64));
+        info.extra
+            .push(("restarted".into(), restarted as u8 as f64));
         state.x = ls.x;
         state.f = ls.f;
         state.grad = ls.grad;

@@ -71,7 +71,8 @@ impl Solver for Lbfgs {
 
     fn step(&mut self, ev: &Evaluator, state: &mut State) -> StepInfo {
         let mut p = self.direction(&state.grad);
-        if !(dot(&p, &state.grad) < 0.0) {
+        let slope = dot(&p, &state.grad);
+        if slope.is_nan() || slope >= 0.0 {
             self.pairs.clear();
             p = state.grad.iter().map(|v| -v).collect();
         }
@@ -122,7 +123,12 @@ impl Solver for Lbfgs {
             return info;
         }
         let s: Vec<f64> = ls.x.iter().zip(&state.x).map(|(a, b)| a - b).collect();
-        let y: Vec<f64> = ls.grad.iter().zip(&state.grad).map(|(a, b)| a - b).collect();
+        let y: Vec<f64> = ls
+            .grad
+            .iter()
+            .zip(&state.grad)
+            .map(|(a, b)| a - b)
+            .collect();
         let ys = dot(&y, &s);
         if ys > 1e-10 * norm(&s) * norm(&y) {
             if self.pairs.len() == self.memory {
@@ -130,7 +136,8 @@ impl Solver for Lbfgs {
             }
             self.pairs.push_back((s, y, 1.0 / ys));
         }
-        info.extra.push(("memory_used".into(), self.pairs.len() as f64));
+        info.extra
+            .push(("memory_used".into(), self.pairs.len() as f64));
         state.x = ls.x;
         state.f = ls.f;
         state.grad = ls.grad;

@@ -99,7 +99,7 @@ fn cubic_min(a: f64, fa: f64, da: f64, b: f64, fb: f64, db: f64) -> Option<f64> 
 fn quadratic_min(a: f64, fa: f64, da: f64, b: f64, fb: f64) -> Option<f64> {
     let w = b - a;
     let c = (fb - fa - da * w) / (w * w);
-    if !(c > 0.0) {
+    if c.is_nan() || c <= 0.0 {
         return None;
     }
     let t = a - da / (2.0 * c);
@@ -132,7 +132,7 @@ pub fn strong_wolfe(
         trials,
         ok: false,
     };
-    if !(d0 < 0.0) {
+    if d0.is_nan() || d0 >= 0.0 {
         return fail(0);
     }
     let mut g = vec![0.0; n];

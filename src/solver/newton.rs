@@ -35,7 +35,11 @@ pub fn shifted_newton_direction(h: &DMatrix<f64>, g: &[f64], beta: f64) -> Optio
     let min_diag = (0..n).map(|i| h[(i, i)]).fold(f64::INFINITY, f64::min);
     // Scale β with the Hessian so the shift is meaningful for any units.
     let beta = beta * h.norm().max(1.0);
-    let mut tau = if min_diag > 0.0 { 0.0 } else { -min_diag + beta };
+    let mut tau = if min_diag > 0.0 {
+        0.0
+    } else {
+        -min_diag + beta
+    };
     let rhs = DVector::from_iterator(n, g.iter().map(|v| -v));
     for _ in 0..100 {
         let shifted = h + DMatrix::<f64>::identity(n, n) * tau;
