@@ -38,10 +38,10 @@ impl SurfaceControls {
         let lr = e
             .solvers
             .iter()
-            .map(|s| match s {
-                SolverConfig::GradientDescent { learning_rate } => *learning_rate,
+            .find_map(|s| match s {
+                SolverConfig::GradientDescent { learning_rate } => Some(*learning_rate),
+                _ => None,
             })
-            .next()
             .unwrap_or(0.05);
         SurfaceControls {
             learning_rate: short(lr),

@@ -93,6 +93,9 @@ pub struct Trace {
     pub f_evals: usize,
     /// Gradient evaluations.
     pub g_evals: usize,
+    /// Hessian evaluations (Newton).
+    #[serde(default)]
+    pub h_evals: usize,
 }
 
 impl Trace {

@@ -4,13 +4,41 @@
 //! stop criteria, the divergence checks, the evaluation counts and the trace — is written once, in
 //! [`run`], so every method reports the same way.
 
+pub mod adagrad;
+pub mod adam;
+pub mod bfgs;
+pub mod conjugate_gradient;
 pub mod gradient_descent;
+pub mod gradient_descent_armijo;
+pub mod lbfgs;
+pub mod line_search;
+pub mod momentum;
+pub mod nelder_mead;
+pub mod nesterov;
+pub mod newton;
+pub mod rmsprop;
 
 use crate::diff::{norm, Evaluator};
 use crate::trace::{Iterate, StopReason, Trace};
 use serde::{Deserialize, Serialize};
 
+pub use adagrad::AdaGrad;
+pub use adam::Adam;
+pub use bfgs::Bfgs;
+pub use conjugate_gradient::{CgFormula, ConjugateGradient};
 pub use gradient_descent::GradientDescent;
+pub use gradient_descent_armijo::GradientDescentArmijo;
+pub use lbfgs::Lbfgs;
+pub use momentum::Momentum;
+pub use nelder_mead::NelderMead;
+pub use nesterov::Nesterov;
+pub use newton::Newton;
+pub use rmsprop::RmsProp;
+
+/// Dot product aᵀb.
+pub fn dot(a: &[f64], b: &[f64]) -> f64 {
+    a.iter().zip(b).map(|(p, q)| p * q).sum()
+}
 
 /// The hard cap on iterations accepted from any config (the page and permalinks included).
 pub const MAX_ITERATIONS: usize = 100_000;
@@ -119,6 +147,7 @@ pub fn run(solver: &mut dyn Solver, ev: &Evaluator, x0: &[f64], crit: &StopCrite
         stop,
         f_evals: ev.f_evals(),
         g_evals: ev.g_evals(),
+        h_evals: ev.h_evals(),
     };
     if !is_finite_point(&state.x, state.f, crit.divergence_bound) {
         return finish(iterates, StopReason::Diverged);

@@ -1,0 +1,77 @@
+//! Adam: bias-corrected moving averages of the gradient and its square.
+//!
+//! m ← β₁m + (1−β₁)g,  v ← β₂v + (1−β₂)g²,  m̂ = m/(1−β₁ᵗ),  v̂ = v/(1−β₂ᵗ),
+//! x ← x − α m̂ / (√v̂ + ε).
+//!
+//! Reference: Kingma & Ba, "Adam: A method for stochastic optimization", ICLR 2015, Algorithm 1.
+
+use super::{Solver, State, StepInfo};
+use crate::diff::{norm, Evaluator};
+
+/// Adam.
+#[derive(Clone, Debug)]
+pub struct Adam {
+    /// Learning rate α > 0.
+    pub learning_rate: f64,
+    /// First-moment decay β₁ ∈ [0, 1).
+    pub beta1: f64,
+    /// Second-moment decay β₂ ∈ [0, 1).
+    pub beta2: f64,
+    /// ε > 0 guarding the division.
+    pub epsilon: f64,
+    m: Vec<f64>,
+    v: Vec<f64>,
+    t: i32,
+}
+
+impl Adam {
+    /// An Adam solver with zero moments.
+    pub fn new(learning_rate: f64, beta1: f64, beta2: f64, epsilon: f64) -> Self {
+        Adam {
+            learning_rate,
+            beta1,
+            beta2,
+            epsilon,
+            m: Vec::new(),
+            v: Vec::new(),
+            t: 0,
+        }
+    }
+}
+
+impl Solver for Adam {
+    fn name(&self) -> String {
+        "Adam".to_string()
+    }
+
+    fn init(&mut self, _ev: &Evaluator, state: &State) {
+        self.m = vec![0.0; state.x.len()];
+        self.v = vec![0.0; state.x.len()];
+        self.t = 0;
+    }
+
+    fn step(&mut self, ev: &Evaluator, state: &mut State) -> StepInfo {
+        self.t = self.t.saturating_add(1);
+        let c1 = 1.0 - self.beta1.powi(self.t);
+        let c2 = 1.0 - self.beta2.powi(self.t);
+        for i in 0..state.x.len() {
+            let g = state.grad[i];
+            self.m[i] = self.beta1 * self.m[i] + (1.0 - self.beta1) * g;
+            self.v[i] = self.beta2 * self.v[i] + (1.0 - self.beta2) * g * g;
+            let mh = self.m[i] / c1;
+            let vh = self.v[i] / c2;
+            state.x[i] -= self.learning_rate * mh / (vh.sqrt() + self.epsilon);
+        }
+        state.f = ev.value(&state.x);
+        if state.f.is_finite() {
+            ev.gradient(&state.x, &mut state.grad);
+        }
+        StepInfo {
+            extra: vec![
+                ("m_norm".into(), norm(&self.m)),
+                ("v_norm".into(), norm(&self.v)),
+            ],
+            ..Default::default()
+        }
+    }
+}

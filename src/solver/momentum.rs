@@ -1,0 +1,57 @@
+//! Heavy-ball momentum (Polyak 1964).
+//!
+//! v_{k+1} = β v_k − α ∇f(x_k),  x_{k+1} = x_k + v_{k+1}.
+//!
+//! Requirements: a gradient. On a quadratic with Hessian eigenvalues in [μ, L] it converges for
+//! 0 ≤ β < 1, 0 < α < 2(1 + β)/L; the optimal α, β give rate (√κ − 1)/(√κ + 1).
+//! Reference: Polyak, "Some methods of speeding up the convergence of iteration methods" (1964);
+//! Goh, "Why Momentum Really Works", Distill (2017).
+
+use super::{Solver, State, StepInfo};
+use crate::diff::{norm, Evaluator};
+
+/// Gradient descent with heavy-ball momentum.
+#[derive(Clone, Debug)]
+pub struct Momentum {
+    /// Learning rate α > 0.
+    pub learning_rate: f64,
+    /// Momentum β ∈ [0, 1).
+    pub momentum: f64,
+    velocity: Vec<f64>,
+}
+
+impl Momentum {
+    /// A heavy-ball solver with zero initial velocity.
+    pub fn new(learning_rate: f64, momentum: f64) -> Self {
+        Momentum {
+            learning_rate,
+            momentum,
+            velocity: Vec::new(),
+        }
+    }
+}
+
+impl Solver for Momentum {
+    fn name(&self) -> String {
+        "Momentum (heavy ball)".to_string()
+    }
+
+    fn init(&mut self, _ev: &Evaluator, state: &State) {
+        self.velocity = vec![0.0; state.x.len()];
+    }
+
+    fn step(&mut self, ev: &Evaluator, state: &mut State) -> StepInfo {
+        for ((v, x), g) in self.velocity.iter_mut().zip(&mut state.x).zip(&state.grad) {
+            *v = self.momentum * *v - self.learning_rate * g;
+            *x += *v;
+        }
+        state.f = ev.value(&state.x);
+        if state.f.is_finite() {
+            ev.gradient(&state.x, &mut state.grad);
+        }
+        StepInfo {
+            extra: vec![("velocity_norm".into(), norm(&self.velocity))],
+            ..Default::default()
+        }
+    }
+}
