@@ -20,7 +20,8 @@ use std::cell::Cell;
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum GradientSource {
-    /// The objective's hand-written gradient (falls back to finite differences when it has none).
+    /// The hand-written gradient; where an objective has none, its AD gradient, then finite
+    /// differences.
     #[default]
     Analytic,
     /// Central finite differences.
@@ -98,7 +99,11 @@ impl<'a> Evaluator<'a> {
     /// The gradient from the chosen exact source (analytic or AD), uncounted; `false` if none.
     fn exact_gradient(&self, x: &[f64], g: &mut [f64]) -> bool {
         match self.source {
-            GradientSource::Analytic => self.objective.gradient(x, g),
+            // "Analytic where written": an objective without a hand-written gradient falls back
+            // to the exact AD gradient, never silently to finite differences.
+            GradientSource::Analytic => {
+                self.objective.gradient(x, g) || self.objective.automatic_gradient(x, g)
+            }
             GradientSource::Automatic => self.objective.automatic_gradient(x, g),
             GradientSource::FiniteDifference => false,
         }
