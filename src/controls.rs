@@ -1,18 +1,35 @@
-//! The page's form fields, as text, turned into an [`Experiment`] — with a message per bad field.
+//! The page's form, as text, turned into an [`Experiment`] — with a message per bad field.
 //!
 //! The page sends what the user typed, unparsed; every check happens here (natively tested), so
 //! the JavaScript glue never interprets numbers.
 
-use crate::experiment::{Experiment, SolverConfig};
+use crate::diff::GradientSource;
+use crate::experiment::{solver_catalog, Experiment, SolverConfig, SurfaceId};
+use crate::problem::surfaces::ViewBox;
 use crate::solver::MAX_ITERATIONS;
 use serde::{Deserialize, Serialize};
+use std::collections::BTreeMap;
 
-/// The surface lab's controls, exactly as typed.
+/// One chosen solver and its hyperparameters, as typed.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 #[serde(default)]
-pub struct SurfaceControls {
-    /// Learning rate α of gradient descent.
-    pub learning_rate: String,
+pub struct SolverForm {
+    /// The solver's `method` tag (e.g. `"adam"`).
+    pub method: String,
+    /// Hyperparameter name → text.
+    pub params: BTreeMap<String, String>,
+}
+
+/// The surface lab's form, exactly as typed.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct SurfaceForm {
+    /// Surface id (e.g. `"rosenbrock"`).
+    pub surface: String,
+    /// `"analytic"`, `"automatic"` or `"finite_difference"`.
+    pub gradient: String,
+    /// Condition number of the quadratic surface.
+    pub quadratic_condition: String,
     /// Iteration budget.
     pub max_iterations: String,
     /// Gradient-norm tolerance.
@@ -21,102 +38,183 @@ pub struct SurfaceControls {
     pub start_x: String,
     /// Start y.
     pub start_y: String,
+    /// View box.
+    pub x_min: String,
+    /// View box.
+    pub x_max: String,
+    /// View box.
+    pub y_min: String,
+    /// View box.
+    pub y_max: String,
+    /// The solvers raced, in order.
+    pub solvers: Vec<SolverForm>,
 }
 
 /// A message for one form field.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct FieldError {
-    /// The field's name (as in [`SurfaceControls`]).
+    /// The field's name: a [`SurfaceForm`] field, `"<method>.<param>"` for a hyperparameter,
+    /// `"<method>"` for a solver as a whole, or `"form"`.
     pub field: String,
     /// What is wrong, in words.
     pub message: String,
 }
 
-impl SurfaceControls {
-    /// The controls showing `e` (the first gradient-descent solver's learning rate).
+fn field_error(field: &str, message: impl Into<String>) -> FieldError {
+    FieldError { field: field.into(), message: message.into() }
+}
+
+impl SurfaceForm {
+    /// The form showing experiment `e`.
     pub fn from_experiment(e: &Experiment) -> Self {
-        let lr = e
-            .solvers
-            .iter()
-            .find_map(|s| match s {
-                SolverConfig::GradientDescent { learning_rate } => Some(*learning_rate),
-                _ => None,
-            })
-            .unwrap_or(0.05);
-        SurfaceControls {
-            learning_rate: short(lr),
+        let v = e.view.view_box;
+        SurfaceForm {
+            surface: enum_name(&e.surface),
+            gradient: enum_name(&e.gradient),
+            quadratic_condition: short(e.quadratic_condition),
             max_iterations: e.stop.max_iterations.to_string(),
             tolerance: short(e.stop.grad_tol),
             start_x: short(e.start[0]),
             start_y: short(e.start[1]),
+            x_min: short(v.x_min),
+            x_max: short(v.x_max),
+            y_min: short(v.y_min),
+            y_max: short(v.y_max),
+            solvers: e
+                .solvers
+                .iter()
+                .map(|s| SolverForm {
+                    method: s.method().to_string(),
+                    params: s.params().into_iter().map(|(k, v)| (k.to_string(), short(v))).collect(),
+                })
+                .collect(),
         }
     }
 
-    /// Applies the controls to `base`, or returns a message for every bad field.
+    /// Applies the form to `base`, or returns a message for every bad field.
     pub fn apply(&self, base: &Experiment) -> Result<Experiment, Vec<FieldError>> {
         let mut errors = Vec::new();
-        let mut check = |field: &str, r: Result<f64, String>| match r {
-            Ok(v) => v,
-            Err(message) => {
-                errors.push(FieldError {
-                    field: field.into(),
-                    message,
-                });
-                f64::NAN
+        let mut num = |field: &str, text: &str, check: &dyn Fn(f64) -> Result<f64, String>| {
+            match number(text).and_then(check) {
+                Ok(v) => v,
+                Err(m) => {
+                    errors.push(field_error(field, m));
+                    f64::NAN
+                }
             }
         };
-        let lr = check(
-            "learning_rate",
-            number(&self.learning_rate).and_then(|v| {
-                if v <= 0.0 {
-                    Err("must be greater than 0 (e.g. 0.05)".into())
-                } else if v > 1e3 {
-                    Err("must be at most 1000".into())
-                } else {
-                    Ok(v)
-                }
-            }),
-        );
-        let iters = check(
-            "max_iterations",
-            number(&self.max_iterations).and_then(|v| {
-                if v.fract() != 0.0 || v < 1.0 {
-                    Err("must be a whole number ≥ 1".into())
-                } else if v > MAX_ITERATIONS as f64 {
-                    Err(format!("at most {MAX_ITERATIONS} iterations"))
-                } else {
-                    Ok(v)
-                }
-            }),
-        );
-        let tol = check(
-            "tolerance",
-            number(&self.tolerance).and_then(|v| {
-                if v < 0.0 {
-                    Err("must be ≥ 0 (0 = run all iterations)".into())
-                } else {
-                    Ok(v)
-                }
-            }),
-        );
-        let sx = check(
-            "start_x",
-            number(&self.start_x).and_then(|v| bounded(v, 1e6)),
-        );
-        let sy = check(
-            "start_y",
-            number(&self.start_y).and_then(|v| bounded(v, 1e6)),
-        );
+        let iters = num("max_iterations", &self.max_iterations, &|v| {
+            if v.fract() != 0.0 || v < 1.0 {
+                Err("must be a whole number ≥ 1".into())
+            } else if v > MAX_ITERATIONS as f64 {
+                Err(format!("at most {MAX_ITERATIONS} iterations"))
+            } else {
+                Ok(v)
+            }
+        });
+        let tol = num("tolerance", &self.tolerance, &|v| {
+            if v < 0.0 {
+                Err("must be ≥ 0 (0 = run all iterations)".into())
+            } else {
+                Ok(v)
+            }
+        });
+        let within = |v: f64| bounded(v, 1e6);
+        let sx = num("start_x", &self.start_x, &within);
+        let sy = num("start_y", &self.start_y, &within);
+        let x_min = num("x_min", &self.x_min, &within);
+        let x_max = num("x_max", &self.x_max, &within);
+        let y_min = num("y_min", &self.y_min, &within);
+        let y_max = num("y_max", &self.y_max, &within);
+        let kappa = num("quadratic_condition", &self.quadratic_condition, &|v| {
+            if (1.0..=1e8).contains(&v) {
+                Ok(v)
+            } else {
+                Err("must be between 1 and 1e8".into())
+            }
+        });
+        let surface: Option<SurfaceId> = from_name(&self.surface);
+        if surface.is_none() {
+            errors.push(field_error("surface", format!("unknown surface “{}”", self.surface)));
+        }
+        let gradient: Option<GradientSource> = from_name(&self.gradient);
+        if gradient.is_none() {
+            errors.push(field_error("gradient", format!("unknown gradient source “{}”", self.gradient)));
+        }
+        if x_min.is_finite() && x_max.is_finite() && x_min >= x_max {
+            errors.push(field_error("x_max", "must be greater than x min"));
+        }
+        if y_min.is_finite() && y_max.is_finite() && y_min >= y_max {
+            errors.push(field_error("y_max", "must be greater than y min"));
+        }
+        let mut solvers = Vec::new();
+        if self.solvers.is_empty() {
+            errors.push(field_error("solvers", "choose at least one solver"));
+        }
+        for s in &self.solvers {
+            match parse_solver(s) {
+                Ok(c) => solvers.push(c),
+                Err(mut e) => errors.append(&mut e),
+            }
+        }
         if !errors.is_empty() {
             return Err(errors);
         }
         let mut e = base.clone();
-        e.solvers = vec![SolverConfig::GradientDescent { learning_rate: lr }];
+        e.surface = surface.expect("checked");
+        e.gradient = gradient.expect("checked");
+        e.quadratic_condition = kappa;
+        e.solvers = solvers;
         e.stop.max_iterations = iters as usize;
         e.stop.grad_tol = tol;
         e.start = [sx, sy];
+        e.view.view_box = ViewBox::new(x_min, x_max, y_min, y_max);
+        e.validate().map_err(|m| vec![field_error("form", m)])?;
         Ok(e)
     }
+}
+
+/// One solver's form → its config, checking each hyperparameter against the catalog's range.
+fn parse_solver(s: &SolverForm) -> Result<SolverConfig, Vec<FieldError>> {
+    let catalog = solver_catalog();
+    let Some(info) = catalog.iter().find(|i| i.method == s.method) else {
+        return Err(vec![field_error("solvers", format!("unknown solver “{}”", s.method))]);
+    };
+    let mut errors = Vec::new();
+    let mut json = serde_json::Map::new();
+    json.insert("method".into(), s.method.clone().into());
+    for p in &info.params {
+        let field = format!("{}.{}", s.method, p.name);
+        let Some(text) = s.params.get(&p.name) else { continue };
+        match number(text) {
+            Ok(v) if p.integer && v.fract() != 0.0 => errors.push(field_error(&field, "must be a whole number")),
+            Ok(v) if v < p.min || v > p.max => {
+                errors.push(field_error(&field, format!("must be between {} and {}", short(p.min), short(p.max))))
+            }
+            Ok(v) => {
+                let value = if p.integer { serde_json::Value::from(v as u64) } else { serde_json::Value::from(v) };
+                json.insert(p.name.clone(), value);
+            }
+            Err(m) => errors.push(field_error(&field, m)),
+        }
+    }
+    if !errors.is_empty() {
+        return Err(errors);
+    }
+    let config: SolverConfig = serde_json::from_value(json.into())
+        .map_err(|e| vec![field_error(&s.method, format!("{}: {e}", info.name))])?;
+    config.validate().map_err(|m| vec![field_error(&s.method, m)])?;
+    Ok(config)
+}
+
+/// The serde (snake_case) name of a unit enum value.
+fn enum_name<T: Serialize>(v: &T) -> String {
+    serde_json::to_value(v).ok().and_then(|j| j.as_str().map(str::to_string)).unwrap_or_default()
+}
+
+/// A unit enum value from its serde name.
+fn from_name<T: for<'de> Deserialize<'de>>(name: &str) -> Option<T> {
+    serde_json::from_value(serde_json::Value::String(name.to_string())).ok()
 }
 
 fn bounded(v: f64, limit: f64) -> Result<f64, String> {
@@ -141,9 +239,9 @@ pub fn number(text: &str) -> Result<f64, String> {
     }
 }
 
-/// The shortest text that parses back to exactly `v`.
+/// The shortest text that parses back to exactly `v` (exponent form for small numbers).
 pub fn short(v: f64) -> String {
-    if v != 0.0 && v.abs() < 1e-3 {
+    if v != 0.0 && (v.abs() < 1e-3 || v.abs() >= 1e7) {
         format!("{v:e}")
     } else {
         format!("{v}")
@@ -154,37 +252,52 @@ pub fn short(v: f64) -> String {
 mod tests {
     use super::*;
 
-    fn controls() -> SurfaceControls {
-        SurfaceControls::from_experiment(&Experiment::default())
+    fn form() -> SurfaceForm {
+        SurfaceForm::from_experiment(&Experiment::default())
     }
 
     #[test]
     fn round_trips_the_default_experiment() {
         let base = Experiment::default();
-        assert_eq!(controls().apply(&base).unwrap(), base);
+        assert_eq!(form().apply(&base).unwrap(), base);
+    }
+
+    #[test]
+    fn round_trips_every_solver_with_its_defaults() {
+        let mut e = Experiment::default();
+        e.solvers = solver_catalog().iter().map(|i| SolverConfig::default_for(&i.method).unwrap()).collect();
+        e.surface = SurfaceId::Rosenbrock;
+        assert_eq!(SurfaceForm::from_experiment(&e).apply(&Experiment::default()).unwrap(), e);
     }
 
     #[test]
     fn every_bad_field_gets_its_message() {
-        let c = SurfaceControls {
-            learning_rate: "-0.1".into(),
-            max_iterations: "1000000000".into(),
-            tolerance: "abc".into(),
-            start_x: "".into(),
-            start_y: "inf".into(),
-        };
-        let errs = c.apply(&Experiment::default()).unwrap_err();
-        let msg = |f: &str| {
-            errs.iter()
-                .find(|e| e.field == f)
-                .map(|e| e.message.clone())
-                .unwrap()
-        };
-        assert_eq!(msg("learning_rate"), "must be greater than 0 (e.g. 0.05)");
+        let mut f = form();
+        f.max_iterations = "1000000000".into();
+        f.tolerance = "abc".into();
+        f.start_x = "".into();
+        f.start_y = "inf".into();
+        f.x_min = "5".into();
+        f.surface = "nope".into();
+        f.solvers[0].params.insert("learning_rate".into(), "-0.1".into());
+        let errs = f.apply(&Experiment::default()).unwrap_err();
+        let msg = |f: &str| errs.iter().find(|e| e.field == f).map(|e| e.message.clone()).unwrap_or_default();
         assert_eq!(msg("max_iterations"), "at most 100000 iterations");
         assert_eq!(msg("tolerance"), "“abc” is not a number");
         assert_eq!(msg("start_x"), "enter a number");
         assert_eq!(msg("start_y"), "“inf” is not a finite number");
+        assert_eq!(msg("x_max"), "must be greater than x min");
+        assert_eq!(msg("surface"), "unknown surface “nope”");
+        assert!(msg("gradient_descent.learning_rate").starts_with("must be between"), "{errs:?}");
+    }
+
+    #[test]
+    fn integer_params_and_empty_solver_lists() {
+        let mut f = form();
+        f.solvers = vec![SolverForm { method: "lbfgs".into(), params: [("memory".to_string(), "2.5".to_string())].into() }];
+        assert_eq!(f.apply(&Experiment::default()).unwrap_err()[0].field, "lbfgs.memory");
+        f.solvers.clear();
+        assert_eq!(f.apply(&Experiment::default()).unwrap_err()[0].message, "choose at least one solver");
     }
 
     #[test]
@@ -192,11 +305,8 @@ mod tests {
         assert_eq!(number(" 1e-3 "), Ok(0.001));
         assert_eq!(number("−2.5"), Ok(-2.5));
         assert_eq!(number("+.5"), Ok(0.5));
-        let mut c = controls();
-        c.max_iterations = "2.5".into();
-        assert_eq!(
-            c.apply(&Experiment::default()).unwrap_err()[0].message,
-            "must be a whole number ≥ 1"
-        );
+        let mut f = form();
+        f.max_iterations = "2.5".into();
+        assert_eq!(f.apply(&Experiment::default()).unwrap_err()[0].message, "must be a whole number ≥ 1");
     }
 }

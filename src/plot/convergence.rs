@@ -1,12 +1,15 @@
-//! The convergence plot: f(x_k) (left axis) and ‖∇f(x_k)‖ (right axis, log scale) against k.
+//! The convergence plot: f(x_k) − f_best (left axis) and ‖∇f(x_k)‖ (right axis), both on log
+//! scales, against k — one colour per solver, so a race reads at a glance.
 
 use super::{err, fmt_tick, solver_color_on_white, PlotStyle};
 use crate::trace::Trace;
 use plotters::coord::Shift;
 use plotters::prelude::*;
 
-/// Draws f(x_k) as solid lines (left axis) and ‖∇f(x_k)‖ as dashed lines (right, log scale), one
-/// colour per trace; a vertical marker at iteration `upto` when given.
+/// Draws f(x_k) − f_best as solid lines (left axis) and ‖∇f(x_k)‖ as dashed lines (right axis),
+/// both log scale, one colour per trace; f_best is the lowest f any of the traces reached, and
+/// gaps below 10⁻¹⁶·max(1, |f_best|) are drawn at that floor. A vertical marker at iteration
+/// `upto` when given.
 pub fn draw_convergence<DB: DrawingBackend>(
     root: &DrawingArea<DB, Shift>,
     traces: &[Trace],
@@ -20,18 +23,15 @@ pub fn draw_convergence<DB: DrawingBackend>(
         .max()
         .unwrap_or(0)
         .max(1);
-    let fs = traces
+    let f_best = traces
         .iter()
         .flat_map(|t| t.iterates.iter().map(|r| r.f))
-        .filter(|f| f.is_finite());
-    let (mut f_lo, mut f_hi) = fs.fold((f64::INFINITY, f64::NEG_INFINITY), |(a, b), f| {
-        (a.min(f), b.max(f))
-    });
-    if !(f_lo.is_finite() && f_hi.is_finite()) {
-        (f_lo, f_hi) = (0.0, 1.0);
-    }
-    let pad = ((f_hi - f_lo) * 0.05).max(1e-9 * f_lo.abs().max(1.0));
-    let (f_lo, f_hi) = (f_lo - pad, f_hi + pad);
+        .filter(|f| f.is_finite())
+        .fold(f64::INFINITY, f64::min);
+    let floor = 1e-16 * f_best.abs().max(1.0);
+    let gap = |f: f64| (f - f_best).max(floor);
+    let gaps = traces.iter().flat_map(|t| t.iterates.iter().map(|r| r.f)).filter(|f| f.is_finite()).map(gap);
+    let (f_lo, f_hi) = decades(gaps);
     let gs = traces
         .iter()
         .flat_map(|t| t.iterates.iter().map(|r| r.grad_norm))
@@ -56,7 +56,7 @@ pub fn draw_convergence<DB: DrawingBackend>(
         .x_label_area_size(style.px(34.0))
         .y_label_area_size(style.px(50.0))
         .right_y_label_area_size(style.px(50.0))
-        .build_cartesian_2d(0.0..k_max as f64, f_lo..f_hi)
+        .build_cartesian_2d(0.0..k_max as f64, (f_lo..f_hi).log_scale())
         .map_err(err)?
         .set_secondary_coord(0.0..k_max as f64, (g_lo..g_hi).log_scale());
     chart
@@ -66,7 +66,7 @@ pub fn draw_convergence<DB: DrawingBackend>(
         .label_style(font.clone())
         .axis_desc_style(desc_font.clone())
         .x_desc("iteration k")
-        .y_desc("f(xₖ)  —— solid")
+        .y_desc("f(xₖ) − f_best  —— solid")
         .x_labels(8)
         .y_labels(6)
         .x_label_formatter(&|k| fmt_tick(k.round()))
@@ -116,4 +116,17 @@ pub fn draw_convergence<DB: DrawingBackend>(
             .map_err(err)?;
     }
     Ok(())
+}
+
+/// The smallest range of whole decades holding every positive value (1e-8..1 if none).
+fn decades(values: impl Iterator<Item = f64>) -> (f64, f64) {
+    let (lo, hi) = values
+        .filter(|v| v.is_finite() && *v > 0.0)
+        .fold((f64::INFINITY, f64::NEG_INFINITY), |(a, b), v| (a.min(v), b.max(v)));
+    if !lo.is_finite() {
+        return (1e-8, 1.0);
+    }
+    let lo_dec = lo.log10().floor();
+    let hi_dec = hi.log10().ceil().max(lo_dec + 1.0);
+    (10f64.powf(lo_dec), 10f64.powf(hi_dec))
 }

@@ -4,11 +4,13 @@
 //! validation, solving, drawing, the screen→data mapping of clicks — happens in Rust. Every export
 //! returns a value or an error string; none panics on bad input.
 
-use crate::controls::SurfaceControls;
+use crate::controls::{FieldError, SurfaceForm};
+use crate::diff::check_gradient;
+use crate::experiment::{solver_catalog, surface_catalog, SurfaceId};
 use crate::experiment::Experiment;
 use crate::plot::contour::MapOverlay;
 use crate::plot::surface::Camera;
-use crate::plot::{draw_contour_map, draw_convergence, draw_surface, Grid, PixelMap, PlotStyle};
+use crate::plot::{draw_contour_map, draw_convergence, draw_surface, solver_color, Grid, PixelMap, PlotStyle};
 use crate::problem::surfaces::ViewBox;
 use crate::trace::Trace;
 use plotters::prelude::*;
@@ -38,6 +40,7 @@ pub struct App {
 #[derive(Serialize)]
 struct RunSummary<'a> {
     solver: &'a str,
+    color: String,
     x: &'a [f64],
     f: f64,
     grad_norm: f64,
@@ -47,11 +50,13 @@ struct RunSummary<'a> {
     converged: bool,
     f_evals: usize,
     g_evals: usize,
+    h_evals: usize,
 }
 
 #[derive(Serialize)]
 struct Summary<'a> {
-    surface: &'static str,
+    surface: SurfaceId,
+    surface_name: &'static str,
     formula: &'static str,
     start: [f64; 2],
     solvers: Vec<RunSummary<'a>>,
@@ -60,7 +65,7 @@ struct Summary<'a> {
 #[derive(Serialize)]
 struct ApplyResult<'a> {
     ok: bool,
-    errors: Vec<crate::controls::FieldError>,
+    errors: Vec<FieldError>,
     summary: Option<Summary<'a>>,
 }
 
@@ -114,53 +119,87 @@ impl App {
         }
     }
 
-    /// The form fields for the current experiment, as text.
-    pub fn controls(&self) -> JsValue {
-        to_js(&SurfaceControls::from_experiment(&self.experiment))
+    /// The surfaces and solvers on offer, with formulas, defaults, ranges and one-line help:
+    /// `{surfaces: [...], solvers: [...]}`.
+    pub fn catalog(&self) -> JsValue {
+        #[derive(Serialize)]
+        struct Catalog {
+            surfaces: Vec<crate::experiment::SurfaceInfo>,
+            solvers: Vec<crate::experiment::SolverInfo>,
+        }
+        to_js(&Catalog { surfaces: surface_catalog(), solvers: solver_catalog() })
+    }
+
+    /// The form for the current experiment, as text.
+    pub fn form(&self) -> JsValue {
+        to_js(&SurfaceForm::from_experiment(&self.experiment))
+    }
+
+    /// Switches to surface `id` with its default view and start point (keeping the solvers) and
+    /// re-runs; returns an error message for an unknown id.
+    pub fn select_surface(&mut self, id: &str) -> Result<(), JsValue> {
+        let surface: SurfaceId = serde_json::from_value(serde_json::Value::String(id.into()))
+            .map_err(|_| JsValue::from_str(&format!("unknown surface “{id}”")))?;
+        let mut e = self.experiment.clone();
+        e.surface = surface;
+        e.view.view_box = surface.view();
+        e.start = surface.start();
+        self.set_experiment(e).map_err(|m| JsValue::from_str(&m))
     }
 
     /// Applies what the user typed: `{ok: true, summary}` after a new run, or
     /// `{ok: false, errors: [{field, message}]}` with nothing run.
-    pub fn apply_controls(&mut self, controls: JsValue) -> JsValue {
-        let controls: SurfaceControls = match serde_wasm_bindgen::from_value(controls) {
-            Ok(c) => c,
-            Err(e) => {
-                let errors = vec![crate::controls::FieldError {
-                    field: "form".into(),
-                    message: e.to_string(),
-                }];
-                return to_js(&ApplyResult {
-                    ok: false,
-                    errors,
-                    summary: None,
-                });
-            }
+    pub fn apply_form(&mut self, form: JsValue) -> JsValue {
+        let fail = |errors: Vec<FieldError>| to_js(&ApplyResult { ok: false, errors, summary: None });
+        let form: SurfaceForm = match serde_wasm_bindgen::from_value(form) {
+            Ok(f) => f,
+            Err(e) => return fail(vec![FieldError { field: "form".into(), message: e.to_string() }]),
         };
-        match controls.apply(&self.experiment) {
+        match form.apply(&self.experiment) {
             Ok(e) => match self.set_experiment(e) {
-                Ok(()) => to_js(&ApplyResult {
-                    ok: true,
-                    errors: vec![],
-                    summary: Some(self.summary_data()),
-                }),
-                Err(message) => {
-                    let errors = vec![crate::controls::FieldError {
-                        field: "form".into(),
-                        message,
-                    }];
-                    to_js(&ApplyResult {
-                        ok: false,
-                        errors,
-                        summary: None,
-                    })
-                }
+                Ok(()) => to_js(&ApplyResult { ok: true, errors: vec![], summary: Some(self.summary_data()) }),
+                Err(message) => fail(vec![FieldError { field: "form".into(), message }]),
             },
-            Err(errors) => to_js(&ApplyResult {
-                ok: false,
-                errors,
-                summary: None,
-            }),
+            Err(errors) => fail(errors),
         }
+    }
+
+    /// The gradient at the start point from every available source, side by side, with the
+    /// largest relative disagreement.
+    pub fn gradient_check(&self) -> JsValue {
+        let f = self.experiment.surface.objective_with(self.experiment.quadratic_condition);
+        to_js(&check_gradient(f.as_ref(), &self.experiment.start))
+    }
+
+    /// Zooms the map by `factor` (< 1 zooms in) about CSS pixel (css_x, css_y) of the contour canvas.
+    pub fn zoom(&mut self, canvas: &HtmlCanvasElement, css_x: f64, css_y: f64, factor: f64) -> bool {
+        let Some(p) = self.contour_point(canvas, css_x, css_y) else { return false };
+        let factor = factor.clamp(0.2, 5.0);
+        let v = self.view_box();
+        let nv = ViewBox::new(
+            p[0] - (p[0] - v.x_min) * factor,
+            p[0] + (v.x_max - p[0]) * factor,
+            p[1] - (p[1] - v.y_min) * factor,
+            p[1] + (v.y_max - p[1]) * factor,
+        );
+        self.set_view_box(nv)
+    }
+
+    /// Pans the map by a drag of (dx, dy) CSS pixels.
+    pub fn pan(&mut self, canvas: &HtmlCanvasElement, dx: f64, dy: f64) -> bool {
+        let Some(map) = self.map else { return false };
+        let dpr = canvas.width() as f64 / canvas.client_width().max(1) as f64;
+        let (w, h) = map.size();
+        let v = self.view_box();
+        let sx = (v.x_max - v.x_min) / w as f64 * dpr;
+        let sy = (v.y_max - v.y_min) / h as f64 * dpr;
+        self.set_view_box(ViewBox::new(v.x_min - dx * sx, v.x_max - dx * sx, v.y_min + dy * sy, v.y_max + dy * sy))
+    }
+
+    /// Back to the surface's default view box.
+    pub fn reset_view(&mut self) -> bool {
+        let v = self.experiment.surface.view();
+        self.set_view_box(v)
     }
 
     /// The latest run: per solver, final x, f, ‖∇f‖, iterations, stop reason, evaluations.
@@ -168,10 +207,6 @@ impl App {
         to_js(&self.summary_data())
     }
 
-    /// The surface's formula, for the page.
-    pub fn formula(&self) -> String {
-        self.experiment.surface.formula().to_string()
-    }
 
     /// Draws the 3-D surface with the trajectories.
     pub fn draw_surface(&mut self, canvas: &HtmlCanvasElement) -> Result<(), JsValue> {
@@ -227,7 +262,7 @@ impl App {
                 None => false,
             }
         };
-        let marks: Vec<(f64, f64)> = Vec::new();
+        let marks: Vec<(f64, f64)> = self.experiment.surface.minima().iter().map(|m| (m.x[0], m.x[1])).collect();
         let overlay = MapOverlay {
             traces: &self.traces,
             upto: None,
@@ -265,7 +300,7 @@ impl App {
     ) -> Option<Vec<f64>> {
         let dpr = canvas.width() as f64 / canvas.client_width().max(1) as f64;
         let (x, y) = self.map?.to_data(css_x * dpr, css_y * dpr)?;
-        let f = self.experiment.surface.objective().value(&[x, y]);
+        let f = self.experiment.surface.objective_with(self.experiment.quadratic_condition).value(&[x, y]);
         Some(vec![x, y, f])
     }
 
@@ -290,9 +325,26 @@ impl App {
 }
 
 impl App {
+    fn set_view_box(&mut self, v: ViewBox) -> bool {
+        if !v.is_valid() || (v.x_max - v.x_min) < 1e-9 || (v.y_max - v.y_min) < 1e-9 {
+            return false;
+        }
+        // Round to 4 significant digits of the span: readable numbers in the form.
+        let q = |a: f64, span: f64| {
+            let decimals = (3.0 - span.log10().floor()).clamp(0.0, 12.0) as usize;
+            format!("{a:.decimals$}").parse().unwrap_or(a)
+        };
+        let (sx, sy) = (v.x_max - v.x_min, v.y_max - v.y_min);
+        let mut e = self.experiment.clone();
+        e.view.view_box = ViewBox::new(q(v.x_min, sx), q(v.x_max, sx), q(v.y_min, sy), q(v.y_max, sy));
+        self.set_experiment(e).is_ok()
+    }
+
     fn set_experiment(&mut self, e: Experiment) -> Result<(), String> {
         let traces = e.run()?;
-        if e.surface != self.experiment.surface || e.view.view_box != self.experiment.view.view_box
+        if e.surface != self.experiment.surface
+            || e.view.view_box != self.experiment.view.view_box
+            || e.quadratic_condition != self.experiment.quadratic_condition
         {
             self.map_grid = None;
             self.surface_grid = None;
@@ -309,7 +361,7 @@ impl App {
 
     fn map_grid(&mut self) -> Grid {
         if self.map_grid.is_none() {
-            let f = self.experiment.surface.objective();
+            let f = self.experiment.surface.objective_with(self.experiment.quadratic_condition);
             self.map_grid = Some(Grid::sample(
                 f.as_ref(),
                 self.view_box(),
@@ -322,7 +374,7 @@ impl App {
 
     fn surface_grid(&mut self) -> Grid {
         if self.surface_grid.is_none() {
-            let f = self.experiment.surface.objective();
+            let f = self.experiment.surface.objective_with(self.experiment.quadratic_condition);
             self.surface_grid = Some(Grid::sample(
                 f.as_ref(),
                 self.view_box(),
@@ -335,16 +387,20 @@ impl App {
 
     fn summary_data(&self) -> Summary<'_> {
         Summary {
-            surface: self.experiment.surface.name(),
+            surface: self.experiment.surface,
+            surface_name: self.experiment.surface.name(),
             formula: self.experiment.surface.formula(),
             start: self.experiment.start,
             solvers: self
                 .traces
                 .iter()
-                .map(|t| {
+                .enumerate()
+                .map(|(i, t)| {
                     let last = t.last();
+                    let c = solver_color(i);
                     RunSummary {
                         solver: &t.solver,
+                        color: format!("#{:02x}{:02x}{:02x}", c.0, c.1, c.2),
                         x: &last.x,
                         f: last.f,
                         grad_norm: last.grad_norm,
@@ -354,6 +410,7 @@ impl App {
                         converged: t.stop.is_converged(),
                         f_evals: t.f_evals,
                         g_evals: t.g_evals,
+                        h_evals: t.h_evals,
                     }
                 })
                 .collect(),
