@@ -18,8 +18,10 @@
 
 pub mod diff;
 pub mod experiment;
+pub mod experiment_fit;
 pub mod plot;
 pub mod problem;
+pub mod rng;
 pub mod solver;
 pub mod trace;
 
