@@ -21,7 +21,11 @@
 //! scaling) from the stopping point while that still lowers SSR, up to `restarts` times.
 //!
 //! Trace extras, in order: `ssr` (at the current point), `lambda` (used for this trial), `rho`,
-//! `accepted` (1/0), `step_norm` (‖h‖ of the trial), `trial_ssr`.
+//! `accepted` (1/0), `step_norm` (‖h‖ of the trial), `trial_ssr`, `accel_ratio` (2‖Da‖/‖Dv‖ with
+//! geodesic acceleration, 0 without; a trial with ratio > α is rejected without evaluating it).
+//!
+//! Geodesic acceleration (on by default) is what solves BoxBOD from start 1, where plain LM (and
+//! MINPACK) jump to b2 ≈ 115 and stall on the saturated model.
 
 use super::{
     check_start, column_norms, half_ssr, non_finite_jacobian, non_finite_start, orthogonality,
@@ -54,6 +58,11 @@ pub struct LmSettings {
     /// Teaching preset: keep the Jacobian of the start point for every iteration (the defect of
     /// the seed routine). Off by default.
     pub frozen_jacobian: bool,
+    /// Geodesic acceleration (Transtrum & Sethna 2012): add the second-order correction a/2 to the
+    /// step, and reject steps whose correction is large (2‖Da‖/‖Dv‖ > `acceleration_ratio`).
+    pub geodesic_acceleration: bool,
+    /// The bound α on 2‖Da‖/‖Dv‖ for geodesic acceleration.
+    pub acceleration_ratio: f64,
 }
 
 impl Default for LmSettings {
@@ -67,6 +76,8 @@ impl Default for LmSettings {
             scaling: true,
             restarts: 2,
             frozen_jacobian: false,
+            geodesic_acceleration: true,
+            acceleration_ratio: 0.75,
         }
     }
 }
@@ -93,6 +104,12 @@ impl LmSettings {
             return Err(format!(
                 "max evaluations must be between 1 and 10000000 (got {})",
                 self.max_evaluations
+            ));
+        }
+        if !(self.acceleration_ratio.is_finite() && self.acceleration_ratio > 0.0) {
+            return Err(format!(
+                "acceleration ratio must be a positive number (got {})",
+                self.acceleration_ratio
             ));
         }
         if self.restarts > 100 {
@@ -225,6 +242,7 @@ pub fn levenberg_marquardt(
             ("accepted".into(), 1.0),
             ("step_norm".into(), 0.0),
             ("trial_ssr".into(), 2.0 * f),
+            ("accel_ratio".into(), 0.0),
         ],
         simplex: None,
     }];
@@ -250,17 +268,55 @@ pub fn levenberg_marquardt(
             break StopReason::MaxIterations;
         }
         let lambda_used = lambda;
-        let h = damped_step(&rr, &qtr, &d, lambda);
+        let v = damped_step(&rr, &qtr, &d, lambda);
+        let mut accel_ratio = 0.0;
+        let h = match (v, s.geodesic_acceleration) {
+            (Some(v), true) => {
+                // Transtrum & Sethna (arXiv:1201.5885): second directional derivative
+                // r_vv ≈ (2/ε)·((r(p + εv) − r(p))/ε − Jv), acceleration a from the same damped
+                // system with r_vv in place of r, step v + a/2 when 2‖Da‖/‖Dv‖ ≤ α.
+                let eps_v = 0.1;
+                let jv = &j * &v;
+                for i in 0..n {
+                    p_new[i] = p[i] + eps_v * v[i];
+                }
+                ev.residuals(&p_new, &mut r_new);
+                let rvv: Vec<f64> = (0..m)
+                    .map(|i| 2.0 / eps_v * ((r_new[i] - r[i]) / eps_v - jv[i]))
+                    .collect();
+                let a = if rvv.iter().all(|x| x.is_finite()) {
+                    damped_step(&rr, &q1t_r(&qr, &rvv, n), &d, lambda)
+                } else {
+                    None
+                };
+                match a {
+                    Some(a) => {
+                        accel_ratio =
+                            2.0 * scaled_norm(&d, a.as_slice()) / scaled_norm(&d, v.as_slice());
+                        (accel_ratio <= s.acceleration_ratio).then(|| (v.clone() + a * 0.5, v))
+                    }
+                    None => {
+                        accel_ratio = f64::INFINITY;
+                        None
+                    }
+                }
+            }
+            (Some(v), false) => Some((v.clone(), v)),
+            (None, _) => None,
+        };
         let (accepted, rho, step_norm, trial_f, conv) = match h {
             None => (false, f64::NAN, f64::NAN, f64::NAN, None),
-            Some(h) => {
+            Some((h, v)) => {
                 for i in 0..n {
                     p_new[i] = p[i] + h[i];
                 }
                 let f_new = ev.residuals(&p_new, &mut r_new);
-                let rh = &rr * &h;
+                // Predicted reduction of the LM model for the velocity v (= h without
+                // acceleration): ½‖Jv‖² + λ‖Dv‖².
+                let rv = &rr * &v;
+                let dv = scaled_norm(&d, v.as_slice());
+                let pred = 0.5 * rv.norm_squared() + lambda * dv * dv;
                 let dh = scaled_norm(&d, h.as_slice());
-                let pred = 0.5 * rh.norm_squared() + lambda * dh * dh;
                 let actual = f - f_new; // −∞ when the trial point overflows
                 let rho = if pred > 0.0 {
                     actual / pred
@@ -301,6 +357,7 @@ pub fn levenberg_marquardt(
                         step_norm,
                         trial_f,
                         true,
+                        accel_ratio,
                     ));
                     break 'outer StopReason::Diverged;
                 }
@@ -334,6 +391,7 @@ pub fn levenberg_marquardt(
             step_norm,
             trial_f,
             accepted,
+            accel_ratio,
         ));
         if let Some(reason) = conv {
             if restarts_left > 0 && f < f_segment_start {
@@ -385,6 +443,7 @@ fn record(
     step_norm: f64,
     trial_ssr: f64,
     accepted: bool,
+    accel_ratio: f64,
 ) -> Iterate {
     Iterate {
         k,
@@ -399,6 +458,7 @@ fn record(
             ("accepted".into(), if accepted { 1.0 } else { 0.0 }),
             ("step_norm".into(), step_norm),
             ("trial_ssr".into(), trial_ssr),
+            ("accel_ratio".into(), accel_ratio),
         ],
         simplex: None,
     }
