@@ -610,12 +610,19 @@ mod tests {
         for scheme in [FdScheme::Forward, FdScheme::Central] {
             let mut jf = DMatrix::zeros(30, 4);
             finite_difference_jacobian(&fit, p, &r, scheme, None, &mut jf);
+            // Truncation error: forward ~ h·|f₂| with h ≈ 1.5e-8·|p|, central ~ h²·|f₃| with
+            // h ≈ 6e-6·|p| (f_k: k-th derivative, growing like A·x^k with x ≤ 10).
             let tol = if scheme == FdScheme::Forward {
-                1e-6
+                1e-5
             } else {
-                1e-9
+                1e-6
             };
-            assert!((&ja - &jf).amax() < tol * (1.0 + ja.amax()), "{scheme:?}");
+            let err = (&ja - &jf).amax();
+            assert!(
+                err < tol * (1.0 + ja.amax()),
+                "{scheme:?} {err} {}",
+                ja.amax()
+            );
         }
     }
 

@@ -258,3 +258,64 @@ pub fn gauss_newton(
         jacobian: j,
     })
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::problem::least_squares::{CurveFit, Data, ModelId};
+
+    #[test]
+    fn linear_model_is_solved_in_one_step() {
+        // y = a + b·x is linear in (a, b): one Gauss–Newton step reaches the OLS solution
+        // a = 1.4, b = 0.8 (closed form, see fit_statistics' test).
+        struct Line;
+        impl Residuals for Line {
+            fn num_residuals(&self) -> usize {
+                5
+            }
+            fn num_params(&self) -> usize {
+                2
+            }
+            fn residuals(&self, p: &[f64], r: &mut [f64]) {
+                let y = [1.0, 3.0, 2.0, 5.0, 4.0];
+                for i in 0..5 {
+                    r[i] = p[0] + p[1] * i as f64 - y[i];
+                }
+            }
+        }
+        let run = gauss_newton(
+            &Line,
+            &JacobianSettings::default(),
+            &[0.0, 0.0],
+            &GaussNewtonSettings::default(),
+        )
+        .unwrap();
+        assert!((run.trace.iterates[1].x[0] - 1.4).abs() < 1e-8);
+        assert!((run.trace.iterates[1].x[1] - 0.8).abs() < 1e-8);
+        assert_eq!(run.trace.iterates[1].extra("t"), Some(1.0));
+    }
+
+    #[test]
+    fn fits_michaelis_menten_noise_free_data_exactly() {
+        let id = ModelId::MichaelisMenten;
+        let data = id
+            .generate(id.true_params(), 25, [0.0, 5.0], 0.0, 1)
+            .unwrap();
+        let fit = CurveFit::new(id, data).unwrap();
+        let run = gauss_newton(
+            &fit,
+            &JacobianSettings::default(),
+            id.default_start(),
+            &GaussNewtonSettings::default(),
+        )
+        .unwrap();
+        assert!((run.params[0] - 2.0).abs() < 1e-10 && (run.params[1] - 0.5).abs() < 1e-10);
+        assert!(run.stop().is_converged(), "{:?}", run.stop());
+    }
+
+    #[test]
+    fn fewer_points_than_parameters_is_an_error() {
+        let d = Data::new(vec![1.0], vec![1.0]).unwrap();
+        assert!(CurveFit::new(ModelId::PowerLaw, d).is_err());
+    }
+}

@@ -407,7 +407,7 @@ pub fn levenberg_marquardt(
             }
             break reason;
         }
-        if !(lambda.is_finite() && lambda < 1e300) || !nu.is_finite() {
+        if !(lambda.is_finite() && lambda < 1e300 && nu.is_finite()) {
             break StopReason::NoFurtherProgress;
         }
     };
@@ -461,5 +461,200 @@ fn record(
             ("accel_ratio".into(), accel_ratio),
         ],
         simplex: None,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::diff::GradientSource;
+    use crate::problem::least_squares::{CurveFit, Data, ModelId};
+
+    /// Rosenbrock as least squares: r = (10(p₂ − p₁²), 1 − p₁); minimum p = (1, 1), SSR = 0.
+    struct Rosenbrock {
+        scale: f64,
+    }
+    impl Residuals for Rosenbrock {
+        fn num_residuals(&self) -> usize {
+            2
+        }
+        fn num_params(&self) -> usize {
+            2
+        }
+        fn residuals(&self, p: &[f64], r: &mut [f64]) {
+            // Parameters measured in units of 1/scale: p₁ = scale·q₁.
+            let x = p[0] * self.scale;
+            r[0] = 10.0 * (p[1] - x * x);
+            r[1] = 1.0 - x;
+        }
+        fn jacobian(&self, p: &[f64], j: &mut DMatrix<f64>) -> bool {
+            let x = p[0] * self.scale;
+            j[(0, 0)] = -20.0 * x * self.scale;
+            j[(0, 1)] = 10.0;
+            j[(1, 0)] = -self.scale;
+            j[(1, 1)] = 0.0;
+            true
+        }
+    }
+
+    #[test]
+    fn solves_rosenbrock_to_its_closed_form_minimum() {
+        let run = levenberg_marquardt(
+            &Rosenbrock { scale: 1.0 },
+            &JacobianSettings::default(),
+            &[-1.2, 1.0],
+            &LmSettings::default(),
+        )
+        .unwrap();
+        assert!((run.params[0] - 1.0).abs() < 1e-10 && (run.params[1] - 1.0).abs() < 1e-10);
+        assert!(run.stop().is_converged(), "{:?}", run.stop());
+        assert_eq!(run.nfev(), run.trace.f_evals);
+        assert!(run.njev() >= 2 && run.nfev() > run.njev());
+    }
+
+    #[test]
+    fn marquardt_scaling_makes_the_iterates_scale_invariant() {
+        // Rescaling p₁ by 1000 must give the same iterates, rescaled (MINPACK mode 1 property).
+        let settings = LmSettings {
+            geodesic_acceleration: false,
+            ..Default::default()
+        };
+        let jac = JacobianSettings::default();
+        let a =
+            levenberg_marquardt(&Rosenbrock { scale: 1.0 }, &jac, &[-1.2, 1.0], &settings).unwrap();
+        let b = levenberg_marquardt(&Rosenbrock { scale: 1e3 }, &jac, &[-1.2e-3, 1.0], &settings)
+            .unwrap();
+        assert_eq!(a.trace.iterates.len(), b.trace.iterates.len());
+        for (ia, ib) in a.trace.iterates.iter().zip(&b.trace.iterates) {
+            assert!((ia.x[0] - ib.x[0] * 1e3).abs() < 1e-9 * (1.0 + ia.x[0].abs()));
+            assert!((ia.x[1] - ib.x[1]).abs() < 1e-9 * (1.0 + ia.x[1].abs()));
+        }
+    }
+
+    #[test]
+    fn trace_records_damping_gain_ratio_and_acceptance() {
+        let run = levenberg_marquardt(
+            &Rosenbrock { scale: 1.0 },
+            &JacobianSettings::default(),
+            &[-1.2, 1.0],
+            &LmSettings::default(),
+        )
+        .unwrap();
+        for it in &run.trace.iterates[1..] {
+            let acc = it.extra("accepted").unwrap();
+            assert!(it.extra("lambda").unwrap() > 0.0);
+            assert_eq!(it.extra("ssr").unwrap(), 2.0 * it.f);
+            if acc == 1.0 {
+                assert!(it.extra("rho").unwrap() > 1e-4);
+            } else {
+                assert_eq!(it.step, 0.0);
+            }
+        }
+        // SSR never increases along accepted iterates.
+        let f: Vec<f64> = run.trace.iterates.iter().map(|i| i.f).collect();
+        assert!(f.windows(2).all(|w| w[1] <= w[0]));
+    }
+
+    #[test]
+    fn frozen_jacobian_stops_away_from_the_true_minimum() {
+        // The seed routine's defect: J fixed at the start. Its fixed points satisfy J(p₀)ᵀr = 0,
+        // not J(p)ᵀr = 0, so the true gradient at its answer is far from zero.
+        let id = ModelId::ExponentialDecay;
+        let data = id
+            .generate(id.true_params(), 30, [0.0, 5.0], 0.0, 1)
+            .unwrap();
+        let fit = CurveFit::new(id, data).unwrap();
+        let jac = JacobianSettings::default();
+        let good =
+            levenberg_marquardt(&fit, &jac, id.default_start(), &LmSettings::default()).unwrap();
+        let frozen = LmSettings {
+            frozen_jacobian: true,
+            ..Default::default()
+        };
+        let bad = levenberg_marquardt(&fit, &jac, id.default_start(), &frozen).unwrap();
+        assert_eq!(bad.njev(), 2); // the start, and the true J at the end for statistics
+        assert!(good.ssr < 1e-20, "{}", good.ssr);
+        assert!(bad.ssr > 1e-6, "{}", bad.ssr);
+        let true_grad =
+            bad.jacobian.transpose() * nalgebra::DVector::from_column_slice(&bad.residuals);
+        assert!(true_grad.norm() > 1e-4);
+    }
+
+    #[test]
+    fn bad_input_is_an_error_or_a_named_stop() {
+        let jac = JacobianSettings::default();
+        let s = LmSettings::default();
+        let e = levenberg_marquardt(&Rosenbrock { scale: 1.0 }, &jac, &[1.0], &s).unwrap_err();
+        assert!(e.contains("2 parameters"), "{e}");
+        let e = levenberg_marquardt(&Rosenbrock { scale: 1.0 }, &jac, &[f64::NAN, 1.0], &s)
+            .unwrap_err();
+        assert!(e.contains("not finite"), "{e}");
+        let bad = LmSettings {
+            ftol: -1.0,
+            ..Default::default()
+        };
+        assert!(
+            levenberg_marquardt(&Rosenbrock { scale: 1.0 }, &jac, &[1.0, 1.0], &bad)
+                .unwrap_err()
+                .contains("ftol")
+        );
+        // Model constant in its parameters: J = 0 → ZeroJacobian, no iterations.
+        struct Flat;
+        impl Residuals for Flat {
+            fn num_residuals(&self) -> usize {
+                3
+            }
+            fn num_params(&self) -> usize {
+                2
+            }
+            fn residuals(&self, _p: &[f64], r: &mut [f64]) {
+                r.fill(1.0);
+            }
+        }
+        for source in [GradientSource::Analytic, GradientSource::FiniteDifference] {
+            let jac = JacobianSettings {
+                source,
+                ..Default::default()
+            };
+            let run = levenberg_marquardt(&Flat, &jac, &[0.0, 0.0], &s).unwrap();
+            assert_eq!(run.stop(), &StopReason::ZeroJacobian);
+            assert_eq!(run.trace.iterations(), 0);
+        }
+        // Fewer residuals than parameters.
+        let d = Data::new(vec![1.0, 2.0], vec![1.0, 2.0]).unwrap();
+        struct Two(Data);
+        impl Residuals for Two {
+            fn num_residuals(&self) -> usize {
+                self.0.len()
+            }
+            fn num_params(&self) -> usize {
+                3
+            }
+            fn residuals(&self, _p: &[f64], r: &mut [f64]) {
+                r.fill(0.5);
+            }
+        }
+        let e = levenberg_marquardt(&Two(d), &jac, &[0.0; 3], &s).unwrap_err();
+        assert!(e.contains("2 for 3 parameters"), "{e}");
+    }
+
+    #[test]
+    fn overflow_during_the_run_is_rejected_not_propagated() {
+        // Exponential decay started with a large step into exp overflow territory: trials that
+        // overflow get ρ = −∞ and are rejected; the run still converges.
+        let id = ModelId::ExponentialDecay;
+        let data = id
+            .generate(id.true_params(), 20, [0.0, 200.0], 0.0, 1)
+            .unwrap();
+        let fit = CurveFit::new(id, data).unwrap();
+        let run = levenberg_marquardt(
+            &fit,
+            &JacobianSettings::default(),
+            &[5.0, 0.01, 1.0],
+            &LmSettings::default(),
+        )
+        .unwrap();
+        assert!(run.ssr.is_finite());
+        assert!(run.trace.iterates.iter().all(|i| i.f.is_finite()));
     }
 }
