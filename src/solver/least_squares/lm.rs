@@ -71,7 +71,7 @@ impl Default for LmSettings {
             ftol: 1e-15,
             xtol: 1e-15,
             gtol: 0.0,
-            max_evaluations: 10_000,
+            max_evaluations: 50_000,
             initial_damping: 1e-3,
             scaling: true,
             restarts: 2,
