@@ -61,7 +61,10 @@ pub struct FieldError {
 }
 
 fn field_error(field: &str, message: impl Into<String>) -> FieldError {
-    FieldError { field: field.into(), message: message.into() }
+    FieldError {
+        field: field.into(),
+        message: message.into(),
+    }
 }
 
 impl SurfaceForm {
@@ -85,7 +88,11 @@ impl SurfaceForm {
                 .iter()
                 .map(|s| SolverForm {
                     method: s.method().to_string(),
-                    params: s.params().into_iter().map(|(k, v)| (k.to_string(), short(v))).collect(),
+                    params: s
+                        .params()
+                        .into_iter()
+                        .map(|(k, v)| (k.to_string(), short(v)))
+                        .collect(),
                 })
                 .collect(),
         }
@@ -135,11 +142,17 @@ impl SurfaceForm {
         });
         let surface: Option<SurfaceId> = from_name(&self.surface);
         if surface.is_none() {
-            errors.push(field_error("surface", format!("unknown surface “{}”", self.surface)));
+            errors.push(field_error(
+                "surface",
+                format!("unknown surface “{}”", self.surface),
+            ));
         }
         let gradient: Option<GradientSource> = from_name(&self.gradient);
         if gradient.is_none() {
-            errors.push(field_error("gradient", format!("unknown gradient source “{}”", self.gradient)));
+            errors.push(field_error(
+                "gradient",
+                format!("unknown gradient source “{}”", self.gradient),
+            ));
         }
         if x_min.is_finite() && x_max.is_finite() && x_min >= x_max {
             errors.push(field_error("x_max", "must be greater than x min"));
@@ -178,21 +191,33 @@ impl SurfaceForm {
 fn parse_solver(s: &SolverForm) -> Result<SolverConfig, Vec<FieldError>> {
     let catalog = solver_catalog();
     let Some(info) = catalog.iter().find(|i| i.method == s.method) else {
-        return Err(vec![field_error("solvers", format!("unknown solver “{}”", s.method))]);
+        return Err(vec![field_error(
+            "solvers",
+            format!("unknown solver “{}”", s.method),
+        )]);
     };
     let mut errors = Vec::new();
     let mut json = serde_json::Map::new();
     json.insert("method".into(), s.method.clone().into());
     for p in &info.params {
         let field = format!("{}.{}", s.method, p.name);
-        let Some(text) = s.params.get(&p.name) else { continue };
+        let Some(text) = s.params.get(&p.name) else {
+            continue;
+        };
         match number(text) {
-            Ok(v) if p.integer && v.fract() != 0.0 => errors.push(field_error(&field, "must be a whole number")),
-            Ok(v) if v < p.min || v > p.max => {
-                errors.push(field_error(&field, format!("must be between {} and {}", short(p.min), short(p.max))))
+            Ok(v) if p.integer && v.fract() != 0.0 => {
+                errors.push(field_error(&field, "must be a whole number"))
             }
+            Ok(v) if v < p.min || v > p.max => errors.push(field_error(
+                &field,
+                format!("must be between {} and {}", short(p.min), short(p.max)),
+            )),
             Ok(v) => {
-                let value = if p.integer { serde_json::Value::from(v as u64) } else { serde_json::Value::from(v) };
+                let value = if p.integer {
+                    serde_json::Value::from(v as u64)
+                } else {
+                    serde_json::Value::from(v)
+                };
                 json.insert(p.name.clone(), value);
             }
             Err(m) => errors.push(field_error(&field, m)),
@@ -203,13 +228,18 @@ fn parse_solver(s: &SolverForm) -> Result<SolverConfig, Vec<FieldError>> {
     }
     let config: SolverConfig = serde_json::from_value(json.into())
         .map_err(|e| vec![field_error(&s.method, format!("{}: {e}", info.name))])?;
-    config.validate().map_err(|m| vec![field_error(&s.method, m)])?;
+    config
+        .validate()
+        .map_err(|m| vec![field_error(&s.method, m)])?;
     Ok(config)
 }
 
 /// The serde (snake_case) name of a unit enum value.
 fn enum_name<T: Serialize>(v: &T) -> String {
-    serde_json::to_value(v).ok().and_then(|j| j.as_str().map(str::to_string)).unwrap_or_default()
+    serde_json::to_value(v)
+        .ok()
+        .and_then(|j| j.as_str().map(str::to_string))
+        .unwrap_or_default()
 }
 
 /// A unit enum value from its serde name.
@@ -265,9 +295,17 @@ mod tests {
     #[test]
     fn round_trips_every_solver_with_its_defaults() {
         let mut e = Experiment::default();
-        e.solvers = solver_catalog().iter().map(|i| SolverConfig::default_for(&i.method).unwrap()).collect();
+        e.solvers = solver_catalog()
+            .iter()
+            .map(|i| SolverConfig::default_for(&i.method).unwrap())
+            .collect();
         e.surface = SurfaceId::Rosenbrock;
-        assert_eq!(SurfaceForm::from_experiment(&e).apply(&Experiment::default()).unwrap(), e);
+        assert_eq!(
+            SurfaceForm::from_experiment(&e)
+                .apply(&Experiment::default())
+                .unwrap(),
+            e
+        );
     }
 
     #[test]
@@ -279,25 +317,44 @@ mod tests {
         f.start_y = "inf".into();
         f.x_min = "5".into();
         f.surface = "nope".into();
-        f.solvers[0].params.insert("learning_rate".into(), "-0.1".into());
+        f.solvers[0]
+            .params
+            .insert("learning_rate".into(), "-0.1".into());
         let errs = f.apply(&Experiment::default()).unwrap_err();
-        let msg = |f: &str| errs.iter().find(|e| e.field == f).map(|e| e.message.clone()).unwrap_or_default();
+        let msg = |f: &str| {
+            errs.iter()
+                .find(|e| e.field == f)
+                .map(|e| e.message.clone())
+                .unwrap_or_default()
+        };
         assert_eq!(msg("max_iterations"), "at most 100000 iterations");
         assert_eq!(msg("tolerance"), "“abc” is not a number");
         assert_eq!(msg("start_x"), "enter a number");
         assert_eq!(msg("start_y"), "“inf” is not a finite number");
         assert_eq!(msg("x_max"), "must be greater than x min");
         assert_eq!(msg("surface"), "unknown surface “nope”");
-        assert!(msg("gradient_descent.learning_rate").starts_with("must be between"), "{errs:?}");
+        assert!(
+            msg("gradient_descent.learning_rate").starts_with("must be between"),
+            "{errs:?}"
+        );
     }
 
     #[test]
     fn integer_params_and_empty_solver_lists() {
         let mut f = form();
-        f.solvers = vec![SolverForm { method: "lbfgs".into(), params: [("memory".to_string(), "2.5".to_string())].into() }];
-        assert_eq!(f.apply(&Experiment::default()).unwrap_err()[0].field, "lbfgs.memory");
+        f.solvers = vec![SolverForm {
+            method: "lbfgs".into(),
+            params: [("memory".to_string(), "2.5".to_string())].into(),
+        }];
+        assert_eq!(
+            f.apply(&Experiment::default()).unwrap_err()[0].field,
+            "lbfgs.memory"
+        );
         f.solvers.clear();
-        assert_eq!(f.apply(&Experiment::default()).unwrap_err()[0].message, "choose at least one solver");
+        assert_eq!(
+            f.apply(&Experiment::default()).unwrap_err()[0].message,
+            "choose at least one solver"
+        );
     }
 
     #[test]
@@ -307,6 +364,9 @@ mod tests {
         assert_eq!(number("+.5"), Ok(0.5));
         let mut f = form();
         f.max_iterations = "2.5".into();
-        assert_eq!(f.apply(&Experiment::default()).unwrap_err()[0].message, "must be a whole number ≥ 1");
+        assert_eq!(
+            f.apply(&Experiment::default()).unwrap_err()[0].message,
+            "must be a whole number ≥ 1"
+        );
     }
 }

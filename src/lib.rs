@@ -19,9 +19,11 @@
 pub mod controls;
 pub mod diff;
 pub mod experiment;
+pub mod experiment_fit;
 pub mod math;
 pub mod plot;
 pub mod problem;
+pub mod rng;
 pub mod solver;
 pub mod trace;
 

@@ -48,6 +48,25 @@ pub enum StopReason {
     Diverged,
     /// The line search found no acceptable step.
     LineSearchFailed,
+    /// Least squares (MINPACK `ftol`): actual and predicted relative reductions of SSR fell below
+    /// the tolerance.
+    RelativeReduction,
+    /// Least squares (MINPACK `xtol`): the scaled step fell below the tolerance relative to the
+    /// scaled parameters.
+    RelativeStep,
+    /// Least squares (MINPACK `gtol`): the residual vector is orthogonal to every Jacobian column
+    /// within the tolerance.
+    Orthogonality,
+    /// Least squares: the residuals are exactly zero.
+    ZeroResidual,
+    /// Least squares: the budget of residual evaluations ran out.
+    MaxEvaluations,
+    /// Least squares: the Jacobian is all zeros, so the model does not depend on its parameters at
+    /// this point and no step direction exists.
+    ZeroJacobian,
+    /// Least squares: the damping grew without bound; no reduction is possible at machine
+    /// precision.
+    NoFurtherProgress,
 }
 
 impl StopReason {
@@ -60,6 +79,15 @@ impl StopReason {
             StopReason::MaxIterations => "max iterations reached",
             StopReason::Diverged => "diverged: non-finite value or |x| too large",
             StopReason::LineSearchFailed => "line search failed",
+            StopReason::RelativeReduction => "converged: relative reduction of SSR below ftol",
+            StopReason::RelativeStep => "converged: relative step below xtol",
+            StopReason::Orthogonality => "converged: residuals orthogonal to the Jacobian (gtol)",
+            StopReason::ZeroResidual => "converged: residuals are zero",
+            StopReason::MaxEvaluations => "max evaluations reached",
+            StopReason::ZeroJacobian => {
+                "Jacobian is zero: the model does not depend on its parameters here"
+            }
+            StopReason::NoFurtherProgress => "stopped: no further reduction possible",
         }
     }
 
@@ -70,6 +98,10 @@ impl StopReason {
             StopReason::GradientTolerance
                 | StopReason::StepTolerance
                 | StopReason::FunctionTolerance
+                | StopReason::RelativeReduction
+                | StopReason::RelativeStep
+                | StopReason::Orthogonality
+                | StopReason::ZeroResidual
         )
     }
 }

@@ -30,7 +30,11 @@ pub fn draw_convergence<DB: DrawingBackend>(
         .fold(f64::INFINITY, f64::min);
     let floor = 1e-16 * f_best.abs().max(1.0);
     let gap = |f: f64| (f - f_best).max(floor);
-    let gaps = traces.iter().flat_map(|t| t.iterates.iter().map(|r| r.f)).filter(|f| f.is_finite()).map(gap);
+    let gaps = traces
+        .iter()
+        .flat_map(|t| t.iterates.iter().map(|r| r.f))
+        .filter(|f| f.is_finite())
+        .map(gap);
     let (f_lo, f_hi) = decades(gaps);
     let gs = traces
         .iter()
@@ -122,7 +126,9 @@ pub fn draw_convergence<DB: DrawingBackend>(
 fn decades(values: impl Iterator<Item = f64>) -> (f64, f64) {
     let (lo, hi) = values
         .filter(|v| v.is_finite() && *v > 0.0)
-        .fold((f64::INFINITY, f64::NEG_INFINITY), |(a, b), v| (a.min(v), b.max(v)));
+        .fold((f64::INFINITY, f64::NEG_INFINITY), |(a, b), v| {
+            (a.min(v), b.max(v))
+        });
     if !lo.is_finite() {
         return (1e-8, 1.0);
     }

@@ -11,6 +11,7 @@ pub mod conjugate_gradient;
 pub mod gradient_descent;
 pub mod gradient_descent_armijo;
 pub mod lbfgs;
+pub mod least_squares;
 pub mod line_search;
 pub mod momentum;
 pub mod nelder_mead;

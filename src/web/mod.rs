@@ -6,11 +6,13 @@
 
 use crate::controls::{FieldError, SurfaceForm};
 use crate::diff::check_gradient;
-use crate::experiment::{solver_catalog, surface_catalog, SurfaceId};
 use crate::experiment::Experiment;
+use crate::experiment::{solver_catalog, surface_catalog, SurfaceId};
 use crate::plot::contour::MapOverlay;
 use crate::plot::surface::Camera;
-use crate::plot::{draw_contour_map, draw_convergence, draw_surface, solver_color, Grid, PixelMap, PlotStyle};
+use crate::plot::{
+    draw_contour_map, draw_convergence, draw_surface, solver_color, Grid, PixelMap, PlotStyle,
+};
 use crate::problem::surfaces::ViewBox;
 use crate::trace::Trace;
 use plotters::prelude::*;
@@ -127,7 +129,10 @@ impl App {
             surfaces: Vec<crate::experiment::SurfaceInfo>,
             solvers: Vec<crate::experiment::SolverInfo>,
         }
-        to_js(&Catalog { surfaces: surface_catalog(), solvers: solver_catalog() })
+        to_js(&Catalog {
+            surfaces: surface_catalog(),
+            solvers: solver_catalog(),
+        })
     }
 
     /// The form for the current experiment, as text.
@@ -150,15 +155,33 @@ impl App {
     /// Applies what the user typed: `{ok: true, summary}` after a new run, or
     /// `{ok: false, errors: [{field, message}]}` with nothing run.
     pub fn apply_form(&mut self, form: JsValue) -> JsValue {
-        let fail = |errors: Vec<FieldError>| to_js(&ApplyResult { ok: false, errors, summary: None });
+        let fail = |errors: Vec<FieldError>| {
+            to_js(&ApplyResult {
+                ok: false,
+                errors,
+                summary: None,
+            })
+        };
         let form: SurfaceForm = match serde_wasm_bindgen::from_value(form) {
             Ok(f) => f,
-            Err(e) => return fail(vec![FieldError { field: "form".into(), message: e.to_string() }]),
+            Err(e) => {
+                return fail(vec![FieldError {
+                    field: "form".into(),
+                    message: e.to_string(),
+                }])
+            }
         };
         match form.apply(&self.experiment) {
             Ok(e) => match self.set_experiment(e) {
-                Ok(()) => to_js(&ApplyResult { ok: true, errors: vec![], summary: Some(self.summary_data()) }),
-                Err(message) => fail(vec![FieldError { field: "form".into(), message }]),
+                Ok(()) => to_js(&ApplyResult {
+                    ok: true,
+                    errors: vec![],
+                    summary: Some(self.summary_data()),
+                }),
+                Err(message) => fail(vec![FieldError {
+                    field: "form".into(),
+                    message,
+                }]),
             },
             Err(errors) => fail(errors),
         }
@@ -167,13 +190,24 @@ impl App {
     /// The gradient at the start point from every available source, side by side, with the
     /// largest relative disagreement.
     pub fn gradient_check(&self) -> JsValue {
-        let f = self.experiment.surface.objective_with(self.experiment.quadratic_condition);
+        let f = self
+            .experiment
+            .surface
+            .objective_with(self.experiment.quadratic_condition);
         to_js(&check_gradient(f.as_ref(), &self.experiment.start))
     }
 
     /// Zooms the map by `factor` (< 1 zooms in) about CSS pixel (css_x, css_y) of the contour canvas.
-    pub fn zoom(&mut self, canvas: &HtmlCanvasElement, css_x: f64, css_y: f64, factor: f64) -> bool {
-        let Some(p) = self.contour_point(canvas, css_x, css_y) else { return false };
+    pub fn zoom(
+        &mut self,
+        canvas: &HtmlCanvasElement,
+        css_x: f64,
+        css_y: f64,
+        factor: f64,
+    ) -> bool {
+        let Some(p) = self.contour_point(canvas, css_x, css_y) else {
+            return false;
+        };
         let factor = factor.clamp(0.2, 5.0);
         let v = self.view_box();
         let nv = ViewBox::new(
@@ -193,7 +227,12 @@ impl App {
         let v = self.view_box();
         let sx = (v.x_max - v.x_min) / w as f64 * dpr;
         let sy = (v.y_max - v.y_min) / h as f64 * dpr;
-        self.set_view_box(ViewBox::new(v.x_min - dx * sx, v.x_max - dx * sx, v.y_min + dy * sy, v.y_max + dy * sy))
+        self.set_view_box(ViewBox::new(
+            v.x_min - dx * sx,
+            v.x_max - dx * sx,
+            v.y_min + dy * sy,
+            v.y_max + dy * sy,
+        ))
     }
 
     /// Back to the surface's default view box.
@@ -206,7 +245,6 @@ impl App {
     pub fn summary(&self) -> JsValue {
         to_js(&self.summary_data())
     }
-
 
     /// Draws the 3-D surface with the trajectories.
     pub fn draw_surface(&mut self, canvas: &HtmlCanvasElement) -> Result<(), JsValue> {
@@ -262,7 +300,13 @@ impl App {
                 None => false,
             }
         };
-        let marks: Vec<(f64, f64)> = self.experiment.surface.minima().iter().map(|m| (m.x[0], m.x[1])).collect();
+        let marks: Vec<(f64, f64)> = self
+            .experiment
+            .surface
+            .minima()
+            .iter()
+            .map(|m| (m.x[0], m.x[1]))
+            .collect();
         let overlay = MapOverlay {
             traces: &self.traces,
             upto: None,
@@ -300,7 +344,11 @@ impl App {
     ) -> Option<Vec<f64>> {
         let dpr = canvas.width() as f64 / canvas.client_width().max(1) as f64;
         let (x, y) = self.map?.to_data(css_x * dpr, css_y * dpr)?;
-        let f = self.experiment.surface.objective_with(self.experiment.quadratic_condition).value(&[x, y]);
+        let f = self
+            .experiment
+            .surface
+            .objective_with(self.experiment.quadratic_condition)
+            .value(&[x, y]);
         Some(vec![x, y, f])
     }
 
@@ -336,7 +384,12 @@ impl App {
         };
         let (sx, sy) = (v.x_max - v.x_min, v.y_max - v.y_min);
         let mut e = self.experiment.clone();
-        e.view.view_box = ViewBox::new(q(v.x_min, sx), q(v.x_max, sx), q(v.y_min, sy), q(v.y_max, sy));
+        e.view.view_box = ViewBox::new(
+            q(v.x_min, sx),
+            q(v.x_max, sx),
+            q(v.y_min, sy),
+            q(v.y_max, sy),
+        );
         self.set_experiment(e).is_ok()
     }
 
@@ -361,7 +414,10 @@ impl App {
 
     fn map_grid(&mut self) -> Grid {
         if self.map_grid.is_none() {
-            let f = self.experiment.surface.objective_with(self.experiment.quadratic_condition);
+            let f = self
+                .experiment
+                .surface
+                .objective_with(self.experiment.quadratic_condition);
             self.map_grid = Some(Grid::sample(
                 f.as_ref(),
                 self.view_box(),
@@ -374,7 +430,10 @@ impl App {
 
     fn surface_grid(&mut self) -> Grid {
         if self.surface_grid.is_none() {
-            let f = self.experiment.surface.objective_with(self.experiment.quadratic_condition);
+            let f = self
+                .experiment
+                .surface
+                .objective_with(self.experiment.quadratic_condition);
             self.surface_grid = Some(Grid::sample(
                 f.as_ref(),
                 self.view_box(),
