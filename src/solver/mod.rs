@@ -5,6 +5,7 @@
 //! [`run`], so every method reports the same way.
 
 pub mod gradient_descent;
+pub mod minibatch;
 
 use crate::diff::{norm, Evaluator};
 use crate::trace::{Iterate, StopReason, Trace};
