@@ -18,6 +18,7 @@
 
 pub mod diff;
 pub mod experiment;
+pub mod experiment_regression;
 pub mod plot;
 pub mod problem;
 pub mod solver;

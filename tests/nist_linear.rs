@@ -31,18 +31,26 @@ fn every_linear_set_reaches_lre_7() {
         }
         for (k, (x, c)) in fit.sd.iter().zip(&set.sd).enumerate() {
             if lre(*x, *c) < 7.0 {
-                failures.push(format!("{name} sd(B{k}): {x} vs {c} (LRE {:.1})", lre(*x, *c)));
+                failures.push(format!(
+                    "{name} sd(B{k}): {x} vs {c} (LRE {:.1})",
+                    lre(*x, *c)
+                ));
             }
         }
         if lre(fit.resid_sd, set.resid_sd) < 7.0 {
-            failures.push(format!("{name} resid sd {} vs {}", fit.resid_sd, set.resid_sd));
+            failures.push(format!(
+                "{name} resid sd {} vs {}",
+                fit.resid_sd, set.resid_sd
+            ));
         }
         if lre(fit.r2, set.r2) < 7.0 {
             failures.push(format!("{name} R² {} vs {}", fit.r2, set.r2));
         }
         let (p, s, r, q) = nist::lre_summary(&set, &fit);
-        eprintln!("{name:9} params {p:5.1} sd {s:5.1} resid {r:5.1} r2 {q:5.1} passes {} cond {:.1e}",
-            fit.refinement_steps, fit.condition_estimate);
+        eprintln!(
+            "{name:9} params {p:5.1} sd {s:5.1} resid {r:5.1} r2 {q:5.1} passes {} cond {:.1e}",
+            fit.refinement_steps, fit.condition_estimate
+        );
     }
     assert!(failures.is_empty(), "{}", failures.join("\n"));
 }

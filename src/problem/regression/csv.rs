@@ -221,8 +221,12 @@ pub fn parse(text: &str, opts: &CsvOptions) -> Result<Dataset, String> {
                 Some(v) => v,
                 None => {
                     let hint = match opts.decimal {
-                        Decimal::Point if f.contains(',') => " (decimal comma? choose decimal: comma)",
-                        Decimal::Comma if f.contains('.') => " (decimal point? choose decimal: point)",
+                        Decimal::Point if f.contains(',') => {
+                            " (decimal comma? choose decimal: comma)"
+                        }
+                        Decimal::Comma if f.contains('.') => {
+                            " (decimal point? choose decimal: point)"
+                        }
                         _ => "",
                     };
                     return Err(format!(
@@ -299,7 +303,10 @@ mod tests {
             ..Default::default()
         };
         let d = parse(t, &opts).unwrap();
-        assert_eq!((d.y, d.feature_names), (vec![1.0, 4.0], vec!["b".into(), "c".into()]));
+        assert_eq!(
+            (d.y, d.feature_names),
+            (vec![1.0, 4.0], vec!["b".into(), "c".into()])
+        );
         let opts = CsvOptions {
             target: Some("2".into()),
             ..Default::default()
@@ -312,13 +319,28 @@ mod tests {
         let cases: [(&str, &str); 9] = [
             ("", "the input is empty"),
             ("  \n\n", "the input is empty"),
-            ("x,y\n1,2\n3\n", "row 3 has 1 fields, expected 2 as in row 1"),
-            ("x,y\n1,2\n3,abc\n", "row 3, column 2 (\"y\"): \"abc\" is not a number"),
-            ("x;y\n1;2\n3,5;4\n", "row 3, column 1 (\"x\"): \"3,5\" is not a number (decimal comma?"),
+            (
+                "x,y\n1,2\n3\n",
+                "row 3 has 1 fields, expected 2 as in row 1",
+            ),
+            (
+                "x,y\n1,2\n3,abc\n",
+                "row 3, column 2 (\"y\"): \"abc\" is not a number",
+            ),
+            (
+                "x;y\n1;2\n3,5;4\n",
+                "row 3, column 1 (\"x\"): \"3,5\" is not a number (decimal comma?",
+            ),
             ("x,y\n1,2\n", "only one data row (row 2)"),
             ("x,y\n", "no data rows"),
-            ("x,c,y\n1,5,2\n2,5,3\n3,5,1\n", "column 2 (\"c\") is constant (every value is 5)"),
-            ("x,y\n1,2\nNaN,3\n4,5\n", "row 3, column 1 (\"x\"): \"NaN\" is not a finite number"),
+            (
+                "x,c,y\n1,5,2\n2,5,3\n3,5,1\n",
+                "column 2 (\"c\") is constant (every value is 5)",
+            ),
+            (
+                "x,y\n1,2\nNaN,3\n4,5\n",
+                "row 3, column 1 (\"x\"): \"NaN\" is not a finite number",
+            ),
         ];
         for (text, msg) in cases {
             let e = p(text).unwrap_err();
@@ -337,6 +359,9 @@ mod tests {
             ..Default::default()
         };
         let e = parse("x,y\n1,2\n2,3\n", &opts).unwrap_err();
-        assert!(e.contains("no column named \"price\" (columns: x, y)"), "{e}");
+        assert!(
+            e.contains("no column named \"price\" (columns: x, y)"),
+            "{e}"
+        );
     }
 }

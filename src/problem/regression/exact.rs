@@ -20,6 +20,10 @@
 //! Statistics: residual SD s = √(RSS/(n − p)); R² = 1 − RSS/TSS with TSS = Σ(yᵢ − ȳ)² with an
 //! intercept and Σyᵢ² without one (NIST's convention for NoInt1/NoInt2); SD(β_j) = s·√[(X₀ᵀX₀)⁻¹]_jj.
 
+// `!(a > b)` is deliberate: it is also true for NaN, which must be rejected. Index loops mirror
+// the matrix formulas.
+#![allow(clippy::neg_cmp_op_on_partial_ord, clippy::needless_range_loop)]
+
 use super::Dataset;
 use nalgebra::DMatrix;
 use serde::{Deserialize, Serialize};
@@ -218,7 +222,9 @@ impl Factored<'_> {
         let mut passes = 0;
         for pass in 0..max_passes {
             // f = y − r − X₀β,  g = c − X₀ᵀr, both in double-double.
-            gacc.iter_mut().zip(c).for_each(|(a, &cj)| *a = Acc { s: cj, c: 0.0 });
+            gacc.iter_mut()
+                .zip(c)
+                .for_each(|(a, &cj)| *a = Acc { s: cj, c: 0.0 });
             for i in 0..n {
                 let mut a = Acc { s: y[i], c: 0.0 };
                 a.add(-r[i]);
@@ -314,7 +320,11 @@ pub fn fit(data: &Dataset, intercept: bool) -> Result<LeastSquaresFit, String> {
             };
             return Err(format!(
                 "{name} is constant{}: the design is rank-deficient",
-                if intercept { " (collinear with the intercept)" } else { " zero" }
+                if intercept {
+                    " (collinear with the intercept)"
+                } else {
+                    " zero"
+                }
             ));
         }
         scale[j] = 1.0 / norm;
@@ -462,8 +472,8 @@ mod tests {
         .unwrap();
         let e = fit(&c, true).unwrap_err();
         assert!(e.contains("column 2") && e.contains("constant"), "{e}");
-        let tiny = Dataset::new(vec![1.0, 2.0], vec![1.0, 2.0], vec!["a".into()], "y".into())
-            .unwrap();
+        let tiny =
+            Dataset::new(vec![1.0, 2.0], vec![1.0, 2.0], vec!["a".into()], "y".into()).unwrap();
         assert!(fit(&tiny, true).unwrap_err().contains("more samples"));
     }
 }

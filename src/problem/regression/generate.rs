@@ -1,5 +1,9 @@
 //! Generated data: y = w·x + b + ε with ε ~ N(0, σ²), from a seed.
 
+// `!(a > b)` is deliberate: it is also true for NaN, which must be rejected. Index loops mirror
+// the matrix formulas.
+#![allow(clippy::neg_cmp_op_on_partial_ord, clippy::needless_range_loop)]
+
 use super::rng::Rng;
 use super::Dataset;
 use serde::{Deserialize, Serialize};

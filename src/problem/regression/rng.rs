@@ -111,12 +111,18 @@ mod tests {
         let mean = s1 / n as f64;
         let var = s2 / n as f64 - mean * mean;
         // Standard errors: mean ±1/√n ≈ 0.0022, variance ±√(2/n) ≈ 0.0032.
-        assert!(mean.abs() < 0.01 && (var - 1.0).abs() < 0.015, "{mean} {var}");
+        assert!(
+            mean.abs() < 0.01 && (var - 1.0).abs() < 0.015,
+            "{mean} {var}"
+        );
         let mut counts = [0usize; 7];
         for _ in 0..70_000 {
             counts[r.below(7) as usize] += 1;
         }
-        assert!(counts.iter().all(|&c| (9_500..10_500).contains(&c)), "{counts:?}");
+        assert!(
+            counts.iter().all(|&c| (9_500..10_500).contains(&c)),
+            "{counts:?}"
+        );
     }
 
     #[test]
