@@ -20,6 +20,7 @@ pub mod controls;
 pub mod diff;
 pub mod experiment;
 pub mod experiment_fit;
+pub mod experiment_regression;
 pub mod math;
 pub mod plot;
 pub mod problem;

@@ -6,6 +6,7 @@
 pub mod least_squares;
 pub mod mgh;
 pub mod nist;
+pub mod regression;
 pub mod surfaces;
 
 use nalgebra::DMatrix;

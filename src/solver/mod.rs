@@ -13,6 +13,7 @@ pub mod gradient_descent_armijo;
 pub mod lbfgs;
 pub mod least_squares;
 pub mod line_search;
+pub mod minibatch;
 pub mod momentum;
 pub mod nelder_mead;
 pub mod nesterov;

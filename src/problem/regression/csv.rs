@@ -1,0 +1,367 @@
+//! CSV text → [`Dataset`], with errors that name the row and the column.
+//!
+//! * Delimiter: comma, semicolon or tab, chosen or auto-detected from the first line (tab, then
+//!   semicolon, then comma; never comma when the decimal separator is a comma).
+//! * Decimal separator: point (`1.5`) or comma (`1,5`).
+//! * Header: auto-detected (the first line is a header when one of its fields is not a number),
+//!   or forced on/off.
+//! * Target: a column name or 1-based column number; the last column by default. Every other
+//!   column is a feature.
+//!
+//! "Row" in messages is the line number in the text (1-based, header and blank lines counted), so
+//! it matches what an editor shows.
+
+use super::Dataset;
+use serde::{Deserialize, Serialize};
+
+/// Field separator.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Delimiter {
+    /// Detect from the first line.
+    #[default]
+    Auto,
+    /// `,`
+    Comma,
+    /// `;`
+    Semicolon,
+    /// Tab.
+    Tab,
+}
+
+/// Decimal separator.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Decimal {
+    /// `1.5`
+    #[default]
+    Point,
+    /// `1,5`
+    Comma,
+}
+
+/// Whether the first line holds column names.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Header {
+    /// A header iff some field of the first line is not a number.
+    #[default]
+    Auto,
+    /// The first line is a header.
+    Yes,
+    /// No header: columns are named x, y (two columns) or col1, col2, ….
+    No,
+}
+
+/// How to read the text.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct CsvOptions {
+    /// Field separator.
+    pub delimiter: Delimiter,
+    /// Decimal separator.
+    pub decimal: Decimal,
+    /// Header line.
+    pub header: Header,
+    /// Target column: a header name or a 1-based number; `None` = the last column.
+    pub target: Option<String>,
+}
+
+fn detect(first: &str, decimal: Decimal) -> char {
+    if first.contains('\t') {
+        '\t'
+    } else if first.contains(';') {
+        ';'
+    } else if decimal == Decimal::Point && first.contains(',') {
+        ','
+    } else {
+        // One column, or decimal commas separated by something unexpected: the checks below
+        // report it.
+        if decimal == Decimal::Comma {
+            ';'
+        } else {
+            ','
+        }
+    }
+}
+
+fn split_fields(line: &str, delim: char) -> Vec<String> {
+    line.split(delim)
+        .map(|f| {
+            let t = f.trim();
+            let t = t
+                .strip_prefix('"')
+                .and_then(|s| s.strip_suffix('"'))
+                .unwrap_or(t);
+            t.trim().to_string()
+        })
+        .collect()
+}
+
+fn parse_number(s: &str, decimal: Decimal) -> Option<f64> {
+    match decimal {
+        Decimal::Point => s.parse::<f64>().ok(),
+        Decimal::Comma => {
+            if s.contains('.') {
+                None
+            } else {
+                s.replace(',', ".").parse::<f64>().ok()
+            }
+        }
+    }
+}
+
+/// Parses CSV text into a dataset (target = the chosen column, features = the others).
+pub fn parse(text: &str, opts: &CsvOptions) -> Result<Dataset, String> {
+    let lines: Vec<(usize, &str)> = text
+        .lines()
+        .enumerate()
+        .map(|(k, l)| (k + 1, l.trim_end_matches('\r')))
+        .filter(|(_, l)| !l.trim().is_empty())
+        .collect();
+    let Some(&(first_row, first)) = lines.first() else {
+        return Err("the input is empty: no rows to read".into());
+    };
+    let delim = match opts.delimiter {
+        Delimiter::Auto => detect(first, opts.decimal),
+        Delimiter::Comma => ',',
+        Delimiter::Semicolon => ';',
+        Delimiter::Tab => '\t',
+    };
+    if delim == ',' && opts.decimal == Decimal::Comma {
+        return Err(
+            "comma cannot be both the delimiter and the decimal separator: choose semicolon or tab"
+                .into(),
+        );
+    }
+    let first_fields = split_fields(first, delim);
+    let ncols = first_fields.len();
+    if ncols < 2 {
+        return Err(format!(
+            "row {first_row} has a single column: need a target and at least one feature \
+             (is the delimiter right?)"
+        ));
+    }
+    let has_header = match opts.header {
+        Header::Yes => true,
+        Header::No => false,
+        Header::Auto => first_fields
+            .iter()
+            .any(|f| parse_number(f, opts.decimal).is_none()),
+    };
+    let names: Vec<String> = if has_header {
+        first_fields
+            .iter()
+            .enumerate()
+            .map(|(j, f)| {
+                if f.is_empty() {
+                    format!("col{}", j + 1)
+                } else {
+                    f.clone()
+                }
+            })
+            .collect()
+    } else if ncols == 2 {
+        vec!["x".into(), "y".into()]
+    } else {
+        (1..=ncols).map(|j| format!("col{j}")).collect()
+    };
+    let col_label = |j: usize| format!("column {} (\"{}\")", j + 1, names[j]);
+    let data_lines = if has_header { &lines[1..] } else { &lines[..] };
+    if data_lines.is_empty() {
+        return Err("no data rows: only a header line".into());
+    }
+    if data_lines.len() == 1 {
+        return Err(format!(
+            "only one data row (row {}): a fit needs at least 2 rows",
+            data_lines[0].0
+        ));
+    }
+    // Target column.
+    let target = match &opts.target {
+        None => ncols - 1,
+        Some(t) => {
+            let t = t.trim();
+            if let Some(j) = names.iter().position(|n| n == t) {
+                j
+            } else if let Some(j) = names.iter().position(|n| n.eq_ignore_ascii_case(t)) {
+                j
+            } else if let Ok(k) = t.parse::<usize>() {
+                if k == 0 || k > ncols {
+                    return Err(format!(
+                        "target column number {k} is out of range 1..={ncols}"
+                    ));
+                }
+                k - 1
+            } else {
+                return Err(format!(
+                    "no column named \"{t}\" (columns: {})",
+                    names.join(", ")
+                ));
+            }
+        }
+    };
+    let n = data_lines.len();
+    let d = ncols - 1;
+    let mut x = Vec::with_capacity(n * d);
+    let mut y = Vec::with_capacity(n);
+    for &(row, line) in data_lines {
+        let fields = split_fields(line, delim);
+        if fields.len() != ncols {
+            return Err(format!(
+                "row {row} has {} fields, expected {ncols} as in row {first_row}",
+                fields.len()
+            ));
+        }
+        for (j, f) in fields.iter().enumerate() {
+            if f.is_empty() {
+                return Err(format!("row {row}, {}: empty value", col_label(j)));
+            }
+            let v = match parse_number(f, opts.decimal) {
+                Some(v) => v,
+                None => {
+                    let hint = match opts.decimal {
+                        Decimal::Point if f.contains(',') => {
+                            " (decimal comma? choose decimal: comma)"
+                        }
+                        Decimal::Comma if f.contains('.') => {
+                            " (decimal point? choose decimal: point)"
+                        }
+                        _ => "",
+                    };
+                    return Err(format!(
+                        "row {row}, {}: \"{f}\" is not a number{hint}",
+                        col_label(j)
+                    ));
+                }
+            };
+            if !v.is_finite() {
+                return Err(format!(
+                    "row {row}, {}: \"{f}\" is not a finite number (NaN and infinity are not allowed)",
+                    col_label(j)
+                ));
+            }
+            if j == target {
+                y.push(v);
+            } else {
+                x.push(v);
+            }
+        }
+    }
+    // Constant columns carry no information (and make the design rank-deficient).
+    for j in 0..ncols {
+        let value = |i: usize| {
+            if j == target {
+                y[i]
+            } else {
+                x[i * d + j - usize::from(j > target)]
+            }
+        };
+        let v0 = value(0);
+        if (1..n).all(|i| value(i) == v0) {
+            let what = if j == target { "target " } else { "" };
+            return Err(format!(
+                "{what}{} is constant (every value is {v0}): it carries no information",
+                col_label(j)
+            ));
+        }
+    }
+    let feature_names = (0..ncols)
+        .filter(|&j| j != target)
+        .map(|j| names[j].clone())
+        .collect();
+    Dataset::new(x, y, feature_names, names[target].clone())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn p(text: &str) -> Result<Dataset, String> {
+        parse(text, &CsvOptions::default())
+    }
+
+    #[test]
+    fn reads_header_and_autodetects() {
+        let d = p("size,rooms,price\n50,2,100\n70,3,150\n90,3,180\n").unwrap();
+        assert_eq!(d.feature_names, vec!["size", "rooms"]);
+        assert_eq!(d.target_name, "price");
+        assert_eq!(d.x, vec![50.0, 2.0, 70.0, 3.0, 90.0, 3.0]);
+        assert_eq!(d.y, vec![100.0, 150.0, 180.0]);
+        // No header, semicolons, decimal comma, CRLF, blank line.
+        let opts = CsvOptions {
+            decimal: Decimal::Comma,
+            ..Default::default()
+        };
+        let d = parse("1,5;2\r\n\r\n2,5;4,25\r\n", &opts).unwrap();
+        assert_eq!((d.x, d.y), (vec![1.5, 2.5], vec![2.0, 4.25]));
+        assert_eq!(d.feature_names, vec!["x"]);
+        // Tabs, target chosen by name and by number.
+        let t = "a\tb\tc\n1\t2\t3\n4\t6\t5\n";
+        let opts = CsvOptions {
+            target: Some("a".into()),
+            ..Default::default()
+        };
+        let d = parse(t, &opts).unwrap();
+        assert_eq!(
+            (d.y, d.feature_names),
+            (vec![1.0, 4.0], vec!["b".into(), "c".into()])
+        );
+        let opts = CsvOptions {
+            target: Some("2".into()),
+            ..Default::default()
+        };
+        assert_eq!(parse(t, &opts).unwrap().y, vec![2.0, 6.0]);
+    }
+
+    #[test]
+    fn every_error_names_row_and_column() {
+        let cases: [(&str, &str); 9] = [
+            ("", "the input is empty"),
+            ("  \n\n", "the input is empty"),
+            (
+                "x,y\n1,2\n3\n",
+                "row 3 has 1 fields, expected 2 as in row 1",
+            ),
+            (
+                "x,y\n1,2\n3,abc\n",
+                "row 3, column 2 (\"y\"): \"abc\" is not a number",
+            ),
+            (
+                "x;y\n1;2\n3,5;4\n",
+                "row 3, column 1 (\"x\"): \"3,5\" is not a number (decimal comma?",
+            ),
+            ("x,y\n1,2\n", "only one data row (row 2)"),
+            ("x,y\n", "no data rows"),
+            (
+                "x,c,y\n1,5,2\n2,5,3\n3,5,1\n",
+                "column 2 (\"c\") is constant (every value is 5)",
+            ),
+            (
+                "x,y\n1,2\nNaN,3\n4,5\n",
+                "row 3, column 1 (\"x\"): \"NaN\" is not a finite number",
+            ),
+        ];
+        for (text, msg) in cases {
+            let e = p(text).unwrap_err();
+            assert!(e.contains(msg), "{text:?}: got {e:?}, want {msg:?}");
+        }
+        let e = p("x,y\n1,2\n3,\n").unwrap_err();
+        assert!(e.contains("row 3, column 2 (\"y\"): empty value"), "{e}");
+        let e = p("x,y\n1,7\n2,7\n").unwrap_err();
+        assert!(e.contains("target column 2 (\"y\") is constant"), "{e}");
+        let e = p("x,y\n1,inf\n2,7\n").unwrap_err();
+        assert!(e.contains("row 2, column 2"), "{e}");
+        let e = p("justone\n1\n2\n").unwrap_err();
+        assert!(e.contains("single column"), "{e}");
+        let opts = CsvOptions {
+            target: Some("price".into()),
+            ..Default::default()
+        };
+        let e = parse("x,y\n1,2\n2,3\n", &opts).unwrap_err();
+        assert!(
+            e.contains("no column named \"price\" (columns: x, y)"),
+            "{e}"
+        );
+    }
+}

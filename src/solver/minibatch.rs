@@ -1,0 +1,813 @@
+//! Batch gradient descent and mini-batch SGD for linear regression, epoch by epoch.
+//!
+//! Loss: L(θ) = (1/m)·Σᵢ (xᵢ·w + b − yᵢ)² over a batch of m samples, with gradient
+//! ∇_w = (2/m)·Σ rᵢxᵢ, ∂_b = (2/m)·Σ rᵢ (the MSE form; ½MSE would give 1/m — see
+//! [`crate::problem::regression`]). One update per batch:
+//!
+//! * plain:     θ ← θ − α_e·g
+//! * momentum:  v ← βv + g,  θ ← θ − α_e·v  (heavy ball; Polyak 1964)
+//! * Adam:      m ← β₁m + (1−β₁)g, v ← β₂v + (1−β₂)g², θ ← θ − α_e·m̂/(√v̂ + ε) with bias-corrected
+//!   m̂, v̂ (Kingma & Ba 2015)
+//!
+//! with the per-epoch learning rate α_e from [`Decay`]. Batch GD is the case batch size ≥ n
+//! (one update per epoch). Shuffling uses the crate's seeded RNG, so a run is reproducible.
+//!
+//! The update loop allocates nothing per sample or per batch: one pass over each batch's rows
+//! accumulates into preallocated gradient buffers.
+//!
+//! These optimizers are written here for the regression kernels (they update in place on a
+//! flat θ); when the solver-core optimizers land they can share the update rules.
+
+// `!(a > b)` is deliberate: it is also true for NaN, which must be rejected. Index loops mirror
+// the matrix formulas.
+#![allow(clippy::neg_cmp_op_on_partial_ord, clippy::needless_range_loop)]
+
+use crate::diff::norm;
+use crate::problem::regression::rng::Rng;
+use crate::problem::regression::{accumulate_indexed, accumulate_rows, Dataset, Standardizer};
+use crate::trace::{Iterate, StopReason, Trace};
+use serde::{Deserialize, Serialize};
+
+/// Update rule.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum Optimizer {
+    /// θ ← θ − α·g.
+    #[default]
+    Plain,
+    /// Heavy-ball momentum with coefficient β ∈ [0, 1).
+    Momentum {
+        /// β.
+        beta: f64,
+    },
+    /// Adam.
+    Adam {
+        /// β₁ (first-moment decay), e.g. 0.9.
+        beta1: f64,
+        /// β₂ (second-moment decay), e.g. 0.999.
+        beta2: f64,
+        /// ε, e.g. 1e-8.
+        epsilon: f64,
+    },
+}
+
+/// Learning-rate schedule over epochs e = 0, 1, ….
+#[derive(Clone, Copy, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum Decay {
+    /// α_e = α.
+    #[default]
+    None,
+    /// α_e = α/(1 + rate·e).
+    InverseTime {
+        /// rate ≥ 0.
+        rate: f64,
+    },
+    /// α_e = α·γᵉ.
+    Exponential {
+        /// γ ∈ (0, 1].
+        gamma: f64,
+    },
+}
+
+impl Decay {
+    /// α_e.
+    pub fn rate(&self, lr: f64, epoch: usize) -> f64 {
+        match *self {
+            Decay::None => lr,
+            Decay::InverseTime { rate } => lr / (1.0 + rate * epoch as f64),
+            Decay::Exponential { gamma } => lr * gamma.powi(epoch as i32),
+        }
+    }
+}
+
+/// How samples are ordered each epoch.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Shuffle {
+    /// A fresh random permutation of the samples every epoch (classic SGD; random memory access).
+    #[default]
+    Samples,
+    /// Contiguous batches visited in a random order (streams memory; the batches stay fixed).
+    Batches,
+    /// In file order.
+    None,
+}
+
+/// Hyperparameters of one GD/SGD run.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct MiniBatchConfig {
+    /// α > 0.
+    pub learning_rate: f64,
+    /// Batch size M; 0 or ≥ n means full-batch gradient descent.
+    pub batch_size: usize,
+    /// Number of passes over the data.
+    pub epochs: usize,
+    /// Shuffling seed.
+    pub seed: u64,
+    /// Sample order.
+    pub shuffle: Shuffle,
+    /// Learning-rate schedule.
+    pub decay: Decay,
+    /// Update rule.
+    pub optimizer: Optimizer,
+    /// Stop when the full gradient norm at an epoch end is below this (0 = never).
+    pub grad_tol: f64,
+    /// At most this many per-step records are kept (evenly strided); epochs are always kept.
+    pub max_recorded_steps: usize,
+}
+
+impl Default for MiniBatchConfig {
+    fn default() -> Self {
+        MiniBatchConfig {
+            learning_rate: 0.1,
+            batch_size: 0,
+            epochs: 100,
+            seed: 1,
+            shuffle: Shuffle::Samples,
+            decay: Decay::None,
+            optimizer: Optimizer::Plain,
+            grad_tol: 0.0,
+            max_recorded_steps: 20_000,
+        }
+    }
+}
+
+/// The hard cap on epochs from any config.
+pub const MAX_EPOCHS: usize = 100_000;
+
+impl MiniBatchConfig {
+    /// Checks the hyperparameters.
+    pub fn validate(&self) -> Result<(), String> {
+        if !(self.learning_rate.is_finite() && self.learning_rate > 0.0) {
+            return Err(format!(
+                "learning rate must be a positive number (got {})",
+                self.learning_rate
+            ));
+        }
+        if self.epochs == 0 || self.epochs > MAX_EPOCHS {
+            return Err(format!(
+                "epochs must be between 1 and {MAX_EPOCHS} (got {})",
+                self.epochs
+            ));
+        }
+        match self.decay {
+            Decay::InverseTime { rate } if !(rate.is_finite() && rate >= 0.0) => {
+                return Err("inverse-time decay rate must be ≥ 0".into())
+            }
+            Decay::Exponential { gamma } if !(gamma > 0.0 && gamma <= 1.0) => {
+                return Err("exponential decay γ must be in (0, 1]".into())
+            }
+            _ => {}
+        }
+        match self.optimizer {
+            Optimizer::Momentum { beta } if !(0.0..1.0).contains(&beta) => {
+                return Err("momentum β must be in [0, 1)".into())
+            }
+            Optimizer::Adam {
+                beta1,
+                beta2,
+                epsilon,
+            } if !((0.0..1.0).contains(&beta1) && (0.0..1.0).contains(&beta2) && epsilon > 0.0) => {
+                return Err("Adam needs β₁, β₂ in [0, 1) and ε > 0".into())
+            }
+            _ => {}
+        }
+        if !(self.grad_tol >= 0.0) {
+            return Err("gradient tolerance must be ≥ 0".into());
+        }
+        Ok(())
+    }
+
+    /// Display name, e.g. `"SGD (M = 32, α = 0.01)"`.
+    pub fn name(&self, n: usize) -> String {
+        let opt = match self.optimizer {
+            Optimizer::Plain => "",
+            Optimizer::Momentum { .. } => " + momentum",
+            Optimizer::Adam { .. } => " + Adam",
+        };
+        if self.batch_size == 0 || self.batch_size >= n {
+            format!("Batch GD{opt} (α = {})", self.learning_rate)
+        } else {
+            format!(
+                "SGD{opt} (M = {}, α = {})",
+                self.batch_size, self.learning_rate
+            )
+        }
+    }
+}
+
+/// The record of one GD/SGD run on a regression problem.
+///
+/// Both lists hold [`Iterate`]s with x = θ = [w₁, …, w_d, b] **in the original feature scale**
+/// (mapped back when the run standardized the features), so the surface/contour plot code can draw
+/// them over (w, b) directly.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct RegressionTrace {
+    /// Per update step (every `step_stride`-th, plus the last): k = update number, f = the loss of
+    /// the batch used by update k (at the point where its gradient was taken; record 0: the full
+    /// loss at the start), grad_norm = that batch gradient's norm; extra: "epoch", "batch",
+    /// "learning_rate". `steps.stop` is the run's stop reason.
+    pub steps: Trace,
+    /// Per epoch, record 0 = the start: k = epoch, f = full-data MSE at the epoch's end, grad_norm
+    /// = full gradient norm (in the solver's scale); extra: "epoch", "learning_rate",
+    /// "mean_batch_loss", and "distance_to_exact" = ‖θ − θ_QR‖₂ when the exact answer is known.
+    pub epochs: Vec<Iterate>,
+    /// Every how many updates a step record is kept.
+    pub step_stride: usize,
+}
+
+/// Preallocated state of the update loop (θ in the solver's scale).
+pub struct Kernel<'a> {
+    data: &'a Dataset,
+    intercept: bool,
+    /// θ = [w…, b] (b present iff intercept).
+    pub theta: Vec<f64>,
+    g: Vec<f64>,
+    m1: Vec<f64>,
+    m2: Vec<f64>,
+    t: u64,
+    order: Vec<u32>,
+    batches: Vec<u32>,
+    rng: Rng,
+}
+
+impl<'a> Kernel<'a> {
+    /// Buffers for `data` (n < 2³²) starting at θ₀ (solver scale).
+    pub fn new(data: &'a Dataset, intercept: bool, theta0: &[f64], seed: u64) -> Self {
+        let p = theta0.len();
+        Kernel {
+            data,
+            intercept,
+            theta: theta0.to_vec(),
+            g: vec![0.0; p],
+            m1: vec![0.0; p],
+            m2: vec![0.0; p],
+            t: 0,
+            order: (0..data.n() as u32).collect(),
+            batches: Vec::new(),
+            rng: Rng::new(seed),
+        }
+    }
+
+    fn b(&self) -> f64 {
+        if self.intercept {
+            self.theta[self.data.d()]
+        } else {
+            0.0
+        }
+    }
+
+    /// Full-data MSE and its gradient at θ (into the internal buffer); returns (loss, ‖∇‖).
+    pub fn full_loss(&mut self) -> (f64, f64) {
+        let d = self.data.d();
+        let n = self.data.n();
+        let b = self.b();
+        self.g.iter_mut().for_each(|v| *v = 0.0);
+        let mut gb = 0.0;
+        let sse = accumulate_rows(
+            &self.data.x,
+            &self.data.y,
+            &self.theta[..d],
+            b,
+            &mut self.g[..d],
+            &mut gb,
+        );
+        self.finish_gradient(gb, n);
+        (sse / n as f64, norm(&self.g))
+    }
+
+    fn finish_gradient(&mut self, gb: f64, m: usize) {
+        let d = self.data.d();
+        let s = 2.0 / m as f64;
+        for v in &mut self.g[..d] {
+            *v *= s;
+        }
+        if self.intercept {
+            self.g[d] = s * gb;
+        }
+    }
+
+    fn update(&mut self, lr: f64, opt: &Optimizer) {
+        self.t += 1;
+        match *opt {
+            Optimizer::Plain => {
+                for (x, g) in self.theta.iter_mut().zip(&self.g) {
+                    *x -= lr * g;
+                }
+            }
+            Optimizer::Momentum { beta } => {
+                for ((x, g), v) in self.theta.iter_mut().zip(&self.g).zip(&mut self.m1) {
+                    *v = beta * *v + g;
+                    *x -= lr * *v;
+                }
+            }
+            Optimizer::Adam {
+                beta1,
+                beta2,
+                epsilon,
+            } => {
+                let c1 = 1.0 - beta1.powf(self.t as f64);
+                let c2 = 1.0 - beta2.powf(self.t as f64);
+                for (((x, g), m), v) in self
+                    .theta
+                    .iter_mut()
+                    .zip(&self.g)
+                    .zip(&mut self.m1)
+                    .zip(&mut self.m2)
+                {
+                    *m = beta1 * *m + (1.0 - beta1) * g;
+                    *v = beta2 * *v + (1.0 - beta2) * g * g;
+                    *x -= lr * (*m / c1) / ((*v / c2).sqrt() + epsilon);
+                }
+            }
+        }
+    }
+
+    /// One epoch of mini-batch updates with batch size `m` (≥ 1). Calls `on_step(kernel, epoch
+    /// batch index, batch loss)` after each update. Returns the sum of batch losses.
+    pub fn epoch<F: FnMut(&Self, usize, f64)>(
+        &mut self,
+        lr: f64,
+        m: usize,
+        shuffle: Shuffle,
+        opt: &Optimizer,
+        mut on_step: F,
+    ) -> f64 {
+        let (n, d) = (self.data.n(), self.data.d());
+        let m = m.clamp(1, n.max(1));
+        let nb = n.div_ceil(m);
+        match shuffle {
+            Shuffle::Samples => {
+                let mut order = std::mem::take(&mut self.order);
+                self.rng.shuffle(&mut order);
+                self.order = order;
+            }
+            Shuffle::Batches => {
+                if self.batches.len() != nb {
+                    self.batches = (0..nb as u32).collect();
+                }
+                let mut b = std::mem::take(&mut self.batches);
+                self.rng.shuffle(&mut b);
+                self.batches = b;
+            }
+            Shuffle::None => {}
+        }
+        let mut total = 0.0;
+        for j in 0..nb {
+            let blk = match shuffle {
+                Shuffle::Batches => self.batches[j] as usize,
+                _ => j,
+            };
+            let lo = blk * m;
+            let hi = (lo + m).min(n);
+            let b = self.b();
+            self.g.iter_mut().for_each(|v| *v = 0.0);
+            let mut gb = 0.0;
+            let (w, g) = (&self.theta[..d], &mut self.g[..d]);
+            let sse = if shuffle == Shuffle::Samples {
+                accumulate_indexed(
+                    &self.data.x,
+                    &self.data.y,
+                    &self.order[lo..hi],
+                    w,
+                    b,
+                    g,
+                    &mut gb,
+                )
+            } else {
+                accumulate_rows(
+                    &self.data.x[lo * d..hi * d],
+                    &self.data.y[lo..hi],
+                    w,
+                    b,
+                    g,
+                    &mut gb,
+                )
+            };
+            self.finish_gradient(gb, hi - lo);
+            let loss = sse / (hi - lo) as f64;
+            total += loss;
+            self.update(lr, opt);
+            on_step(self, j, loss);
+        }
+        total
+    }
+
+    /// The current batch gradient (after a step: the one just used).
+    pub fn gradient(&self) -> &[f64] {
+        &self.g
+    }
+}
+
+fn to_original(theta: &[f64], st: Option<&Standardizer>, intercept: bool) -> Vec<f64> {
+    let mut t = theta.to_vec();
+    if let Some(s) = st {
+        s.to_original(&mut t, intercept);
+    }
+    t
+}
+
+fn dist(a: &[f64], b: &[f64]) -> f64 {
+    a.iter()
+        .zip(b)
+        .map(|(x, y)| (x - y) * (x - y))
+        .sum::<f64>()
+        .sqrt()
+}
+
+/// Bound on ‖θ‖ beyond which a run is declared diverged.
+const DIVERGENCE_BOUND: f64 = 1e12;
+
+/// Runs GD/SGD on `data` (already standardized by `st` when given) from θ₀ (original scale).
+///
+/// `exact` (original scale, layout [w…, b]) adds "distance_to_exact" to the epoch records.
+pub fn train(
+    data: &Dataset,
+    intercept: bool,
+    st: Option<&Standardizer>,
+    theta0: &[f64],
+    exact: Option<&[f64]>,
+    cfg: &MiniBatchConfig,
+) -> Result<RegressionTrace, String> {
+    cfg.validate()?;
+    let (n, d) = (data.n(), data.d());
+    let p = d + usize::from(intercept);
+    if theta0.len() != p {
+        return Err(format!(
+            "start point has {} values, expected {p}",
+            theta0.len()
+        ));
+    }
+    if n == 0 || n > u32::MAX as usize {
+        return Err("the data must have between 1 and 2³² − 1 samples".into());
+    }
+    let mut t0 = theta0.to_vec();
+    if let Some(s) = st {
+        s.to_standardized(&mut t0, intercept);
+    }
+    let full_batch = cfg.batch_size == 0 || cfg.batch_size >= n;
+    let m = if full_batch { n } else { cfg.batch_size };
+    let per_epoch = n.div_ceil(m);
+    let total_steps = per_epoch * cfg.epochs;
+    let stride = total_steps.div_ceil(cfg.max_recorded_steps.max(1)).max(1);
+    let shuffle = if full_batch {
+        Shuffle::None
+    } else {
+        cfg.shuffle
+    };
+
+    let mut k = Kernel::new(data, intercept, &t0, cfg.seed);
+    let (f0, g0) = k.full_loss();
+    let x0 = to_original(&k.theta, st, intercept);
+    let mut extra0 = vec![
+        ("epoch".to_string(), 0.0),
+        (
+            "learning_rate".to_string(),
+            cfg.decay.rate(cfg.learning_rate, 0),
+        ),
+    ];
+    let mut steps = vec![Iterate {
+        k: 0,
+        x: x0.clone(),
+        f: f0,
+        grad_norm: g0,
+        step: 0.0,
+        extra: extra0.clone(),
+        simplex: None,
+    }];
+    extra0.push(("mean_batch_loss".to_string(), f0));
+    if let Some(e) = exact {
+        extra0.push(("distance_to_exact".to_string(), dist(&x0, e)));
+    }
+    let mut epochs = vec![Iterate {
+        k: 0,
+        x: x0.clone(),
+        f: f0,
+        grad_norm: g0,
+        step: 0.0,
+        extra: extra0,
+        simplex: None,
+    }];
+    let mut stop = StopReason::MaxIterations;
+    let mut prev_epoch_x = x0.clone();
+    let mut prev_step_x = x0;
+    let mut step_no = 0usize;
+    let mut diverged = false;
+    if !(f0.is_finite() && g0.is_finite()) {
+        stop = StopReason::Diverged;
+    } else if cfg.grad_tol > 0.0 && g0 < cfg.grad_tol {
+        stop = StopReason::GradientTolerance;
+    } else {
+        for e in 1..=cfg.epochs {
+            let lr = cfg.decay.rate(cfg.learning_rate, e - 1);
+            let total = k.epoch(lr, m, shuffle, &cfg.optimizer, |kern, j, loss| {
+                step_no += 1;
+                if diverged {
+                    return;
+                }
+                let ok = loss.is_finite() && kern.theta.iter().all(|v| v.is_finite());
+                let last = step_no == total_steps;
+                if step_no.is_multiple_of(stride) || last || !ok {
+                    let x = to_original(&kern.theta, st, intercept);
+                    let gn = norm(kern.gradient());
+                    steps.push(Iterate {
+                        k: step_no,
+                        step: dist(&x, &prev_step_x),
+                        x: x.clone(),
+                        f: loss,
+                        grad_norm: gn,
+                        extra: vec![
+                            ("epoch".to_string(), e as f64),
+                            ("batch".to_string(), j as f64),
+                            ("learning_rate".to_string(), lr),
+                        ],
+                        simplex: None,
+                    });
+                    prev_step_x = x;
+                }
+                if !ok || norm(&kern.theta) > DIVERGENCE_BOUND {
+                    diverged = true;
+                }
+            });
+            if diverged {
+                stop = StopReason::Diverged;
+                // Drop a non-finite last step record.
+                while steps
+                    .last()
+                    .is_some_and(|it| !(it.f.is_finite() && it.x.iter().all(|v| v.is_finite())))
+                {
+                    steps.pop();
+                }
+                break;
+            }
+            let (f, gn) = k.full_loss();
+            let x = to_original(&k.theta, st, intercept);
+            if !(f.is_finite() && gn.is_finite()) {
+                stop = StopReason::Diverged;
+                break;
+            }
+            let mut extra = vec![
+                ("epoch".to_string(), e as f64),
+                ("learning_rate".to_string(), lr),
+                ("mean_batch_loss".to_string(), total / per_epoch as f64),
+            ];
+            if let Some(ex) = exact {
+                extra.push(("distance_to_exact".to_string(), dist(&x, ex)));
+            }
+            epochs.push(Iterate {
+                k: e,
+                step: dist(&x, &prev_epoch_x),
+                x: x.clone(),
+                f,
+                grad_norm: gn,
+                extra,
+                simplex: None,
+            });
+            prev_epoch_x = x;
+            if cfg.grad_tol > 0.0 && gn < cfg.grad_tol {
+                stop = StopReason::GradientTolerance;
+                break;
+            }
+        }
+    }
+    let updates = steps.last().map_or(0, |s| s.k);
+    Ok(RegressionTrace {
+        steps: Trace {
+            solver: cfg.name(n),
+            iterates: steps,
+            stop,
+            f_evals: epochs.len(),
+            g_evals: updates,
+            h_evals: 0,
+        },
+        epochs,
+        step_stride: stride,
+    })
+}
+
+/// Data and buffers for timing one epoch (shared by the native criterion bench and the wasm one).
+///
+/// `EpochBench::new(n, d, seed)` generates n samples × d features
+/// ([`crate::problem::regression::generate::multilinear`]); [`EpochBench::stream`] reads every
+/// value once (the memory-bandwidth baseline), [`EpochBench::gd_epoch`] and
+/// [`EpochBench::sgd_epoch`] run one epoch of the real update loop.
+pub struct EpochBench {
+    /// The data.
+    pub data: Dataset,
+    theta: Vec<f64>,
+    order: Vec<u32>,
+    rng: Rng,
+}
+
+impl EpochBench {
+    /// Generates the data.
+    pub fn new(n: usize, d: usize, seed: u64) -> Self {
+        let data = crate::problem::regression::generate::multilinear(n, d, 0.1, seed);
+        EpochBench {
+            theta: vec![0.0; d + 1],
+            order: (0..n as u32).collect(),
+            rng: Rng::new(seed),
+            data,
+        }
+    }
+
+    /// Σ of every feature and target value: one streaming pass over the data (four independent
+    /// accumulators, so it is bound by memory bandwidth, not by the latency of one add chain).
+    pub fn stream(&self) -> f64 {
+        fn sum4(v: &[f64]) -> f64 {
+            let mut a = [0.0f64; 4];
+            let mut chunks = v.chunks_exact(4);
+            for c in &mut chunks {
+                a[0] += c[0];
+                a[1] += c[1];
+                a[2] += c[2];
+                a[3] += c[3];
+            }
+            let tail: f64 = chunks.remainder().iter().sum();
+            (a[0] + a[1]) + (a[2] + a[3]) + tail
+        }
+        sum4(&self.data.x) + sum4(&self.data.y)
+    }
+
+    /// One batch-GD epoch (one full-gradient pass and one update); returns the loss.
+    pub fn gd_epoch(&mut self, lr: f64) -> f64 {
+        let theta = std::mem::take(&mut self.theta);
+        let mut k = Kernel::new(&self.data, true, &theta, 0);
+        k.order = Vec::new();
+        let n = self.data.n();
+        let loss = k.epoch(lr, n, Shuffle::None, &Optimizer::Plain, |_, _, _| {});
+        self.theta = k.theta;
+        loss
+    }
+
+    /// One SGD epoch with batch size `m` and the given shuffling; returns the mean batch loss.
+    pub fn sgd_epoch(&mut self, lr: f64, m: usize, shuffle: Shuffle) -> f64 {
+        let theta = std::mem::take(&mut self.theta);
+        let mut k = Kernel {
+            data: &self.data,
+            intercept: true,
+            g: vec![0.0; theta.len()],
+            m1: Vec::new(),
+            m2: Vec::new(),
+            t: 0,
+            theta,
+            order: std::mem::take(&mut self.order),
+            batches: Vec::new(),
+            rng: self.rng.clone(),
+        };
+        let total = k.epoch(lr, m, shuffle, &Optimizer::Plain, |_, _, _| {});
+        self.rng = k.rng.clone();
+        self.order = std::mem::take(&mut k.order);
+        self.theta = k.theta;
+        total / self.data.n().div_ceil(m) as f64
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::problem::regression::exact;
+    use crate::problem::regression::generate::{linear, LinearSpec};
+
+    fn data() -> Dataset {
+        linear(&LinearSpec {
+            n: 200,
+            slope: 2.0,
+            intercept: 1.0,
+            noise: 1.0,
+            x_min: 0.0,
+            x_max: 10.0,
+            seed: 3,
+        })
+        .unwrap()
+    }
+
+    #[test]
+    fn batch_gd_converges_to_the_qr_answer() {
+        let data = data();
+        let fit = exact::fit(&data, true).unwrap();
+        let st = Standardizer::fit(&data, true).unwrap();
+        let z = st.transform(&data);
+        // Standardized features: the Hessian 2/n·[Z 1]ᵀ[Z 1] = 2I, so α = 0.25 contracts by ½.
+        let cfg = MiniBatchConfig {
+            learning_rate: 0.25,
+            epochs: 200,
+            grad_tol: 1e-12,
+            ..Default::default()
+        };
+        let t = train(&z, true, Some(&st), &[0.0, 0.0], Some(&fit.theta()), &cfg).unwrap();
+        assert_eq!(t.steps.stop, StopReason::GradientTolerance);
+        let last = t.epochs.last().unwrap();
+        assert!(last.extra("distance_to_exact").unwrap() < 1e-9, "{last:?}");
+        assert!((last.f - fit.mse).abs() < 1e-12 * fit.mse);
+        // Without standardization, on raw x ∈ [0, 10]: slower, but still converging.
+        let cfg = MiniBatchConfig {
+            learning_rate: 0.01,
+            epochs: 20_000,
+            grad_tol: 1e-10,
+            ..Default::default()
+        };
+        let t = train(&data, true, None, &[0.0, 0.0], Some(&fit.theta()), &cfg).unwrap();
+        let last = t.epochs.last().unwrap();
+        assert!(last.extra("distance_to_exact").unwrap() < 1e-8, "{last:?}");
+        // A learning rate above 2/L diverges and says so.
+        let cfg = MiniBatchConfig {
+            learning_rate: 1.0,
+            epochs: 2000,
+            ..Default::default()
+        };
+        let t = train(&data, true, None, &[0.0, 0.0], None, &cfg).unwrap();
+        assert_eq!(t.steps.stop, StopReason::Diverged);
+        assert!(t.epochs.iter().all(|e| e.f.is_finite()));
+    }
+
+    #[test]
+    fn sgd_is_reproducible_and_gets_close() {
+        let data = data();
+        let fit = exact::fit(&data, true).unwrap();
+        let st = Standardizer::fit(&data, true).unwrap();
+        let z = st.transform(&data);
+        let adam = Optimizer::Adam {
+            beta1: 0.9,
+            beta2: 0.999,
+            epsilon: 1e-8,
+        };
+        for (shuffle, opt, lr, decay) in [
+            (
+                Shuffle::Samples,
+                Optimizer::Plain,
+                0.02,
+                Decay::InverseTime { rate: 0.1 },
+            ),
+            (
+                Shuffle::Batches,
+                Optimizer::Momentum { beta: 0.9 },
+                0.002,
+                Decay::None,
+            ),
+            (
+                Shuffle::Samples,
+                adam,
+                0.5,
+                Decay::Exponential { gamma: 0.9 },
+            ),
+        ] {
+            let cfg = MiniBatchConfig {
+                learning_rate: lr,
+                batch_size: 16,
+                epochs: 60,
+                seed: 9,
+                shuffle,
+                optimizer: opt,
+                decay,
+                ..Default::default()
+            };
+            let a = train(&z, true, Some(&st), &[0.0, 0.0], Some(&fit.theta()), &cfg).unwrap();
+            let b = train(&z, true, Some(&st), &[0.0, 0.0], Some(&fit.theta()), &cfg).unwrap();
+            assert_eq!(a, b, "same seed, same path");
+            assert_eq!(a.steps.iterations(), 60 * 13);
+            let d = a.epochs.last().unwrap().extra("distance_to_exact").unwrap();
+            assert!(d < 0.05, "{shuffle:?} {opt:?}: {d}");
+            let c = train(
+                &z,
+                true,
+                Some(&st),
+                &[0.0, 0.0],
+                None,
+                &MiniBatchConfig { seed: 10, ..cfg },
+            )
+            .unwrap();
+            assert_ne!(a.steps.iterates[5].x, c.steps.iterates[5].x);
+        }
+    }
+
+    #[test]
+    fn step_records_are_strided() {
+        let data = data();
+        let cfg = MiniBatchConfig {
+            learning_rate: 0.001,
+            batch_size: 1,
+            epochs: 10,
+            max_recorded_steps: 100,
+            ..Default::default()
+        };
+        let t = train(&data, true, None, &[0.0, 0.0], None, &cfg).unwrap();
+        assert_eq!(t.step_stride, 20);
+        assert_eq!(t.steps.iterates.len(), 101);
+        assert_eq!(t.steps.last().k, 2000);
+        assert_eq!(t.epochs.len(), 11);
+    }
+
+    #[test]
+    fn bench_epochs_run() {
+        let mut b = EpochBench::new(1000, 3, 1);
+        assert!(b.stream().is_finite());
+        let l0 = b.gd_epoch(0.1);
+        let l1 = b.gd_epoch(0.1);
+        assert!(l1 < l0);
+        let s = b.sgd_epoch(0.01, 10, Shuffle::Samples);
+        assert!(s.is_finite());
+    }
+}
