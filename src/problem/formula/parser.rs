@@ -1,6 +1,8 @@
-//! Recursive-descent parser with an explicit nesting counter, emitting postfix code directly.
+//! Parser: an iterative operator-precedence (shunting-yard) parser that emits postfix code
+//! directly. It does not recurse, so no input can overflow the stack; nesting is limited anyway
+//! ([`MAX_DEPTH`]) for readable formulas and bounded evaluation stacks.
 //!
-//! Grammar (Python's precedence; `^` and `**` are the same operator):
+//! Grammar it accepts (Python's precedence; `^` and `**` are the same operator):
 //!
 //! ```text
 //! expr    := term (('+' | '-') term)*
@@ -10,9 +12,8 @@
 //! primary := number | name | name '(' expr (',' expr)* ')' | '(' expr ')'
 //! ```
 //!
-//! Every recursion (a parenthesis, a function call, a sign, an exponent) passes through
-//! [`Parser::enter`], which fails beyond [`MAX_DEPTH`] levels: deep input gives an error, never a
-//! stack overflow.
+//! Nesting depth counts the open parentheses, function calls, signs and exponents pending on the
+//! operator stack (Dijkstra's shunting-yard algorithm, with prefix signs ranked between `*` and `^`).
 
 use super::compile::{Builder, Fn1, Fn2, Op, Program};
 use super::lexer::{tokenize, Tok, Token};
@@ -99,6 +100,15 @@ fn describe(tok: &Tok) -> String {
     }
 }
 
+#[cold]
+#[inline(never)]
+fn not_an_operand(tok: &Tok, col: usize) -> FormulaError {
+    FormulaError::new(
+        format!("expected a number, a name or '(', found {}", describe(tok)),
+        col,
+    )
+}
+
 fn function_list() -> String {
     FUNCTIONS.join(", ")
 }
@@ -112,6 +122,37 @@ pub(crate) struct Parsed {
     pub uses_y: bool,
 }
 
+/// An entry of the operator stack.
+enum Item {
+    /// A binary operator waiting for its right operand.
+    Bin { op: Op, prec: u8 },
+    /// A prefix sign (`true` for minus).
+    Sign { neg: bool },
+    /// An open parenthesis.
+    Paren,
+    /// An open function call.
+    Call {
+        func: Func,
+        name: String,
+        col: usize,
+        n_args: usize,
+    },
+}
+
+/// Precedence of prefix signs: below `^` (so -x^2 = -(x^2)), above `*` and `/`.
+const SIGN_PREC: u8 = 3;
+const POW_PREC: u8 = 4;
+
+impl Item {
+    /// Counts toward the nesting depth.
+    fn nests(&self) -> bool {
+        match self {
+            Item::Bin { op, .. } => *op == Op::Pow,
+            _ => true,
+        }
+    }
+}
+
 struct Parser {
     toks: Vec<Token>,
     pos: usize,
@@ -121,6 +162,7 @@ struct Parser {
     uses_x: bool,
     uses_y: bool,
     b: Builder,
+    ops: Vec<Item>,
 }
 
 /// Parses and compiles `text` in `mode`.
@@ -147,28 +189,9 @@ pub(crate) fn parse(text: &str, mode: Mode) -> Result<Parsed, FormulaError> {
         uses_x: false,
         uses_y: false,
         b: Builder::default(),
+        ops: Vec::new(),
     };
-    p.expr()?;
-    let t = p.peek().clone();
-    match t.tok {
-        Tok::End => {}
-        Tok::RParen => return Err(FormulaError::new("unmatched ')'", t.col)),
-        Tok::Num(_) | Tok::Ident(_) | Tok::LParen => {
-            return Err(FormulaError::new(
-                format!(
-                    "expected an operator before {} (write 2*x, not 2x)",
-                    describe(&t.tok)
-                ),
-                t.col,
-            ))
-        }
-        other => {
-            return Err(FormulaError::new(
-                format!("unexpected {}", describe(&other)),
-                t.col,
-            ))
-        }
-    }
+    p.run()?;
     if mode == Mode::Curve && p.params.is_empty() {
         return Err(FormulaError::new(
             "a curve model needs at least one parameter: any name other than x, e.g. a*exp(-b*x)",
@@ -201,121 +224,192 @@ impl Parser {
         t
     }
 
-    fn enter(&mut self, col: usize) -> Result<(), FormulaError> {
-        self.depth += 1;
-        if self.depth > MAX_DEPTH {
-            return Err(FormulaError::new(
-                format!("the formula is nested too deeply (more than {MAX_DEPTH} levels)"),
-                col,
-            ));
+    /// Pushes an operator-stack item, enforcing the nesting limit.
+    fn push(&mut self, item: Item, col: usize) -> Result<(), FormulaError> {
+        if item.nests() {
+            self.depth += 1;
+            if self.depth > MAX_DEPTH {
+                return Err(FormulaError::new(
+                    format!("the formula is nested too deeply (more than {MAX_DEPTH} levels)"),
+                    col,
+                ));
+            }
         }
+        self.ops.push(item);
         Ok(())
     }
 
-    fn leave(&mut self) {
+    /// Pops operators (binary and signs) while they bind at least as tightly as `prec` requires:
+    /// `Bin` with precedence > `prec`, or = `prec` when left-associative; signs with
+    /// [`SIGN_PREC`] > `prec`. Stops at parentheses and calls.
+    fn reduce(&mut self, prec: u8, right_assoc: bool) {
+        while let Some(top) = self.ops.last() {
+            let pop = match top {
+                Item::Bin { prec: p, .. } => *p > prec || (*p == prec && !right_assoc),
+                Item::Sign { .. } => SIGN_PREC > prec,
+                Item::Paren | Item::Call { .. } => false,
+            };
+            if !pop {
+                return;
+            }
+            match self.ops.pop() {
+                Some(Item::Bin { op, .. }) => {
+                    if op == Op::Pow {
+                        self.depth -= 1;
+                    }
+                    self.b.emit(op);
+                }
+                Some(Item::Sign { neg }) => {
+                    self.depth -= 1;
+                    if neg {
+                        self.b.emit(Op::Neg);
+                    }
+                }
+                _ => {}
+            }
+        }
+    }
+
+    /// The innermost open parenthesis or call, if any.
+    fn open_group(&self) -> Option<&Item> {
+        self.ops
+            .iter()
+            .rev()
+            .find(|i| matches!(i, Item::Paren | Item::Call { .. }))
+    }
+
+    /// What to say when a group is still open where `)` (or `,`) was needed.
+    #[cold]
+    #[inline(never)]
+    fn unclosed(&self, col: usize) -> FormulaError {
+        let want = match self.open_group() {
+            Some(Item::Call {
+                func: Func::One(_), ..
+            }) => "expected ')'",
+            Some(Item::Call { .. }) => "expected ',' or ')'",
+            _ => "expected ')'",
+        };
+        FormulaError::new(want, col)
+    }
+
+    /// The whole parse: alternates between expecting an operand and expecting an operator.
+    fn run(&mut self) -> Result<(), FormulaError> {
+        let mut want_operand = true;
+        // Set right after the `(` of a call: a `)` then closes a call with no arguments.
+        let mut just_opened_call = false;
+        loop {
+            let t = self.bump();
+            if want_operand {
+                let opened = std::mem::take(&mut just_opened_call);
+                match t.tok {
+                    Tok::Num(v) => {
+                        self.b.emit(Op::Const(v));
+                        want_operand = false;
+                    }
+                    Tok::Ident(name) => {
+                        if self.peek().tok == Tok::LParen {
+                            let func = self.resolve_call(&name, t.col)?;
+                            let open = self.bump().col;
+                            let item = Item::Call {
+                                func,
+                                name,
+                                col: t.col,
+                                n_args: 0,
+                            };
+                            self.push(item, open)?;
+                            just_opened_call = true;
+                        } else {
+                            self.name(&name, t.col)?;
+                            want_operand = false;
+                        }
+                    }
+                    Tok::LParen => self.push(Item::Paren, t.col)?,
+                    Tok::Minus => self.push(Item::Sign { neg: true }, t.col)?,
+                    Tok::Plus => self.push(Item::Sign { neg: false }, t.col)?,
+                    Tok::RParen if opened => {
+                        self.close_call(0)?;
+                        want_operand = false;
+                    }
+                    other => return Err(not_an_operand(&other, t.col)),
+                }
+                continue;
+            }
+            match t.tok {
+                Tok::Plus | Tok::Minus | Tok::Star | Tok::Slash | Tok::Pow => {
+                    let (op, prec, right) = match t.tok {
+                        Tok::Plus => (Op::Add, 1, false),
+                        Tok::Minus => (Op::Sub, 1, false),
+                        Tok::Star => (Op::Mul, 2, false),
+                        Tok::Slash => (Op::Div, 2, false),
+                        _ => (Op::Pow, POW_PREC, true),
+                    };
+                    self.reduce(prec, right);
+                    self.push(Item::Bin { op, prec }, t.col)?;
+                    want_operand = true;
+                }
+                Tok::RParen => {
+                    self.reduce(0, false);
+                    match self.ops.pop() {
+                        Some(Item::Paren) => self.depth -= 1,
+                        Some(call @ Item::Call { .. }) => {
+                            self.ops.push(call);
+                            self.close_call(1)?;
+                        }
+                        _ => return Err(FormulaError::new("unmatched ')'", t.col)),
+                    }
+                }
+                Tok::Comma => {
+                    self.reduce(0, false);
+                    match self.ops.last_mut() {
+                        Some(Item::Call { func, n_args, .. }) => {
+                            *n_args += 1;
+                            if let (Func::Chain(f), 2..) = (*func, *n_args) {
+                                self.b.emit(Op::F2(f));
+                            }
+                            want_operand = true;
+                        }
+                        Some(_) => return Err(self.unclosed(t.col)),
+                        None => return Err(FormulaError::new("unexpected ','", t.col)),
+                    }
+                }
+                Tok::End => {
+                    self.reduce(0, false);
+                    if !self.ops.is_empty() {
+                        return Err(self.unclosed(t.col));
+                    }
+                    return Ok(());
+                }
+                Tok::Num(_) | Tok::Ident(_) | Tok::LParen => {
+                    return Err(FormulaError::new(
+                        format!(
+                            "expected an operator before {} (write 2*x, not 2x)",
+                            describe(&t.tok)
+                        ),
+                        t.col,
+                    ))
+                }
+            }
+        }
+    }
+
+    /// Closes the call on top of the operator stack; `last` is 1 when an argument precedes the
+    /// `)`, 0 for `f()`.
+    fn close_call(&mut self, last: usize) -> Result<(), FormulaError> {
+        let Some(Item::Call {
+            func,
+            name,
+            col,
+            n_args,
+        }) = self.ops.pop()
+        else {
+            return Ok(());
+        };
         self.depth -= 1;
-    }
-
-    fn expr(&mut self) -> Result<(), FormulaError> {
-        self.term()?;
-        loop {
-            let op = match self.peek().tok {
-                Tok::Plus => Op::Add,
-                Tok::Minus => Op::Sub,
-                _ => return Ok(()),
-            };
-            self.bump();
-            self.term()?;
-            self.b.emit(op);
+        let n_args = n_args + last;
+        if let (Func::Chain(f), 2..) = (func, n_args) {
+            self.b.emit(Op::F2(f));
         }
-    }
-
-    fn term(&mut self) -> Result<(), FormulaError> {
-        self.unary()?;
-        loop {
-            let op = match self.peek().tok {
-                Tok::Star => Op::Mul,
-                Tok::Slash => Op::Div,
-                _ => return Ok(()),
-            };
-            self.bump();
-            self.unary()?;
-            self.b.emit(op);
-        }
-    }
-
-    fn unary(&mut self) -> Result<(), FormulaError> {
-        let t = self.peek().clone();
-        match t.tok {
-            Tok::Minus | Tok::Plus => {
-                self.bump();
-                self.enter(t.col)?;
-                self.unary()?;
-                self.leave();
-                if t.tok == Tok::Minus {
-                    self.b.emit(Op::Neg);
-                }
-                Ok(())
-            }
-            _ => self.power(),
-        }
-    }
-
-    fn power(&mut self) -> Result<(), FormulaError> {
-        self.primary()?;
-        let t = self.peek().clone();
-        if t.tok == Tok::Pow {
-            self.bump();
-            self.enter(t.col)?;
-            self.unary()?;
-            self.leave();
-            self.b.emit(Op::Pow);
-        }
-        Ok(())
-    }
-
-    fn primary(&mut self) -> Result<(), FormulaError> {
-        let t = self.bump();
-        match t.tok {
-            Tok::Num(v) => {
-                self.b.emit(Op::Const(v));
-                Ok(())
-            }
-            Tok::LParen => {
-                self.enter(t.col)?;
-                self.expr()?;
-                self.expect_rparen()?;
-                self.leave();
-                Ok(())
-            }
-            Tok::Ident(name) => {
-                if self.peek().tok == Tok::LParen {
-                    self.call(&name, t.col)
-                } else {
-                    self.name(&name, t.col)
-                }
-            }
-            other => {
-                // Point at the offending token (for End: one past the text).
-                Err(FormulaError::new(
-                    format!(
-                        "expected a number, a name or '(', found {}",
-                        describe(&other)
-                    ),
-                    t.col,
-                ))
-            }
-        }
-    }
-
-    fn expect_rparen(&mut self) -> Result<(), FormulaError> {
-        let t = self.peek().clone();
-        if t.tok == Tok::RParen {
-            self.bump();
-            Ok(())
-        } else {
-            Err(FormulaError::new("expected ')'", t.col))
-        }
+        self.finish_call(func, &name, n_args, col)
     }
 
     /// A name not followed by `(`: a variable, parameter or constant.
@@ -381,94 +475,59 @@ impl Parser {
         }
     }
 
-    /// `name(args…)`; the current token is the `(`.
-    fn call(&mut self, name: &str, col: usize) -> Result<(), FormulaError> {
+    #[inline(never)]
+    fn resolve_call(&self, name: &str, col: usize) -> Result<Func, FormulaError> {
         let bare = strip_prefix(name);
-        let func = match bare.and_then(lookup_function) {
-            Some(f) => f,
-            None => {
-                let what = if bare.and_then(lookup_constant).is_some() {
-                    format!("'{name}' is a constant, not a function")
-                } else if self.is_variable(name) {
-                    format!("'{name}' is a variable, not a function (write {name}*(…) to multiply)")
-                } else {
-                    format!(
-                        "unknown function '{name}'; allowed functions: {}",
-                        function_list()
-                    )
-                };
-                return Err(FormulaError::new(what, col));
-            }
-        };
-        let open = self.bump(); // '('
-        self.enter(open.col)?;
-        let mut n_args = 0usize;
-        if self.peek().tok == Tok::RParen {
-            // Zero arguments: reported below as an arity error.
+        if let Some(f) = bare.and_then(lookup_function) {
+            return Ok(f);
+        }
+        let what = if bare.and_then(lookup_constant).is_some() {
+            format!("'{name}' is a constant, not a function")
+        } else if self.is_variable(name) {
+            format!("'{name}' is a variable, not a function (write {name}*(…) to multiply)")
         } else {
-            loop {
-                self.expr()?;
-                n_args += 1;
-                if let Func::Chain(f) = func {
-                    if n_args >= 2 {
-                        self.b.emit(Op::F2(f));
-                    }
-                }
-                let t = self.peek().clone();
-                match t.tok {
-                    Tok::Comma => {
-                        self.bump();
-                    }
-                    Tok::RParen => break,
-                    _ => {
-                        let want = match func {
-                            Func::One(_) => "expected ')'",
-                            _ => "expected ',' or ')'",
-                        };
-                        return Err(FormulaError::new(want, t.col));
-                    }
-                }
-            }
-        }
-        self.expect_rparen()?;
-        self.leave();
-        let arity_err = |want: &str| {
-            Err(FormulaError::new(
-                format!("{name} takes {want}, got {n_args}"),
-                col,
-            ))
+            format!(
+                "unknown function '{name}'; allowed functions: {}",
+                function_list()
+            )
         };
-        match func {
-            Func::One(f) => {
-                if n_args != 1 {
-                    return arity_err("1 argument");
+        Err(FormulaError::new(what, col))
+    }
+
+    /// Checks the argument count and emits the operation (min/max are emitted per argument).
+    #[inline(never)]
+    fn finish_call(
+        &mut self,
+        func: Func,
+        name: &str,
+        n_args: usize,
+        col: usize,
+    ) -> Result<(), FormulaError> {
+        let op = match (func, n_args) {
+            (Func::One(f), 1) => Ok(Some(Op::F1(f))),
+            (Func::One(_), _) => Err("1 argument"),
+            (Func::Log, 1) => Ok(Some(Op::F1(Fn1::Ln))),
+            (Func::Log, 2) => Ok(Some(Op::F2(Fn2::LogBase))),
+            (Func::Log, _) => Err("1 or 2 arguments"),
+            (Func::Two(f), 2) => Ok(Some(Op::F2(f))),
+            (Func::Pow, 2) => Ok(Some(Op::Pow)),
+            (Func::Two(_) | Func::Pow, _) => Err("2 arguments"),
+            (Func::Chain(_), n) if n >= 2 => Ok(None),
+            (Func::Chain(_), _) => Err("at least 2 arguments"),
+        };
+        let want = match op {
+            Ok(op) => {
+                if let Some(op) = op {
+                    self.b.emit(op);
                 }
-                self.b.emit(Op::F1(f));
+                return Ok(());
             }
-            Func::Log => match n_args {
-                1 => self.b.emit(Op::F1(Fn1::Ln)),
-                2 => self.b.emit(Op::F2(Fn2::LogBase)),
-                _ => return arity_err("1 or 2 arguments"),
-            },
-            Func::Two(f) => {
-                if n_args != 2 {
-                    return arity_err("2 arguments");
-                }
-                self.b.emit(Op::F2(f));
-            }
-            Func::Pow => {
-                if n_args != 2 {
-                    return arity_err("2 arguments");
-                }
-                self.b.emit(Op::Pow);
-            }
-            Func::Chain(_) => {
-                if n_args < 2 {
-                    return arity_err("at least 2 arguments");
-                }
-            }
-        }
-        Ok(())
+            Err(want) => want,
+        };
+        Err(FormulaError::new(
+            format!("{name} takes {want}, got {n_args}"),
+            col,
+        ))
     }
 
     fn is_variable(&self, name: &str) -> bool {

@@ -442,7 +442,14 @@ fn every_error_class_has_its_message_and_column() {
         ("pow(x, y, 2)", Surface, "pow takes 2 arguments, got 3".into(), 1),
         ("min(x)", Surface, "min takes at least 2 arguments, got 1".into(), 1),
         ("log(x, y, 2)", Surface, "log takes 1 or 2 arguments, got 3".into(), 1),
-        ("atan2(x y)", Surface, "expected ',' or ')'".into(), 9),
+        ("atan2(x", Surface, "expected ',' or ')'".into(), 8),
+        ("atan2(x y)", Surface, "expected an operator before 'y' (write 2*x, not 2x)".into(), 9),
+        ("(x, y)", Surface, "expected ')'".into(), 3),
+        ("f(x,)", Surface, format!("unknown function 'f'; allowed functions: {fns}"), 1),
+        ("max(x,)", Surface, "expected a number, a name or '(', found ')'".into(), 7),
+        ("max(x,,y)", Surface, "expected a number, a name or '(', found ','".into(), 7),
+        ("x*", Surface, "expected a number, a name or '(', found the end of the formula".into(), 3),
+        ("x^*2", Surface, "expected a number, a name or '(', found '*'".into(), 3),
         ("exp(-x) + 1", Curve, "a curve model needs at least one parameter: any name other than x, e.g. a*exp(-b*x)".into(), 1),
         ("a*k(x)", Curve, format!("unknown function 'k'; allowed functions: {fns}"), 3),
     ];
@@ -532,4 +539,29 @@ fn random_inputs_never_panic() {
             );
         }
     }
+}
+
+#[cfg(not(target_arch = "wasm32"))]
+#[test]
+fn deepest_accepted_formulas_fit_in_a_small_stack() {
+    // wasm32's default stack is 1 MiB; parsing at the depth limit must fit well inside it, even
+    // unoptimized. The parser does not recurse: 64 KiB of stack is plenty.
+    let h = std::thread::Builder::new()
+        .stack_size(64 * 1024)
+        .spawn(|| {
+            let n = MAX_DEPTH - 1;
+            let calls = format!("{}x{}", "atan2(1, ".repeat(n), ")".repeat(n));
+            let parens = format!("{}x{}", "(".repeat(MAX_DEPTH), ")".repeat(MAX_DEPTH));
+            let mixed = format!(
+                "{}x{}",
+                "-(".repeat(MAX_DEPTH / 2),
+                ")".repeat(MAX_DEPTH / 2)
+            );
+            for t in [calls, parens, mixed] {
+                let f = SurfaceFormula::parse(&t).unwrap_or_else(|e| panic!("{e}"));
+                assert!(f.eval(0.5, 0.5).is_finite());
+            }
+        })
+        .unwrap();
+    h.join().unwrap();
 }
