@@ -40,6 +40,36 @@ pub const MAX_LEN: usize = 2000;
 /// Deepest accepted nesting (parentheses, function calls, signs and exponents each add a level).
 pub const MAX_DEPTH: usize = 200;
 
+/// Example surface formulas for the page's picker: (name, formula). Each parses in
+/// [`Mode::Surface`]; the comments give the known global minimum used by the tests.
+pub const SURFACE_EXAMPLES: &[(&str, &str)] = &[
+    // MATLAB peaks, as written in NumPy: equals `surfaces::Peaks`.
+    (
+        "Peaks (NumPy)",
+        "3*(1-x)**2*np.exp(-(x**2)-(y+1)**2) - 10*(x/5 - x**3 - y**5)*np.exp(-x**2-y**2) - 1/3*np.exp(-(x+1)**2 - y**2)",
+    ),
+    // Minimum 0 at (1, 1).
+    ("Rosenbrock", "(1 - x)^2 + 100*(y - x^2)^2"),
+    // Minima 0 at (3, 2) and three other points.
+    ("Himmelblau", "(x^2 + y - 11)^2 + (x + y^2 - 7)^2"),
+    // Minimum 0 at (1, 3).
+    ("Booth", "(x + 2*y - 7)^2 + (2*x + y - 5)^2"),
+    // Minimum 0 at (3, 0.5).
+    (
+        "Beale",
+        "(1.5 - x + x*y)^2 + (2.25 - x + x*y^2)^2 + (2.625 - x + x*y^3)^2",
+    ),
+    // Minimum 0 at (0, 0), many local minima.
+    (
+        "Rastrigin",
+        "20 + x^2 - 10*cos(2*pi*x) + y^2 - 10*cos(2*pi*y)",
+    ),
+    // Minimum 0 at (0, 0).
+    ("Matyas", "0.26*(x^2 + y^2) - 0.48*x*y"),
+    // No minimum: a saddle at (0, 0).
+    ("Saddle", "x^2 - y^2"),
+];
+
 /// Which names a formula may use.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
@@ -139,11 +169,14 @@ impl Scratch {
     }
 }
 
-/// Runs `f` with a scratch slice of `len` entries: on the stack when small, else on the heap.
+/// Runs `f` with a zeroed scratch slice of `len` entries: on the stack when small (32 or 256
+/// entries, so the common case clears only 256 bytes), else on the heap.
 fn with_buf<R>(len: usize, f: impl FnOnce(&mut [f64]) -> R) -> R {
-    const SMALL: usize = 256;
-    if len <= SMALL {
-        let mut a = [0.0; SMALL];
+    if len <= 32 {
+        let mut a = [0.0; 32];
+        f(&mut a[..len])
+    } else if len <= 256 {
+        let mut a = [0.0; 256];
         f(&mut a[..len])
     } else {
         f(&mut vec![0.0; len])

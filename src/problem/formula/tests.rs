@@ -565,3 +565,31 @@ fn deepest_accepted_formulas_fit_in_a_small_stack() {
         .unwrap();
     h.join().unwrap();
 }
+
+#[test]
+fn surface_examples_parse_and_have_their_known_minima() {
+    // Known minimizers from the standard test-function literature (Jamil & Yang 2013, "A
+    // literature survey of benchmark functions for global optimization problems").
+    let minima: &[(&str, f64, f64)] = &[
+        ("Rosenbrock", 1.0, 1.0),
+        ("Himmelblau", 3.0, 2.0),
+        ("Booth", 1.0, 3.0),
+        ("Beale", 3.0, 0.5),
+        ("Rastrigin", 0.0, 0.0),
+        ("Matyas", 0.0, 0.0),
+    ];
+    let mut s = Scratch::new();
+    for &(name, text) in SURFACE_EXAMPLES {
+        let f = surf(text);
+        if let Some(&(_, x, y)) = minima.iter().find(|m| m.0 == name) {
+            let (v, g) = f.eval_gradient(x, y, &mut s);
+            assert!(
+                v.abs() < 1e-12 && g[0].abs() < 1e-10 && g[1].abs() < 1e-10,
+                "{name}: f={v}, g={g:?}"
+            );
+        }
+    }
+    // The saddle's Hessian is diag(2, −2) everywhere.
+    let (_, _, h) = surf("x^2 - y^2").eval_hessian(0.3, 0.4, &mut s);
+    assert_eq!(h, [[2.0, 0.0], [0.0, -2.0]]);
+}
