@@ -94,6 +94,10 @@ impl Program {
     }
 }
 
+/// Largest |n| compiled to [`Op::PowI`]; bigger integer exponents use `powf` (so n − 2 in the
+/// second derivative cannot overflow).
+const MAX_POWI: f64 = 1_048_576.0;
+
 /// Accumulates postfix code with constant folding.
 #[derive(Default)]
 pub(crate) struct Builder {
@@ -138,7 +142,7 @@ impl Builder {
             if op == Op::Pow {
                 if let Some(b) = self.last_const(0) {
                     self.code.pop();
-                    if b.fract() == 0.0 && b.abs() <= i32::MAX as f64 {
+                    if b.fract() == 0.0 && b.abs() <= MAX_POWI {
                         self.code.push(Op::PowI(b as i32));
                     } else {
                         self.code.push(Op::PowC(b));

@@ -98,6 +98,11 @@ fn compiles_to_flat_folded_code() {
     let f = surf("x^2.5");
     let ops: Vec<Op> = f.prog.code.iter().map(|i| i.op).collect();
     assert_eq!(ops, vec![Op::Var(0), Op::PowC(2.5)]);
+    // Huge integer exponents stay finite-arithmetic-safe (no i32 overflow in n − 2).
+    let f = surf("x^-2147483647 + y^3e9");
+    let (v, g, _) = f.eval_hessian(1.0, 1.0, &mut Scratch::new());
+    assert_eq!(v, 2.0);
+    assert_eq!(g, [-2147483647.0, 3e9]);
 }
 
 #[test]
