@@ -3,6 +3,7 @@
 //! An [`Objective`] gives the value and, where it has them, the analytic gradient and Hessian.
 //! 2-D test surfaces ([`surfaces`]) are one use of it; regression and curve fits are others.
 
+pub mod formula;
 pub mod least_squares;
 pub mod mgh;
 pub mod nist;
