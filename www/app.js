@@ -5,7 +5,7 @@ import init, { App } from './pkg/gradlab.js';
 
 const $ = (id) => document.getElementById(id);
 const TEXT_FIELDS = ['quadratic_condition', 'max_iterations', 'tolerance', 'start_x', 'start_y', 'x_min', 'x_max', 'y_min', 'y_max'];
-const canvases = { contour: $('contour'), surface: $('surface'), convergence: $('convergence') };
+const canvases = { contour: $('contour'), surface: $('surface3d'), convergence: $('convergence') };
 
 let app = null;
 let catalog = null;
@@ -21,7 +21,9 @@ window.gradlab = {
 
 const el = (tag, props = {}, ...children) => {
   const e = document.createElement(tag);
-  Object.assign(e, props);
+  const { dataset, ...rest } = props;
+  Object.assign(e, rest);
+  if (dataset) Object.assign(e.dataset, dataset);
   e.append(...children);
   return e;
 };
@@ -50,14 +52,14 @@ function buildControls() {
       params.append(el('div', { className: 'field' },
         el('label', { htmlFor: id, textContent: p.name.replaceAll('_', ' '), title: p.help }),
         input,
-        Object.assign(el('span', { className: 'msg', role: 'alert' }), { dataset: { for: `${info.method}.${p.name}` } })));
+        el('span', { className: 'msg', role: 'alert', dataset: { for: `${info.method}.${p.name}` } })));
       input.addEventListener('input', applySoon);
     }
     const row = el('div', { className: 'solver' },
       el('label', { htmlFor: box.id }, box, el('span', { className: 'swatch' }), info.name),
       el('p', { className: 'help', textContent: info.help }),
       params,
-      Object.assign(el('span', { className: 'msg', role: 'alert' }), { dataset: { for: info.method } }));
+      el('span', { className: 'msg', role: 'alert', dataset: { for: info.method } }));
     row.dataset.method = info.method;
     list.append(row);
     box.addEventListener('change', () => { row.classList.toggle('on', box.checked); apply(); });

@@ -23,18 +23,8 @@ pub fn draw_convergence<DB: DrawingBackend>(
         .max()
         .unwrap_or(0)
         .max(1);
-    let f_best = traces
-        .iter()
-        .flat_map(|t| t.iterates.iter().map(|r| r.f))
-        .filter(|f| f.is_finite())
-        .fold(f64::INFINITY, f64::min);
-    let floor = 1e-16 * f_best.abs().max(1.0);
-    let gap = |f: f64| (f - f_best).max(floor);
-    let gaps = traces
-        .iter()
-        .flat_map(|t| t.iterates.iter().map(|r| r.f))
-        .filter(|f| f.is_finite())
-        .map(gap);
+    let series = gap_series(traces);
+    let gaps = series.iter().flatten().map(|p| p.1);
     let (f_lo, f_hi) = decades(gaps);
     let gs = traces
         .iter()
@@ -86,13 +76,8 @@ pub fn draw_convergence<DB: DrawingBackend>(
         .draw()
         .map_err(err)?;
 
-    for (n, t) in traces.iter().enumerate() {
+    for (n, (t, f_pts)) in traces.iter().zip(series).enumerate() {
         let color = solver_color_on_white(n);
-        let f_pts = t
-            .iterates
-            .iter()
-            .filter(|r| r.f.is_finite())
-            .map(|r| (r.k as f64, r.f));
         chart
             .draw_series(LineSeries::new(f_pts, color.stroke_width(style.px(2.0))))
             .map_err(err)?;
@@ -122,6 +107,27 @@ pub fn draw_convergence<DB: DrawingBackend>(
     Ok(())
 }
 
+/// Per trace, the points (k, f(x_k) − f_best), where f_best is the lowest f any trace reached;
+/// gaps below 10⁻¹⁶·max(1, |f_best|) are raised to that floor so the log axis can show them.
+pub fn gap_series(traces: &[Trace]) -> Vec<Vec<(f64, f64)>> {
+    let f_best = traces
+        .iter()
+        .flat_map(|t| t.iterates.iter().map(|r| r.f))
+        .filter(|f| f.is_finite())
+        .fold(f64::INFINITY, f64::min);
+    let floor = 1e-16 * f_best.abs().max(1.0);
+    traces
+        .iter()
+        .map(|t| {
+            t.iterates
+                .iter()
+                .filter(|r| r.f.is_finite())
+                .map(|r| (r.k as f64, (r.f - f_best).max(floor)))
+                .collect()
+        })
+        .collect()
+}
+
 /// The smallest range of whole decades holding every positive value (1e-8..1 if none).
 fn decades(values: impl Iterator<Item = f64>) -> (f64, f64) {
     let (lo, hi) = values
@@ -135,4 +141,23 @@ fn decades(values: impl Iterator<Item = f64>) -> (f64, f64) {
     let lo_dec = lo.log10().floor();
     let hi_dec = hi.log10().ceil().max(lo_dec + 1.0);
     (10f64.powf(lo_dec), 10f64.powf(hi_dec))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::experiment::Experiment;
+
+    #[test]
+    fn gaps_are_measured_from_the_best_value() {
+        let traces = Experiment::default().run().unwrap();
+        let s = gap_series(&traces);
+        let f_best = traces[0].last().f;
+        assert_eq!(s[0][0], (0.0, traces[0].iterates[0].f - f_best));
+        assert_eq!(s[0].last().unwrap().1, 1e-16 * f_best.abs());
+        assert!(
+            s[0].windows(2).all(|w| w[1].1 <= w[0].1),
+            "GD on peaks decreases f monotonically here"
+        );
+    }
 }

@@ -55,7 +55,7 @@ test('the page loads with a gradient-descent run drawn on peaks, without console
   assert.ok(Math.abs(s.f + 6.551133) < 1e-6, `f = ${s.f}`);
   assert.ok(Math.abs(s.x[0] - 0.228279) < 1e-5 && Math.abs(s.x[1] + 1.625535) < 1e-5, `x = ${s.x}`);
   // The maps are mostly colour; the convergence plot is lines, labels and grid.
-  for (const [id, min] of [['contour', 0.4], ['surface', 0.15], ['convergence', 0.03]]) {
+  for (const [id, min] of [['contour', 0.4], ['surface3d', 0.15], ['convergence', 0.03]]) {
     const ink = await inkShare(page, id);
     assert.ok(ink > min, `${id} canvas is drawn (${(ink * 100).toFixed(1)}% ink)`);
   }
@@ -75,7 +75,7 @@ test('canvases are sized by devicePixelRatio (crisp on HiDPI screens)', async ()
   await cdp.send('Emulation.setDeviceMetricsOverride', { width: 1280, height: 800, deviceScaleFactor: 2, mobile: false });
   await page.goto(BASE);
   await page.evaluate(() => window.gradlab.ready);
-  const sizes = await page.evaluate(() => ['contour', 'surface', 'convergence'].map((id) => {
+  const sizes = await page.evaluate(() => ['contour', 'surface3d', 'convergence'].map((id) => {
     const c = document.getElementById(id);
     return [c.width, c.clientWidth, c.height, c.clientHeight, window.devicePixelRatio];
   }));
@@ -90,7 +90,7 @@ test('changing the learning rate redraws a different trajectory', async () => {
   const { page, errors } = await open();
   const before = await canvasData(page, 'contour');
   const f0 = (await page.evaluate(() => window.gradlab.lastRun())).solvers[0];
-  await page.fill('#learning_rate', '0.01');
+  await page.fill('#gradient_descent-learning_rate', '0.01');
   await page.waitForFunction((it) => window.gradlab.lastRun().solvers[0].iterations !== it, f0.iterations);
   const after = await canvasData(page, 'contour');
   assert.ok(!sameArray(before, after), 'contour map changed');
@@ -121,14 +121,14 @@ test('clicking the contour map starts a new run from the clicked point', async (
 
 test('dragging the surface rotates it', async () => {
   const { page, errors } = await open();
-  const before = await canvasData(page, 'surface');
-  const box = await page.locator('#surface').boundingBox();
+  const before = await canvasData(page, 'surface3d');
+  const box = await page.locator('#surface3d').boundingBox();
   await page.mouse.move(box.x + box.width / 2, box.y + box.height / 2);
   await page.mouse.down();
   await page.mouse.move(box.x + box.width / 2 + 80, box.y + box.height / 2 + 10, { steps: 5 });
   await page.mouse.up();
   await page.waitForTimeout(100);
-  const after = await canvasData(page, 'surface');
+  const after = await canvasData(page, 'surface3d');
   assert.ok(!sameArray(before, after), 'surface redrawn from a new angle');
   assert.deepEqual(errors, []);
   await page.close();
@@ -138,23 +138,28 @@ test('bad input gets an inline message and no run; the page stays usable', async
   const { page, errors } = await open();
   const good = await page.evaluate(() => window.gradlab.lastRun());
   const cases = [
-    ['#learning_rate', '', 'enter a number'],
-    ['#learning_rate', 'abc', 'is not a number'],
-    ['#learning_rate', '-0.1', 'greater than 0'],
+    ['#gradient_descent-learning_rate', '', 'enter a number'],
+    ['#gradient_descent-learning_rate', 'abc', 'is not a number'],
+    ['#gradient_descent-learning_rate', '-0.1', 'must be between'],
+    ['#start_x', '1e9', 'must be between'],
+    ['#x_max', '-5', 'greater than x min'],
     ['#max_iterations', '1000000000', 'at most 100000'],
     ['#tolerance', 'x', 'is not a number'],
   ];
+  await page.click('details.viewbox summary');
   for (const [sel, value, message] of cases) {
     await page.fill(sel, value);
-    const field = sel.slice(1);
+    const field = sel.slice(1).replace('-', '.');
     await page.waitForFunction((f) => document.querySelector(`.msg[data-for="${f}"]`).textContent !== '', field);
     assert.match(await page.textContent(`.msg[data-for="${field}"]`), new RegExp(message));
     assert.equal(await page.getAttribute(sel, 'aria-invalid'), 'true');
     assert.deepEqual(await page.evaluate(() => window.gradlab.lastRun()), good, 'no new run');
     // Put the good value back: the message goes away.
-    await page.fill('#learning_rate', '0.05');
+    await page.fill('#gradient_descent-learning_rate', '0.05');
     await page.fill('#max_iterations', '300');
     await page.fill('#tolerance', '1e-6');
+    await page.fill('#start_x', '-0.2');
+    await page.fill('#x_max', '3');
     await page.waitForFunction((f) => document.querySelector(`.msg[data-for="${f}"]`).textContent === '', field);
   }
   // Markup typed into a field is shown as text, never parsed.
@@ -167,7 +172,7 @@ test('bad input gets an inline message and no run; the page stays usable', async
 
 test('the layout fits a 600×400 iframe: controls and both maps are visible without scrolling', async () => {
   const { page, errors } = await open({ width: 600, height: 400 });
-  for (const id of ['#learning_rate', '#contour', '#surface']) {
+  for (const id of ['#gradient_descent-learning_rate', '#contour', '#surface3d']) {
     const b = await page.locator(id).boundingBox();
     assert.ok(b && b.y >= 0 && b.y + Math.min(b.height, 200) <= 400 && b.x + b.width <= 600, `${id} visible: ${JSON.stringify(b)}`);
   }

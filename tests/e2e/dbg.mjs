@@ -1,0 +1,11 @@
+import { launch } from './browser.mjs';
+const ctx = await launch();
+const page = await ctx.newPage();
+await page.setViewportSize({ width: 1366, height: 800 });
+page.on('console', (m) => console.log('console', m.type(), m.text()));
+page.on('pageerror', (e) => console.log('pageerror', String(e)));
+await page.goto('http://127.0.0.1:8000/');
+await page.waitForTimeout(3000);
+console.log(await page.evaluate(() => ['contour','surface','convergence','surface'].map(id => { const c = document.getElementById(id); return [id, c.width, c.height, c.clientWidth, c.clientHeight, c.tagName]; })));
+console.log(await page.evaluate(() => { const s = document.querySelector('select#surface'); return [s.tagName, s.clientHeight, s.size, s.multiple, document.querySelectorAll('#surface').length]; }));
+await ctx.close();
