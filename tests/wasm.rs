@@ -4,7 +4,7 @@
 
 use gradlab::experiment::Experiment;
 use gradlab::problem::surfaces::Peaks;
-use gradlab::web::App;
+use gradlab::web::SurfaceLab as App;
 use wasm_bindgen::JsCast;
 use wasm_bindgen_test::*;
 use web_sys::{CanvasRenderingContext2d, HtmlCanvasElement};

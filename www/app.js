@@ -1,31 +1,21 @@
-// gradlab page glue: wires DOM events to the Rust `App` (www/pkg, built by `cargo xtask build`).
-// No numerics here: the form's text goes to Rust as typed; Rust validates, solves and draws.
-// User text only ever reaches the page through textContent / value, never innerHTML.
-import init, { App } from './pkg/gradlab.js';
+// gradlab page shell: loads the wasm module, mounts the labs, switches tabs, and exposes the
+// scripting API `window.gradlab` (documented in README.md). Each lab lives in its own module.
+import init from './pkg/gradlab.js';
+import { $ } from './ui.js';
+import * as surfaces from './surfaces.js';
 
-const $ = (id) => document.getElementById(id);
-const TEXT_FIELDS = ['quadratic_condition', 'max_iterations', 'tolerance', 'start_x', 'start_y', 'x_min', 'x_max', 'y_min', 'y_max'];
-const canvases = { contour: $('contour'), surface: $('surface3d'), convergence: $('convergence') };
-
-let app = null;
-let catalog = null;
+const LABS = { surfaces };
+const mounted = {};
+let active = 'surfaces';
 let readyResolve, readyReject;
 
-// The scripting API (documented in README.md).
 window.gradlab = {
   /** Resolves with the first run's summary once it is drawn. */
   ready: new Promise((res, rej) => { readyResolve = res; readyReject = rej; }),
-  /** The latest run: per solver, final x, f, gradient norm, iterations, stop reason. */
-  lastRun: () => (app ? app.summary() : null),
-};
-
-const el = (tag, props = {}, ...children) => {
-  const e = document.createElement(tag);
-  const { dataset, ...rest } = props;
-  Object.assign(e, rest);
-  if (dataset) Object.assign(e.dataset, dataset);
-  e.append(...children);
-  return e;
+  /** The active lab's latest run as plain JSON. */
+  lastRun: () => mounted[active]?.summary() ?? null,
+  /** Which lab is shown. */
+  lab: () => active,
 };
 
 function showFatal(message) {
@@ -34,240 +24,18 @@ function showFatal(message) {
   box.hidden = false;
 }
 
-const paramId = (method, name) => `${method}-${name}`;
-
-// ---------- building the controls from the Rust catalog ----------
-
-function buildControls() {
-  for (const s of catalog.surfaces) $('surface').append(el('option', { value: s.id, textContent: s.name }));
-  const list = $('solver-list');
-  for (const info of catalog.solvers) {
-    const box = el('input', { type: 'checkbox', id: `use-${info.method}` });
-    box.dataset.method = info.method;
-    const params = el('div', { className: 'params' });
-    for (const p of info.params) {
-      const id = paramId(info.method, p.name);
-      const input = el('input', { id, inputMode: 'decimal', spellcheck: false, value: String(p.default), title: p.help });
-      input.dataset.param = p.name;
-      params.append(el('div', { className: 'field' },
-        el('label', { htmlFor: id, textContent: p.name.replaceAll('_', ' '), title: p.help }),
-        input,
-        el('span', { className: 'msg', role: 'alert', dataset: { for: `${info.method}.${p.name}` } })));
-      input.addEventListener('input', applySoon);
-    }
-    const row = el('div', { className: 'solver' },
-      el('label', { htmlFor: box.id }, box, el('span', { className: 'swatch' }), info.name),
-      el('p', { className: 'help', textContent: info.help }),
-      params,
-      el('span', { className: 'msg', role: 'alert', dataset: { for: info.method } }));
-    row.dataset.method = info.method;
-    list.append(row);
-    box.addEventListener('change', () => { row.classList.toggle('on', box.checked); apply(); });
+/** Shows lab `name`, mounting it the first time. */
+export function showLab(name) {
+  if (!LABS[name]) return false;
+  for (const id of Object.keys(LABS)) {
+    $(`lab-${id}`).hidden = id !== name;
+    const tab = document.querySelector(`.tabs [data-lab="${id}"]`);
+    if (tab) tab.setAttribute('aria-selected', String(id === name));
   }
-}
-
-function fillForm(form) {
-  $('surface').value = form.surface;
-  $('gradient').value = form.gradient;
-  for (const f of TEXT_FIELDS) $(f).value = form[f];
-  $('kappa-field').hidden = form.surface !== 'quadratic';
-  const chosen = new Map(form.solvers.map((s) => [s.method, s.params]));
-  for (const row of document.querySelectorAll('.solver')) {
-    const params = chosen.get(row.dataset.method);
-    row.querySelector('input[type=checkbox]').checked = !!params;
-    row.classList.toggle('on', !!params);
-    if (params) for (const [k, v] of Object.entries(params)) $(paramId(row.dataset.method, k)).value = v;
-  }
-  const info = catalog.surfaces.find((s) => s.id === form.surface);
-  $('formula').textContent = info ? `f(x, y) = ${info.formula}` : '';
-}
-
-function readForm() {
-  const form = { surface: $('surface').value, gradient: $('gradient').value, solvers: [] };
-  for (const f of TEXT_FIELDS) form[f] = $(f).value;
-  for (const row of document.querySelectorAll('.solver')) {
-    if (!row.querySelector('input[type=checkbox]').checked) continue;
-    const params = {};
-    for (const input of row.querySelectorAll('input[data-param]')) params[input.dataset.param] = input.value;
-    form.solvers.push({ method: row.dataset.method, params });
-  }
-  return form;
-}
-
-function showErrors(errors) {
-  for (const m of document.querySelectorAll('.msg')) m.textContent = '';
-  for (const i of document.querySelectorAll('[aria-invalid]')) i.removeAttribute('aria-invalid');
-  for (const { field, message } of errors) {
-    const msg = document.querySelector(`.msg[data-for="${CSS.escape(field)}"]`) || document.querySelector('.msg[data-for="form"]');
-    msg.textContent = message;
-    const input = $(field) || $(field.replace('.', '-'));
-    if (input) input.setAttribute('aria-invalid', 'true');
-  }
-}
-
-// ---------- readouts ----------
-
-function fmt(v, digits = 6) {
-  if (v === null || v === undefined || Number.isNaN(v)) return '—';
-  if (v !== 0 && (Math.abs(v) < 1e-3 || Math.abs(v) >= 1e6)) return v.toExponential(3);
-  return v.toFixed(digits).replace(/0+$/, '').replace(/\.$/, '');
-}
-
-function table(headers, rows, minor = []) {
-  const t = el('table');
-  t.append(el('tr', {}, ...headers.map((h, i) => el('th', { textContent: h, className: minor.includes(i) ? 'minor' : '' }))));
-  for (const r of rows) {
-    const tr = el('tr');
-    r.forEach((c, i) => {
-      const td = c instanceof Node ? el('td', {}, c) : el('td', { textContent: c });
-      if (minor.includes(i)) td.classList.add('minor');
-      tr.append(td);
-    });
-    t.append(tr);
-  }
-  return t;
-}
-
-function showReadout(summary) {
-  const rows = summary.solvers.map((s) => {
-    const name = el('span', {}, Object.assign(el('span', { className: 'swatch' }), { style: `background:${s.color}` }), ` ${s.solver}`);
-    const stop = el('span', { className: s.converged ? 'stop-ok' : 'stop-bad', textContent: s.stop_label });
-    stop.dataset.stop = s.stop;
-    return [name, `(${fmt(s.x[0])}, ${fmt(s.x[1])})`, fmt(s.f), fmt(s.grad_norm), String(s.iterations),
-      String(s.f_evals), String(s.g_evals), String(s.h_evals), stop];
-  });
-  $('readout').replaceChildren(table(['solver', 'final x', 'f(x)', '‖∇f(x)‖', 'iterations', 'f evals', '∇f evals', '∇²f evals', 'stopped'], rows, [5, 6, 7]));
-  // Colour swatches in the solver list match the plots.
-  const colors = new Map(summary.solvers.map((s, i) => [readForm().solvers[i]?.method, s.color]));
-  for (const row of document.querySelectorAll('.solver')) {
-    const sw = row.querySelector('.swatch');
-    const c = colors.get(row.dataset.method);
-    if (c) sw.style.background = c; else sw.removeAttribute('style');
-  }
-  const gc = app.gradient_check();
-  const vec = (g) => (g ? `(${fmt(g[0], 8)}, ${fmt(g[1], 8)})` : 'not written');
-  const ok = gc.max_rel_error < 1e-6;
-  $('gradcheck').replaceChildren(
-    table(['source', '∇f at start'], [['analytic', vec(gc.analytic)], ['automatic (dual numbers)', vec(gc.automatic)], ['central differences', vec(gc.finite_difference)]]),
-    el('p', { className: ok ? 'stop-ok' : 'stop-bad', textContent: `largest relative disagreement: ${gc.max_rel_error.toExponential(1)} ${ok ? '✓ consistent' : '✗ check the derivatives'}` }));
-}
-
-// ---------- drawing ----------
-
-function guard(what, fn) {
-  try {
-    return fn();
-  } catch (e) {
-    showErrors([{ field: 'form', message: `${what} failed: ${e}` }]);
-    return undefined;
-  }
-}
-
-function drawAll() {
-  guard('drawing the contour map', () => app.draw_contour(canvases.contour));
-  guard('drawing the surface', () => app.draw_surface(canvases.surface));
-  guard('drawing the convergence plot', () => app.draw_convergence(canvases.convergence));
-}
-
-let frame = 0;
-let pending = new Set();
-function drawSoon(...which) {
-  which.forEach((w) => pending.add(w));
-  if (frame) return;
-  frame = requestAnimationFrame(() => {
-    frame = 0;
-    const todo = pending;
-    pending = new Set();
-    if (todo.has('contour')) guard('drawing the contour map', () => app.draw_contour(canvases.contour));
-    if (todo.has('surface')) guard('drawing the surface', () => app.draw_surface(canvases.surface));
-    if (todo.has('convergence')) guard('drawing the convergence plot', () => app.draw_convergence(canvases.convergence));
-  });
-}
-
-/** After Rust changed the experiment itself (click, zoom, surface switch): show it all. */
-function refresh() {
-  fillForm(app.form());
-  showErrors([]);
-  showReadout(app.summary());
-  drawAll();
-}
-
-function apply() {
-  const result = guard('running', () => app.apply_form(readForm()));
-  if (!result) return;
-  showErrors(result.errors);
-  if (result.ok) {
-    $('kappa-field').hidden = $('surface').value !== 'quadratic';
-    showReadout(result.summary);
-    drawAll();
-  }
-}
-
-let timer = 0;
-function applySoon() {
-  clearTimeout(timer);
-  timer = setTimeout(apply, 150);
-}
-
-// ---------- events ----------
-
-function wire() {
-  for (const f of TEXT_FIELDS) $(f).addEventListener('input', applySoon);
-  $('gradient').addEventListener('change', apply);
-  $('surface').addEventListener('change', (e) => {
-    if (guard('switching surface', () => { app.select_surface(e.target.value); return true; })) refresh();
-  });
-  $('controls').addEventListener('submit', (e) => { e.preventDefault(); apply(); });
-  $('reset-view').addEventListener('click', () => { if (app.reset_view()) refresh(); });
-
-  // Contour map: click = start here, drag = pan, wheel = zoom.
-  const c = canvases.contour;
-  let down = null;
-  c.addEventListener('pointerdown', (e) => { down = { x: e.offsetX, y: e.offsetY, moved: false }; c.setPointerCapture(e.pointerId); });
-  c.addEventListener('pointermove', (e) => {
-    if (down && (down.moved || Math.hypot(e.offsetX - down.x, e.offsetY - down.y) > 4)) {
-      down.moved = true;
-      c.classList.add('panning');
-      if (app.pan(c, e.offsetX - down.x, e.offsetY - down.y)) drawSoon('contour', 'surface');
-      down.x = e.offsetX; down.y = e.offsetY;
-      return;
-    }
-    const p = app.contour_point(c, e.offsetX, e.offsetY);
-    $('hover').textContent = p ? `x = ${fmt(p[0], 3)}, y = ${fmt(p[1], 3)}, f = ${fmt(p[2], 4)}` : '';
-  });
-  c.addEventListener('pointerup', (e) => {
-    const was = down;
-    down = null;
-    c.classList.remove('panning');
-    if (!was) return;
-    if (was.moved) { fillForm(app.form()); return; }
-    if (guard('running', () => app.click_contour(c, e.offsetX, e.offsetY))) refresh();
-  });
-  c.addEventListener('pointerleave', () => { $('hover').textContent = ''; });
-  c.addEventListener('wheel', (e) => {
-    e.preventDefault();
-    if (app.zoom(c, e.offsetX, e.offsetY, e.deltaY > 0 ? 1.25 : 0.8)) { fillForm(app.form()); drawSoon('contour', 'surface'); }
-  }, { passive: false });
-
-  // Surface: drag to rotate.
-  const s = canvases.surface;
-  let last = null;
-  s.addEventListener('pointerdown', (e) => { last = [e.clientX, e.clientY]; s.setPointerCapture(e.pointerId); s.classList.add('dragging'); });
-  s.addEventListener('pointermove', (e) => {
-    if (!last) return;
-    app.rotate(e.clientX - last[0], e.clientY - last[1]);
-    last = [e.clientX, e.clientY];
-    drawSoon('surface');
-  });
-  const end = () => { last = null; s.classList.remove('dragging'); };
-  s.addEventListener('pointerup', end);
-  s.addEventListener('pointercancel', end);
-
-  let resizeFrame = 0;
-  new ResizeObserver(() => {
-    cancelAnimationFrame(resizeFrame);
-    resizeFrame = requestAnimationFrame(drawAll);
-  }).observe(document.querySelector('.lab'));
+  active = name;
+  if (!mounted[name]) mounted[name] = LABS[name].mount();
+  else mounted[name].redraw();
+  return true;
 }
 
 async function main() {
@@ -278,15 +46,11 @@ async function main() {
     readyReject(e);
     return;
   }
-  app = new App();
-  catalog = app.catalog();
-  buildControls();
-  fillForm(app.form());
-  const first = app.summary();
-  showReadout(first);
-  drawAll();
-  wire();
-  readyResolve(first);
+  for (const tab of document.querySelectorAll('.tabs [data-lab]')) {
+    tab.addEventListener('click', () => showLab(tab.dataset.lab));
+  }
+  showLab('surfaces');
+  readyResolve(mounted.surfaces.summary());
 }
 
 main();

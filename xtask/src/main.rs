@@ -15,20 +15,21 @@ type Result<T> = std::result::Result<T, String>;
 fn main() -> ExitCode {
     let args: Vec<String> = env::args().skip(1).collect();
     let result = match args.first().map(String::as_str) {
-        Some("build") => build(),
+        Some("build") => build(args.iter().any(|a| a == "--dev")),
         Some("serve") => {
             let port = flag_value(&args, "--port")
                 .or_else(|| env::var("PORT").ok())
                 .map(|p| p.parse::<u16>().map_err(|_| format!("bad port {p:?}")))
                 .transpose();
             port.and_then(|p| {
-                build().and_then(|_| serve::serve_forever(&root().join("www"), p.unwrap_or(8000)))
+                build(args.iter().any(|a| a == "--dev"))
+                    .and_then(|_| serve::serve_forever(&root().join("www"), p.unwrap_or(8000)))
             })
         }
         Some("test") => test(),
         _ => {
             eprintln!(
-                "usage: cargo xtask <command>\n\n  build            build the wasm module into www/pkg/\n  serve [--port N]  build, then serve www/ on http://127.0.0.1:8000 (or PORT)\n  test             run every test: native, wasm in headless Chromium, end-to-end"
+                "usage: cargo xtask <command>\n\n  build [--dev]              build the wasm module into www/pkg/ (--dev: fast debug build, no wasm-opt)\n  serve [--dev] [--port N]   build, then serve www/ on http://127.0.0.1:8000 (or PORT)\n  test                       run every test: native, wasm in headless Chromium, end-to-end"
             );
             return ExitCode::from(2);
         }
@@ -199,23 +200,29 @@ fn ensure_chromium() -> Result<()> {
 // ---------- commands ----------
 
 /// Builds the wasm module into `www/pkg/` (release, LTO), then shrinks it with wasm-opt.
-fn build() -> Result<()> {
+/// `dev`: a debug build without wasm-opt, for quick iterations.
+fn build(dev: bool) -> Result<()> {
     ensure_wasm_target()?;
     ensure_wasm_bindgen_cli()?;
-    step("building gradlab for wasm32 (release)");
-    run(cargo().args([
+    let profile = if dev { "debug" } else { "release" };
+    step(&format!("building gradlab for wasm32 ({profile})"));
+    let mut cmd = cargo();
+    cmd.args([
         "build",
-        "--release",
         "--lib",
         "--target",
         "wasm32-unknown-unknown",
         "-p",
         "gradlab",
-    ]))?;
+    ]);
+    if !dev {
+        cmd.arg("--release");
+    }
+    run(&mut cmd)?;
     let target_dir = env::var("CARGO_TARGET_DIR")
         .map(PathBuf::from)
         .unwrap_or_else(|_| root().join("target"));
-    let wasm = target_dir.join("wasm32-unknown-unknown/release/gradlab.wasm");
+    let wasm = target_dir.join(format!("wasm32-unknown-unknown/{profile}/gradlab.wasm"));
     let pkg = root().join("www").join("pkg");
     step("wasm-bindgen --target web → www/pkg/");
     run(Command::new(cargo_bin("wasm-bindgen"))
@@ -229,7 +236,9 @@ fn build() -> Result<()> {
         ensure_npm_tools()?;
     }
     let bg = pkg.join("gradlab_bg.wasm");
-    if opt.exists() {
+    if dev {
+        eprintln!("(--dev: skipping wasm-opt)");
+    } else if opt.exists() {
         step("wasm-opt -Oz (npm binaryen)");
         run(Command::new(&opt).arg("-Oz").arg(&bg).arg("-o").arg(&bg))?;
     } else {
@@ -275,7 +284,7 @@ fn test() -> Result<()> {
         ))?;
 
     step("3/3 end-to-end: the built page in headless Chromium (Playwright)");
-    build()?;
+    build(false)?;
     let server = serve::spawn(&root().join("www"), 0)?;
     let url = format!("http://127.0.0.1:{}/", server.port);
     eprintln!("serving www/ on {url}");

@@ -1,0 +1,447 @@
+//! The surfaces lab: 2-D test surfaces, a race of solvers, contour map, 3-D surface, convergence.
+
+use super::{backend, fit_canvas, to_js};
+use crate::controls::{FieldError, SurfaceForm};
+use crate::diff::check_gradient;
+use crate::experiment::Experiment;
+use crate::experiment::{solver_catalog, surface_catalog, SurfaceId};
+use crate::plot::contour::MapOverlay;
+use crate::plot::surface::Camera;
+use crate::plot::{
+    draw_contour_map, draw_convergence, draw_surface, solver_color, Grid, PixelMap, PlotStyle,
+};
+use crate::problem::surfaces::ViewBox;
+use crate::trace::Trace;
+use plotters::prelude::*;
+use serde::Serialize;
+use wasm_bindgen::prelude::*;
+use wasm_bindgen::JsCast;
+use web_sys::{CanvasRenderingContext2d, HtmlCanvasElement, ImageData};
+
+/// Resolution of the sampled grid behind the heat map and contour lines.
+const MAP_GRID: usize = 120;
+/// Resolution of the 3-D surface mesh (coarse, so rotation redraws in a few ms).
+const SURFACE_GRID: usize = 44;
+
+/// The state of the surfaces lab.
+#[wasm_bindgen]
+pub struct SurfaceLab {
+    experiment: Experiment,
+    traces: Vec<Trace>,
+    map_grid: Option<Grid>,
+    surface_grid: Option<Grid>,
+    raster: Option<(PixelMap, ImageData)>,
+    map: Option<PixelMap>,
+}
+
+/// One solver's result, as `window.gradlab.lastRun()` reports it.
+#[derive(Serialize)]
+struct RunSummary<'a> {
+    solver: &'a str,
+    color: String,
+    x: &'a [f64],
+    f: f64,
+    grad_norm: f64,
+    iterations: usize,
+    stop: &'a crate::trace::StopReason,
+    stop_label: &'static str,
+    converged: bool,
+    f_evals: usize,
+    g_evals: usize,
+    h_evals: usize,
+}
+
+#[derive(Serialize)]
+struct Summary<'a> {
+    surface: SurfaceId,
+    surface_name: &'static str,
+    formula: &'static str,
+    start: [f64; 2],
+    solvers: Vec<RunSummary<'a>>,
+}
+
+#[derive(Serialize)]
+struct ApplyResult<'a> {
+    ok: bool,
+    errors: Vec<FieldError>,
+    summary: Option<Summary<'a>>,
+}
+
+impl Default for SurfaceLab {
+    fn default() -> Self {
+        SurfaceLab::new()
+    }
+}
+
+#[wasm_bindgen]
+impl SurfaceLab {
+    /// A page showing the default experiment (peaks, gradient descent), already run.
+    #[wasm_bindgen(constructor)]
+    pub fn new() -> SurfaceLab {
+        let experiment = Experiment::default();
+        let traces = experiment.run().unwrap_or_default();
+        SurfaceLab {
+            experiment,
+            traces,
+            map_grid: None,
+            surface_grid: None,
+            raster: None,
+            map: None,
+        }
+    }
+
+    /// The surfaces and solvers on offer, with formulas, defaults, ranges and one-line help:
+    /// `{surfaces: [...], solvers: [...]}`.
+    pub fn catalog(&self) -> JsValue {
+        #[derive(Serialize)]
+        struct Catalog {
+            surfaces: Vec<crate::experiment::SurfaceInfo>,
+            solvers: Vec<crate::experiment::SolverInfo>,
+        }
+        to_js(&Catalog {
+            surfaces: surface_catalog(),
+            solvers: solver_catalog(),
+        })
+    }
+
+    /// The form for the current experiment, as text.
+    pub fn form(&self) -> JsValue {
+        to_js(&SurfaceForm::from_experiment(&self.experiment))
+    }
+
+    /// Switches to surface `id` with its default view and start point (keeping the solvers) and
+    /// re-runs; returns an error message for an unknown id.
+    pub fn select_surface(&mut self, id: &str) -> Result<(), JsValue> {
+        let surface: SurfaceId = serde_json::from_value(serde_json::Value::String(id.into()))
+            .map_err(|_| JsValue::from_str(&format!("unknown surface “{id}”")))?;
+        let mut e = self.experiment.clone();
+        e.surface = surface;
+        e.view.view_box = surface.view();
+        e.start = surface.start();
+        self.set_experiment(e).map_err(|m| JsValue::from_str(&m))
+    }
+
+    /// Applies what the user typed: `{ok: true, summary}` after a new run, or
+    /// `{ok: false, errors: [{field, message}]}` with nothing run.
+    pub fn apply_form(&mut self, form: JsValue) -> JsValue {
+        let fail = |errors: Vec<FieldError>| {
+            to_js(&ApplyResult {
+                ok: false,
+                errors,
+                summary: None,
+            })
+        };
+        let form: SurfaceForm = match serde_wasm_bindgen::from_value(form) {
+            Ok(f) => f,
+            Err(e) => {
+                return fail(vec![FieldError {
+                    field: "form".into(),
+                    message: e.to_string(),
+                }])
+            }
+        };
+        match form.apply(&self.experiment) {
+            Ok(e) => match self.set_experiment(e) {
+                Ok(()) => to_js(&ApplyResult {
+                    ok: true,
+                    errors: vec![],
+                    summary: Some(self.summary_data()),
+                }),
+                Err(message) => fail(vec![FieldError {
+                    field: "form".into(),
+                    message,
+                }]),
+            },
+            Err(errors) => fail(errors),
+        }
+    }
+
+    /// The gradient at the start point from every available source, side by side, with the
+    /// largest relative disagreement.
+    pub fn gradient_check(&self) -> JsValue {
+        let f = self
+            .experiment
+            .surface
+            .objective_with(self.experiment.quadratic_condition);
+        to_js(&check_gradient(f.as_ref(), &self.experiment.start))
+    }
+
+    /// Zooms the map by `factor` (< 1 zooms in) about CSS pixel (css_x, css_y) of the contour canvas.
+    pub fn zoom(
+        &mut self,
+        canvas: &HtmlCanvasElement,
+        css_x: f64,
+        css_y: f64,
+        factor: f64,
+    ) -> bool {
+        let Some(p) = self.contour_point(canvas, css_x, css_y) else {
+            return false;
+        };
+        let factor = factor.clamp(0.2, 5.0);
+        let v = self.view_box();
+        let nv = ViewBox::new(
+            p[0] - (p[0] - v.x_min) * factor,
+            p[0] + (v.x_max - p[0]) * factor,
+            p[1] - (p[1] - v.y_min) * factor,
+            p[1] + (v.y_max - p[1]) * factor,
+        );
+        self.set_view_box(nv)
+    }
+
+    /// Pans the map by a drag of (dx, dy) CSS pixels.
+    pub fn pan(&mut self, canvas: &HtmlCanvasElement, dx: f64, dy: f64) -> bool {
+        let Some(map) = self.map else { return false };
+        let dpr = canvas.width() as f64 / canvas.client_width().max(1) as f64;
+        let (w, h) = map.size();
+        let v = self.view_box();
+        let sx = (v.x_max - v.x_min) / w as f64 * dpr;
+        let sy = (v.y_max - v.y_min) / h as f64 * dpr;
+        self.set_view_box(ViewBox::new(
+            v.x_min - dx * sx,
+            v.x_max - dx * sx,
+            v.y_min + dy * sy,
+            v.y_max + dy * sy,
+        ))
+    }
+
+    /// Back to the surface's default view box.
+    pub fn reset_view(&mut self) -> bool {
+        let v = self.experiment.surface.view();
+        self.set_view_box(v)
+    }
+
+    /// The latest run: per solver, final x, f, ‖∇f‖, iterations, stop reason, evaluations.
+    pub fn summary(&self) -> JsValue {
+        to_js(&self.summary_data())
+    }
+
+    /// Draws the 3-D surface with the trajectories.
+    pub fn draw_surface(&mut self, canvas: &HtmlCanvasElement) -> Result<(), JsValue> {
+        let dpr = fit_canvas(canvas);
+        let grid = self.surface_grid();
+        let root = backend(canvas)?.into_drawing_area();
+        let camera = Camera {
+            yaw: self.experiment.view.yaw,
+            pitch: self.experiment.view.pitch,
+        };
+        draw_surface(
+            &root,
+            &grid,
+            &self.traces,
+            None,
+            camera,
+            &PlotStyle { scale: dpr },
+        )?;
+        root.present()
+            .map_err(|e| JsValue::from_str(&e.to_string()))
+    }
+
+    /// Draws the heat map with contour lines and trajectories; remembers its pixel mapping.
+    pub fn draw_contour(&mut self, canvas: &HtmlCanvasElement) -> Result<(), JsValue> {
+        let dpr = fit_canvas(canvas);
+        let grid = self.map_grid();
+        let ctx: CanvasRenderingContext2d = canvas
+            .get_context("2d")?
+            .ok_or_else(|| JsValue::from_str("canvas has no 2-D context"))?
+            .dyn_into()?;
+        let root = backend(canvas)?.into_drawing_area();
+        let cached = self.raster.take();
+        let mut new_raster = None;
+        let mut paint = |map: PixelMap| -> bool {
+            let image = match cached {
+                Some((m, ref img)) if m == map => Some(img.clone()),
+                _ => {
+                    let (w, h) = map.size();
+                    let rgba = grid.rgba(w, h);
+                    // Copy into a JS-owned array: a view of wasm memory would be overwritten later.
+                    let data = js_sys::Uint8ClampedArray::from(&rgba[..]);
+                    ImageData::new_with_js_u8_clamped_array_and_sh(&data, w, h).ok()
+                }
+            };
+            match image {
+                Some(img) => {
+                    let ok = ctx
+                        .put_image_data(&img, map.x_px.0 as f64, map.y_px.0 as f64)
+                        .is_ok();
+                    new_raster = Some((map, img));
+                    ok
+                }
+                None => false,
+            }
+        };
+        let marks: Vec<(f64, f64)> = self
+            .experiment
+            .surface
+            .minima()
+            .iter()
+            .map(|m| (m.x[0], m.x[1]))
+            .collect();
+        let overlay = MapOverlay {
+            traces: &self.traces,
+            upto: None,
+            marks: &marks,
+        };
+        let map = draw_contour_map(
+            &root,
+            &grid,
+            &overlay,
+            &PlotStyle { scale: dpr },
+            &mut paint,
+        )?;
+        self.raster = new_raster;
+        self.map = Some(map);
+        root.present()
+            .map_err(|e| JsValue::from_str(&e.to_string()))
+    }
+
+    /// Draws the convergence plot.
+    pub fn draw_convergence(&mut self, canvas: &HtmlCanvasElement) -> Result<(), JsValue> {
+        let dpr = fit_canvas(canvas);
+        let root = backend(canvas)?.into_drawing_area();
+        draw_convergence(&root, &self.traces, None, &PlotStyle { scale: dpr })?;
+        root.present()
+            .map_err(|e| JsValue::from_str(&e.to_string()))
+    }
+
+    /// The data point (x, y) and f there under CSS pixel (css_x, css_y) of the contour canvas, as
+    /// `[x, y, f]`, or `undefined` outside the plot area.
+    pub fn contour_point(
+        &self,
+        canvas: &HtmlCanvasElement,
+        css_x: f64,
+        css_y: f64,
+    ) -> Option<Vec<f64>> {
+        let dpr = canvas.width() as f64 / canvas.client_width().max(1) as f64;
+        let (x, y) = self.map?.to_data(css_x * dpr, css_y * dpr)?;
+        let f = self
+            .experiment
+            .surface
+            .objective_with(self.experiment.quadratic_condition)
+            .value(&[x, y]);
+        Some(vec![x, y, f])
+    }
+
+    /// Starts every solver from the point under the click and re-runs; `false` if the click was
+    /// outside the plot area.
+    pub fn click_contour(&mut self, canvas: &HtmlCanvasElement, css_x: f64, css_y: f64) -> bool {
+        let Some(p) = self.contour_point(canvas, css_x, css_y) else {
+            return false;
+        };
+        let mut e = self.experiment.clone();
+        // Round to 4 decimals: a readable start point that the form shows exactly.
+        e.start = [(p[0] * 1e4).round() / 1e4, (p[1] * 1e4).round() / 1e4];
+        self.set_experiment(e).is_ok()
+    }
+
+    /// Rotates the 3-D camera by a drag of (dx, dy) CSS pixels.
+    pub fn rotate(&mut self, dx: f64, dy: f64) {
+        let v = &mut self.experiment.view;
+        v.yaw = (v.yaw + dx * 0.01).rem_euclid(std::f64::consts::TAU);
+        v.pitch = (v.pitch + dy * 0.01).clamp(0.05, 1.5);
+    }
+}
+
+impl SurfaceLab {
+    fn set_view_box(&mut self, v: ViewBox) -> bool {
+        if !v.is_valid() || (v.x_max - v.x_min) < 1e-9 || (v.y_max - v.y_min) < 1e-9 {
+            return false;
+        }
+        // Round to 4 significant digits of the span: readable numbers in the form.
+        let q = |a: f64, span: f64| {
+            let decimals = (3.0 - span.log10().floor()).clamp(0.0, 12.0) as usize;
+            format!("{a:.decimals$}").parse().unwrap_or(a)
+        };
+        let (sx, sy) = (v.x_max - v.x_min, v.y_max - v.y_min);
+        let mut e = self.experiment.clone();
+        e.view.view_box = ViewBox::new(
+            q(v.x_min, sx),
+            q(v.x_max, sx),
+            q(v.y_min, sy),
+            q(v.y_max, sy),
+        );
+        self.set_experiment(e).is_ok()
+    }
+
+    fn set_experiment(&mut self, e: Experiment) -> Result<(), String> {
+        let traces = e.run()?;
+        if e.surface != self.experiment.surface
+            || e.view.view_box != self.experiment.view.view_box
+            || e.quadratic_condition != self.experiment.quadratic_condition
+        {
+            self.map_grid = None;
+            self.surface_grid = None;
+            self.raster = None;
+        }
+        self.experiment = e;
+        self.traces = traces;
+        Ok(())
+    }
+
+    fn view_box(&self) -> ViewBox {
+        self.experiment.view.view_box
+    }
+
+    fn map_grid(&mut self) -> Grid {
+        if self.map_grid.is_none() {
+            let f = self
+                .experiment
+                .surface
+                .objective_with(self.experiment.quadratic_condition);
+            self.map_grid = Some(Grid::sample(
+                f.as_ref(),
+                self.view_box(),
+                MAP_GRID,
+                MAP_GRID,
+            ));
+        }
+        self.map_grid.clone().expect("just set")
+    }
+
+    fn surface_grid(&mut self) -> Grid {
+        if self.surface_grid.is_none() {
+            let f = self
+                .experiment
+                .surface
+                .objective_with(self.experiment.quadratic_condition);
+            self.surface_grid = Some(Grid::sample(
+                f.as_ref(),
+                self.view_box(),
+                SURFACE_GRID,
+                SURFACE_GRID,
+            ));
+        }
+        self.surface_grid.clone().expect("just set")
+    }
+
+    fn summary_data(&self) -> Summary<'_> {
+        Summary {
+            surface: self.experiment.surface,
+            surface_name: self.experiment.surface.name(),
+            formula: self.experiment.surface.formula(),
+            start: self.experiment.start,
+            solvers: self
+                .traces
+                .iter()
+                .enumerate()
+                .map(|(i, t)| {
+                    let last = t.last();
+                    let c = solver_color(i);
+                    RunSummary {
+                        solver: &t.solver,
+                        color: format!("#{:02x}{:02x}{:02x}", c.0, c.1, c.2),
+                        x: &last.x,
+                        f: last.f,
+                        grad_norm: last.grad_norm,
+                        iterations: t.iterations(),
+                        stop: &t.stop,
+                        stop_label: t.stop.label(),
+                        converged: t.stop.is_converged(),
+                        f_evals: t.f_evals,
+                        g_evals: t.g_evals,
+                        h_evals: t.h_evals,
+                    }
+                })
+                .collect(),
+        }
+    }
+}
