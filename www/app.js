@@ -3,8 +3,10 @@
 import init from './pkg/gradlab.js';
 import { $ } from './ui.js';
 import * as surfaces from './surfaces.js';
+import * as regression from './regression.js';
+import * as fit from './fit.js';
 
-const LABS = { surfaces };
+const LABS = { surfaces, regression, fit };
 const mounted = {};
 let active = 'surfaces';
 let readyResolve, readyReject;

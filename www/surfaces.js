@@ -238,5 +238,17 @@ export function mount() {
   return {
     summary: () => app.summary(),
     redraw: drawAll,
+    /** The experiment config as JSON. */
+    getState: () => app.get_state(),
+    /** Validates and applies a config, re-runs and redraws; returns an error message or null. */
+    setState: (config) => {
+      try {
+        app.set_state(config);
+      } catch (e) {
+        return String(e);
+      }
+      refresh();
+      return null;
+    },
   };
 }

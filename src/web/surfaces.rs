@@ -104,6 +104,19 @@ impl SurfaceLab {
         })
     }
 
+    /// The whole experiment as its serde config (plain JSON: surface, start, solvers, stop, view…).
+    pub fn get_state(&self) -> JsValue {
+        to_js(&self.experiment)
+    }
+
+    /// Replaces the experiment by `config` (as from [`SurfaceLab::get_state`]) after validating it,
+    /// and re-runs; a bad config leaves everything as it was and returns the reason.
+    pub fn set_state(&mut self, config: JsValue) -> Result<(), JsValue> {
+        let e: Experiment = serde_wasm_bindgen::from_value(config)
+            .map_err(|e| JsValue::from_str(&format!("not a surfaces experiment: {e}")))?;
+        self.set_experiment(e).map_err(|m| JsValue::from_str(&m))
+    }
+
     /// The form for the current experiment, as text.
     pub fn form(&self) -> JsValue {
         to_js(&SurfaceForm::from_experiment(&self.experiment))
