@@ -30,6 +30,8 @@ pub struct SurfaceForm {
     pub gradient: String,
     /// Condition number of the quadratic surface.
     pub quadratic_condition: String,
+    /// The typed formula f(x, y) (surface `"formula"`).
+    pub formula: String,
     /// Iteration budget.
     pub max_iterations: String,
     /// Gradient-norm tolerance.
@@ -75,6 +77,7 @@ impl SurfaceForm {
             surface: enum_name(&e.surface),
             gradient: enum_name(&e.gradient),
             quadratic_condition: short(e.quadratic_condition),
+            formula: e.formula.clone(),
             max_iterations: e.stop.max_iterations.to_string(),
             tolerance: short(e.stop.grad_tol),
             start_x: short(e.start[0]),
@@ -177,6 +180,12 @@ impl SurfaceForm {
         e.surface = surface.expect("checked");
         e.gradient = gradient.expect("checked");
         e.quadratic_condition = kappa;
+        e.formula = self.formula.clone();
+        if e.surface == SurfaceId::Formula {
+            if let Err(err) = crate::problem::formula::SurfaceFormula::parse(&e.formula) {
+                return Err(vec![field_error("formula", err.to_string())]);
+            }
+        }
         e.solvers = solvers;
         e.stop.max_iterations = iters as usize;
         e.stop.grad_tol = tol;
@@ -354,6 +363,25 @@ mod tests {
         assert_eq!(
             f.apply(&Experiment::default()).unwrap_err()[0].message,
             "choose at least one solver"
+        );
+    }
+
+    #[test]
+    fn formula_surfaces_validate_their_text() {
+        let mut f = form();
+        f.surface = "formula".into();
+        f.formula = "x^2 + (y - 1".into();
+        let errs = f.apply(&Experiment::default()).unwrap_err();
+        assert_eq!(errs[0].field, "formula");
+        assert!(errs[0].message.contains("column"), "{}", errs[0].message);
+        f.formula = "(x - 1)**2 + 3*(y + 0.5)**2".into();
+        let e = f.apply(&Experiment::default()).unwrap();
+        // A convex quadratic with its minimum at (1, −0.5): gradient descent gets there.
+        let t = &e.run().unwrap()[0];
+        assert!(
+            (t.last().x[0] - 1.0).abs() < 1e-5 && (t.last().x[1] + 0.5).abs() < 1e-5,
+            "{:?}",
+            t.last().x
         );
     }
 

@@ -3,7 +3,9 @@
 //! [`Experiment::run`] is a pure function of the config: the same config (e.g. decoded from a
 //! permalink) gives the same traces, bit for bit, natively and in wasm.
 
+use crate::diff::ad::Scalar;
 use crate::diff::{Evaluator, GradientSource};
+use crate::problem::formula::SurfaceFormula;
 use crate::problem::surfaces::{
     Ackley, Beale, Booth, GoldsteinPrice, Himmelblau, KnownMinimum, Matyas, Peaks, Quadratic,
     Rastrigin, Rosenbrock, Saddle, SixHumpCamel, StyblinskiTang, Surface, ThreeHumpCamel, ViewBox,
@@ -50,6 +52,8 @@ pub enum SurfaceId {
     Quadratic,
     /// x² − y².
     Saddle,
+    /// A formula typed by the user ([`Experiment::formula`]).
+    Formula,
 }
 
 /// Calls `$body` with `$s` bound to the concrete surface value of `$id`.
@@ -112,8 +116,39 @@ macro_rules! with_surface {
                 let $s = Saddle;
                 $body
             }
+            SurfaceId::Formula => {
+                let $s = FormulaPlaceholder;
+                $body
+            }
         }
     };
+}
+
+/// What [`SurfaceId::Formula`] stands for without its text: the metadata of a typed formula
+/// (default view and start) and NaN values. The real objective comes from
+/// [`Experiment::objective`], which compiles [`Experiment::formula`].
+#[derive(Clone, Copy, Debug)]
+struct FormulaPlaceholder;
+
+impl Surface for FormulaPlaceholder {
+    fn name(&self) -> &'static str {
+        "your formula"
+    }
+    fn formula(&self) -> &'static str {
+        ""
+    }
+    fn view(&self) -> ViewBox {
+        ViewBox::new(-3.0, 3.0, -3.0, 3.0)
+    }
+    fn start(&self) -> [f64; 2] {
+        [-1.5, 2.0]
+    }
+    fn minima(&self) -> Vec<KnownMinimum> {
+        Vec::new()
+    }
+    fn fxy<T: Scalar>(&self, _x: T, _y: T) -> T {
+        T::from(f64::NAN)
+    }
 }
 
 /// Everything the page shows about a surface (serde data).
@@ -1018,6 +1053,8 @@ pub struct Experiment {
     pub gradient: GradientSource,
     /// Condition number κ ∈ [1, 10⁸] of [`SurfaceId::Quadratic`] (default 10; ignored otherwise).
     pub quadratic_condition: f64,
+    /// The formula f(x, y) of [`SurfaceId::Formula`] (NumPy spelling accepted; ignored otherwise).
+    pub formula: String,
     /// How the plots look.
     pub view: View,
 }
@@ -1037,6 +1074,7 @@ impl Default for Experiment {
             },
             gradient: GradientSource::Analytic,
             quadratic_condition: Quadratic::DEFAULT_CONDITION,
+            formula: String::new(),
             view: View::default(),
         }
     }
@@ -1074,16 +1112,38 @@ impl Experiment {
         if self.solvers.is_empty() {
             return Err("choose at least one solver".into());
         }
+        if self.surface == SurfaceId::Formula {
+            SurfaceFormula::parse(&self.formula).map_err(|e| format!("formula: {e}"))?;
+        }
         for s in &self.solvers {
             s.build()?;
         }
         Ok(())
     }
 
+    /// The objective minimized: the built-in surface, or the compiled formula.
+    pub fn objective(&self) -> Result<Box<dyn Objective>, String> {
+        if self.surface == SurfaceId::Formula {
+            let f = SurfaceFormula::parse(&self.formula).map_err(|e| format!("formula: {e}"))?;
+            Ok(Box::new(f))
+        } else {
+            Ok(self.surface.objective_with(self.quadratic_condition))
+        }
+    }
+
+    /// The formula shown on the page for this experiment's surface.
+    pub fn formula_text(&self) -> String {
+        if self.surface == SurfaceId::Formula {
+            self.formula.clone()
+        } else {
+            self.surface.formula().to_string()
+        }
+    }
+
     /// Runs every solver from the start point.
     pub fn run(&self) -> Result<Vec<Trace>, String> {
         self.validate()?;
-        let objective = self.surface.objective_with(self.quadratic_condition);
+        let objective = self.objective()?;
         let mut traces = Vec::with_capacity(self.solvers.len());
         for s in &self.solvers {
             let mut solver = s.build()?;
@@ -1097,6 +1157,21 @@ impl Experiment {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_numpy_peaks_formula_races_like_the_built_in_peaks() {
+        // The line from issue 4: equal to the built-in peaks to 1e-12, so the runs agree closely.
+        let mut e = Experiment::default();
+        e.surface = SurfaceId::Formula;
+        e.formula = "3*(1-x)**2*np.exp(-(x**2)-(y+1)**2) - 10*(x/5 - x**3 - y**5)*np.exp(-x**2-y**2) - 1/3*np.exp(-(x+1)**2 - y**2)".into();
+        let typed = e.run().unwrap();
+        let built_in = Experiment::default().run().unwrap();
+        let (a, b) = (typed[0].last(), built_in[0].last());
+        assert_eq!(typed[0].stop, built_in[0].stop);
+        assert!((a.x[0] - b.x[0]).abs() < 1e-9 && (a.x[1] - b.x[1]).abs() < 1e-9);
+        e.formula = "exp(x) + z".into();
+        assert!(e.run().unwrap_err().starts_with("formula: "));
+    }
 
     #[test]
     fn default_experiment_runs_and_is_deterministic() {

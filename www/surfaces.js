@@ -17,6 +17,8 @@ const paramId = (method, name) => `${method}-${name}`;
 
 function buildControls() {
   for (const s of catalog.surfaces) $('surface').append(el('option', { value: s.id, textContent: s.name }));
+  $('surface').append(el('option', { value: 'formula', textContent: 'your formula…' }));
+  for (const [name, text] of app.formula_examples()) $('formula-example').append(el('option', { value: text, textContent: name }));
   const list = $('solver-list');
   for (const info of catalog.solvers) {
     const box = el('input', { type: 'checkbox', id: `use-${info.method}` });
@@ -48,6 +50,8 @@ function fillForm(form) {
   $('gradient').value = form.gradient;
   for (const f of TEXT_FIELDS) $(f).value = form[f];
   $('kappa-field').hidden = form.surface !== 'quadratic';
+  $('formula-field').hidden = form.surface !== 'formula';
+  $('formula-input').value = form.formula;
   const chosen = new Map(form.solvers.map((s) => [s.method, s.params]));
   for (const row of root.querySelectorAll('.solver')) {
     const params = chosen.get(row.dataset.method);
@@ -57,10 +61,11 @@ function fillForm(form) {
   }
   const info = catalog.surfaces.find((s) => s.id === form.surface);
   $('formula').textContent = info ? `f(x, y) = ${info.formula}` : '';
+  $('formula').hidden = !info;
 }
 
 function readForm() {
-  const form = { surface: $('surface').value, gradient: $('gradient').value, solvers: [] };
+  const form = { surface: $('surface').value, gradient: $('gradient').value, formula: $('formula-input').value, solvers: [] };
   for (const f of TEXT_FIELDS) form[f] = $(f).value;
   for (const row of root.querySelectorAll('.solver')) {
     if (!row.querySelector('input[type=checkbox]').checked) continue;
@@ -77,7 +82,7 @@ function showErrors(errors) {
   for (const { field, message } of errors) {
     const msg = root.querySelector(`.msg[data-for="${CSS.escape(field)}"]`) || root.querySelector('.msg[data-for="form"]');
     msg.textContent = message;
-    const input = $(field) || $(field.replace('.', '-'));
+    const input = $(field) || $(field.replace('.', '-')) || $(`${field}-input`);
     if (input) input.setAttribute('aria-invalid', 'true');
   }
 }
@@ -170,6 +175,19 @@ function applySoon() {
 function wire() {
   for (const f of TEXT_FIELDS) $(f).addEventListener('input', applySoon);
   $('gradient').addEventListener('change', apply);
+  // The formula box validates as you type (Rust parses it; nothing is evaluated as JavaScript).
+  $('formula-input').addEventListener('input', () => {
+    const check = app.check_formula($('formula-input').value);
+    $('formula-caret').textContent = check.ok ? '' : check.caret;
+    if (check.ok) applySoon(); else showErrors([{ field: 'formula', message: check.message }]);
+  });
+  $('formula-example').addEventListener('change', (e) => {
+    if (!e.target.value) return;
+    $('formula-input').value = e.target.value;
+    e.target.value = '';
+    $('formula-caret').textContent = '';
+    apply();
+  });
   $('surface').addEventListener('change', (e) => {
     if (guard('switching surface', () => { app.select_surface(e.target.value); return true; })) refresh();
   });

@@ -279,7 +279,7 @@ pub fn draw_contour_map<DB: DrawingBackend>(
     if overlay.traces.len() > 1 {
         chart
             .configure_series_labels()
-            .position(SeriesLabelPosition::UpperLeft)
+            .position(emptiest_corner(overlay.traces, &v))
             .background_style(WHITE.mix(0.85))
             .border_style(BLACK.mix(0.4))
             .label_font(font.clone())
@@ -290,6 +290,27 @@ pub fn draw_contour_map<DB: DrawingBackend>(
 
     draw_color_bar(&bar, grid, style, yr.start, yr.end)?;
     Ok(map)
+}
+
+/// The corner of the view crossed by the fewest trajectory points: where the legend hides least.
+fn emptiest_corner(traces: &[Trace], v: &ViewBox) -> SeriesLabelPosition {
+    let (cx, cy) = ((v.x_min + v.x_max) / 2.0, (v.y_min + v.y_max) / 2.0);
+    let mut counts = [0usize; 4]; // UL, UR, LL, LR
+    for r in traces.iter().flat_map(|t| &t.iterates) {
+        let (x, y) = (r.x[0], r.x[1]);
+        if x < v.x_min || x > v.x_max || y < v.y_min || y > v.y_max {
+            continue;
+        }
+        counts[usize::from(y < cy) * 2 + usize::from(x >= cx)] += 1;
+    }
+    let best = (0..4).min_by_key(|&i| counts[i]).unwrap_or(0);
+    [
+        SeriesLabelPosition::UpperLeft,
+        SeriesLabelPosition::UpperRight,
+        SeriesLabelPosition::LowerLeft,
+        SeriesLabelPosition::LowerRight,
+    ][best]
+        .clone()
 }
 
 /// A vertical colour bar aligned with the plot area (rows `top..bottom`).

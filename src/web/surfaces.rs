@@ -55,7 +55,7 @@ struct RunSummary<'a> {
 struct Summary<'a> {
     surface: SurfaceId,
     surface_name: &'static str,
-    formula: &'static str,
+    formula: String,
     start: [f64; 2],
     solvers: Vec<RunSummary<'a>>,
 }
@@ -131,6 +131,9 @@ impl SurfaceLab {
         e.surface = surface;
         e.view.view_box = surface.view();
         e.start = surface.start();
+        if surface == SurfaceId::Formula && e.formula.trim().is_empty() {
+            e.formula = crate::problem::formula::SURFACE_EXAMPLES[0].1.to_string();
+        }
         self.set_experiment(e).map_err(|m| JsValue::from_str(&m))
     }
 
@@ -169,13 +172,41 @@ impl SurfaceLab {
         }
     }
 
+    /// Live validation of a typed surface formula: `{ok: true, variables}` or
+    /// `{ok: false, message, column, caret}` (the caret drawing is two lines of plain text).
+    pub fn check_formula(&self, text: &str) -> JsValue {
+        #[derive(Serialize)]
+        struct Check {
+            ok: bool,
+            message: String,
+            column: usize,
+            caret: String,
+        }
+        match crate::problem::formula::check(text, crate::problem::formula::Mode::Surface) {
+            Ok(_) => to_js(&Check {
+                ok: true,
+                message: String::new(),
+                column: 0,
+                caret: String::new(),
+            }),
+            Err(e) => to_js(&Check {
+                ok: false,
+                message: e.to_string(),
+                column: e.column,
+                caret: e.caret(text),
+            }),
+        }
+    }
+
+    /// Example formulas for the formula box: `[[name, formula], …]`.
+    pub fn formula_examples(&self) -> JsValue {
+        to_js(&crate::problem::formula::SURFACE_EXAMPLES)
+    }
+
     /// The gradient at the start point from every available source, side by side, with the
     /// largest relative disagreement.
     pub fn gradient_check(&self) -> JsValue {
-        let f = self
-            .experiment
-            .surface
-            .objective_with(self.experiment.quadratic_condition);
+        let f = self.objective();
         to_js(&check_gradient(f.as_ref(), &self.experiment.start))
     }
 
@@ -326,11 +357,7 @@ impl SurfaceLab {
     ) -> Option<Vec<f64>> {
         let dpr = canvas.width() as f64 / canvas.client_width().max(1) as f64;
         let (x, y) = self.map?.to_data(css_x * dpr, css_y * dpr)?;
-        let f = self
-            .experiment
-            .surface
-            .objective_with(self.experiment.quadratic_condition)
-            .value(&[x, y]);
+        let f = self.objective().value(&[x, y]);
         Some(vec![x, y, f])
     }
 
@@ -380,6 +407,7 @@ impl SurfaceLab {
         if e.surface != self.experiment.surface
             || e.view.view_box != self.experiment.view.view_box
             || e.quadratic_condition != self.experiment.quadratic_condition
+            || e.formula != self.experiment.formula
         {
             self.map_grid = None;
             self.surface_grid = None;
@@ -390,16 +418,21 @@ impl SurfaceLab {
         Ok(())
     }
 
+    /// The objective being minimized (a typed formula that no longer parses cannot be the
+    /// current experiment: `set_experiment` validated it, so the fallback is never reached).
+    fn objective(&self) -> Box<dyn crate::problem::Objective> {
+        self.experiment
+            .objective()
+            .unwrap_or_else(|_| SurfaceId::Peaks.objective())
+    }
+
     fn view_box(&self) -> ViewBox {
         self.experiment.view.view_box
     }
 
     fn map_grid(&mut self) -> Grid {
         if self.map_grid.is_none() {
-            let f = self
-                .experiment
-                .surface
-                .objective_with(self.experiment.quadratic_condition);
+            let f = self.objective();
             self.map_grid = Some(Grid::sample(
                 f.as_ref(),
                 self.view_box(),
@@ -412,10 +445,7 @@ impl SurfaceLab {
 
     fn surface_grid(&mut self) -> Grid {
         if self.surface_grid.is_none() {
-            let f = self
-                .experiment
-                .surface
-                .objective_with(self.experiment.quadratic_condition);
+            let f = self.objective();
             self.surface_grid = Some(Grid::sample(
                 f.as_ref(),
                 self.view_box(),
@@ -430,7 +460,7 @@ impl SurfaceLab {
         Summary {
             surface: self.experiment.surface,
             surface_name: self.experiment.surface.name(),
-            formula: self.experiment.surface.formula(),
+            formula: self.experiment.formula_text(),
             start: self.experiment.start,
             solvers: self
                 .traces

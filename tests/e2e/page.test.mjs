@@ -182,3 +182,29 @@ test('the layout fits a 600×400 iframe: controls and both maps are visible with
   assert.deepEqual(errors, []);
   await page.close();
 });
+
+test('a typed formula is validated as you type and then raced like a built-in surface', async () => {
+  const { page, errors } = await open();
+  await page.selectOption('#surface', 'formula');
+  await page.waitForFunction(() => window.gradlab.lastRun().surface === 'formula');
+  // A syntax error: message with its column and a caret under it; no new run.
+  const before = await page.evaluate(() => window.gradlab.lastRun());
+  await page.fill('#formula-input', 'x^2 + (y - 1');
+  await page.waitForFunction(() => document.querySelector('.msg[data-for="formula"]').textContent !== '');
+  assert.match(await page.textContent('.msg[data-for="formula"]'), /column \d+/);
+  const caret = await page.textContent('#formula-caret');
+  assert.ok(caret.includes('x^2 + (y - 1') && caret.includes('^'), caret);
+  assert.deepEqual(await page.evaluate(() => window.gradlab.lastRun()), before);
+  // Markup in a formula is text, never parsed as HTML.
+  await page.fill('#formula-input', '<b>x</b>');
+  await page.waitForFunction(() => document.querySelector('.msg[data-for="formula"]').textContent !== '');
+  assert.equal(await page.locator('#lab-surfaces b').count(), 0);
+  // The NumPy spelling of a convex bowl: gradient descent ends at its minimum (1, −0.5).
+  await page.fill('#formula-input', '(x - 1)**2 + 3*(y + 0.5)**2');
+  await page.waitForFunction(() => window.gradlab.lastRun().formula.startsWith('(x - 1)'));
+  const s = (await page.evaluate(() => window.gradlab.lastRun())).solvers[0];
+  assert.ok(Math.abs(s.x[0] - 1) < 1e-4 && Math.abs(s.x[1] + 0.5) < 1e-4, `x = ${s.x}`);
+  assert.equal(await page.textContent('#formula-caret'), '');
+  assert.deepEqual(errors, []);
+  await page.close();
+});
