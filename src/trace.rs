@@ -30,6 +30,26 @@ impl Iterate {
     pub fn extra(&self, key: &str) -> Option<f64> {
         self.extra.iter().find(|(k, _)| k == key).map(|(_, v)| *v)
     }
+
+    /// A vector recorded with [`push_vector`] under `name` (`name[0]`, `name[1]`, …).
+    pub fn vector(&self, name: &str) -> Option<Vec<f64>> {
+        let v: Vec<f64> = (0..)
+            .map_while(|i| self.extra(&format!("{name}[{i}]")))
+            .collect();
+        (!v.is_empty()).then_some(v)
+    }
+}
+
+/// Records vector `v` in `extra` as `name[0]`, `name[1]`, … (only for n ≤ 10, to keep traces of
+/// high-dimensional problems small).
+pub fn push_vector(extra: &mut Vec<(String, f64)>, name: &str, v: &[f64]) {
+    if v.len() <= 10 {
+        extra.extend(
+            v.iter()
+                .enumerate()
+                .map(|(i, &x)| (format!("{name}[{i}]"), x)),
+        );
+    }
 }
 
 /// Why a run ended.

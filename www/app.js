@@ -18,6 +18,8 @@ window.gradlab = {
   lastRun: () => mounted[active]?.summary() ?? null,
   /** Which lab is shown. */
   lab: () => active,
+  /** The shown lab's own API (surfaces: step(), setStep(k), explain(), getState(), …). */
+  current: () => mounted[active] ?? null,
 };
 
 function showFatal(message) {

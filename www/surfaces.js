@@ -90,6 +90,8 @@ function showErrors(errors) {
 // ---------- readouts ----------
 
 function showReadout(summary) {
+  stopPlaying();
+  showStep();
   const rows = summary.solvers.map((s) => {
     const name = el('span', {}, Object.assign(el('span', { className: 'swatch' }), { style: `background:${s.color}` }), ` ${s.solver}`);
     const stop = el('span', { className: s.converged ? 'stop-ok' : 'stop-bad', textContent: s.stop_label });
@@ -122,6 +124,80 @@ function guard(what, fn) {
     showErrors([{ field: 'form', message: `${what} failed: ${e}` }]);
     return undefined;
   }
+}
+
+// ---------- playback: replays the trace, never re-runs ----------
+
+let playing = false;
+let playFrame = 0;
+let playClock = 0;
+
+function showStep() {
+  const K = app.iterations();
+  const k = app.step();
+  $('pb-scrub').max = String(K);
+  $('pb-scrub').value = String(k);
+  $('pb-k').textContent = `k = ${k} / ${K}`;
+  const box = $('explain');
+  box.replaceChildren(...app.explain().map((e) => el('div', { className: 'rule' },
+    el('b', {}, el('span', { className: 'swatch', style: `background:${e.color}` }), ` ${e.solver}, iteration ${e.k}`),
+    ...e.lines.map((l) => el('code', { textContent: l })))));
+}
+
+function setStep(k) {
+  app.set_step(Math.max(0, k));
+  showStep();
+  drawSoon('contour', 'surface', 'convergence');
+}
+
+function stopPlaying() {
+  playing = false;
+  cancelAnimationFrame(playFrame);
+  $('pb-play').textContent = '▶';
+  $('pb-play').setAttribute('aria-label', 'play');
+}
+
+function togglePlay() {
+  if (playing) { stopPlaying(); return; }
+  if (app.step() >= app.iterations()) app.set_step(0);
+  playing = true;
+  $('pb-play').textContent = '❚❚';
+  $('pb-play').setAttribute('aria-label', 'pause');
+  let carry = 0;
+  playClock = performance.now();
+  const tick = (now) => {
+    if (!playing) return;
+    carry += ((now - playClock) / 1000) * Number($('pb-speed').value);
+    playClock = now;
+    const whole = Math.floor(carry);
+    if (whole > 0) {
+      carry -= whole;
+      setStep(app.step() + whole);
+      if (app.step() >= app.iterations()) { stopPlaying(); return; }
+    }
+    playFrame = requestAnimationFrame(tick);
+  };
+  playFrame = requestAnimationFrame(tick);
+}
+
+function wirePlayer() {
+  $('pb-play').addEventListener('click', togglePlay);
+  $('pb-first').addEventListener('click', () => { stopPlaying(); setStep(0); });
+  $('pb-last').addEventListener('click', () => { stopPlaying(); setStep(app.iterations()); });
+  $('pb-back').addEventListener('click', () => { stopPlaying(); setStep(app.step() - 1); });
+  $('pb-fwd').addEventListener('click', () => { stopPlaying(); setStep(app.step() + 1); });
+  $('pb-scrub').addEventListener('input', (e) => { stopPlaying(); setStep(Number(e.target.value)); });
+  document.addEventListener('keydown', (e) => {
+    if (root.hidden || e.target.closest('input, textarea, select') || e.altKey || e.ctrlKey || e.metaKey) return;
+    const keys = {
+      ' ': togglePlay,
+      ArrowLeft: () => { stopPlaying(); setStep(app.step() - 1); },
+      ArrowRight: () => { stopPlaying(); setStep(app.step() + 1); },
+      Home: () => { stopPlaying(); setStep(0); },
+      End: () => { stopPlaying(); setStep(app.iterations()); },
+    };
+    if (keys[e.key]) { e.preventDefault(); keys[e.key](); }
+  });
 }
 
 function drawAll() {
@@ -253,8 +329,13 @@ export function mount() {
   showReadout(app.summary());
   drawAll();
   wire();
+  wirePlayer();
   return {
     summary: () => app.summary(),
+    /** Playback: the shown iteration, and how each solver got there. */
+    step: () => app.step(),
+    setStep: (k) => { stopPlaying(); setStep(k); return app.step(); },
+    explain: () => app.explain(),
     redraw: drawAll,
     /** The experiment config as JSON. */
     getState: () => app.get_state(),

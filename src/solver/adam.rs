@@ -7,6 +7,7 @@
 
 use super::{Solver, State, StepInfo};
 use crate::diff::{norm, Evaluator};
+use crate::trace::push_vector;
 
 /// Adam.
 #[derive(Clone, Debug)]
@@ -66,11 +67,16 @@ impl Solver for Adam {
         if state.f.is_finite() {
             ev.gradient(&state.x, &mut state.grad);
         }
+        let mut extra = vec![
+            ("m_norm".into(), norm(&self.m)),
+            ("v_norm".into(), norm(&self.v)),
+            ("bias1".into(), c1),
+            ("bias2".into(), c2),
+        ];
+        push_vector(&mut extra, "m", &self.m);
+        push_vector(&mut extra, "v", &self.v);
         StepInfo {
-            extra: vec![
-                ("m_norm".into(), norm(&self.m)),
-                ("v_norm".into(), norm(&self.v)),
-            ],
+            extra,
             ..Default::default()
         }
     }

@@ -21,7 +21,7 @@ pub mod newton;
 pub mod rmsprop;
 
 use crate::diff::{norm, Evaluator};
-use crate::trace::{Iterate, StopReason, Trace};
+use crate::trace::{push_vector, Iterate, StopReason, Trace};
 use serde::{Deserialize, Serialize};
 
 pub use adagrad::AdaGrad;
@@ -142,6 +142,7 @@ pub fn run(solver: &mut dyn Solver, ev: &Evaluator, x0: &[f64], crit: &StopCrite
         extra: Vec::new(),
         simplex: None,
     }];
+    push_vector(&mut iterates[0].extra, "grad", &state.grad);
     let name = solver.name();
     let finish = |iterates, stop| Trace {
         solver: name.clone(),
@@ -181,13 +182,15 @@ pub fn run(solver: &mut dyn Solver, ev: &Evaluator, x0: &[f64], crit: &StopCrite
                 .map(|(a, b)| a - b)
                 .collect::<Vec<_>>(),
         );
+        let mut extra = info.extra;
+        push_vector(&mut extra, "grad", &state.grad);
         iterates.push(Iterate {
             k: state.k,
             x: state.x.clone(),
             f: state.f,
             grad_norm,
             step,
-            extra: info.extra,
+            extra,
             simplex: info.simplex,
         });
         if let Some(stop) = info.stop {

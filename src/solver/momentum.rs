@@ -9,6 +9,7 @@
 
 use super::{Solver, State, StepInfo};
 use crate::diff::{norm, Evaluator};
+use crate::trace::push_vector;
 
 /// Gradient descent with heavy-ball momentum.
 #[derive(Clone, Debug)]
@@ -50,7 +51,11 @@ impl Solver for Momentum {
             ev.gradient(&state.x, &mut state.grad);
         }
         StepInfo {
-            extra: vec![("velocity_norm".into(), norm(&self.velocity))],
+            extra: {
+                let mut e = vec![("velocity_norm".into(), norm(&self.velocity))];
+                push_vector(&mut e, "velocity", &self.velocity);
+                e
+            },
             ..Default::default()
         }
     }

@@ -9,6 +9,7 @@
 
 use super::{Solver, State, StepInfo};
 use crate::diff::{norm, Evaluator};
+use crate::trace::push_vector;
 
 /// Nesterov accelerated gradient.
 #[derive(Clone, Debug)]
@@ -58,7 +59,11 @@ impl Solver for Nesterov {
             ev.gradient(&state.x, &mut state.grad);
         }
         StepInfo {
-            extra: vec![("velocity_norm".into(), norm(&self.velocity))],
+            extra: {
+                let mut e = vec![("velocity_norm".into(), norm(&self.velocity))];
+                push_vector(&mut e, "velocity", &self.velocity);
+                e
+            },
             ..Default::default()
         }
     }

@@ -26,6 +26,8 @@ const SURFACE_GRID: usize = 44;
 /// The state of the surfaces lab.
 #[wasm_bindgen]
 pub struct SurfaceLab {
+    /// Playback position: the plots show iterations 0..=k (`None`: the whole runs).
+    upto: Option<usize>,
     experiment: Experiment,
     traces: Vec<Trace>,
     map_grid: Option<Grid>,
@@ -81,6 +83,7 @@ impl SurfaceLab {
         let experiment = Experiment::default();
         let traces = experiment.run().unwrap_or_default();
         SurfaceLab {
+            upto: None,
             experiment,
             traces,
             map_grid: None,
@@ -272,7 +275,7 @@ impl SurfaceLab {
             &root,
             &grid,
             &self.traces,
-            None,
+            self.upto,
             camera,
             &PlotStyle { scale: dpr },
         )?;
@@ -322,7 +325,7 @@ impl SurfaceLab {
             .collect();
         let overlay = MapOverlay {
             traces: &self.traces,
-            upto: None,
+            upto: self.upto,
             marks: &marks,
         };
         let map = draw_contour_map(
@@ -342,7 +345,7 @@ impl SurfaceLab {
     pub fn draw_convergence(&mut self, canvas: &HtmlCanvasElement) -> Result<(), JsValue> {
         let dpr = fit_canvas(canvas);
         let root = backend(canvas)?.into_drawing_area();
-        draw_convergence(&root, &self.traces, None, &PlotStyle { scale: dpr })?;
+        draw_convergence(&root, &self.traces, self.upto, &PlotStyle { scale: dpr })?;
         root.present()
             .map_err(|e| JsValue::from_str(&e.to_string()))
     }
@@ -371,6 +374,72 @@ impl SurfaceLab {
         // Round to 4 decimals: a readable start point that the form shows exactly.
         e.start = [(p[0] * 1e4).round() / 1e4, (p[1] * 1e4).round() / 1e4];
         self.set_experiment(e).is_ok()
+    }
+
+    /// The longest run's iteration count K (playback goes over 0..=K).
+    pub fn iterations(&self) -> usize {
+        self.traces.iter().map(Trace::iterations).max().unwrap_or(0)
+    }
+
+    /// The playback position k (K when showing the whole runs).
+    pub fn step(&self) -> usize {
+        self.upto.unwrap_or_else(|| self.iterations())
+    }
+
+    /// Shows the runs up to iteration `k` (clamped to 0..=K); K shows them whole.
+    pub fn set_step(&mut self, k: usize) -> usize {
+        let k = k.min(self.iterations());
+        self.upto = (k < self.iterations()).then_some(k);
+        k
+    }
+
+    /// How each solver got to its iterate at the playback position:
+    /// `[{solver, color, k, x, f, lines: [...]}]`, with the trace's own numbers.
+    pub fn explain(&self) -> JsValue {
+        #[derive(Serialize)]
+        struct Explained<'a> {
+            solver: &'a str,
+            color: String,
+            k: usize,
+            x: &'a [f64],
+            f: f64,
+            lines: Vec<String>,
+        }
+        let k = self.step();
+        let out: Vec<Explained> = self
+            .traces
+            .iter()
+            .zip(&self.experiment.solvers)
+            .enumerate()
+            .map(|(i, (t, c))| {
+                let kk = k.min(t.iterations());
+                let r = &t.iterates[kk];
+                let lines = if kk == 0 {
+                    vec![format!(
+                        "start: x₀ = {}, f(x₀) = {}, ∇f(x₀) = {}",
+                        crate::explain::vec(&r.x),
+                        crate::explain::num(r.f),
+                        crate::explain::vec(&r.vector("grad").unwrap_or_default())
+                    )]
+                } else {
+                    let mut l = crate::explain::update_rule(c, t, kk - 1).unwrap_or_default();
+                    if kk == t.iterations() && k >= kk {
+                        l.push(format!("stopped: {}", t.stop.label()));
+                    }
+                    l
+                };
+                let col = solver_color(i);
+                Explained {
+                    solver: &t.solver,
+                    color: format!("#{:02x}{:02x}{:02x}", col.0, col.1, col.2),
+                    k: kk,
+                    x: &r.x,
+                    f: r.f,
+                    lines,
+                }
+            })
+            .collect();
+        to_js(&out)
     }
 
     /// Rotates the 3-D camera by a drag of (dx, dy) CSS pixels.
@@ -415,6 +484,7 @@ impl SurfaceLab {
         }
         self.experiment = e;
         self.traces = traces;
+        self.upto = None;
         Ok(())
     }
 

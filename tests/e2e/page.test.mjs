@@ -198,13 +198,53 @@ test('a typed formula is validated as you type and then raced like a built-in su
   // Markup in a formula is text, never parsed as HTML.
   await page.fill('#formula-input', '<b>x</b>');
   await page.waitForFunction(() => document.querySelector('.msg[data-for="formula"]').textContent !== '');
-  assert.equal(await page.locator('#lab-surfaces b').count(), 0);
+  assert.equal(await page.locator('#formula-field b').count(), 0);
+  assert.match(await page.textContent('#formula-caret'), /<b>x<\/b>/);
   // The NumPy spelling of a convex bowl: gradient descent ends at its minimum (1, −0.5).
   await page.fill('#formula-input', '(x - 1)**2 + 3*(y + 0.5)**2');
   await page.waitForFunction(() => window.gradlab.lastRun().formula.startsWith('(x - 1)'));
   const s = (await page.evaluate(() => window.gradlab.lastRun())).solvers[0];
   assert.ok(Math.abs(s.x[0] - 1) < 1e-4 && Math.abs(s.x[1] + 0.5) < 1e-4, `x = ${s.x}`);
   assert.equal(await page.textContent('#formula-caret'), '');
+  assert.deepEqual(errors, []);
+  await page.close();
+});
+
+test('playback replays the trace: every plot follows k, and the update rule shows the trace numbers', async () => {
+  const { page, errors } = await open();
+  const lab = () => page.evaluate(() => window.gradlab.current().step());
+  const K = (await page.evaluate(() => window.gradlab.lastRun())).solvers[0].iterations;
+  assert.equal(await lab(), K, 'a new run is shown whole');
+  const full = { map: await canvasData(page, 'contour'), conv: await canvasData(page, 'convergence'), surf: await canvasData(page, 'surface3d') };
+  await page.click('h1');
+  await page.keyboard.press('Home');
+  assert.equal(await lab(), 0);
+  await page.keyboard.press('ArrowRight');
+  await page.keyboard.press('ArrowRight');
+  assert.equal(await lab(), 2);
+  assert.equal(await page.inputValue('#pb-scrub'), '2');
+  await page.waitForTimeout(100);
+  // All three plots changed with k.
+  assert.notEqual(await canvasData(page, 'contour'), full.map);
+  assert.notEqual(await canvasData(page, 'convergence'), full.conv);
+  assert.notEqual(await canvasData(page, 'surface3d'), full.surf);
+  // The rule for x₂ = x₁ − α∇f(x₁) uses the recorded x₁ and x₂ (same numbers as the run, 4 digits).
+  const ex = (await page.evaluate(() => window.gradlab.current().explain()))[0];
+  assert.equal(ex.k, 2);
+  assert.match(ex.lines[0], /^x₂ = x₁ − α∇f\(x₁\) = \(.+\) − 0\.05·\(.+\) = \(.+\)$/);
+  const shown = ex.lines[0].split(' = ').pop();
+  const fmt4 = (v) => Number(v.toPrecision(4));
+  const parsed = shown.slice(1, -1).split(', ').map((s) => Number(s.replace('−', '-')));
+  assert.deepEqual(parsed.map(fmt4), ex.x.map(fmt4));
+  assert.match(await page.textContent('#explain'), /x₂ = x₁/);
+  // Playing advances k without re-running (the run summary is unchanged).
+  const run = await page.evaluate(() => window.gradlab.lastRun());
+  await page.keyboard.press(' ');
+  await page.waitForFunction(() => window.gradlab.current().step() > 4);
+  await page.keyboard.press(' ');
+  assert.deepEqual(await page.evaluate(() => window.gradlab.lastRun()), run);
+  await page.keyboard.press('End');
+  assert.equal(await lab(), K);
   assert.deepEqual(errors, []);
   await page.close();
 });

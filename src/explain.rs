@@ -1,0 +1,383 @@
+//! The update rule of one iteration, written out with the trace's own numbers.
+//!
+//! [`update_rule`] turns step k → k+1 of a [`Trace`] into a few lines such as
+//! `x₁₂ = x₁₁ − α∇f(x₁₁) = (0.21, −1.6) − 0.05·(0.4, −0.9) = (0.19, −1.56)`. Every number comes
+//! from the recorded iterates (x, ∇f and the solver's extras), so what the page shows is what the
+//! solver did.
+
+use crate::experiment::SolverConfig;
+use crate::trace::{Iterate, Trace};
+
+/// The Unicode subscript of `k` (x₁₂).
+pub fn sub(k: usize) -> String {
+    k.to_string()
+        .chars()
+        .map(|c| char::from_u32(0x2080 + c.to_digit(10).unwrap_or(0)).unwrap_or(c))
+        .collect()
+}
+
+/// A number with 4 significant digits, a real minus sign, no trailing zeros.
+pub fn num(v: f64) -> String {
+    if !v.is_finite() {
+        return format!("{v}");
+    }
+    let a = v.abs();
+    let s = if a != 0.0 && !(1e-3..1e5).contains(&a) {
+        format!("{v:.3e}")
+    } else {
+        let decimals = if a == 0.0 {
+            0
+        } else {
+            (3 - a.log10().floor() as i32).max(0) as usize
+        };
+        let s = format!("{v:.decimals$}");
+        if s.contains('.') {
+            s.trim_end_matches('0').trim_end_matches('.').to_string()
+        } else {
+            s
+        }
+    };
+    s.replace('-', "−")
+}
+
+/// A vector as `(a, b)`.
+pub fn vec(v: &[f64]) -> String {
+    format!(
+        "({})",
+        v.iter().map(|&a| num(a)).collect::<Vec<_>>().join(", ")
+    )
+}
+
+fn diff(a: &[f64], b: &[f64]) -> Vec<f64> {
+    a.iter().zip(b).map(|(x, y)| x - y).collect()
+}
+
+fn grad(r: &Iterate) -> Vec<f64> {
+    r.vector("grad").unwrap_or_default()
+}
+
+/// Lines explaining how `trace` went from iterate `k` to `k + 1` with `config`, or `None` when
+/// there is no step k → k+1.
+pub fn update_rule(config: &SolverConfig, trace: &Trace, k: usize) -> Option<Vec<String>> {
+    let (a, b) = (trace.iterates.get(k)?, trace.iterates.get(k + 1)?);
+    let (xk, xn, g) = (&a.x, &b.x, grad(a));
+    let (s0, s1) = (sub(k), sub(k + 1));
+    let delta = diff(xn, xk);
+    let alpha = b.extra("alpha");
+    let trials = b.extra("line_search_trials").map(|t| t as usize);
+    let searched = |what: &str| match (alpha, trials) {
+        (Some(al), Some(t)) => format!(
+            "α{s0} = {} from the {what} line search ({t} trial{})",
+            num(al),
+            if t == 1 { "" } else { "s" }
+        ),
+        _ => String::new(),
+    };
+    let along = |al: f64| -> String {
+        let d: Vec<f64> = delta.iter().map(|v| v / al).collect();
+        format!(
+            "x{s1} = x{s0} + α{s0}d{s0} = {} + {}·{} = {}",
+            vec(xk),
+            num(al),
+            vec(&d),
+            vec(xn)
+        )
+    };
+    let mut lines = Vec::new();
+    match *config {
+        SolverConfig::GradientDescent { learning_rate } => {
+            lines.push(format!(
+                "x{s1} = x{s0} − α∇f(x{s0}) = {} − {}·{} = {}",
+                vec(xk),
+                num(learning_rate),
+                vec(&g),
+                vec(xn)
+            ));
+        }
+        SolverConfig::GradientDescentArmijo { .. } => {
+            lines.push(searched("backtracking (Armijo)"));
+            let al = alpha.unwrap_or(f64::NAN);
+            lines.push(format!(
+                "x{s1} = x{s0} − α{s0}∇f(x{s0}) = {} − {}·{} = {}",
+                vec(xk),
+                num(al),
+                vec(&g),
+                vec(xn)
+            ));
+        }
+        SolverConfig::Momentum {
+            learning_rate,
+            momentum,
+        } => {
+            let v_old = if k == 0 {
+                vec![0.0; xk.len()]
+            } else {
+                a.vector("velocity").unwrap_or_default()
+            };
+            let v_new = b.vector("velocity").unwrap_or_else(|| delta.clone());
+            lines.push(format!(
+                "v{s1} = βv{s0} − α∇f(x{s0}) = {}·{} − {}·{} = {}",
+                num(momentum),
+                vec(&v_old),
+                num(learning_rate),
+                vec(&g),
+                vec(&v_new)
+            ));
+            lines.push(format!(
+                "x{s1} = x{s0} + v{s1} = {} + {} = {}",
+                vec(xk),
+                vec(&v_new),
+                vec(xn)
+            ));
+        }
+        SolverConfig::Nesterov {
+            learning_rate,
+            momentum,
+        } => {
+            let v_old = if k == 0 {
+                vec![0.0; xk.len()]
+            } else {
+                a.vector("velocity").unwrap_or_default()
+            };
+            let v_new = b.vector("velocity").unwrap_or_else(|| delta.clone());
+            let look: Vec<f64> = xk
+                .iter()
+                .zip(&v_old)
+                .map(|(x, v)| x + momentum * v)
+                .collect();
+            // The look-ahead gradient, recovered exactly from v_{k+1} = βv_k − α∇f(look).
+            let g_look: Vec<f64> = v_old
+                .iter()
+                .zip(&v_new)
+                .map(|(vo, vn)| (momentum * vo - vn) / learning_rate)
+                .collect();
+            lines.push(format!(
+                "look ahead: x{s0} + βv{s0} = {}, where ∇f = {}",
+                vec(&look),
+                vec(&g_look)
+            ));
+            lines.push(format!(
+                "v{s1} = βv{s0} − α∇f(x{s0} + βv{s0}) = {}·{} − {}·{} = {}",
+                num(momentum),
+                vec(&v_old),
+                num(learning_rate),
+                vec(&g_look),
+                vec(&v_new)
+            ));
+            lines.push(format!(
+                "x{s1} = x{s0} + v{s1} = {} + {} = {}",
+                vec(xk),
+                vec(&v_new),
+                vec(xn)
+            ));
+        }
+        SolverConfig::Adagrad { .. } | SolverConfig::Rmsprop { .. } => {
+            let rates: Vec<f64> = delta
+                .iter()
+                .zip(&g)
+                .map(|(d, gi)| if *gi != 0.0 { -d / gi } else { 0.0 })
+                .collect();
+            let what = if matches!(config, SolverConfig::Adagrad { .. }) {
+                "G = Σ∇f² (all past squared gradients)"
+            } else {
+                "G = running average of ∇f²"
+            };
+            lines.push(format!(
+                "per-coordinate step α/(√G + ε) = {}   ({what})",
+                vec(&rates)
+            ));
+            lines.push(format!(
+                "x{s1} = x{s0} − α/(√G + ε) ⊙ ∇f(x{s0}) = {} − {}⊙{} = {}",
+                vec(xk),
+                vec(&rates),
+                vec(&g),
+                vec(xn)
+            ));
+        }
+        SolverConfig::Adam {
+            learning_rate,
+            beta1,
+            beta2,
+            ..
+        } => {
+            let (m, v) = (
+                b.vector("m").unwrap_or_default(),
+                b.vector("v").unwrap_or_default(),
+            );
+            let (c1, c2) = (
+                b.extra("bias1").unwrap_or(f64::NAN),
+                b.extra("bias2").unwrap_or(f64::NAN),
+            );
+            let mh: Vec<f64> = m.iter().map(|x| x / c1).collect();
+            let vh: Vec<f64> = v.iter().map(|x| x / c2).collect();
+            lines.push(format!(
+                "m{s1} = β₁m{s0} + (1−β₁)∇f(x{s0}) = {}   (β₁ = {})",
+                vec(&m),
+                num(beta1)
+            ));
+            lines.push(format!(
+                "v{s1} = β₂v{s0} + (1−β₂)∇f(x{s0})² = {}   (β₂ = {})",
+                vec(&v),
+                num(beta2)
+            ));
+            lines.push(format!(
+                "bias correction: m̂ = m/(1−β₁^{t}) = {}, v̂ = v/(1−β₂^{t}) = {}",
+                vec(&mh),
+                vec(&vh),
+                t = k + 1
+            ));
+            lines.push(format!(
+                "x{s1} = x{s0} − α m̂/(√v̂ + ε) = {} − {}·{} = {}",
+                vec(xk),
+                num(learning_rate),
+                vec(&mh
+                    .iter()
+                    .zip(&vh)
+                    .map(|(m, v)| m / (v.sqrt() + 1e-8))
+                    .collect::<Vec<_>>()),
+                vec(xn)
+            ));
+        }
+        SolverConfig::Newton { .. } => {
+            let lambda = b.extra("lambda").unwrap_or(0.0);
+            lines.push(if lambda > 0.0 {
+                format!(
+                    "the Hessian is not positive definite here: shift it, H + λI with λ = {}",
+                    num(lambda)
+                )
+            } else {
+                "the Hessian is positive definite: the plain Newton direction".to_string()
+            });
+            lines.push(format!(
+                "d{s0} = −(H + λI)⁻¹∇f(x{s0}), with ∇f = {}",
+                vec(&g)
+            ));
+            lines.push(searched("backtracking"));
+            lines.push(along(alpha.unwrap_or(1.0)));
+        }
+        SolverConfig::Bfgs { .. } | SolverConfig::Lbfgs { .. } => {
+            let memory = b
+                .extra("memory_used")
+                .map(|m| format!(" built from the last {} steps", m as usize))
+                .unwrap_or_default();
+            lines.push(format!(
+                "d{s0} = −H̃{s0}∇f(x{s0}): the inverse-Hessian estimate{memory} times −∇f = −H̃·{}",
+                vec(&g)
+            ));
+            lines.push(searched("strong-Wolfe"));
+            lines.push(along(alpha.unwrap_or(1.0)));
+        }
+        SolverConfig::CgFletcherReeves { .. } | SolverConfig::CgPolakRibiere { .. } => {
+            let beta = b.extra("beta").unwrap_or(0.0);
+            let restarted = b.extra("restarted").unwrap_or(0.0) > 0.0;
+            lines.push(format!(
+                "d{s0} = −∇f(x{s0}) + β{s0}d{} with β{s0} = {}{}",
+                if k == 0 { sub(0) } else { sub(k - 1) },
+                num(beta),
+                if restarted {
+                    " (restart: d = −∇f)"
+                } else {
+                    ""
+                }
+            ));
+            lines.push(searched("strong-Wolfe"));
+            lines.push(along(alpha.unwrap_or(1.0)));
+        }
+        SolverConfig::NelderMead { .. } => {
+            let op = match b.extra("operation").map(|o| o as i32) {
+                Some(1) => "reflect the worst vertex through the centroid of the others",
+                Some(2) => "expand: the reflection was the best point yet, go further",
+                Some(3) => "contract outside: the reflection was only slightly better",
+                Some(4) => "contract inside: the reflection was worse than every vertex",
+                Some(5) => "shrink every vertex towards the best one",
+                _ => "update the simplex",
+            };
+            lines.push(format!("step {}: {op}", k + 1));
+            lines.push(format!(
+                "best vertex x{s1} = {}, f = {}; simplex size {}, f spread {}",
+                vec(xn),
+                num(b.f),
+                num(b.extra("simplex_size").unwrap_or(f64::NAN)),
+                num(b.extra("f_spread").unwrap_or(f64::NAN))
+            ));
+        }
+    }
+    lines.retain(|l| !l.is_empty());
+    lines.push(format!(
+        "f(x{s1}) = {}, ‖∇f(x{s1})‖ = {}",
+        num(b.f),
+        num(b.grad_norm)
+    ));
+    Some(lines)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::experiment::Experiment;
+
+    #[test]
+    fn subscripts_and_numbers() {
+        assert_eq!(sub(12), "₁₂");
+        assert_eq!(num(-1.6), "−1.6");
+        assert_eq!(num(0.190_04), "0.19");
+        assert_eq!(num(2.0e-6), "2.000e−6");
+    }
+
+    #[test]
+    fn gradient_descent_rule_uses_the_trace_numbers() {
+        let e = Experiment::default();
+        let t = &e.run().unwrap()[0];
+        let lines = update_rule(&e.solvers[0], t, 3).unwrap();
+        let (a, b) = (&t.iterates[3], &t.iterates[4]);
+        let g = a.vector("grad").unwrap();
+        // x₄ = x₃ − 0.05·∇f(x₃): the numbers shown are the recorded ones.
+        assert!(lines[0].starts_with("x₄ = x₃ − α∇f(x₃) = "), "{}", lines[0]);
+        assert!(
+            lines[0].contains(&vec(&a.x))
+                && lines[0].contains(&vec(&g))
+                && lines[0].ends_with(&vec(&b.x))
+        );
+        // And the arithmetic holds: x₄ = x₃ − αg exactly as the solver computed it.
+        for i in 0..2 {
+            assert_eq!(b.x[i], a.x[i] - 0.05 * g[i]);
+        }
+        assert!(update_rule(&e.solvers[0], t, t.iterations()).is_none());
+    }
+
+    #[test]
+    fn every_solver_explains_its_steps() {
+        use crate::experiment::{solver_catalog, SurfaceId};
+        let mut e = Experiment::default();
+        e.surface = SurfaceId::Rosenbrock;
+        e.start = [-1.2, 1.0];
+        e.solvers = solver_catalog()
+            .iter()
+            .map(|i| SolverConfig::default_for(&i.method).unwrap())
+            .collect();
+        let traces = e.run().unwrap();
+        for (c, t) in e.solvers.iter().zip(&traces) {
+            for k in 0..t.iterations().min(5) {
+                let lines = update_rule(c, t, k).unwrap();
+                assert!(lines.len() >= 2, "{}: {lines:?}", t.solver);
+                assert!(
+                    lines.iter().all(|l| !l.contains("NaN")),
+                    "{}: {lines:?}",
+                    t.solver
+                );
+            }
+        }
+    }
+
+    #[test]
+    fn momentum_velocity_matches_the_step() {
+        let mut e = Experiment::default();
+        e.solvers = vec![SolverConfig::default_for("momentum").unwrap()];
+        let t = &e.run().unwrap()[0];
+        let (a, b) = (&t.iterates[2], &t.iterates[3]);
+        let v = b.vector("velocity").unwrap();
+        for i in 0..2 {
+            assert_eq!(b.x[i], a.x[i] + v[i], "x_{{k+1}} = x_k + v_{{k+1}}");
+        }
+    }
+}
