@@ -16,6 +16,7 @@
 //!
 //! Everything except `web` is plain Rust and is tested natively with `cargo test`.
 
+pub mod basin;
 pub mod controls;
 pub mod diff;
 pub mod experiment;

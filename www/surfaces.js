@@ -91,6 +91,9 @@ function showErrors(errors) {
 
 function showReadout(summary) {
   stopPlaying();
+  cancelAnimationFrame(basinFrame);
+  basinFrame = 0;
+  showBasin();
   showStep();
   const rows = summary.solvers.map((s) => {
     const name = el('span', {}, Object.assign(el('span', { className: 'swatch' }), { style: `background:${s.color}` }), ` ${s.solver}`);
@@ -182,6 +185,7 @@ function togglePlay() {
 
 function wirePlayer() {
   $('pb-play').addEventListener('click', togglePlay);
+  $('basin-btn').addEventListener('click', toggleBasin);
   $('pb-first').addEventListener('click', () => { stopPlaying(); setStep(0); });
   $('pb-last').addEventListener('click', () => { stopPlaying(); setStep(app.iterations()); });
   $('pb-back').addEventListener('click', () => { stopPlaying(); setStep(app.step() - 1); });
@@ -198,6 +202,41 @@ function wirePlayer() {
     };
     if (keys[e.key]) { e.preventDefault(); keys[e.key](); }
   });
+}
+
+// ---------- basin map: many runs, a few per frame, cancellable ----------
+
+let basinFrame = 0;
+
+function showBasin() {
+  const info = app.basin_info();
+  $('basin-btn').textContent = info && info.progress < 1 ? 'cancel' : info ? 'clear basins' : 'basin map';
+  $('basin-status').textContent = info ? (info.progress < 1 ? `${Math.round(info.progress * 100)}%` : `${info.n}×${info.n} starts`) : '';
+  $('basin-legend').replaceChildren(...(info ? info.minima.map((m) => el('span', {},
+    el('span', { className: 'swatch', style: `background:${m.color}` }),
+    ` (${fmt(m.x[0], 3)}, ${fmt(m.x[1], 3)}) f = ${fmt(m.f, 4)}: ${m.count} starts`)) : []));
+}
+
+function basinLoop() {
+  const t0 = performance.now();
+  let p = 0;
+  do { p = app.basin_advance(4); } while (p < 1 && performance.now() - t0 < 14);
+  showBasin();
+  drawSoon('contour');
+  basinFrame = p < 1 ? requestAnimationFrame(basinLoop) : 0;
+}
+
+function toggleBasin() {
+  const info = app.basin_info();
+  cancelAnimationFrame(basinFrame);
+  basinFrame = 0;
+  if (info) {
+    app.basin_clear();
+  } else if (guard('basin map', () => { app.basin_start(80); return true; })) {
+    basinFrame = requestAnimationFrame(basinLoop);
+  }
+  showBasin();
+  drawSoon('contour');
 }
 
 function drawAll() {

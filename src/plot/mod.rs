@@ -119,7 +119,14 @@ pub fn fmt_tick(v: f64) -> String {
         let s = format!("{v:.0e}");
         return s.replace("e0", "").replace("e-0", "e-");
     }
-    let s = format!("{v:.3}");
+    let decimals = if a >= 100.0 {
+        0
+    } else if a >= 10.0 {
+        1
+    } else {
+        3
+    };
+    let s = format!("{v:.decimals$}");
     let s = s.trim_end_matches('0').trim_end_matches('.');
     s.to_string()
 }
@@ -147,5 +154,7 @@ mod tests {
         assert_eq!(fmt_tick(-6.551133), "-6.551");
         assert_eq!(fmt_tick(1e-6), "1e-6");
         assert_eq!(fmt_tick(0.0), "0");
+        assert_eq!(fmt_tick(712.004), "712");
+        assert_eq!(fmt_tick(35.62), "35.6");
     }
 }

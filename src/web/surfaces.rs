@@ -26,6 +26,8 @@ const SURFACE_GRID: usize = 44;
 /// The state of the surfaces lab.
 #[wasm_bindgen]
 pub struct SurfaceLab {
+    /// The basin map being computed or shown, if any.
+    basin: Option<crate::basin::BasinMap>,
     /// Playback position: the plots show iterations 0..=k (`None`: the whole runs).
     upto: Option<usize>,
     experiment: Experiment,
@@ -83,6 +85,7 @@ impl SurfaceLab {
         let experiment = Experiment::default();
         let traces = experiment.run().unwrap_or_default();
         SurfaceLab {
+            basin: None,
             upto: None,
             experiment,
             traces,
@@ -292,14 +295,22 @@ impl SurfaceLab {
             .ok_or_else(|| JsValue::from_str("canvas has no 2-D context"))?
             .dyn_into()?;
         let root = backend(canvas)?.into_drawing_area();
-        let cached = self.raster.take();
+        let basin = self.basin.as_ref();
+        let cached = if basin.is_some() {
+            None
+        } else {
+            self.raster.take()
+        };
         let mut new_raster = None;
         let mut paint = |map: PixelMap| -> bool {
             let image = match cached {
                 Some((m, ref img)) if m == map => Some(img.clone()),
                 _ => {
                     let (w, h) = map.size();
-                    let rgba = grid.rgba(w, h);
+                    let rgba = match basin {
+                        Some(b) => b.rgba(w, h),
+                        None => grid.rgba(w, h),
+                    };
                     // Copy into a JS-owned array: a view of wasm memory would be overwritten later.
                     let data = js_sys::Uint8ClampedArray::from(&rgba[..]);
                     ImageData::new_with_js_u8_clamped_array_and_sh(&data, w, h).ok()
@@ -310,7 +321,9 @@ impl SurfaceLab {
                     let ok = ctx
                         .put_image_data(&img, map.x_px.0 as f64, map.y_px.0 as f64)
                         .is_ok();
-                    new_raster = Some((map, img));
+                    if basin.is_none() {
+                        new_raster = Some((map, img));
+                    }
                     ok
                 }
                 None => false,
@@ -374,6 +387,63 @@ impl SurfaceLab {
         // Round to 4 decimals: a readable start point that the form shows exactly.
         e.start = [(p[0] * 1e4).round() / 1e4, (p[1] * 1e4).round() / 1e4];
         self.set_experiment(e).is_ok()
+    }
+
+    /// Starts a basin map: the first solver run from each cell of an n×n grid over the view.
+    pub fn basin_start(&mut self, n: usize) -> Result<(), JsValue> {
+        self.basin = Some(
+            crate::basin::BasinMap::new(&self.experiment, n).map_err(|m| JsValue::from_str(&m))?,
+        );
+        Ok(())
+    }
+
+    /// Runs up to `runs` more starts of the basin map; returns the fraction done (1 when
+    /// complete, 0 when there is no basin map).
+    pub fn basin_advance(&mut self, runs: usize) -> f64 {
+        self.basin.as_mut().map_or(0.0, |b| b.advance(runs))
+    }
+
+    /// Removes the basin map (the heat map of f shows again).
+    pub fn basin_clear(&mut self) {
+        self.basin = None;
+    }
+
+    /// The basin map's state: `{progress, n, minima: [{x, f, count, color}]}`, or `null`.
+    pub fn basin_info(&self) -> JsValue {
+        #[derive(Serialize)]
+        struct M {
+            x: [f64; 2],
+            f: f64,
+            count: usize,
+            color: String,
+        }
+        #[derive(Serialize)]
+        struct Info {
+            progress: f64,
+            n: usize,
+            minima: Vec<M>,
+        }
+        match &self.basin {
+            None => JsValue::NULL,
+            Some(b) => to_js(&Info {
+                progress: b.progress(),
+                n: b.n,
+                minima: b
+                    .minima
+                    .iter()
+                    .enumerate()
+                    .map(|(i, m)| {
+                        let c = crate::basin::BASIN_COLORS[i % crate::basin::BASIN_COLORS.len()];
+                        M {
+                            x: m.x,
+                            f: m.f,
+                            count: m.count,
+                            color: format!("#{:02x}{:02x}{:02x}", c.0, c.1, c.2),
+                        }
+                    })
+                    .collect(),
+            }),
+        }
     }
 
     /// The longest run's iteration count K (playback goes over 0..=K).
@@ -485,6 +555,7 @@ impl SurfaceLab {
         self.experiment = e;
         self.traces = traces;
         self.upto = None;
+        self.basin = None;
         Ok(())
     }
 

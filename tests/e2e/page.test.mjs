@@ -248,3 +248,28 @@ test('playback replays the trace: every plot follows k, and the update rule show
   assert.deepEqual(errors, []);
   await page.close();
 });
+
+test('basin map: four basins on Himmelblau, one on a convex quadratic, computed without freezing the page', async () => {
+  const { page, errors } = await open();
+  await page.selectOption('#surface', 'himmelblau');
+  await page.waitForFunction(() => window.gradlab.lastRun().surface === 'himmelblau');
+  await page.uncheck('#use-gradient_descent');
+  await page.check('#use-bfgs');
+  await page.waitForFunction(() => window.gradlab.lastRun().solvers[0].solver === 'BFGS');
+  const before = await canvasData(page, 'contour');
+  await page.click('#basin-btn');
+  // The page answers while the map computes (it runs a few starts per animation frame).
+  assert.equal((await page.evaluate(() => window.gradlab.lastRun())).surface, 'himmelblau');
+  await page.waitForFunction(() => document.getElementById('basin-status').textContent.includes('starts'), null, { timeout: 60000 });
+  assert.equal(await page.locator('#basin-legend > span').count(), 4);
+  assert.notEqual(await canvasData(page, 'contour'), before);
+  await page.click('#basin-btn'); // clear
+  assert.equal(await page.locator('#basin-legend > span').count(), 0);
+  await page.selectOption('#surface', 'quadratic');
+  await page.waitForFunction(() => window.gradlab.lastRun().surface === 'quadratic');
+  await page.click('#basin-btn');
+  await page.waitForFunction(() => document.getElementById('basin-status').textContent.includes('starts'), null, { timeout: 60000 });
+  assert.equal(await page.locator('#basin-legend > span').count(), 1);
+  assert.deepEqual(errors, []);
+  await page.close();
+});
