@@ -98,7 +98,8 @@ impl BasinMap {
                 Err(_) => continue,
             };
             let ev = Evaluator::new(self.objective.as_ref(), self.experiment.gradient);
-            let t = solver::run(s.as_mut(), &ev, &x0, &self.stop);
+            let t =
+                solver::run_scheduled(s.as_mut(), &ev, &x0, &self.stop, &self.experiment.schedule);
             if !t.stop.is_converged() {
                 continue;
             }

@@ -6,6 +6,7 @@
 use crate::diff::GradientSource;
 use crate::experiment::{solver_catalog, Experiment, SolverConfig, SurfaceId};
 use crate::problem::surfaces::ViewBox;
+use crate::solver::schedule::Schedule;
 use crate::solver::MAX_ITERATIONS;
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
@@ -50,6 +51,12 @@ pub struct SurfaceForm {
     pub y_max: String,
     /// The solvers raced, in order.
     pub solvers: Vec<SolverForm>,
+    /// Learning-rate schedule: `constant`, `step_decay`, `exponential`, `inverse_time`, `cosine`.
+    pub schedule: String,
+    /// γ (step decay, exponential), r (1/t) or the final fraction m (cosine).
+    pub schedule_a: String,
+    /// Drop every s iterations (step decay) or the period T (cosine).
+    pub schedule_b: String,
 }
 
 /// A message for one form field.
@@ -86,6 +93,19 @@ impl SurfaceForm {
             x_max: short(v.x_max),
             y_min: short(v.y_min),
             y_max: short(v.y_max),
+            schedule: enum_tag(&e.schedule),
+            schedule_a: short(match e.schedule {
+                Schedule::StepDecay { gamma, .. } | Schedule::Exponential { gamma } => gamma,
+                Schedule::InverseTime { rate } => rate,
+                Schedule::Cosine { min_factor, .. } => min_factor,
+                Schedule::Constant => 0.5,
+            }),
+            schedule_b: match e.schedule {
+                Schedule::StepDecay { every, .. } => every,
+                Schedule::Cosine { period, .. } => period,
+                _ => 100,
+            }
+            .to_string(),
             solvers: e
                 .solvers
                 .iter()
@@ -181,6 +201,10 @@ impl SurfaceForm {
         e.gradient = gradient.expect("checked");
         e.quadratic_condition = kappa;
         e.formula = self.formula.clone();
+        e.schedule = match parse_schedule(&self.schedule, &self.schedule_a, &self.schedule_b) {
+            Ok(s) => s,
+            Err(err) => return Err(vec![err]),
+        };
         if e.surface == SurfaceId::Formula {
             if let Err(err) = crate::problem::formula::SurfaceFormula::parse(&e.formula) {
                 return Err(vec![field_error("formula", err.to_string())]);
@@ -241,6 +265,48 @@ fn parse_solver(s: &SolverForm) -> Result<SolverConfig, Vec<FieldError>> {
         .validate()
         .map_err(|m| vec![field_error(&s.method, m)])?;
     Ok(config)
+}
+
+/// The schedule from its kind and two numbers (which mean what depends on the kind).
+fn parse_schedule(kind: &str, a: &str, b: &str) -> Result<Schedule, FieldError> {
+    let a_num = || number(a).map_err(|m| field_error("schedule_a", m));
+    let b_int = || match number(b) {
+        Ok(v) if v >= 1.0 && v.fract() == 0.0 && v <= 1e6 => Ok(v as usize),
+        Ok(_) => Err(field_error(
+            "schedule_b",
+            "must be a whole number from 1 to 1e6",
+        )),
+        Err(m) => Err(field_error("schedule_b", m)),
+    };
+    let s = match kind {
+        "constant" | "" => Schedule::Constant,
+        "step_decay" => Schedule::StepDecay {
+            every: b_int()?,
+            gamma: a_num()?,
+        },
+        "exponential" => Schedule::Exponential { gamma: a_num()? },
+        "inverse_time" => Schedule::InverseTime { rate: a_num()? },
+        "cosine" => Schedule::Cosine {
+            period: b_int()?,
+            min_factor: a_num()?,
+        },
+        other => {
+            return Err(field_error(
+                "schedule",
+                format!("unknown schedule “{other}”"),
+            ))
+        }
+    };
+    s.validate().map_err(|m| field_error("schedule_a", m))?;
+    Ok(s)
+}
+
+/// The `kind` tag of an internally tagged enum value.
+fn enum_tag<T: Serialize>(v: &T) -> String {
+    serde_json::to_value(v)
+        .ok()
+        .and_then(|j| j.get("kind").and_then(|k| k.as_str()).map(str::to_string))
+        .unwrap_or_default()
 }
 
 /// The serde (snake_case) name of a unit enum value.
@@ -382,6 +448,47 @@ mod tests {
             (t.last().x[0] - 1.0).abs() < 1e-5 && (t.last().x[1] + 0.5).abs() < 1e-5,
             "{:?}",
             t.last().x
+        );
+    }
+
+    #[test]
+    fn schedules_round_trip_and_check_their_numbers() {
+        let mut e = Experiment::default();
+        for s in [
+            Schedule::StepDecay {
+                every: 20,
+                gamma: 0.5,
+            },
+            Schedule::Exponential { gamma: 0.99 },
+            Schedule::InverseTime { rate: 0.1 },
+            Schedule::Cosine {
+                period: 200,
+                min_factor: 0.05,
+            },
+            Schedule::Constant,
+        ] {
+            e.schedule = s;
+            assert_eq!(
+                SurfaceForm::from_experiment(&e)
+                    .apply(&Experiment::default())
+                    .unwrap()
+                    .schedule,
+                s
+            );
+        }
+        let mut f = form();
+        f.schedule = "exponential".into();
+        f.schedule_a = "1.5".into();
+        assert_eq!(
+            f.apply(&Experiment::default()).unwrap_err()[0].field,
+            "schedule_a"
+        );
+        f.schedule = "step_decay".into();
+        f.schedule_a = "0.5".into();
+        f.schedule_b = "0".into();
+        assert_eq!(
+            f.apply(&Experiment::default()).unwrap_err()[0].field,
+            "schedule_b"
         );
     }
 

@@ -1055,6 +1055,9 @@ pub struct Experiment {
     pub quadratic_condition: f64,
     /// The formula f(x, y) of [`SurfaceId::Formula`] (NumPy spelling accepted; ignored otherwise).
     pub formula: String,
+    /// Learning-rate schedule of the gradient-descent family (GD, momentum, Nesterov, AdaGrad,
+    /// RMSProp, Adam); the line-search and second-order methods ignore it.
+    pub schedule: crate::solver::schedule::Schedule,
     /// How the plots look.
     pub view: View,
 }
@@ -1075,6 +1078,7 @@ impl Default for Experiment {
             gradient: GradientSource::Analytic,
             quadratic_condition: Quadratic::DEFAULT_CONDITION,
             formula: String::new(),
+            schedule: Default::default(),
             view: View::default(),
         }
     }
@@ -1112,6 +1116,7 @@ impl Experiment {
         if self.solvers.is_empty() {
             return Err("choose at least one solver".into());
         }
+        self.schedule.validate()?;
         if self.surface == SurfaceId::Formula {
             SurfaceFormula::parse(&self.formula).map_err(|e| format!("formula: {e}"))?;
         }
@@ -1148,7 +1153,13 @@ impl Experiment {
         for s in &self.solvers {
             let mut solver = s.build()?;
             let ev = Evaluator::new(objective.as_ref(), self.gradient);
-            traces.push(solver::run(solver.as_mut(), &ev, &self.start, &self.stop));
+            traces.push(solver::run_scheduled(
+                solver.as_mut(),
+                &ev,
+                &self.start,
+                &self.stop,
+                &self.schedule,
+            ));
         }
         Ok(traces)
     }

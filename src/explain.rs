@@ -89,7 +89,7 @@ pub fn update_rule(config: &SolverConfig, trace: &Trace, k: usize) -> Option<Vec
             lines.push(format!(
                 "x{s1} = x{s0} − α∇f(x{s0}) = {} − {}·{} = {}",
                 vec(xk),
-                num(learning_rate),
+                num(alpha.unwrap_or(learning_rate)),
                 vec(&g),
                 vec(xn)
             ));

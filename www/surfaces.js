@@ -4,7 +4,7 @@
 import { SurfaceLab } from './pkg/gradlab.js';
 import { $, el, fmt, table } from './ui.js';
 
-const TEXT_FIELDS = ['quadratic_condition', 'max_iterations', 'tolerance', 'start_x', 'start_y', 'x_min', 'x_max', 'y_min', 'y_max'];
+const TEXT_FIELDS = ['schedule_a', 'schedule_b', 'quadratic_condition', 'max_iterations', 'tolerance', 'start_x', 'start_y', 'x_min', 'x_max', 'y_min', 'y_max'];
 const canvases = { contour: $('contour'), surface: $('surface3d'), convergence: $('convergence') };
 
 let app = null;
@@ -47,6 +47,8 @@ function buildControls() {
 
 function fillForm(form) {
   $('surface').value = form.surface;
+  $('schedule').value = form.schedule;
+  labelSchedule();
   $('gradient').value = form.gradient;
   for (const f of TEXT_FIELDS) $(f).value = form[f];
   $('kappa-field').hidden = form.surface !== 'quadratic';
@@ -65,7 +67,7 @@ function fillForm(form) {
 }
 
 function readForm() {
-  const form = { surface: $('surface').value, gradient: $('gradient').value, formula: $('formula-input').value, solvers: [] };
+  const form = { surface: $('surface').value, gradient: $('gradient').value, formula: $('formula-input').value, schedule: $('schedule').value, solvers: [] };
   for (const f of TEXT_FIELDS) form[f] = $(f).value;
   for (const row of root.querySelectorAll('.solver')) {
     if (!row.querySelector('input[type=checkbox]').checked) continue;
@@ -85,6 +87,31 @@ function showErrors(errors) {
     const input = $(field) || $(field.replace('.', '-')) || $(`${field}-input`);
     if (input) input.setAttribute('aria-invalid', 'true');
   }
+}
+
+// What the schedule's two numbers mean depends on its kind.
+const SCHEDULE_FIELDS = {
+  constant: [null, null],
+  step_decay: ['γ per drop', 'every (iterations)'],
+  exponential: ['γ per iteration', null],
+  inverse_time: ['rate r', null],
+  cosine: ['final fraction m', 'period T'],
+};
+
+function labelSchedule() {
+  const [a, b] = SCHEDULE_FIELDS[$('schedule').value] ?? [null, null];
+  $('schedule-a-field').hidden = !a;
+  $('schedule-b-field').hidden = !b;
+  if (a) $('schedule-a-label').textContent = a;
+  if (b) $('schedule-b-label').textContent = b;
+}
+
+function drawSchedule() {
+  const formula = app.schedule_formula();
+  const on = formula !== 'αₖ = α';
+  $('schedule-plot').hidden = !on; // shown before drawing, so the canvas has its size
+  $('schedule-formula').textContent = on ? formula : '';
+  if (on) guard('drawing the schedule', () => app.draw_schedule($('schedule-plot')));
 }
 
 // ---------- readouts ----------
@@ -240,6 +267,7 @@ function toggleBasin() {
 }
 
 function drawAll() {
+  drawSchedule();
   guard('drawing the contour map', () => app.draw_contour(canvases.contour));
   guard('drawing the surface', () => app.draw_surface(canvases.surface));
   guard('drawing the convergence plot', () => app.draw_convergence(canvases.convergence));
@@ -256,7 +284,10 @@ function drawSoon(...which) {
     pending = new Set();
     if (todo.has('contour')) guard('drawing the contour map', () => app.draw_contour(canvases.contour));
     if (todo.has('surface')) guard('drawing the surface', () => app.draw_surface(canvases.surface));
-    if (todo.has('convergence')) guard('drawing the convergence plot', () => app.draw_convergence(canvases.convergence));
+    if (todo.has('convergence')) {
+      guard('drawing the convergence plot', () => app.draw_convergence(canvases.convergence));
+      drawSchedule();
+    }
   });
 }
 
@@ -290,6 +321,7 @@ function applySoon() {
 function wire() {
   for (const f of TEXT_FIELDS) $(f).addEventListener('input', applySoon);
   $('gradient').addEventListener('change', apply);
+  $('schedule').addEventListener('change', () => { labelSchedule(); apply(); });
   // The formula box validates as you type (Rust parses it; nothing is evaluated as JavaScript).
   $('formula-input').addEventListener('input', () => {
     const check = app.check_formula($('formula-input').value);

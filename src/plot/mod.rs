@@ -11,6 +11,7 @@
 pub mod contour;
 pub mod convergence;
 pub mod grid;
+pub mod schedule;
 pub mod surface;
 
 use plotters::style::RGBColor;

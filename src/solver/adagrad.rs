@@ -42,7 +42,7 @@ impl Solver for AdaGrad {
         let mut rates = Vec::with_capacity(state.x.len());
         for ((a, x), g) in self.accum.iter_mut().zip(&mut state.x).zip(&state.grad) {
             *a += g * g;
-            let r = self.learning_rate / (a.sqrt() + self.epsilon);
+            let r = self.learning_rate * state.lr_factor / (a.sqrt() + self.epsilon);
             *x -= r * g;
             rates.push(r);
         }

@@ -61,7 +61,7 @@ impl Solver for Adam {
             self.v[i] = self.beta2 * self.v[i] + (1.0 - self.beta2) * g * g;
             let mh = self.m[i] / c1;
             let vh = self.v[i] / c2;
-            state.x[i] -= self.learning_rate * mh / (vh.sqrt() + self.epsilon);
+            state.x[i] -= self.learning_rate * state.lr_factor * mh / (vh.sqrt() + self.epsilon);
         }
         state.f = ev.value(&state.x);
         if state.f.is_finite() {

@@ -23,14 +23,14 @@ impl Solver for GradientDescent {
 
     fn step(&mut self, ev: &Evaluator, state: &mut State) -> StepInfo {
         for (xi, gi) in state.x.iter_mut().zip(&state.grad) {
-            *xi -= self.learning_rate * gi;
+            *xi -= self.learning_rate * state.lr_factor * gi;
         }
         state.f = ev.value(&state.x);
         if state.f.is_finite() {
             ev.gradient(&state.x, &mut state.grad);
         }
         StepInfo {
-            extra: vec![("alpha".to_string(), self.learning_rate)],
+            extra: vec![("alpha".to_string(), self.learning_rate * state.lr_factor)],
             ..Default::default()
         }
     }

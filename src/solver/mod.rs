@@ -19,6 +19,7 @@ pub mod nelder_mead;
 pub mod nesterov;
 pub mod newton;
 pub mod rmsprop;
+pub mod schedule;
 
 use crate::diff::{norm, Evaluator};
 use crate::trace::{push_vector, Iterate, StopReason, Trace};
@@ -56,6 +57,9 @@ pub struct State {
     pub grad: Vec<f64>,
     /// Iteration number k.
     pub k: usize,
+    /// The learning-rate schedule's factor for this iteration (1 without a schedule); solvers
+    /// of the gradient-descent family multiply their learning rate by it.
+    pub lr_factor: f64,
 }
 
 /// What one iteration reports besides the new point.
@@ -120,6 +124,17 @@ impl Default for StopCriteria {
 /// Non-finite points are never recorded: a run whose next point is NaN/∞ (or beyond
 /// `divergence_bound`) ends with [`StopReason::Diverged`] after its last finite iterate.
 pub fn run(solver: &mut dyn Solver, ev: &Evaluator, x0: &[f64], crit: &StopCriteria) -> Trace {
+    run_scheduled(solver, ev, x0, crit, &schedule::Schedule::Constant)
+}
+
+/// [`run`] with a learning-rate schedule: iteration k gets `state.lr_factor = schedule.factor(k)`.
+pub fn run_scheduled(
+    solver: &mut dyn Solver,
+    ev: &Evaluator,
+    x0: &[f64],
+    crit: &StopCriteria,
+    schedule: &schedule::Schedule,
+) -> Trace {
     let n = x0.len();
     let max_iterations = crit.max_iterations.min(MAX_ITERATIONS);
     let mut state = State {
@@ -127,6 +142,7 @@ pub fn run(solver: &mut dyn Solver, ev: &Evaluator, x0: &[f64], crit: &StopCrite
         f: ev.value(x0),
         grad: vec![0.0; n],
         k: 0,
+        lr_factor: 1.0,
     };
     if solver.uses_gradient() {
         ev.gradient(x0, &mut state.grad);
@@ -165,6 +181,7 @@ pub fn run(solver: &mut dyn Solver, ev: &Evaluator, x0: &[f64], crit: &StopCrite
             break StopReason::MaxIterations;
         }
         let (x_prev, f_prev) = (state.x.clone(), state.f);
+        state.lr_factor = schedule.factor(state.k);
         let info = solver.step(ev, &mut state);
         state.k += 1;
         if !solver.uses_gradient() && is_finite_point(&state.x, state.f, crit.divergence_bound) {

@@ -43,7 +43,7 @@ impl Solver for Momentum {
 
     fn step(&mut self, ev: &Evaluator, state: &mut State) -> StepInfo {
         for ((v, x), g) in self.velocity.iter_mut().zip(&mut state.x).zip(&state.grad) {
-            *v = self.momentum * *v - self.learning_rate * g;
+            *v = self.momentum * *v - self.learning_rate * state.lr_factor * g;
             *x += *v;
         }
         state.f = ev.value(&state.x);

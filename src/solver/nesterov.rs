@@ -51,7 +51,7 @@ impl Solver for Nesterov {
         let mut g = vec![0.0; look.len()];
         ev.gradient(&look, &mut g);
         for ((v, x), gi) in self.velocity.iter_mut().zip(&mut state.x).zip(&g) {
-            *v = self.momentum * *v - self.learning_rate * gi;
+            *v = self.momentum * *v - self.learning_rate * state.lr_factor * gi;
             *x += *v;
         }
         state.f = ev.value(&state.x);

@@ -44,7 +44,7 @@ impl Solver for RmsProp {
         let mut rates = Vec::with_capacity(state.x.len());
         for ((e, x), g) in self.avg.iter_mut().zip(&mut state.x).zip(&state.grad) {
             *e = self.decay * *e + (1.0 - self.decay) * g * g;
-            let r = self.learning_rate / (e.sqrt() + self.epsilon);
+            let r = self.learning_rate * state.lr_factor / (e.sqrt() + self.epsilon);
             *x -= r * g;
             rates.push(r);
         }

@@ -446,6 +446,33 @@ impl SurfaceLab {
         }
     }
 
+    /// Draws the learning-rate schedule α_k/α over the iteration budget (marker at the playback
+    /// position); `false` (nothing drawn) for a constant rate.
+    pub fn draw_schedule(&mut self, canvas: &HtmlCanvasElement) -> Result<bool, JsValue> {
+        let schedule = self.experiment.schedule;
+        if schedule == crate::solver::schedule::Schedule::Constant {
+            return Ok(false);
+        }
+        let dpr = fit_canvas(canvas);
+        let root = backend(canvas)?.into_drawing_area();
+        let k_max = self.experiment.stop.max_iterations;
+        crate::plot::schedule::draw_schedule(
+            &root,
+            &schedule,
+            k_max,
+            Some(self.step()),
+            &PlotStyle { scale: dpr },
+        )?;
+        root.present()
+            .map_err(|e| JsValue::from_str(&e.to_string()))?;
+        Ok(true)
+    }
+
+    /// The schedule as a formula, e.g. `αₖ = α·0.99^k`.
+    pub fn schedule_formula(&self) -> String {
+        self.experiment.schedule.describe()
+    }
+
     /// The longest run's iteration count K (playback goes over 0..=K).
     pub fn iterations(&self) -> usize {
         self.traces.iter().map(Trace::iterations).max().unwrap_or(0)

@@ -273,3 +273,23 @@ test('basin map: four basins on Himmelblau, one on a convex quadratic, computed 
   assert.deepEqual(errors, []);
   await page.close();
 });
+
+test('a learning-rate schedule is drawn and changes the run', async () => {
+  const { page, errors } = await open();
+  assert.equal(await page.isVisible('#schedule-plot'), false, 'no plot for a constant rate');
+  const before = await page.evaluate(() => window.gradlab.lastRun().solvers[0].iterations);
+  await page.selectOption('#schedule', 'exponential');
+  await page.fill('#schedule_a', '0.9');
+  await page.waitForFunction(() => document.getElementById('schedule-formula').textContent.includes('0.9^k'));
+  assert.ok(await page.isVisible('#schedule-plot'));
+  assert.ok(await inkShare(page, 'schedule-plot') > 0.02);
+  // α shrinks by 0.9 per step: GD stalls before converging (sum of α_k is finite).
+  const after = await page.evaluate(() => window.gradlab.lastRun().solvers[0]);
+  assert.notEqual(after.iterations, before);
+  const ex = await page.evaluate(() => { window.gradlab.current().setStep(3); return window.gradlab.current().explain()[0]; });
+  assert.match(ex.lines[0], /^x₃ = x₂ − α∇f\(x₂\) = .* − 0\.0405·/, 'step 2 → 3 uses α₂ = 0.05·0.9² = 0.0405');
+  await page.fill('#schedule_a', '3');
+  await page.waitForFunction(() => document.querySelector('.msg[data-for="schedule_a"]').textContent !== '');
+  assert.deepEqual(errors, []);
+  await page.close();
+});
