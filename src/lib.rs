@@ -25,6 +25,7 @@ pub mod experiment_regression;
 pub mod explain;
 pub mod math;
 pub mod plot;
+pub mod presets;
 pub mod problem;
 pub mod rng;
 pub mod solver;

@@ -5,6 +5,7 @@ import { $ } from './ui.js';
 import * as surfaces from './surfaces.js';
 import * as regression from './regression.js';
 import * as fit from './fit.js';
+import { initPresets } from './presets.js';
 
 const LABS = { surfaces, regression, fit };
 const mounted = {};
@@ -54,6 +55,7 @@ async function main() {
     tab.addEventListener('click', () => showLab(tab.dataset.lab));
   }
   showLab('surfaces');
+  initPresets((name) => (showLab(name) ? mounted[name] : null));
   readyResolve(mounted.surfaces.summary());
 }
 

@@ -407,6 +407,8 @@ export function mount() {
     step: () => app.step(),
     setStep: (k) => { stopPlaying(); setStep(k); return app.step(); },
     explain: () => app.explain(),
+    /** Starts the basin map (as the basin-map button does). */
+    startBasin: () => { if (!app.basin_info()) toggleBasin(); },
     redraw: drawAll,
     /** The experiment config as JSON. */
     getState: () => app.get_state(),

@@ -30,6 +30,7 @@ pub fn draw_surface<DB: DrawingBackend>(
     let font = ("sans-serif", style.tick_font()).into_font();
     let mut chart = ChartBuilder::on(root)
         .margin(style.px(4.0))
+        .margin_left(style.px(30.0))
         .build_cartesian_3d(v.x_min..v.x_max, lo..hi, v.y_min..v.y_max)
         .map_err(err)?;
     chart.with_projection(|mut pb| {

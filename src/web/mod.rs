@@ -40,3 +40,9 @@ pub(crate) fn backend(canvas: &HtmlCanvasElement) -> Result<CanvasBackend, JsVal
     CanvasBackend::with_canvas_object(canvas.clone())
         .ok_or_else(|| JsValue::from_str("canvas has no 2-D context"))
 }
+
+/// The guided experiments: `[{id, title, lab, text, config, basin}]` (see [`crate::presets`]).
+#[wasm_bindgen]
+pub fn presets() -> JsValue {
+    to_js(&crate::presets::presets())
+}

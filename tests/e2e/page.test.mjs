@@ -293,3 +293,20 @@ test('a learning-rate schedule is drawn and changes the run', async () => {
   assert.deepEqual(errors, []);
   await page.close();
 });
+
+test('every guided experiment opens its lab, runs, and explains itself', async () => {
+  const { page, errors } = await open();
+  const ids = await page.$$eval('#preset-menu option', (os) => os.map((o) => o.value).filter(Boolean));
+  assert.ok(ids.length >= 8, `${ids.length} presets`);
+  for (const id of ids) {
+    await page.selectOption('#preset-menu', id);
+    await page.waitForFunction(() => !document.getElementById('lesson').hidden);
+    const title = await page.textContent('#lesson-title');
+    assert.ok(title.length > 10, id);
+    const run = await page.evaluate(() => window.gradlab.lastRun());
+    assert.ok(run && run.solvers && run.solvers.length >= 1, `${id}: ${JSON.stringify(run)?.slice(0, 200)}`);
+    await page.click('#lesson-close');
+  }
+  assert.deepEqual(errors, []);
+  await page.close();
+});
