@@ -16,6 +16,12 @@
 //!
 //! Everything except `web` is plain Rust and is tested natively with `cargo test`.
 
+// Tests tweak a default experiment field by field and index parallel vectors: clearer that way.
+#![cfg_attr(
+    test,
+    allow(clippy::field_reassign_with_default, clippy::needless_range_loop)
+)]
+
 pub mod basin;
 pub mod controls;
 pub mod diff;

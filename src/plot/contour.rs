@@ -105,7 +105,7 @@ pub fn clip_segment(a: (f64, f64), b: (f64, f64), v: &ViewBox) -> Option<[(f64, 
             }
         }
     }
-    (t0 <= t1).then(|| {
+    (t0 <= t1).then_some({
         [
             (a.0 + t0 * dx, a.1 + t0 * dy),
             (a.0 + t1 * dx, a.1 + t1 * dy),
