@@ -90,3 +90,34 @@ fn a_click_on_the_map_restarts_there() {
     assert!(p[0].abs() < 3.0 && p[1].abs() < 3.0);
     assert!((p[2] - Peaks::eval(p[0], p[1])).abs() < 1e-12);
 }
+
+#[wasm_bindgen_test]
+fn every_solver_runs_in_wasm() {
+    use gradlab::experiment::{solver_catalog, SolverConfig, SurfaceId};
+    // Rosenbrock from (−1.2, 1): minimum 0 at (1, 1) (Rosenbrock 1960).
+    let mut e = Experiment::default();
+    e.surface = SurfaceId::Rosenbrock;
+    e.view.view_box = SurfaceId::Rosenbrock.view();
+    e.start = [-1.2, 1.0];
+    e.stop.max_iterations = 5000;
+    e.stop.grad_tol = 1e-8;
+    e.solvers = solver_catalog()
+        .iter()
+        .map(|i| SolverConfig::default_for(&i.method).unwrap())
+        .collect();
+    let traces = e.run().unwrap();
+    for t in &traces {
+        assert!(t.iterates.iter().all(|r| r.f.is_finite()), "{}", t.solver);
+        if ["Newton", "BFGS", "L-BFGS", "Nelder–Mead"]
+            .iter()
+            .any(|n| t.solver.starts_with(n))
+        {
+            let x = &t.last().x;
+            assert!(
+                (x[0] - 1.0).abs() < 1e-5 && (x[1] - 1.0).abs() < 1e-5,
+                "{}: {x:?}",
+                t.solver
+            );
+        }
+    }
+}
