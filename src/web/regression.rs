@@ -485,7 +485,8 @@ struct Summary {
     raw_features: Vec<String>,
     target: String,
     features: Vec<String>,
-    /// Names of θ's entries: the features, then "b" with an intercept.
+    /// Names of θ's entries: the features, then "b" with an intercept ("(intercept)" when a
+    /// feature is called b).
     coefficients: Vec<String>,
     intercept: bool,
     standardize: bool,
@@ -1189,7 +1190,12 @@ impl RegressionLab {
         let r = &self.result;
         let mut coefficients = r.features.clone();
         if r.intercept {
-            coefficients.push("b".into());
+            let b = if r.features.iter().any(|f| f == "b") {
+                "(intercept)"
+            } else {
+                "b"
+            };
+            coefficients.push(b.into());
         }
         let (exact, exact_error) = match &r.exact {
             Ok(f) => {
