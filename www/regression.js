@@ -1,8 +1,293 @@
-// The regression lab (placeholder until it is built).
-import { $, el } from './ui.js';
+// The linear-regression lab: wires DOM events to the Rust `RegressionLab` (www/pkg).
+// No numerics here: the form's text goes to Rust as typed; Rust parses the CSV, validates, trains,
+// solves exactly and draws. User text only reaches the page through textContent / value.
+import { RegressionLab } from './pkg/gradlab.js';
+import { $, el, fmt, table } from './ui.js';
 
+const TEXT = ['n', 'slope', 'true_intercept', 'noise', 'x_min', 'x_max', 'data_seed', 'degree',
+  'delimiter', 'decimal', 'header', 'target', 'learning_rate', 'batch_size', 'epochs', 'seed',
+  'optimizer', 'beta', 'decay', 'decay_value', 'source'];
+const CHECKS = ['fit_intercept', 'standardize', 'compare_gd'];
+const CANVASES = {
+  data: 'rg-data', contour: 'rg-contour', surface: 'rg-surface', loss: 'rg-loss',
+  predicted: 'rg-predicted', residuals: 'rg-residuals',
+};
+const DRAW = {
+  data: 'draw_data', contour: 'draw_contour', surface: 'draw_surface', loss: 'draw_loss',
+  predicted: 'draw_predicted', residuals: 'draw_residuals',
+};
+
+/** Shown when CSV is chosen with an empty text box: curve-shaped, so degree 2 is worth a try. */
+const SAMPLE_CSV = 'x,y\n0,1.2\n0.5,1.4\n1,2.3\n1.5,3.1\n2,4.8\n2.5,6.6\n3,9.4\n3.5,12.1\n4,15.8\n4.5,19.9\n5,24.6\n';
+
+let app = null;
+let root = null;
+let summary = null;
+/** The CSV text Rust last accepted (the textarea may hold an edit not yet applied). */
+let csvApplied = '';
+
+const f = (name) => $(`rg-${name}`);
+
+function fillForm(form) {
+  for (const k of TEXT) f(k).value = form[k];
+  for (const k of CHECKS) f(k).checked = !!form[k];
+  f('csv_text').value = form.csv_text;
+  csvApplied = form.csv_text;
+  f('source').querySelector('option[value=nist]').hidden = form.source !== 'nist';
+  showSourceFields();
+}
+
+function readForm(csvText) {
+  const form = {};
+  for (const k of TEXT) form[k] = f(k).value;
+  for (const k of CHECKS) form[k] = f(k).checked;
+  form.csv_text = csvText ?? csvApplied;
+  return form;
+}
+
+function showSourceFields() {
+  const src = f('source').value;
+  $('rg-gen').hidden = src !== 'generated';
+  $('rg-csv').hidden = src !== 'csv';
+  $('rg-beta-field').hidden = f('optimizer').value === 'plain';
+  $('rg-decay-field').hidden = f('decay').value === 'none';
+}
+
+function showErrors(errors) {
+  for (const m of root.querySelectorAll('.msg')) m.textContent = '';
+  for (const i of root.querySelectorAll('[aria-invalid]')) i.removeAttribute('aria-invalid');
+  for (const { field, message } of errors) {
+    const msg = root.querySelector(`.msg[data-for="${CSS.escape(field)}"]`) || root.querySelector('.msg[data-for="form"]');
+    msg.textContent = message;
+    const input = f(field);
+    if (input) input.setAttribute('aria-invalid', 'true');
+  }
+}
+
+// ---------- readouts ----------
+
+function swatch(color) {
+  return Object.assign(el('span', { className: 'swatch' }), { style: `background:${color}` });
+}
+
+function showReadout(s) {
+  summary = s;
+  const vec = (v) => `(${v.map((x) => fmt(x)).join(', ')})`;
+  const rows = s.runs.map((r) => {
+    const stop = el('span', { className: r.stop === 'diverged' ? 'stop-bad' : 'stop-ok', textContent: r.stop_label });
+    stop.dataset.stop = r.stop;
+    return [el('span', {}, swatch(r.color), ` ${r.name}`), vec(r.theta), fmt(r.loss),
+      r.distance_to_exact === null || r.distance_to_exact === undefined ? '—' : fmt(r.distance_to_exact),
+      String(r.epochs), String(r.updates), stop];
+  });
+  $('rg-readout').replaceChildren(table(
+    ['run', `final (${s.coefficients.join(', ')})`, 'loss (MSE)', '‖θ − θ_QR‖', 'epochs', 'updates', 'stopped'], rows, [5]));
+
+  const ex = s.exact;
+  const coefRows = s.coefficients.map((name, j) => [
+    name,
+    ex ? fmt(ex.theta[j], 8) : '—',
+    ex ? fmt(ex.sd[j], 4) : '—',
+    ...s.runs.map((r) => fmt(r.theta[j], 8)),
+  ]);
+  $('rg-coefs').replaceChildren(table(
+    ['coefficient', 'exact (QR)', 'std. error', ...s.runs.map((r) => r.name)], coefRows));
+  $('rg-stats').textContent = ex
+    ? `n = ${s.n} · R² = ${fmt(ex.r2, 6)} · residual SE = ${fmt(ex.resid_sd, 6)} · ${ex.dof} degrees of freedom`
+    : `no exact answer: ${s.exact_error}`;
+  $('rg-formula').textContent = `Loss and gradient used: ${s.formula}`;
+
+  const multi = s.mode !== 'line';
+  for (const p of root.querySelectorAll('.rg-line')) p.hidden = multi;
+  for (const p of root.querySelectorAll('.rg-multi')) p.hidden = !multi;
+  root.querySelector('.rg-fit').hidden = !s.data_fit;
+  root.classList.toggle('rg-mode-multi', multi);
+  root.classList.toggle('rg-no-fit', !s.data_fit);
+  const slider = f('epoch');
+  slider.max = String(s.max_epoch);
+  slider.value = String(s.epoch);
+  $('rg-epoch-out').textContent = `${s.epoch} / ${s.max_epoch}`;
+}
+
+// ---------- drawing ----------
+
+function guard(what, fn) {
+  try {
+    return fn();
+  } catch (e) {
+    showErrors([{ field: 'form', message: `${what} failed: ${e}` }]);
+    return undefined;
+  }
+}
+
+function visible(name) {
+  const c = $(CANVASES[name]);
+  return c && !c.closest('section').hidden;
+}
+
+function draw(...names) {
+  for (const n of names) if (visible(n)) guard(`drawing ${n}`, () => app[DRAW[n]]($(CANVASES[n])));
+}
+
+const drawAll = () => draw(...Object.keys(CANVASES));
+
+let frame = 0;
+let pending = new Set();
+function drawSoon(...names) {
+  names.forEach((n) => pending.add(n));
+  if (frame) return;
+  frame = requestAnimationFrame(() => {
+    frame = 0;
+    const todo = [...pending];
+    pending = new Set();
+    draw(...todo);
+  });
+}
+
+function refresh() {
+  fillForm(app.form());
+  showErrors([]);
+  showReadout(app.summary());
+  drawAll();
+}
+
+function apply(csvText) {
+  stopPlay();
+  const result = guard('running', () => app.apply_form(readForm(csvText)));
+  if (!result) return;
+  showErrors(result.errors);
+  if (result.ok) {
+    if (csvText !== undefined) csvApplied = csvText;
+    showReadout(result.summary);
+    drawAll();
+  }
+}
+
+let timer = 0;
+function applySoon() {
+  clearTimeout(timer);
+  timer = setTimeout(() => apply(), 200);
+}
+
+// ---------- playback ----------
+
+let playTimer = 0;
+function setEpoch(e) {
+  const shown = app.set_epoch(e);
+  f('epoch').value = String(shown);
+  $('rg-epoch-out').textContent = `${shown} / ${summary.max_epoch}`;
+  drawSoon('data', 'contour', 'surface', 'loss', 'predicted', 'residuals');
+  return shown;
+}
+function stopPlay() {
+  clearInterval(playTimer);
+  playTimer = 0;
+  $('rg-playbtn').textContent = '▶';
+}
+function togglePlay() {
+  if (playTimer) { stopPlay(); return; }
+  let e = Number(f('epoch').value) >= summary.max_epoch ? 0 : Number(f('epoch').value);
+  $('rg-playbtn').textContent = '❚❚';
+  const step = Math.max(1, Math.round(summary.max_epoch / 120));
+  playTimer = setInterval(() => {
+    e = Math.min(summary.max_epoch, e + step);
+    setEpoch(e);
+    if (e >= summary.max_epoch) stopPlay();
+  }, 60);
+}
+
+// ---------- events ----------
+
+function wire() {
+  for (const k of TEXT) {
+    const input = f(k);
+    if (k === 'source') {
+      input.addEventListener('change', () => {
+        showSourceFields();
+        if (input.value === 'csv' && !f('csv_text').value.trim()) f('csv_text').value = SAMPLE_CSV;
+        apply(input.value === 'csv' ? f('csv_text').value : undefined);
+      });
+    } else if (input.tagName === 'SELECT') input.addEventListener('change', () => { showSourceFields(); apply(); });
+    else input.addEventListener('input', applySoon);
+  }
+  for (const k of CHECKS) f(k).addEventListener('change', () => apply());
+  $('rg-form').addEventListener('submit', (e) => { e.preventDefault(); apply(); });
+  $('rg-load').addEventListener('click', () => apply(f('csv_text').value));
+  $('rg-file').addEventListener('change', (e) => {
+    const file = e.target.files?.[0];
+    if (!file) return;
+    const reader = new FileReader();
+    reader.onload = () => {
+      f('csv_text').value = String(reader.result);
+      f('source').value = 'csv';
+      showSourceFields();
+      apply(String(reader.result));
+    };
+    reader.onerror = () => showErrors([{ field: 'csv_text', message: `could not read ${file.name}` }]);
+    reader.readAsText(file);
+  });
+  f('epoch').addEventListener('input', (e) => { stopPlay(); setEpoch(Number(e.target.value)); });
+  $('rg-playbtn').addEventListener('click', togglePlay);
+  $('rg-reset-start').addEventListener('click', () => { if (guard('running', () => app.reset_start())) refresh(); });
+
+  const c = $('rg-contour');
+  c.addEventListener('pointermove', (e) => {
+    const p = app.contour_point(c, e.offsetX, e.offsetY);
+    $('rg-hover').textContent = p ? `w = ${fmt(p[0], 4)}, b = ${fmt(p[1], 4)}, loss = ${fmt(p[2], 4)}` : '';
+  });
+  c.addEventListener('pointerleave', () => { $('rg-hover').textContent = ''; });
+  c.addEventListener('click', (e) => {
+    stopPlay();
+    if (guard('running', () => app.click_contour(c, e.offsetX, e.offsetY))) {
+      showErrors([]);
+      showReadout(app.summary());
+      drawAll();
+    }
+  });
+
+  const s = $('rg-surface');
+  let last = null;
+  s.addEventListener('pointerdown', (e) => { last = [e.clientX, e.clientY]; s.setPointerCapture(e.pointerId); s.classList.add('dragging'); });
+  s.addEventListener('pointermove', (e) => {
+    if (!last) return;
+    app.rotate(e.clientX - last[0], e.clientY - last[1]);
+    last = [e.clientX, e.clientY];
+    drawSoon('surface');
+  });
+  const end = () => { last = null; s.classList.remove('dragging'); };
+  s.addEventListener('pointerup', end);
+  s.addEventListener('pointercancel', end);
+
+  let resizeFrame = 0;
+  new ResizeObserver(() => {
+    if (root.hidden) return;
+    cancelAnimationFrame(resizeFrame);
+    resizeFrame = requestAnimationFrame(drawAll);
+  }).observe(root);
+}
+
+/** Builds the lab in the page (the wasm module is already initialised); returns its API. */
 export function mount() {
-  const root = $('lab-regression');
-  root.replaceChildren(el('section', { className: 'panel', textContent: 'This lab is being built.' }));
-  return { summary: () => null, redraw: () => {}, getState: () => null, setState: () => 'not available yet' };
+  root = $('lab-regression');
+  app = new RegressionLab();
+  fillForm(app.form());
+  showReadout(app.summary());
+  drawAll();
+  wire();
+  return {
+    summary: () => app.summary(),
+    redraw: drawAll,
+    /** The experiment config (RegressionExperiment) as JSON. */
+    getState: () => app.get_state(),
+    /** Validates and applies a config, re-runs and redraws; returns an error message or null. */
+    setState: (config) => {
+      try {
+        app.set_state(config);
+      } catch (e) {
+        return String(e);
+      }
+      refresh();
+      return null;
+    },
+  };
 }

@@ -11,6 +11,7 @@
 pub mod contour;
 pub mod convergence;
 pub mod grid;
+pub mod regression;
 pub mod schedule;
 pub mod surface;
 

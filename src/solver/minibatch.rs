@@ -24,7 +24,7 @@
 
 use crate::diff::norm;
 use crate::problem::regression::rng::Rng;
-use crate::problem::regression::{accumulate_indexed, accumulate_rows, Dataset, Standardizer};
+use crate::problem::regression::{accumulate_rows, Dataset, Standardizer};
 use crate::trace::{Iterate, StopReason, Trace};
 use serde::{Deserialize, Serialize};
 
@@ -231,6 +231,10 @@ pub struct Kernel<'a> {
     order: Vec<u32>,
     batches: Vec<u32>,
     rng: Rng,
+    /// The rows (and targets) in this epoch's shuffled order, for [`Shuffle::Samples`]: gathered
+    /// once per epoch, then every batch streams through contiguous memory.
+    shuffled_x: Vec<f64>,
+    shuffled_y: Vec<f64>,
 }
 
 impl<'a> Kernel<'a> {
@@ -248,6 +252,8 @@ impl<'a> Kernel<'a> {
             order: (0..data.n() as u32).collect(),
             batches: Vec::new(),
             rng: Rng::new(seed),
+            shuffled_x: Vec::new(),
+            shuffled_y: Vec::new(),
         }
     }
 
@@ -343,6 +349,17 @@ impl<'a> Kernel<'a> {
                 let mut order = std::mem::take(&mut self.order);
                 self.rng.shuffle(&mut order);
                 self.order = order;
+                // Permute the rows physically, once: one gather pass (random reads, sequential
+                // writes), after which the batches stream. Same rows in the same order as
+                // reading through `order`, so the arithmetic — and the path — is identical.
+                let (x, y) = (&self.data.x, &self.data.y);
+                self.shuffled_x.resize(n * d, 0.0);
+                self.shuffled_y.resize(n, 0.0);
+                for (k, &i) in self.order.iter().enumerate() {
+                    let i = i as usize;
+                    self.shuffled_x[k * d..(k + 1) * d].copy_from_slice(&x[i * d..(i + 1) * d]);
+                    self.shuffled_y[k] = y[i];
+                }
             }
             Shuffle::Batches => {
                 if self.batches.len() != nb {
@@ -366,26 +383,12 @@ impl<'a> Kernel<'a> {
             self.g.iter_mut().for_each(|v| *v = 0.0);
             let mut gb = 0.0;
             let (w, g) = (&self.theta[..d], &mut self.g[..d]);
-            let sse = if shuffle == Shuffle::Samples {
-                accumulate_indexed(
-                    &self.data.x,
-                    &self.data.y,
-                    &self.order[lo..hi],
-                    w,
-                    b,
-                    g,
-                    &mut gb,
-                )
+            let (xs, ys) = if shuffle == Shuffle::Samples {
+                (&self.shuffled_x[..], &self.shuffled_y[..])
             } else {
-                accumulate_rows(
-                    &self.data.x[lo * d..hi * d],
-                    &self.data.y[lo..hi],
-                    w,
-                    b,
-                    g,
-                    &mut gb,
-                )
+                (&self.data.x[..], &self.data.y[..])
             };
+            let sse = accumulate_rows(&xs[lo * d..hi * d], &ys[lo..hi], w, b, g, &mut gb);
             self.finish_gradient(gb, hi - lo);
             let loss = sse / (hi - lo) as f64;
             total += loss;
@@ -599,6 +602,7 @@ pub struct EpochBench {
     theta: Vec<f64>,
     order: Vec<u32>,
     rng: Rng,
+    shuffled: (Vec<f64>, Vec<f64>),
 }
 
 impl EpochBench {
@@ -609,6 +613,7 @@ impl EpochBench {
             theta: vec![0.0; d + 1],
             order: (0..n as u32).collect(),
             rng: Rng::new(seed),
+            shuffled: (Vec::new(), Vec::new()),
             data,
         }
     }
@@ -656,10 +661,16 @@ impl EpochBench {
             order: std::mem::take(&mut self.order),
             batches: Vec::new(),
             rng: self.rng.clone(),
+            shuffled_x: std::mem::take(&mut self.shuffled.0),
+            shuffled_y: std::mem::take(&mut self.shuffled.1),
         };
         let total = k.epoch(lr, m, shuffle, &Optimizer::Plain, |_, _, _| {});
         self.rng = k.rng.clone();
         self.order = std::mem::take(&mut k.order);
+        self.shuffled = (
+            std::mem::take(&mut k.shuffled_x),
+            std::mem::take(&mut k.shuffled_y),
+        );
         self.theta = k.theta;
         total / self.data.n().div_ceil(m) as f64
     }
@@ -780,6 +791,40 @@ mod tests {
             )
             .unwrap();
             assert_ne!(a.steps.iterates[5].x, c.steps.iterates[5].x);
+        }
+    }
+
+    #[test]
+    fn physically_permuted_rows_give_the_indexed_path_bit_for_bit() {
+        // Reference: the textbook loop reading rows through the shuffled index (the same RNG
+        // stream), plain updates θ ← θ − α·(2/m)·[Xᵀr; Σr].
+        use crate::problem::regression::accumulate_indexed;
+        let data = data();
+        let (n, m, lr, seed) = (data.n(), 16, 0.001, 7);
+        let mut k = Kernel::new(&data, true, &[0.0, 0.0], seed);
+        let mut rng = Rng::new(seed);
+        let mut order: Vec<u32> = (0..n as u32).collect();
+        let mut theta = [0.0f64, 0.0];
+        for _ in 0..3 {
+            k.epoch(lr, m, Shuffle::Samples, &Optimizer::Plain, |_, _, _| {});
+            rng.shuffle(&mut order);
+            for lo in (0..n).step_by(m) {
+                let hi = (lo + m).min(n);
+                let (mut gw, mut gb) = ([0.0], 0.0);
+                accumulate_indexed(
+                    &data.x,
+                    &data.y,
+                    &order[lo..hi],
+                    &theta[..1],
+                    theta[1],
+                    &mut gw,
+                    &mut gb,
+                );
+                let s = 2.0 / (hi - lo) as f64;
+                theta[0] -= lr * (s * gw[0]);
+                theta[1] -= lr * (s * gb);
+            }
+            assert_eq!(k.theta, theta);
         }
     }
 

@@ -4,9 +4,13 @@
 //! happens in Rust. Every export returns a value or an error string; none panics on bad input.
 //!
 //! * [`surfaces::SurfaceLab`] — 2-D surfaces and the solver race (`www/surfaces.js`).
+//! * [`regression::RegressionLab`] — linear regression: GD/SGD against the exact answer
+//!   (`www/regression.js`).
 
+pub mod regression;
 pub mod surfaces;
 
+pub use regression::RegressionLab;
 pub use surfaces::SurfaceLab;
 
 use plotters_canvas::CanvasBackend;

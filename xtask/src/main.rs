@@ -288,9 +288,15 @@ fn test() -> Result<()> {
     let server = serve::spawn(&root().join("www"), 0)?;
     let url = format!("http://127.0.0.1:{}/", server.port);
     eprintln!("serving www/ on {url}");
+    let mut files: Vec<PathBuf> = std::fs::read_dir(e2e_dir())
+        .map_err(|e| format!("tests/e2e: {e}"))?
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .filter(|p| p.to_string_lossy().ends_with(".test.mjs"))
+        .collect();
+    files.sort();
     run(Command::new("node")
         .args(["--test", "--test-reporter=spec", "--test-concurrency=1"])
-        .arg(e2e_dir().join("page.test.mjs"))
+        .args(&files)
         .env("GRADLAB_URL", &url))?;
     eprintln!("\nall tests passed");
     Ok(())

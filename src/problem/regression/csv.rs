@@ -208,9 +208,15 @@ pub fn parse(text: &str, opts: &CsvOptions) -> Result<Dataset, String> {
     for &(row, line) in data_lines {
         let fields = split_fields(line, delim);
         if fields.len() != ncols {
+            let k = fields.len();
+            let which = if k < ncols {
+                format!("{} is missing", col_label(k))
+            } else {
+                format!("column {} is extra", ncols + 1)
+            };
             return Err(format!(
-                "row {row} has {} fields, expected {ncols} as in row {first_row}",
-                fields.len()
+                "row {row}, {which}: the row has {k} field{}, expected {ncols} as in row {first_row}",
+                if k == 1 { "" } else { "s" }
             ));
         }
         for (j, f) in fields.iter().enumerate() {
@@ -321,7 +327,7 @@ mod tests {
             ("  \n\n", "the input is empty"),
             (
                 "x,y\n1,2\n3\n",
-                "row 3 has 1 fields, expected 2 as in row 1",
+                "row 3, column 2 (\"y\") is missing: the row has 1 field, expected 2 as in row 1",
             ),
             (
                 "x,y\n1,2\n3,abc\n",
@@ -352,6 +358,8 @@ mod tests {
         assert!(e.contains("target column 2 (\"y\") is constant"), "{e}");
         let e = p("x,y\n1,inf\n2,7\n").unwrap_err();
         assert!(e.contains("row 2, column 2"), "{e}");
+        let e = p("x,y\n1,2\n3,4,5\n").unwrap_err();
+        assert!(e.contains("row 3, column 3 is extra"), "{e}");
         let e = p("justone\n1\n2\n").unwrap_err();
         assert!(e.contains("single column"), "{e}");
         let opts = CsvOptions {

@@ -1,0 +1,448 @@
+//! Plots of the linear-regression lab: a scatter/line chart (data with fitted curves, predicted vs
+//! actual, residuals vs fitted) and the training-loss chart (per-batch loss faint, epoch loss bold,
+//! log scale). The loss surface over (w, b) reuses [`super::contour`] and [`super::surface`] with a
+//! [`Grid`] from [`loss_grid`].
+
+use super::{err, fmt_tick, Grid, PlotStyle};
+use crate::problem::surfaces::ViewBox;
+use plotters::coord::Shift;
+use plotters::prelude::*;
+
+/// At most this many points of one series are drawn (evenly strided), so 10⁶ samples stay fast.
+pub const MAX_POINTS: usize = 4000;
+
+/// How one series is drawn.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub enum Mark {
+    /// Filled dots of this radius (CSS px) and opacity.
+    Dots {
+        /// Radius in CSS px.
+        radius: f64,
+        /// Opacity in [0, 1].
+        alpha: f64,
+    },
+    /// A polyline of this width (CSS px), dashed or solid.
+    Line {
+        /// Width in CSS px.
+        width: f64,
+        /// Dashed.
+        dashed: bool,
+    },
+}
+
+/// One series of an [`draw_xy`] chart.
+#[derive(Clone, Debug)]
+pub struct Series {
+    /// Points (x, y); non-finite ones are skipped.
+    pub points: Vec<(f64, f64)>,
+    /// Colour.
+    pub color: RGBColor,
+    /// Dots or line.
+    pub mark: Mark,
+    /// Legend text (none when empty).
+    pub label: String,
+}
+
+/// Axis titles and options of an [`draw_xy`] chart.
+#[derive(Clone, Debug, Default)]
+pub struct Axes {
+    /// x-axis title.
+    pub x_desc: String,
+    /// y-axis title.
+    pub y_desc: String,
+    /// Fixed x range; `None` = from the dot series (lines never widen the range).
+    pub x_range: Option<(f64, f64)>,
+    /// Fixed y range; `None` = from the dot series.
+    pub y_range: Option<(f64, f64)>,
+}
+
+/// Every `ceil(len / MAX_POINTS)`-th point, so at most [`MAX_POINTS`] remain.
+pub fn thin<T: Copy>(v: &[T]) -> Vec<T> {
+    let stride = v.len().div_ceil(MAX_POINTS).max(1);
+    v.iter().step_by(stride).copied().collect()
+}
+
+/// The smallest finite range holding the values, padded by 5 % (±0.5 around a single value).
+pub fn padded_range(values: impl Iterator<Item = f64>) -> Option<(f64, f64)> {
+    let (lo, hi) = values
+        .filter(|v| v.is_finite())
+        .fold((f64::INFINITY, f64::NEG_INFINITY), |(a, b), v| {
+            (a.min(v), b.max(v))
+        });
+    if !lo.is_finite() {
+        return None;
+    }
+    let pad = if hi > lo {
+        (hi - lo) * 0.05
+    } else {
+        0.5 * lo.abs().max(1.0)
+    };
+    Some((lo - pad, hi + pad))
+}
+
+/// A scatter/line chart: dots and lines in data coordinates, with a legend when labels are given.
+///
+/// The axis ranges come from the dot series (or [`Axes`]); lines are clipped to them, so a fitted
+/// line far off the data does not squash the scatter.
+pub fn draw_xy<DB: DrawingBackend>(
+    root: &DrawingArea<DB, Shift>,
+    series: &[Series],
+    axes: &Axes,
+    style: &PlotStyle,
+) -> Result<(), String> {
+    root.fill(&WHITE).map_err(err)?;
+    let dots = || {
+        series
+            .iter()
+            .filter(|s| matches!(s.mark, Mark::Dots { .. }))
+            .flat_map(|s| s.points.iter())
+    };
+    let all = || series.iter().flat_map(|s| s.points.iter());
+    let xr = axes
+        .x_range
+        .or_else(|| padded_range(dots().map(|p| p.0)))
+        .or_else(|| padded_range(all().map(|p| p.0)))
+        .unwrap_or((0.0, 1.0));
+    let yr = axes
+        .y_range
+        .or_else(|| padded_range(dots().map(|p| p.1)))
+        .or_else(|| padded_range(all().map(|p| p.1)))
+        .unwrap_or((0.0, 1.0));
+    let font = ("sans-serif", style.tick_font()).into_font();
+    let desc_font = ("sans-serif", style.label_font()).into_font();
+    let mut chart = ChartBuilder::on(root)
+        .margin(style.px(8.0))
+        .margin_right(style.px(12.0))
+        .x_label_area_size(style.px(34.0))
+        .y_label_area_size(style.px(50.0))
+        .build_cartesian_2d(xr.0..xr.1, yr.0..yr.1)
+        .map_err(err)?;
+    chart
+        .configure_mesh()
+        .light_line_style(BLACK.mix(0.04))
+        .bold_line_style(BLACK.mix(0.1))
+        .label_style(font.clone())
+        .axis_desc_style(desc_font)
+        .x_desc(axes.x_desc.as_str())
+        .y_desc(axes.y_desc.as_str())
+        .x_labels(7)
+        .y_labels(6)
+        .x_label_formatter(&|x| fmt_tick(*x))
+        .y_label_formatter(&|y| fmt_tick(*y))
+        .draw()
+        .map_err(err)?;
+    let view = ViewBox::new(xr.0, xr.1, yr.0, yr.1);
+    let mut labelled = false;
+    for s in series {
+        let color = s.color;
+        let pts: Vec<(f64, f64)> = s
+            .points
+            .iter()
+            .copied()
+            .filter(|p| p.0.is_finite() && p.1.is_finite())
+            .collect();
+        let anno = match s.mark {
+            Mark::Dots { radius, alpha } => {
+                let r = style.ipx(radius);
+                let inside =
+                    |p: &(f64, f64)| p.0 >= xr.0 && p.0 <= xr.1 && p.1 >= yr.0 && p.1 <= yr.1;
+                chart
+                    .draw_series(
+                        thin(&pts)
+                            .into_iter()
+                            .filter(inside)
+                            .map(|p| Circle::new(p, r, color.mix(alpha).filled())),
+                    )
+                    .map_err(err)?
+            }
+            Mark::Line { width, dashed } => {
+                let segs: Vec<[(f64, f64); 2]> = pts
+                    .windows(2)
+                    .filter_map(|w| super::contour::clip_segment(w[0], w[1], &view))
+                    .collect();
+                let st = color.stroke_width(style.px(width));
+                if dashed {
+                    chart
+                        .draw_series(segs.iter().flat_map(|s| dashes(s, &xr, &yr, st)))
+                        .map_err(err)?
+                } else {
+                    chart
+                        .draw_series(segs.iter().map(|s| PathElement::new(s.to_vec(), st)))
+                        .map_err(err)?
+                }
+            }
+        };
+        if !s.label.is_empty() {
+            labelled = true;
+            let (mark, lw, r) = (s.mark, style.px(2.0), style.ipx(3.0));
+            let len = style.ipx(14.0);
+            anno.label(s.label.clone())
+                .legend(move |(x, y)| match mark {
+                    Mark::Dots { .. } => {
+                        Circle::new((x + len / 2, y), r, color.filled()).into_dyn()
+                    }
+                    Mark::Line { .. } => {
+                        PathElement::new(vec![(x, y), (x + len, y)], color.stroke_width(lw))
+                            .into_dyn()
+                    }
+                });
+        }
+    }
+    if labelled {
+        chart
+            .configure_series_labels()
+            .position(SeriesLabelPosition::UpperLeft)
+            .background_style(WHITE.mix(0.85))
+            .border_style(BLACK.mix(0.3))
+            .label_font(font)
+            .margin(style.px(5.0))
+            .draw()
+            .map_err(err)?;
+    }
+    Ok(())
+}
+
+/// Splits a data-space segment into dashes, each 1/60 of the plot's extent (in axis units).
+fn dashes(
+    s: &[(f64, f64); 2],
+    xr: &(f64, f64),
+    yr: &(f64, f64),
+    st: ShapeStyle,
+) -> Vec<PathElement<(f64, f64)>> {
+    let (a, b) = (s[0], s[1]);
+    let nx = (b.0 - a.0) / (xr.1 - xr.0);
+    let ny = (b.1 - a.1) / (yr.1 - yr.0);
+    let len = (nx * nx + ny * ny).sqrt();
+    let k = ((len * 60.0).ceil() as usize).clamp(1, 400);
+    (0..k)
+        .filter(|i| i % 2 == 0)
+        .map(|i| {
+            let t0 = i as f64 / k as f64;
+            let t1 = ((i + 1) as f64 / k as f64).min(1.0);
+            let p = |t: f64| (a.0 + t * (b.0 - a.0), a.1 + t * (b.1 - a.1));
+            PathElement::new(vec![p(t0), p(t1)], st)
+        })
+        .collect()
+}
+
+/// One run's losses for [`draw_losses`].
+#[derive(Clone, Debug)]
+pub struct LossSeries {
+    /// (epoch position, batch loss) per recorded update; drawn faint.
+    pub batches: Vec<(f64, f64)>,
+    /// (epoch, full-data loss) per epoch; drawn bold with dots.
+    pub epochs: Vec<(f64, f64)>,
+    /// Colour.
+    pub color: RGBColor,
+    /// Legend text.
+    pub label: String,
+}
+
+/// Training loss against epochs on a log scale: per-batch losses faint, epoch losses bold, the
+/// exact least-squares minimum as a dashed floor, and a marker at epoch `upto`.
+pub fn draw_losses<DB: DrawingBackend>(
+    root: &DrawingArea<DB, Shift>,
+    runs: &[LossSeries],
+    minimum: Option<f64>,
+    upto: Option<f64>,
+    style: &PlotStyle,
+) -> Result<(), String> {
+    root.fill(&WHITE).map_err(err)?;
+    let pos = |v: &f64| v.is_finite() && *v > 0.0;
+    let vals = runs
+        .iter()
+        .flat_map(|r| r.batches.iter().chain(&r.epochs).map(|p| p.1))
+        .chain(minimum)
+        .filter(pos);
+    let (lo, hi) = vals.fold((f64::INFINITY, f64::NEG_INFINITY), |(a, b), v| {
+        (a.min(v), b.max(v))
+    });
+    let (lo, hi) = if lo.is_finite() {
+        let l = lo.log10().floor();
+        (10f64.powf(l), 10f64.powf(hi.log10().ceil().max(l + 1.0)))
+    } else {
+        (1e-3, 1.0)
+    };
+    let e_max = runs
+        .iter()
+        .flat_map(|r| r.epochs.iter().chain(&r.batches).map(|p| p.0))
+        .filter(|v| v.is_finite())
+        .fold(1.0f64, f64::max);
+    let font = ("sans-serif", style.tick_font()).into_font();
+    let desc_font = ("sans-serif", style.label_font()).into_font();
+    let mut chart = ChartBuilder::on(root)
+        .margin(style.px(8.0))
+        .margin_right(style.px(12.0))
+        .x_label_area_size(style.px(34.0))
+        .y_label_area_size(style.px(50.0))
+        .build_cartesian_2d(0.0..e_max, (lo..hi).log_scale())
+        .map_err(err)?;
+    chart
+        .configure_mesh()
+        .light_line_style(BLACK.mix(0.04))
+        .bold_line_style(BLACK.mix(0.1))
+        .label_style(font.clone())
+        .axis_desc_style(desc_font)
+        .x_desc("epoch")
+        .y_desc("MSE (log)")
+        .x_labels(8)
+        .y_labels(6)
+        .x_label_formatter(&|k| fmt_tick(*k))
+        .y_label_formatter(&|f| fmt_tick(*f))
+        .draw()
+        .map_err(err)?;
+    let clamp = |p: &(f64, f64)| (p.0, p.1.clamp(lo, hi));
+    for r in runs {
+        let faint: Vec<(f64, f64)> = thin(&r.batches)
+            .iter()
+            .filter(|p| pos(&p.1))
+            .map(clamp)
+            .collect();
+        chart
+            .draw_series(LineSeries::new(
+                faint,
+                r.color.mix(0.3).stroke_width(style.px(1.0)),
+            ))
+            .map_err(err)?;
+    }
+    for r in runs {
+        let bold: Vec<(f64, f64)> = r.epochs.iter().filter(|p| pos(&p.1)).map(clamp).collect();
+        let color = r.color;
+        let (lw, len) = (style.px(2.5), style.ipx(14.0));
+        chart
+            .draw_series(LineSeries::new(
+                bold.clone(),
+                color.stroke_width(style.px(2.5)),
+            ))
+            .map_err(err)?
+            .label(r.label.clone())
+            .legend(move |(x, y)| {
+                PathElement::new(vec![(x, y), (x + len, y)], color.stroke_width(lw))
+            });
+        if bold.len() <= 60 {
+            chart
+                .draw_series(
+                    bold.iter()
+                        .map(|&p| Circle::new(p, style.ipx(2.5), color.filled())),
+                )
+                .map_err(err)?;
+        }
+    }
+    if let Some(m) = minimum.filter(pos) {
+        let st = BLACK.mix(0.6).stroke_width(style.px(1.0));
+        let k = 40;
+        chart
+            .draw_series((0..k).filter(|i| i % 2 == 0).map(|i| {
+                let (a, b) = (
+                    e_max * i as f64 / k as f64,
+                    e_max * (i + 1) as f64 / k as f64,
+                );
+                PathElement::new(vec![(a, m), (b, m)], st)
+            }))
+            .map_err(err)?
+            .label("exact minimum (QR)")
+            .legend(move |(x, y)| PathElement::new(vec![(x, y), (x + 5, y), (x + 9, y)], st));
+    }
+    if let Some(e) = upto.filter(|e| e.is_finite()) {
+        chart
+            .draw_series(std::iter::once(PathElement::new(
+                vec![(e, lo), (e, hi)],
+                BLACK.mix(0.45).stroke_width(style.px(1.0)),
+            )))
+            .map_err(err)?;
+    }
+    chart
+        .configure_series_labels()
+        .position(SeriesLabelPosition::UpperRight)
+        .background_style(WHITE.mix(0.85))
+        .border_style(BLACK.mix(0.3))
+        .label_font(font)
+        .margin(style.px(5.0))
+        .draw()
+        .map_err(err)?;
+    Ok(())
+}
+
+/// The loss of a 2-parameter model θ = (w, b) sampled on a grid from its exact quadratic form.
+///
+/// The MSE is quadratic in θ: L(θ) = L* + (θ − θ*)ᵀ·A·(θ − θ*) with A = (1/n)·X̃ᵀX̃, X̃ = [x 1]
+/// and θ* the least-squares minimizer, L* its MSE. Sampling this form costs O(1) per grid point
+/// whatever n is (A needs one pass over the data), and it is accurate near the minimum where
+/// expanding the sums Σx², Σxy … directly would cancel.
+pub fn loss_grid(
+    a: [[f64; 2]; 2],
+    theta_star: [f64; 2],
+    l_star: f64,
+    view: ViewBox,
+    nx: usize,
+    ny: usize,
+) -> Grid {
+    let (nx, ny) = (nx.max(2), ny.max(2));
+    let mut values = Vec::with_capacity(nx * ny);
+    for j in 0..ny {
+        let b = view.y_min + (view.y_max - view.y_min) * j as f64 / (ny - 1) as f64;
+        for i in 0..nx {
+            let w = view.x_min + (view.x_max - view.x_min) * i as f64 / (nx - 1) as f64;
+            values.push(quadratic_loss(a, theta_star, l_star, [w, b]));
+        }
+    }
+    Grid::from_values(view, nx, ny, values)
+}
+
+/// L* + (θ − θ*)ᵀ·A·(θ − θ*) (see [`loss_grid`]).
+pub fn quadratic_loss(a: [[f64; 2]; 2], theta_star: [f64; 2], l_star: f64, t: [f64; 2]) -> f64 {
+    let (u, v) = (t[0] - theta_star[0], t[1] - theta_star[1]);
+    l_star + a[0][0] * u * u + 2.0 * a[0][1] * u * v + a[1][1] * v * v
+}
+
+// Drawing is checked in the browser (tests/e2e/regression.test.mjs): plotters has no font engine
+// natively in this build.
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::problem::regression::{Dataset, LinearRegression};
+    use crate::problem::Objective;
+
+    #[test]
+    fn quadratic_form_equals_the_mse() {
+        // Independent check: the quadratic form agrees with the objective's direct sum
+        // (1/n)·Σ(w·xᵢ + b − yᵢ)² at arbitrary points.
+        let x = vec![0.5, 1.0, 2.0, 3.5, 4.0];
+        let y = vec![1.2, 2.9, 5.1, 8.2, 8.8];
+        let data = Dataset::new(x.clone(), y.clone(), vec!["x".into()], "y".into()).unwrap();
+        let fit = crate::problem::regression::exact::fit(&data, true).unwrap();
+        let n = x.len() as f64;
+        let sxx = x.iter().map(|v| v * v).sum::<f64>() / n;
+        let sx = x.iter().sum::<f64>() / n;
+        let a = [[sxx, sx], [sx, 1.0]];
+        let obj = LinearRegression {
+            data: &data,
+            intercept: true,
+        };
+        for t in [[0.0, 0.0], [2.0, 1.0], [-3.0, 7.5]] {
+            let q = quadratic_loss(a, [fit.w[0], fit.b], fit.mse, t);
+            let direct = obj.value(&t);
+            assert!(
+                (q - direct).abs() < 1e-12 * direct.max(1.0),
+                "{q} vs {direct}"
+            );
+        }
+        let g = loss_grid(
+            a,
+            [fit.w[0], fit.b],
+            fit.mse,
+            ViewBox::new(0.0, 4.0, -2.0, 2.0),
+            9,
+            7,
+        );
+        assert!((g.at(2, 3) - obj.value(&[1.0, 0.0])).abs() < 1e-12 * obj.value(&[1.0, 0.0]));
+    }
+
+    #[test]
+    fn thinning_keeps_at_most_max_points() {
+        let v: Vec<usize> = (0..10_001).collect();
+        let t = thin(&v);
+        assert!(t.len() <= MAX_POINTS && t.len() > MAX_POINTS / 2 && t[0] == 0);
+        assert_eq!(thin(&v[..10]).len(), 10);
+    }
+}

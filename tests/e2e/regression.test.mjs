@@ -1,0 +1,213 @@
+// End-to-end: the linear-regression lab in headless Chromium (GRADLAB_URL = the served www/).
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { launch, BASE } from './browser.mjs';
+
+let ctx;
+before(async () => { ctx = await launch(); });
+after(async () => { await ctx?.close(); });
+
+/** Opens the page on the regression tab, collecting console errors and uncaught exceptions. */
+async function open(viewport = { width: 1366, height: 800 }) {
+  const page = await ctx.newPage();
+  await page.setViewportSize(viewport);
+  const errors = [];
+  page.on('console', (m) => { if (m.type() === 'error') errors.push(m.text()); });
+  page.on('pageerror', (e) => errors.push(String(e)));
+  await page.goto(BASE);
+  await page.evaluate(() => window.gradlab.ready);
+  await page.click('.tabs [data-lab="regression"]');
+  await page.waitForFunction(() => window.gradlab.lab() === 'regression' && window.gradlab.lastRun()?.lab === 'regression');
+  return { page, errors };
+}
+
+const run = (page) => page.evaluate(() => window.gradlab.lastRun());
+
+/** Share of pixels of a canvas that differ from white. */
+function inkShare(page, id) {
+  return page.evaluate((id) => {
+    const c = document.getElementById(id);
+    const d = c.getContext('2d').getImageData(0, 0, c.width, c.height).data;
+    let ink = 0;
+    for (let i = 0; i < d.length; i += 4) if (d[i + 3] > 0 && (d[i] < 245 || d[i + 1] < 245 || d[i + 2] < 245)) ink++;
+    return ink / (d.length / 4);
+  }, id);
+}
+
+/** A hash of a canvas's pixels. */
+function canvasHash(page, id) {
+  return page.evaluate((id) => {
+    const c = document.getElementById(id);
+    const d = c.getContext('2d').getImageData(0, 0, c.width, c.height).data;
+    let h = 2166136261;
+    for (let i = 0; i < d.length; i++) h = Math.imul(h ^ d[i], 16777619);
+    return `${c.width}x${c.height}:${h >>> 0}`;
+  }, id);
+}
+
+/** Types into a field and waits for a new run (a different summary). */
+async function setField(page, id, value) {
+  const before = JSON.stringify(await run(page));
+  await page.fill(id, value);
+  await page.waitForFunction((b) => JSON.stringify(window.gradlab.lastRun()) !== b, before);
+  return run(page);
+}
+
+test('the regression tab shows SGD and batch GD against the exact answer, every plot drawn, no console errors', async () => {
+  const { page, errors } = await open();
+  const r = await run(page);
+  assert.equal(r.source, 'generated');
+  assert.equal(r.n, 100);
+  assert.deepEqual(r.coefficients, ['x', 'b']);
+  assert.equal(r.mode, 'line');
+  // Generated from y = 2x + 1 + N(0, 1): the least-squares slope and intercept lie within 4 standard errors.
+  const [w, b] = r.exact.theta;
+  assert.ok(Math.abs(w - 2) < 4 * r.exact.sd[0] && Math.abs(b - 1) < 4 * r.exact.sd[1], `exact = ${r.exact.theta}`);
+  assert.ok(r.exact.r2 > 0.9 && r.exact.r2 <= 1);
+  assert.equal(r.runs.length, 2);
+  assert.match(r.runs[0].name, /^SGD \(M = 10/);
+  assert.match(r.runs[1].name, /^Batch GD/);
+  // Standardized batch GD with α = 0.1 contracts by 0.8 per epoch: after 30 epochs it is close to the QR answer.
+  assert.ok(r.runs[1].distance_to_exact < 0.05, `GD distance ${r.runs[1].distance_to_exact}`);
+  assert.equal(r.runs[0].updates, 300, '10 batches × 30 epochs');
+  for (const [id, min] of [['rg-data', 0.03], ['rg-contour', 0.4], ['rg-surface', 0.1], ['rg-loss', 0.03]]) {
+    const ink = await inkShare(page, id);
+    assert.ok(ink > min, `${id} drawn (${(ink * 100).toFixed(1)}% ink)`);
+  }
+  const readout = await page.textContent('#rg-readout');
+  assert.match(readout, /SGD \(M = 10/);
+  assert.match(readout, /max iterations reached/);
+  assert.match(await page.textContent('#rg-coefs'), /std\. error/);
+  assert.match(await page.textContent('#rg-formula'), /2\/m.*½MSE gives \(1\/m\)/);
+  assert.deepEqual(errors, []);
+  await page.close();
+});
+
+test('changing the learning rate changes the path and the map', async () => {
+  const { page, errors } = await open();
+  const r0 = await run(page);
+  const map0 = await canvasHash(page, 'rg-contour');
+  const r1 = await setField(page, '#rg-learning_rate', '0.02');
+  assert.equal(r1.runs[0].learning_rate, 0.02);
+  assert.notEqual(r1.runs[0].fingerprint, r0.runs[0].fingerprint);
+  assert.notDeepEqual(r1.runs[0].theta, r0.runs[0].theta);
+  await page.waitForTimeout(50);
+  assert.notEqual(await canvasHash(page, 'rg-contour'), map0, 'contour map redrawn');
+  // Smaller steps: batch GD is farther from the exact answer after the same 30 epochs.
+  assert.ok(r1.runs[1].distance_to_exact > r0.runs[1].distance_to_exact);
+  assert.deepEqual(errors, []);
+  await page.close();
+});
+
+test('the same shuffle seed gives the same SGD path twice; another seed another path', async () => {
+  const { page, errors } = await open();
+  const a = await setField(page, '#rg-seed', '5');
+  const b = await setField(page, '#rg-seed', '6');
+  const c = await setField(page, '#rg-seed', '5');
+  assert.notEqual(a.runs[0].fingerprint, b.runs[0].fingerprint);
+  assert.equal(a.runs[0].fingerprint, c.runs[0].fingerprint);
+  assert.deepEqual(a.runs[0].theta, c.runs[0].theta);
+  // Batch GD does not shuffle: the seed does not change it.
+  assert.equal(a.runs[1].fingerprint, b.runs[1].fingerprint);
+  assert.deepEqual(errors, []);
+  await page.close();
+});
+
+test('CSV: several columns give predicted/residual plots; bad CSV names row and column and keeps the data', async () => {
+  const { page, errors } = await open();
+  await page.selectOption('#rg-source', 'csv');
+  const good = 'a;b;y\n1;2;5.1\n2;1;4.9\n3;5;13.2\n4;3;10.8\n5;0;5.2\n6;4;14.1\n';
+  await page.fill('#rg-csv_text', good);
+  await page.click('#rg-load');
+  await page.waitForFunction(() => window.gradlab.lastRun().source === 'csv' && window.gradlab.lastRun().n === 6);
+  const r = await run(page);
+  assert.deepEqual(r.coefficients, ['a', 'b', '(intercept)']);
+  assert.equal(r.mode, 'multi');
+  assert.equal(r.data_fit, false);
+  assert.ok(await page.isVisible('#rg-predicted') && await page.isVisible('#rg-residuals'));
+  assert.ok(!(await page.isVisible('#rg-contour')));
+  for (const id of ['rg-predicted', 'rg-residuals', 'rg-loss']) assert.ok(await inkShare(page, id) > 0.02, `${id} drawn`);
+  assert.equal((await page.$$('#rg-coefs tr')).length, 4, 'header + a, b, intercept');
+
+  for (const [text, want] of [
+    ['a;b;y\n1;2;5.1\n2;x;4.9\n3;5;13.2\n', /row 3, column 2 \("b"\): "x" is not a number/],
+    ['a;b;y\n1;2;5.1\n2;1\n3;5;13.2\n', /row 3, column 3 \("y"\) is missing/],
+    ['', /empty/],
+  ]) {
+    await page.fill('#rg-csv_text', text);
+    await page.click('#rg-load');
+    await page.waitForFunction(() => document.querySelector('#lab-regression .msg[data-for="csv_text"]').textContent !== '');
+    assert.match(await page.textContent('#lab-regression .msg[data-for="csv_text"]'), want);
+    assert.equal(await page.getAttribute('#rg-csv_text', 'aria-invalid'), 'true');
+    assert.deepEqual(await run(page), r, 'the previous data and run stay');
+  }
+  // Markup in the CSV is shown as text, never parsed.
+  await page.fill('#rg-csv_text', 'a,y\n<img src=x onerror=alert(1)>,2\n3,4\n');
+  await page.click('#rg-load');
+  await page.waitForFunction(() => document.querySelector('#lab-regression .msg[data-for="csv_text"]').textContent.includes('img'));
+  assert.equal(await page.locator('#lab-regression .msg img').count(), 0);
+  // Another setting still runs on the data that was accepted.
+  const r2 = await setField(page, '#rg-epochs', '40');
+  assert.equal(r2.n, 6);
+  assert.equal(r2.runs[0].epochs, 40);
+  assert.deepEqual(errors, []);
+  await page.close();
+});
+
+test('polynomial degree 3 on generated data: coefficient table and diagnostic plots', async () => {
+  const { page, errors } = await open();
+  const r = await setField(page, '#rg-degree', '3');
+  assert.deepEqual(r.coefficients, ['x', 'x^2', 'x^3', 'b']);
+  assert.equal(r.mode, 'multi');
+  assert.ok(r.data_fit);
+  for (const id of ['rg-data', 'rg-predicted', 'rg-residuals']) assert.ok(await inkShare(page, id) > 0.02, `${id} drawn`);
+  // Bad values get inline messages and no run.
+  for (const [sel, value, field, msg] of [
+    ['#rg-degree', '30', 'degree', /between 1 and 20/],
+    ['#rg-learning_rate', 'abc', 'learning_rate', /not a number/],
+    ['#rg-batch_size', '2.5', 'batch_size', /whole number/],
+    ['#rg-n', '1', 'n', /between 2 and/],
+  ]) {
+    await page.fill(sel, value);
+    await page.waitForFunction((f) => document.querySelector(`#lab-regression .msg[data-for="${f}"]`).textContent !== '', field);
+    assert.match(await page.textContent(`#lab-regression .msg[data-for="${field}"]`), msg);
+    assert.deepEqual(await run(page), r, 'no new run');
+    await page.fill('#rg-degree', '3');
+    await page.fill('#rg-learning_rate', '0.1');
+    await page.fill('#rg-batch_size', '10');
+    await page.fill('#rg-n', '100');
+    await page.waitForFunction((f) => document.querySelector(`#lab-regression .msg[data-for="${f}"]`).textContent === '', field);
+  }
+  assert.deepEqual(errors, []);
+  await page.close();
+});
+
+test('the epoch slider replays the runs; clicking the loss map starts from there', async () => {
+  const { page, errors } = await open();
+  const data0 = await canvasHash(page, 'rg-data');
+  await page.fill('#rg-epoch', '1');
+  await page.dispatchEvent('#rg-epoch', 'input');
+  await page.waitForFunction(() => window.gradlab.lastRun().epoch === 1);
+  await page.waitForTimeout(100);
+  assert.notEqual(await canvasHash(page, 'rg-data'), data0, 'fitted lines at epoch 1 differ from the end');
+  assert.match(await page.textContent('#rg-epoch-out'), /^1 \/ 30/);
+  const before = await run(page);
+  const box = await page.locator('#rg-contour').boundingBox();
+  await page.mouse.click(box.x + box.width * 0.25, box.y + box.height * 0.3);
+  await page.waitForFunction((fp) => window.gradlab.lastRun().runs[0].fingerprint !== fp, before.runs[0].fingerprint);
+  assert.deepEqual(errors, []);
+  await page.close();
+});
+
+test('the lab fits a 600×400 iframe: controls and the first plots visible, no horizontal scroll', async () => {
+  const { page, errors } = await open({ width: 600, height: 400 });
+  for (const id of ['#rg-learning_rate', '#rg-data', '#rg-contour']) {
+    const b = await page.locator(id).boundingBox();
+    assert.ok(b && b.y >= 0 && b.y + Math.min(b.height, 150) <= 400 && b.x + b.width <= 600, `${id} visible: ${JSON.stringify(b)}`);
+  }
+  const scrollW = await page.evaluate(() => document.documentElement.scrollWidth);
+  assert.ok(scrollW <= 600, `no horizontal scroll (${scrollW})`);
+  assert.ok(await inkShare(page, 'rg-contour') > 0.1);
+  assert.deepEqual(errors, []);
+  await page.close();
+});
