@@ -122,6 +122,8 @@ pub struct MapOverlay<'a> {
     pub upto: Option<usize>,
     /// Points to mark with a small cross (known minima).
     pub marks: &'a [(f64, f64)],
+    /// Names of the horizontal and vertical axes (`("x", "y")` when empty).
+    pub axes: (&'a str, &'a str),
 }
 
 /// Draws the heat map with contour lines, colour bar and trajectories onto `root`.
@@ -158,8 +160,8 @@ pub fn draw_contour_map<DB: DrawingBackend>(
         .y_labels(7)
         .label_style(font.clone())
         .axis_desc_style(desc_font.clone())
-        .x_desc("x")
-        .y_desc("y")
+        .x_desc(if overlay.axes.0.is_empty() { "x" } else { overlay.axes.0 })
+        .y_desc(if overlay.axes.1.is_empty() { "y" } else { overlay.axes.1 })
         .x_label_formatter(&|x| fmt_tick(*x))
         .y_label_formatter(&|y| fmt_tick(*y))
         .draw()

@@ -844,6 +844,7 @@ impl RegressionLab {
             traces: &traces,
             upto: None,
             marks: &marks,
+            axes: ("w", "b"),
         };
         let map = draw_contour_map(
             &root,

@@ -340,6 +340,7 @@ impl SurfaceLab {
             traces: &self.traces,
             upto: self.upto,
             marks: &marks,
+            axes: ("x", "y"),
         };
         let map = draw_contour_map(
             &root,
