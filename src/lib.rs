@@ -21,6 +21,7 @@ pub mod diff;
 pub mod experiment;
 pub mod experiment_fit;
 pub mod experiment_regression;
+pub mod link;
 pub mod math;
 pub mod plot;
 pub mod problem;
