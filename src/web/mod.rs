@@ -4,7 +4,9 @@
 //! happens in Rust. Every export returns a value or an error string; none panics on bad input.
 //!
 //! * [`surfaces::SurfaceLab`] — 2-D surfaces and the solver race (`www/surfaces.js`).
+//! * [`share`] — permalinks, validation and trace export for the page shell (`www/app.js`).
 
+pub mod share;
 pub mod surfaces;
 
 pub use surfaces::SurfaceLab;
