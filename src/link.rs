@@ -159,6 +159,12 @@ fn validate_fit(f: &FitExperiment) -> Result<(), String> {
         }
     }
     let model = experiment_fit::resolve_model(&f.model)?;
+    if let Some(steps) = &f.jacobian.rel_step {
+        if steps.len() > 64 {
+            return Err(format!("at most 64 relative steps (got {})", steps.len()));
+        }
+        finite(steps, "relative steps")?;
+    }
     match &f.data {
         FitData::Generated {
             n, noise, params, ..

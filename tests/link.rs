@@ -123,7 +123,7 @@ fn random_surfaces(r: &mut SplitMix64) -> Value {
             "quadratic_condition": unif(r, 1.0, 1e8),
             "view": {"view_box": {"x_min": v.x_min - r.uniform(), "x_max": v.x_max + r.uniform(),
                                   "y_min": v.y_min, "y_max": v.y_max},
-                     "yaw": unif(r, 0.0, 6.28), "pitch": unif(r, 0.05, 1.5)}
+                     "yaw": unif(r, 0.0, std::f64::consts::TAU), "pitch": unif(r, 0.05, 1.5)}
         },
         "embed": {"plots": if below(r, 2) == 0 { json!([]) } else { json!(["contour", "convergence"]) },
                   "autoplay": below(r, 2) == 0, "show_controls": below(r, 2) == 0}
@@ -455,11 +455,7 @@ fn exports_have_one_row_per_record() {
     assert_eq!(jsonl.lines().count(), records);
     // The CSV text holds the exact bits: parse the last BFGS record back.
     let bfgs_last = traces[0].iterates.last().unwrap();
-    let line = csv
-        .lines()
-        .filter(|l| l.starts_with("0,BFGS,"))
-        .last()
-        .unwrap();
+    let line = csv.lines().rfind(|l| l.starts_with("0,BFGS,")).unwrap();
     let cells: Vec<&str> = line.split(',').collect();
     assert_eq!(
         cells[4].parse::<f64>().unwrap().to_bits(),
@@ -469,4 +465,50 @@ fn exports_have_one_row_per_record() {
         cells[7].parse::<f64>().unwrap().to_bits(),
         bfgs_last.x[0].to_bits()
     );
+}
+
+#[test]
+fn the_native_runner_prints_the_pinned_traces() {
+    let exe = env!("CARGO_BIN_EXE_gradlab");
+    let (link, _, fingerprints) = PINNED[1];
+    let out = std::process::Command::new(exe)
+        .args([&format!("https://example.org/#{link}"), "--fingerprint"])
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let text = String::from_utf8(out.stdout).unwrap();
+    let got: Vec<&str> = text.lines().map(|l| l.split(' ').nth(2).unwrap()).collect();
+    assert_eq!(got, fingerprints);
+    // CSV: a header and one row per record; JSON lines: one object per record.
+    let csv = std::process::Command::new(exe)
+        .args([link, "--format", "csv"])
+        .output()
+        .unwrap();
+    let csv = String::from_utf8(csv.stdout).unwrap();
+    let records = link::run_traces(&decode(link).unwrap(), None)
+        .unwrap()
+        .iter()
+        .map(|t| t.iterates.len())
+        .sum::<usize>();
+    assert_eq!(csv.lines().count(), records + 1);
+    let jsonl = std::process::Command::new(exe)
+        .args([link, "--format=jsonl"])
+        .output()
+        .unwrap();
+    assert_eq!(
+        String::from_utf8(jsonl.stdout).unwrap().lines().count(),
+        records
+    );
+    // A bad link: a message on stderr and a failure status, nothing on stdout.
+    let bad = std::process::Command::new(exe)
+        .arg("#v2.abc")
+        .output()
+        .unwrap();
+    assert!(!bad.status.success());
+    assert!(bad.stdout.is_empty());
+    assert!(String::from_utf8_lossy(&bad.stderr).contains("v2"));
 }
