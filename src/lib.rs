@@ -29,6 +29,7 @@ pub mod experiment;
 pub mod experiment_fit;
 pub mod experiment_regression;
 pub mod explain;
+pub mod link;
 pub mod math;
 pub mod plot;
 pub mod presets;

@@ -1,16 +1,23 @@
-// gradlab page shell: loads the wasm module, mounts the labs, switches tabs, and exposes the
-// scripting API `window.gradlab` (documented in README.md). Each lab lives in its own module.
-import init from './pkg/gradlab.js';
+// gradlab page shell: loads the wasm module, mounts the labs, switches tabs, keeps the URL fragment
+// in sync with the experiment (permalinks), runs the embed mode (`?embed`), the share/export UI,
+// and exposes the scripting API `window.gradlab` and its postMessage twin (documented in
+// README.md). Each lab lives in its own module and exposes {summary, redraw, getState, setState}.
+import init, * as wasm from './pkg/gradlab.js';
 import { $ } from './ui.js';
 import * as surfaces from './surfaces.js';
 import * as regression from './regression.js';
 import * as fit from './fit.js';
 import { initPresets } from './presets.js';
+import * as share from './share.js';
 
 const LABS = { surfaces, regression, fit };
 const mounted = {};
 let active = 'surfaces';
+let embedOptions = {};
+let lastLink = '';
 let readyResolve, readyReject;
+const EMBED = new URLSearchParams(location.search).has('embed');
+let openFull = null;
 
 window.gradlab = {
   /** Resolves with the first run's summary once it is drawn. */
@@ -21,6 +28,19 @@ window.gradlab = {
   lab: () => active,
   /** The shown lab's own API (surfaces: step(), setStep(k), explain(), getState(), …). */
   current: () => mounted[active] ?? null,
+  /** The whole page state: {lab, config, embed} (config is the active lab's experiment). */
+  getState: () => currentState(),
+  /**
+   * Validates and applies a page state {lab, config, embed?} or a bare config of the active lab,
+   * re-runs and redraws. Returns null on success, else an error message (nothing changes).
+   */
+  setState: (state) => applyState(state),
+  /** Re-runs the current experiment (and starts an embed waiting for "Run"); returns the summary. */
+  run: () => run(),
+  /** The current permalink (`v1.…`, without `#`). */
+  link: () => encode(currentState())?.link ?? null,
+  /** The bit-exact fingerprints of the current experiment's traces (hex strings). */
+  fingerprints: () => wasm.trace_fingerprints(currentState()),
 };
 
 function showFatal(message) {
@@ -40,10 +60,227 @@ export function showLab(name) {
   active = name;
   if (!mounted[name]) mounted[name] = LABS[name].mount();
   else mounted[name].redraw();
+  if (EMBED) share.applyEmbedOptions($(`lab-${name}`), embedOptions);
   return true;
 }
 
+function currentState() {
+  const config = mounted[active]?.getState() ?? null;
+  return { lab: active, config, embed: embedOptions };
+}
+
+function encode(state) {
+  try {
+    return wasm.encode_link(state);
+  } catch {
+    return null;
+  }
+}
+
+/** Normalises what a script or message passed: a page state, a bare config, or a link string. */
+function toPageState(input) {
+  if (typeof input === 'string') {
+    const r = wasm.decode_link(input);
+    return r.ok ? { state: r.state } : { error: r.message };
+  }
+  if (!input || typeof input !== 'object' || Array.isArray(input)) return { error: 'expected a config object' };
+  if ('lab' in input && 'config' in input) return { state: { ...input, embed: input.embed ?? embedOptions } };
+  return { state: { lab: active, config: input, embed: embedOptions } };
+}
+
+function applyState(input) {
+  const { state, error } = toPageState(input);
+  if (error) return error;
+  let problem;
+  try {
+    problem = wasm.check_state(state);
+  } catch (e) {
+    problem = String(e);
+  }
+  if (problem) return problem;
+  const previous = active;
+  showLab(state.lab);
+  const err = mounted[state.lab].setState(state.config);
+  if (err) {
+    if (previous !== state.lab) showLab(previous);
+    return err;
+  }
+  embedOptions = state.embed || {};
+  if (EMBED) {
+    share.applyEmbedOptions($(`lab-${state.lab}`), embedOptions);
+    if (embedOptions.autoplay === false) share.showRunCover($(`lab-${state.lab}`), run);
+    else share.hideRunCover();
+  }
+  urlSoon();
+  return null;
+}
+
+function run() {
+  share.hideRunCover();
+  const err = mounted[active].setState(mounted[active].getState());
+  if (err) return { error: err };
+  mounted[active].redraw();
+  return mounted[active].summary();
+}
+
+// ---------- the URL fragment follows the experiment ----------
+
+let urlTimer = 0;
+/** Debounced: after the labs' own 150 ms apply, one replaceState per burst of changes. */
+function urlSoon() {
+  clearTimeout(urlTimer);
+  urlTimer = setTimeout(updateUrl, 350);
+}
+
+function updateUrl() {
+  const e = encode(currentState());
+  if (!e) return;
+  if (e.link !== lastLink) {
+    lastLink = e.link;
+    history.replaceState(history.state, '', `${location.pathname}${location.search}#${e.link}`);
+  }
+  if (openFull) openFull.href = share.pageUrl(e.link);
+  if (e.notice) share.showMessage(e.notice, 'info');
+}
+
+function watchChanges() {
+  for (const type of ['input', 'change', 'pointerup', 'wheel', 'click', 'keyup', 'drop']) {
+    document.addEventListener(type, (ev) => {
+      if (ev.target instanceof Element && ev.target.closest('.share-tools, #share-dialog, #share-msg')) return;
+      urlSoon();
+    }, { capture: true, passive: true });
+  }
+  // A link pasted into the address bar while the page is open.
+  window.addEventListener('hashchange', () => {
+    if (location.hash.slice(1) !== lastLink) openLink(location.hash);
+  });
+}
+
+/** Opens the experiment in `hash`; a bad link opens the default experiment with a message. */
+function openLink(hash) {
+  const r = wasm.decode_link(hash);
+  if (r.ok) {
+    const err = applyState(r.state);
+    if (!err) {
+      lastLink = hash.replace(/^#/, '');
+      share.clearMessage();
+      return true;
+    }
+    share.showMessage(`This link's experiment could not be run (${err}). Showing the default experiment instead.`, 'error');
+  } else {
+    share.showMessage(`This link could not be opened: ${r.message}. Showing the default experiment instead.`, 'error');
+  }
+  applyState(wasm.default_state('surfaces'));
+  return false;
+}
+
+// ---------- share and export buttons ----------
+
+function wireShareTools() {
+  $('copy-link').addEventListener('click', async () => {
+    const e = encode(currentState());
+    if (!e) return;
+    const url = share.pageUrl(e.link);
+    const copied = await share.copyText(url);
+    share.showCopyDialog(copied ? 'Link copied' : 'Link to this experiment', url,
+      e.notice || (copied ? 'The link is on your clipboard; it reopens exactly this experiment.' : ''));
+  });
+  $('embed-snippet').addEventListener('click', () => {
+    const e = encode(currentState());
+    if (!e) return;
+    share.showCopyDialog('Embed this experiment', share.embedSnippet(e.link),
+      e.notice || 'Paste this into a web page. It works from 600×400 up; several embeds on one page are independent.');
+  });
+  const menu = $('export-menu');
+  for (const b of menu.querySelectorAll('[data-export]')) {
+    b.addEventListener('click', () => { menu.open = false; exportWhat(b.dataset.export); });
+  }
+  $('import-file').addEventListener('change', (ev) => {
+    const file = ev.target.files?.[0];
+    ev.target.value = '';
+    if (file) importFile(file);
+  });
+  // Drop a config JSON file anywhere on the page.
+  document.addEventListener('dragover', (ev) => {
+    if ([...(ev.dataTransfer?.types || [])].includes('Files')) ev.preventDefault();
+  });
+  document.addEventListener('drop', (ev) => {
+    const file = ev.dataTransfer?.files?.[0];
+    if (!file) return;
+    ev.preventDefault();
+    importFile(file);
+  });
+}
+
+function exportWhat(what) {
+  const state = currentState();
+  const name = `gradlab-${state.lab}`;
+  try {
+    if (what === 'trace-csv') share.download(`${name}-trace.csv`, wasm.export_trace_csv(state), 'text/csv');
+    else if (what === 'trace-json') share.download(`${name}-trace.json`, wasm.export_trace_json(state), 'application/json');
+    else if (what === 'config') share.download(`${name}-config.json`, wasm.state_json(state), 'application/json');
+    else if (what === 'png') share.exportPngs($(`lab-${state.lab}`), name);
+    else if (what === 'import') $('import-file').click();
+  } catch (e) {
+    share.showMessage(`Export failed: ${e}`, 'error');
+  }
+}
+
+async function importFile(file) {
+  let text;
+  try {
+    text = await share.readFileText(file);
+  } catch (e) {
+    share.showMessage(`Could not read the file: ${e.message || e}`, 'error');
+    return;
+  }
+  const parsed = wasm.parse_state_json(text);
+  const err = parsed.ok ? applyState(parsed.state) : parsed.message;
+  if (err) share.showMessage(`${file.name} was not imported: ${err}`, 'error');
+  else share.showMessage(`Imported ${file.name}.`, 'info');
+}
+
+// ---------- postMessage: the same API for a page that embeds gradlab in an iframe ----------
+
+/**
+ * Messages are plain objects `{type: 'gradlab:…', id?, …}`; replies go to event.source as
+ * `{type: 'gradlab:reply', request, id, ok, …}`. Any origin may ask (the state is public: it is in
+ * the URL); received values are only ever validated as data, never executed or shown as markup.
+ */
+function onMessage(ev) {
+  const d = ev.data;
+  if (!d || typeof d !== 'object' || typeof d.type !== 'string' || !d.type.startsWith('gradlab:')) return;
+  if (d.type === 'gradlab:reply' || d.type === 'gradlab:ready') return;
+  const id = typeof d.id === 'string' || typeof d.id === 'number' ? d.id : null;
+  const reply = (body) => {
+    try {
+      ev.source?.postMessage({ type: 'gradlab:reply', request: d.type, id, ...body }, ev.origin && ev.origin !== 'null' ? ev.origin : '*');
+    } catch { /* the sender went away */ }
+  };
+  switch (d.type) {
+    case 'gradlab:getState': reply({ ok: true, state: currentState() }); break;
+    case 'gradlab:setState': {
+      const error = applyState(d.config);
+      reply(error ? { ok: false, error } : { ok: true, summary: window.gradlab.lastRun() });
+      break;
+    }
+    case 'gradlab:run': {
+      const r = run();
+      reply(r?.error ? { ok: false, error: r.error } : { ok: true, summary: r });
+      break;
+    }
+    case 'gradlab:lastRun': reply({ ok: true, summary: window.gradlab.lastRun() }); break;
+    case 'gradlab:getLink': reply({ ok: true, link: window.gradlab.link() }); break;
+    default: reply({ ok: false, error: `unknown message type “${String(d.type).slice(0, 40)}”` });
+  }
+}
+
 async function main() {
+  if (EMBED) {
+    document.documentElement.classList.add('embed');
+    openFull = share.buildEmbedBar();
+  }
+  window.addEventListener('message', onMessage);
   try {
     await init();
   } catch (e) {
@@ -52,11 +289,19 @@ async function main() {
     return;
   }
   for (const tab of document.querySelectorAll('.tabs [data-lab]')) {
-    tab.addEventListener('click', () => showLab(tab.dataset.lab));
+    tab.addEventListener('click', () => { showLab(tab.dataset.lab); urlSoon(); });
   }
-  showLab('surfaces');
-  initPresets((name) => (showLab(name) ? mounted[name] : null));
-  readyResolve(mounted.surfaces.summary());
+  $('share-msg').querySelector('.close').addEventListener('click', share.clearMessage);
+  wireShareTools();
+  if (location.hash.length > 1) openLink(location.hash);
+  else showLab('surfaces');
+  watchChanges();
+  if (!EMBED) initPresets((name) => (showLab(name) ? mounted[name] : null), updateUrl);
+  updateUrl();
+  readyResolve(mounted[active].summary());
+  if (window.parent !== window) {
+    window.parent.postMessage({ type: 'gradlab:ready', state: currentState() }, '*');
+  }
 }
 
 main();

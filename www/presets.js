@@ -4,7 +4,7 @@ import { presets } from './pkg/gradlab.js';
 import { $, el } from './ui.js';
 
 /** Fills the menu; `open(lab)` shows a lab and returns its API. */
-export function initPresets(open) {
+export function initPresets(open, changed = () => {}) {
   const list = presets();
   const menu = $('preset-menu');
   for (const p of list) menu.append(el('option', { value: p.id, textContent: p.title }));
@@ -12,6 +12,7 @@ export function initPresets(open) {
     const p = list.find((q) => q.id === menu.value);
     menu.value = '';
     if (p) applyPreset(p, open);
+    changed();
   });
   $('lesson-close').addEventListener('click', () => { $('lesson').hidden = true; });
   return list;

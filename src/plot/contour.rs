@@ -160,8 +160,16 @@ pub fn draw_contour_map<DB: DrawingBackend>(
         .y_labels(7)
         .label_style(font.clone())
         .axis_desc_style(desc_font.clone())
-        .x_desc(if overlay.axes.0.is_empty() { "x" } else { overlay.axes.0 })
-        .y_desc(if overlay.axes.1.is_empty() { "y" } else { overlay.axes.1 })
+        .x_desc(if overlay.axes.0.is_empty() {
+            "x"
+        } else {
+            overlay.axes.0
+        })
+        .y_desc(if overlay.axes.1.is_empty() {
+            "y"
+        } else {
+            overlay.axes.1
+        })
         .x_label_formatter(&|x| fmt_tick(*x))
         .y_label_formatter(&|y| fmt_tick(*y))
         .draw()

@@ -6,8 +6,10 @@
 //! * [`surfaces::SurfaceLab`] — 2-D surfaces and the solver race (`www/surfaces.js`).
 //! * [`regression::RegressionLab`] — linear regression: GD/SGD against the exact answer
 //!   (`www/regression.js`).
+//! * [`share`] — permalinks, validation and trace export for the page shell (`www/app.js`).
 
 pub mod regression;
+pub mod share;
 pub mod surfaces;
 
 pub use regression::RegressionLab;

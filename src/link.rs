@@ -1,0 +1,777 @@
+//! Permalinks: the whole page state (lab, experiment config, embed options) as one URL fragment.
+//!
+//! Format, version 1: `v1.` + base64url (RFC 4648 §5, no padding) of the zlib-wrapped DEFLATE
+//! (RFC 1950/1951, with its Adler-32 checksum) of the compact JSON of a [`PageState`]:
+//!
+//! ```text
+//! #v1.eNqrVkrOz0nNTVWyUlAqSs1NLCnKTFWqBQBfMQft
+//! ```
+//!
+//! Decoding is strict and bounded: at most [`MAX_LINK_CHARS`] characters, at most
+//! [`MAX_INFLATED_BYTES`] after inflating, one decoder per version prefix (unknown versions are an
+//! error, never guessed), and every lab config is validated before it is returned. Every failure
+//! is a [`LinkError`] with a kind and a sentence for the page; nothing panics.
+//!
+//! Also here: the trace export shared by the page and the native runner ([`run_traces`],
+//! [`traces_csv`], [`traces_jsonl`]), so both print the same numbers from the same config.
+
+use crate::experiment::Experiment;
+use crate::experiment_fit::{self, FitData, FitExperiment, FitSolver};
+use crate::experiment_regression::{self, DataSource, RegressionExperiment};
+use crate::trace::{Iterate, StopReason};
+use base64::engine::general_purpose::{GeneralPurpose, GeneralPurposeConfig};
+use base64::engine::DecodePaddingMode;
+use base64::Engine;
+use serde::{Deserialize, Serialize};
+use std::fmt;
+
+/// The version prefix this build writes.
+pub const VERSION: &str = "v1";
+/// Longest link text accepted by [`decode`] (characters after `#`).
+pub const MAX_LINK_CHARS: usize = 16 * 1024;
+/// Largest inflated JSON accepted by [`decode`] (bytes): bounds memory for a "zip bomb" link.
+pub const MAX_INFLATED_BYTES: usize = 256 * 1024;
+/// Longest link [`encode`] writes: beyond it, pasted data are truncated or dropped (with a notice).
+pub const LINK_BUDGET: usize = 8 * 1024;
+/// Length a typical link (no pasted data) stays under.
+pub const TYPICAL_LINK_CHARS: usize = 2000;
+/// Most solvers per experiment in a link (each one is a full run).
+pub const MAX_SOLVERS: usize = 16;
+
+/// base64url without padding on output; padding tolerated on input.
+const B64: GeneralPurpose = GeneralPurpose::new(
+    &base64::alphabet::URL_SAFE,
+    GeneralPurposeConfig::new()
+        .with_encode_padding(false)
+        .with_decode_padding_mode(DecodePaddingMode::Indifferent),
+);
+
+/// The experiment of one lab (serde: `{"lab": "surfaces", "config": {...}}`, adjacently tagged).
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "lab", content = "config", rename_all = "snake_case")]
+pub enum LabConfig {
+    /// The surfaces lab: a 2-D surface and a race of solvers.
+    Surfaces(Experiment),
+    /// The linear-regression lab.
+    Regression(RegressionExperiment),
+    /// The curve-fitting lab.
+    Fit(FitExperiment),
+}
+
+impl LabConfig {
+    /// The lab's name as the page's tabs use it (`"surfaces"`, `"regression"`, `"fit"`).
+    pub fn lab(&self) -> &'static str {
+        match self {
+            LabConfig::Surfaces(_) => "surfaces",
+            LabConfig::Regression(_) => "regression",
+            LabConfig::Fit(_) => "fit",
+        }
+    }
+
+    /// The default experiment of lab `name`.
+    pub fn default_for(name: &str) -> Option<LabConfig> {
+        match name {
+            "surfaces" => Some(LabConfig::Surfaces(Experiment::default())),
+            "regression" => Some(LabConfig::Regression(RegressionExperiment::default())),
+            "fit" => Some(LabConfig::Fit(FitExperiment::default())),
+            _ => None,
+        }
+    }
+
+    /// Cheap checks of every field (no solver is run): the lab's own validation plus size caps.
+    pub fn validate(&self) -> Result<(), String> {
+        match self {
+            LabConfig::Surfaces(e) => {
+                if e.solvers.len() > MAX_SOLVERS {
+                    return Err(format!(
+                        "at most {MAX_SOLVERS} solvers (got {})",
+                        e.solvers.len()
+                    ));
+                }
+                e.validate()
+            }
+            LabConfig::Regression(r) => validate_regression(r),
+            LabConfig::Fit(f) => validate_fit(f),
+        }
+    }
+}
+
+fn finite(v: &[f64], what: &str) -> Result<(), String> {
+    if v.iter().all(|x| x.is_finite()) {
+        Ok(())
+    } else {
+        Err(format!("{what} must be finite numbers"))
+    }
+}
+
+fn validate_regression(r: &RegressionExperiment) -> Result<(), String> {
+    if !(1..=20).contains(&r.polynomial_degree) {
+        return Err(format!(
+            "polynomial degree must be between 1 and 20 (got {})",
+            r.polynomial_degree
+        ));
+    }
+    if r.solvers.len() > MAX_SOLVERS {
+        return Err(format!(
+            "at most {MAX_SOLVERS} solvers (got {})",
+            r.solvers.len()
+        ));
+    }
+    for s in &r.solvers {
+        s.validate()?;
+    }
+    if let Some(s) = &r.start {
+        if s.len() > 64 {
+            return Err(format!("start point has {} values (at most 64)", s.len()));
+        }
+        finite(s, "start point")?;
+    }
+    if let DataSource::Generated(spec) = &r.data {
+        let max = crate::problem::regression::generate::MAX_GENERATED;
+        if spec.n < 2 || spec.n > max {
+            return Err(format!(
+                "number of samples must be between 2 and {max} (got {})",
+                spec.n
+            ));
+        }
+        finite(
+            &[
+                spec.slope,
+                spec.intercept,
+                spec.noise,
+                spec.x_min,
+                spec.x_max,
+            ],
+            "generated-data parameters",
+        )?;
+    }
+    Ok(())
+}
+
+fn validate_fit(f: &FitExperiment) -> Result<(), String> {
+    if f.solvers.is_empty() || f.solvers.len() > 8 {
+        return Err(format!("choose 1 to 8 solvers (got {})", f.solvers.len()));
+    }
+    for s in &f.solvers {
+        match s {
+            FitSolver::LevenbergMarquardt(st) => st.validate()?,
+            FitSolver::GaussNewton(st) => st.validate()?,
+        }
+    }
+    let model = experiment_fit::resolve_model(&f.model)?;
+    if let Some(steps) = &f.jacobian.rel_step {
+        if steps.len() > 64 {
+            return Err(format!("at most 64 relative steps (got {})", steps.len()));
+        }
+        finite(steps, "relative steps")?;
+    }
+    match &f.data {
+        FitData::Generated {
+            n, noise, params, ..
+        } => {
+            if *n == 0 || *n > 100_000 {
+                return Err(format!("number of points must be 1 … 100000 (got {n})"));
+            }
+            finite(&[*noise], "noise")?;
+            if let Some(p) = params {
+                finite(p, "true parameters")?;
+            }
+        }
+        FitData::Points { x, y } => {
+            if x.len() != y.len() {
+                return Err(format!("{} x values but {} y values", x.len(), y.len()));
+            }
+            finite(x, "x values")?;
+            finite(y, "y values")?;
+        }
+        FitData::Nist => {}
+    }
+    if let experiment_fit::FitStart::Values { values } = &f.start {
+        use crate::problem::least_squares::CurveModel;
+        if values.len() != model.num_params() {
+            return Err(format!(
+                "the start has {} values but the model has {} parameters",
+                values.len(),
+                model.num_params()
+            ));
+        }
+        finite(values, "start values")?;
+    }
+    Ok(())
+}
+
+/// How the page (and an embed) shows the experiment (serde; every field optional).
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct EmbedOptions {
+    /// Canvas ids of the plots shown (empty = all of the lab's plots).
+    pub plots: Vec<String>,
+    /// Ids of the controls in an embed's compact strip (empty = the lab's default strip).
+    pub controls: Vec<String>,
+    /// Show the control strip at all.
+    pub show_controls: bool,
+    /// Show the results table.
+    pub show_readout: bool,
+    /// Run and draw on load; `false` shows a "Run" button first.
+    pub autoplay: bool,
+}
+
+impl Default for EmbedOptions {
+    fn default() -> Self {
+        EmbedOptions {
+            plots: vec![],
+            controls: vec![],
+            show_controls: true,
+            show_readout: true,
+            autoplay: true,
+        }
+    }
+}
+
+impl EmbedOptions {
+    fn is_default(&self) -> bool {
+        *self == EmbedOptions::default()
+    }
+
+    /// At most 16 names of at most 64 characters each, made of `[A-Za-z0-9_.-]`.
+    pub fn validate(&self) -> Result<(), String> {
+        for (what, list) in [("plots", &self.plots), ("controls", &self.controls)] {
+            if list.len() > 16 {
+                return Err(format!(
+                    "embed {what}: at most 16 names (got {})",
+                    list.len()
+                ));
+            }
+            for name in list {
+                let ok = !name.is_empty()
+                    && name.len() <= 64
+                    && name
+                        .bytes()
+                        .all(|b| b.is_ascii_alphanumeric() || b"_.-".contains(&b));
+                if !ok {
+                    return Err(format!(
+                        "embed {what}: “{}” is not an element id",
+                        name.chars().take(40).collect::<String>()
+                    ));
+                }
+            }
+        }
+        Ok(())
+    }
+}
+
+/// Everything a link holds: the lab and its experiment, and how to show it
+/// (serde: `{"lab": "surfaces", "config": {...}, "embed": {...}}`; `embed` omitted when default).
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct PageState {
+    /// The lab and its experiment config.
+    #[serde(flatten)]
+    pub lab: LabConfig,
+    /// Plots, controls and autoplay.
+    #[serde(default, skip_serializing_if = "EmbedOptions::is_default")]
+    pub embed: EmbedOptions,
+}
+
+impl Default for PageState {
+    fn default() -> Self {
+        PageState::new(LabConfig::Surfaces(Experiment::default()))
+    }
+}
+
+impl PageState {
+    /// A state with default embed options.
+    pub fn new(lab: LabConfig) -> PageState {
+        PageState {
+            lab,
+            embed: EmbedOptions::default(),
+        }
+    }
+
+    /// Validates the lab config and the embed options.
+    pub fn validate(&self) -> Result<(), String> {
+        self.lab.validate()?;
+        self.embed.validate()
+    }
+
+    /// Parses a state from JSON text and validates it (errors as [`LinkError`]s of kind
+    /// `Invalid`/`Garbage`).
+    pub fn from_json(text: &str) -> Result<PageState, LinkError> {
+        let state: PageState = serde_json::from_str(text).map_err(json_error)?;
+        state
+            .validate()
+            .map_err(|m| LinkError::new(LinkErrorKind::Invalid, m))?;
+        Ok(state)
+    }
+}
+
+/// What kind of bad link it was.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum LinkErrorKind {
+    /// Nothing after `#`.
+    Empty,
+    /// Longer than [`MAX_LINK_CHARS`].
+    TooLong,
+    /// Not `v<number>.` followed by data.
+    NotALink,
+    /// A version prefix this build has no decoder for.
+    UnknownVersion,
+    /// Characters outside base64url, or a corrupt compressed stream / checksum.
+    Damaged,
+    /// The data end early (the link was cut off when copied).
+    Truncated,
+    /// Inflates to more than [`MAX_INFLATED_BYTES`].
+    TooLarge,
+    /// Inflated, but not the JSON of a page state.
+    Garbage,
+    /// Well-formed, but a value is out of range (huge numbers, unknown names, bad hyperparameters…).
+    Invalid,
+}
+
+/// A bad link: its kind and a sentence for the page.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct LinkError {
+    /// What went wrong.
+    pub kind: LinkErrorKind,
+    /// In words.
+    pub message: String,
+}
+
+impl LinkError {
+    fn new(kind: LinkErrorKind, message: impl Into<String>) -> LinkError {
+        LinkError {
+            kind,
+            message: message.into(),
+        }
+    }
+}
+
+impl fmt::Display for LinkError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.message)
+    }
+}
+
+fn json_error(e: serde_json::Error) -> LinkError {
+    use serde_json::error::Category;
+    let text = e.to_string();
+    if text.contains("number out of range") {
+        return LinkError::new(
+            LinkErrorKind::Invalid,
+            format!("the link holds a number too large to represent ({text})"),
+        );
+    }
+    let kind = match e.classify() {
+        Category::Eof => LinkErrorKind::Truncated,
+        Category::Syntax | Category::Io => LinkErrorKind::Garbage,
+        Category::Data => LinkErrorKind::Invalid,
+    };
+    let message = match kind {
+        LinkErrorKind::Truncated => format!("the link's experiment is cut off ({text})"),
+        LinkErrorKind::Garbage => format!("the link does not hold a gradlab experiment ({text})"),
+        _ => format!("the link's experiment is not valid: {text}"),
+    };
+    LinkError::new(kind, message)
+}
+
+/// A link from [`encode`], with a notice when data had to be cut to fit.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Encoded {
+    /// `v1.…` (put it after `#`).
+    pub link: String,
+    /// `None`, or what was truncated or dropped (e.g. "the link holds the first 120 of 5000 rows").
+    pub notice: Option<String>,
+    /// The state the link actually holds (differs from the input when data were cut).
+    pub state: PageState,
+}
+
+fn encode_raw(state: &PageState) -> Result<String, String> {
+    let json = serde_json::to_vec(state).map_err(|e| format!("cannot serialize: {e}"))?;
+    let packed = miniz_oxide::deflate::compress_to_vec_zlib(&json, 9);
+    Ok(format!("{VERSION}.{}", B64.encode(packed)))
+}
+
+/// Encodes a state as a `v1.` link. A pasted dataset that would make the link longer than
+/// [`LINK_BUDGET`] is truncated to its first rows (CSV text, fit points) or, when that cannot help
+/// (a NIST file's text), dropped for the lab's default data — and [`Encoded::notice`] says which.
+pub fn encode(state: &PageState) -> Result<Encoded, String> {
+    let link = encode_raw(state)?;
+    if link.len() <= LINK_BUDGET {
+        return Ok(Encoded {
+            link,
+            notice: None,
+            state: state.clone(),
+        });
+    }
+    // Too long: find the largest prefix of the data that fits (links grow with the kept rows).
+    let total = data_rows(&state.lab);
+    if total > 1 {
+        let (mut lo, mut hi) = (0usize, total); // lo fits (or 0), hi does not
+        while hi - lo > 1 {
+            let mid = (lo + hi) / 2;
+            let fits = encode_raw(&with_rows(state, mid))
+                .map(|l| l.len() <= LINK_BUDGET)
+                .unwrap_or(false);
+            if fits {
+                lo = mid;
+            } else {
+                hi = mid;
+            }
+        }
+        if lo >= 2 {
+            let cut = with_rows(state, lo);
+            let link = encode_raw(&cut)?;
+            return Ok(Encoded {
+                link,
+                notice: Some(format!(
+                    "The data are too large for a link: it holds the first {lo} of {total} rows \
+                     (data truncated). Export the config as JSON to share all of it."
+                )),
+                state: cut,
+            });
+        }
+    }
+    let mut dropped = state.clone();
+    dropped.lab = match &state.lab {
+        LabConfig::Regression(r) => LabConfig::Regression(RegressionExperiment {
+            data: DataSource::default(),
+            ..r.clone()
+        }),
+        LabConfig::Fit(f) => LabConfig::Fit(FitExperiment {
+            data: FitExperiment::default().data,
+            model: FitExperiment::default().model,
+            start: FitExperiment::default().start,
+            ..f.clone()
+        }),
+        LabConfig::Surfaces(_) => {
+            return Err("the experiment is too large for a link".into());
+        }
+    };
+    let link = encode_raw(&dropped)?;
+    Ok(Encoded {
+        link,
+        notice: Some(
+            "The data are too large for a link: the link holds the experiment with the lab's \
+             default data instead (data dropped). Export the config as JSON to share all of it."
+                .into(),
+        ),
+        state: dropped,
+    })
+}
+
+/// Rows of pasted data in a state (CSV lines after the first, fit points; 0 if none).
+fn data_rows(lab: &LabConfig) -> usize {
+    match lab {
+        LabConfig::Regression(RegressionExperiment {
+            data: DataSource::Csv { text, .. },
+            ..
+        }) => text.lines().count().saturating_sub(1),
+        LabConfig::Fit(FitExperiment {
+            data: FitData::Points { x, .. },
+            ..
+        }) => x.len(),
+        _ => 0,
+    }
+}
+
+/// The state with only the first `rows` rows of its pasted data.
+fn with_rows(state: &PageState, rows: usize) -> PageState {
+    let mut s = state.clone();
+    match &mut s.lab {
+        LabConfig::Regression(RegressionExperiment {
+            data: DataSource::Csv { text, .. },
+            ..
+        }) => {
+            let mut kept: String = text.lines().take(rows + 1).collect::<Vec<_>>().join("\n");
+            kept.push('\n');
+            *text = kept;
+        }
+        LabConfig::Fit(FitExperiment {
+            data: FitData::Points { x, y },
+            ..
+        }) => {
+            x.truncate(rows);
+            y.truncate(rows);
+        }
+        _ => {}
+    }
+    s
+}
+
+/// Decodes a link: a whole URL, a `#fragment`, or the bare `v1.…` text. Strict and bounded (see
+/// the module doc); the returned state is validated.
+pub fn decode(text: &str) -> Result<PageState, LinkError> {
+    let text = text.trim();
+    let text = match text.find('#') {
+        Some(i) => &text[i + 1..],
+        None => text,
+    };
+    if text.is_empty() {
+        return Err(LinkError::new(LinkErrorKind::Empty, "the link is empty"));
+    }
+    if text.len() > MAX_LINK_CHARS {
+        return Err(LinkError::new(
+            LinkErrorKind::TooLong,
+            format!(
+                "the link is too long ({} characters; at most {MAX_LINK_CHARS})",
+                text.len()
+            ),
+        ));
+    }
+    let Some((version, data)) = text.split_once('.') else {
+        return Err(not_a_link());
+    };
+    let digits = version.strip_prefix('v').unwrap_or("");
+    if digits.is_empty() || digits.len() > 6 || !digits.bytes().all(|b| b.is_ascii_digit()) {
+        return Err(not_a_link());
+    }
+    match version {
+        "v1" => decode_v1(data),
+        _ => Err(LinkError::new(
+            LinkErrorKind::UnknownVersion,
+            format!(
+                "this link is version “{version}”, which this gradlab does not know (it reads {VERSION}); \
+                 it may come from a newer gradlab"
+            ),
+        )),
+    }
+}
+
+fn not_a_link() -> LinkError {
+    LinkError::new(
+        LinkErrorKind::NotALink,
+        format!("this is not a gradlab link (expected “{VERSION}.” followed by data)"),
+    )
+}
+
+/// Version 1: base64url → zlib inflate (≤ [`MAX_INFLATED_BYTES`]) → JSON → validated state.
+fn decode_v1(data: &str) -> Result<PageState, LinkError> {
+    use miniz_oxide::inflate::TINFLStatus;
+    if let Some(c) = data
+        .chars()
+        .find(|c| !(c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '=')))
+    {
+        return Err(LinkError::new(
+            LinkErrorKind::Damaged,
+            format!(
+                "the link is damaged (it contains “{}”, which is not a base64url character)",
+                c.escape_default()
+            ),
+        ));
+    }
+    let packed = B64.decode(data).map_err(|e| {
+        let kind = match e {
+            base64::DecodeError::InvalidLength(_) | base64::DecodeError::InvalidLastSymbol(..) => {
+                LinkErrorKind::Truncated
+            }
+            _ => LinkErrorKind::Damaged,
+        };
+        let what = if kind == LinkErrorKind::Truncated {
+            "the link is cut off"
+        } else {
+            "the link is damaged"
+        };
+        LinkError::new(kind, format!("{what} (not valid base64url: {e})"))
+    })?;
+    let json = miniz_oxide::inflate::decompress_to_vec_zlib_with_limit(&packed, MAX_INFLATED_BYTES)
+        .map_err(|e| match e.status {
+            TINFLStatus::HasMoreOutput => LinkError::new(
+                LinkErrorKind::TooLarge,
+                format!(
+                    "the link expands to more than {} KB, more than gradlab accepts",
+                    MAX_INFLATED_BYTES / 1024
+                ),
+            ),
+            TINFLStatus::FailedCannotMakeProgress | TINFLStatus::NeedsMoreInput => LinkError::new(
+                LinkErrorKind::Truncated,
+                "the link is cut off or damaged (its compressed data end early)",
+            ),
+            TINFLStatus::Adler32Mismatch => LinkError::new(
+                LinkErrorKind::Damaged,
+                "the link is damaged (its checksum does not match)",
+            ),
+            _ => LinkError::new(
+                LinkErrorKind::Damaged,
+                "the link is damaged (its compressed data are corrupt)",
+            ),
+        })?;
+    let text = std::str::from_utf8(&json).map_err(|_| {
+        LinkError::new(
+            LinkErrorKind::Garbage,
+            "the link does not hold a gradlab experiment (not UTF-8 text)",
+        )
+    })?;
+    PageState::from_json(text)
+}
+
+// ---------- traces: the same records on the page and in the native runner ----------
+
+/// One solver's records as exported (CSV/JSON lines).
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct ExportTrace {
+    /// Index of the solver in the config.
+    pub run: usize,
+    /// Solver display name.
+    pub solver: String,
+    /// `"iterations"` (surfaces, fit), `"steps"` or `"epochs"` (regression).
+    pub series: &'static str,
+    /// Why it stopped.
+    pub stop: StopReason,
+    /// Bit-exact fingerprint of the records ([`crate::trace::Trace::fingerprint`]), as hex.
+    pub fingerprint: String,
+    /// The records.
+    pub iterates: Vec<Iterate>,
+}
+
+/// Runs the state's experiment and returns every solver's records. `nist_text`: the `.dat` file
+/// of a NIST curve-fitting problem named in the config (the page and runner supply it).
+pub fn run_traces(state: &PageState, nist_text: Option<&str>) -> Result<Vec<ExportTrace>, String> {
+    use crate::trace::Trace;
+    let one = |run: usize, series: &'static str, t: &Trace| ExportTrace {
+        run,
+        solver: t.solver.clone(),
+        series,
+        stop: t.stop.clone(),
+        fingerprint: format!("{:016x}", t.fingerprint()),
+        iterates: t.iterates.clone(),
+    };
+    state.validate()?;
+    Ok(match &state.lab {
+        LabConfig::Surfaces(e) => e
+            .run()?
+            .iter()
+            .enumerate()
+            .map(|(i, t)| one(i, "iterations", t))
+            .collect(),
+        LabConfig::Regression(r) => {
+            let res = experiment_regression::run(r)?;
+            let mut out = vec![];
+            for (i, t) in res.traces.iter().enumerate() {
+                out.push(one(i, "steps", &t.steps));
+                let epochs = Trace {
+                    iterates: t.epochs.clone(),
+                    ..t.steps.clone()
+                };
+                out.push(one(i, "epochs", &epochs));
+            }
+            out
+        }
+        LabConfig::Fit(f) => experiment_fit::run_with_nist(f, nist_text)?
+            .runs
+            .iter()
+            .enumerate()
+            .map(|(i, r)| one(i, "iterations", &r.run.trace))
+            .collect(),
+    })
+}
+
+/// The traces as CSV: `run,solver,series,k,f,grad_norm,step,x1..xn,<extras…>`; numbers in Rust's
+/// shortest round-trip form (so the text identifies the bits), empty cells where a value is absent.
+pub fn traces_csv(traces: &[ExportTrace]) -> String {
+    let dim = traces
+        .iter()
+        .flat_map(|t| t.iterates.iter().map(|r| r.x.len()))
+        .max()
+        .unwrap_or(0);
+    let mut extras: Vec<&str> = vec![];
+    for t in traces {
+        for r in &t.iterates {
+            for (k, _) in &r.extra {
+                if !extras.contains(&k.as_str()) {
+                    extras.push(k);
+                }
+            }
+        }
+    }
+    let mut out = String::from("run,solver,series,k,f,grad_norm,step");
+    for j in 1..=dim {
+        out.push_str(&format!(",x{j}"));
+    }
+    for e in &extras {
+        out.push(',');
+        out.push_str(&csv_cell(e));
+    }
+    out.push('\n');
+    for t in traces {
+        for r in &t.iterates {
+            out.push_str(&format!(
+                "{},{},{},{},{},{},{}",
+                t.run,
+                csv_cell(&t.solver),
+                t.series,
+                r.k,
+                r.f,
+                r.grad_norm,
+                r.step
+            ));
+            for j in 0..dim {
+                out.push(',');
+                if let Some(v) = r.x.get(j) {
+                    out.push_str(&v.to_string());
+                }
+            }
+            for e in &extras {
+                out.push(',');
+                if let Some(v) = r.extra(e) {
+                    out.push_str(&v.to_string());
+                }
+            }
+            out.push('\n');
+        }
+    }
+    out
+}
+
+fn csv_cell(s: &str) -> String {
+    if s.contains([',', '"', '\n', '\r']) {
+        format!("\"{}\"", s.replace('"', "\"\""))
+    } else {
+        s.to_string()
+    }
+}
+
+/// The traces as JSON lines: one object per record,
+/// `{"run","solver","series","k","x","f","grad_norm","step","extra":{…}}` (non-finite → null).
+pub fn traces_jsonl(traces: &[ExportTrace]) -> String {
+    let mut out = String::new();
+    for t in traces {
+        for r in &t.iterates {
+            let extra: serde_json::Map<String, serde_json::Value> = r
+                .extra
+                .iter()
+                .map(|(k, v)| (k.clone(), serde_json::json!(v)))
+                .collect();
+            let line = serde_json::json!({
+                "run": t.run, "solver": t.solver, "series": t.series, "k": r.k,
+                "x": r.x, "f": r.f, "grad_norm": r.grad_norm, "step": r.step, "extra": extra,
+            });
+            out.push_str(&line.to_string());
+            out.push('\n');
+        }
+    }
+    out
+}
+
+/// The traces as one JSON document: `[{run, solver, series, stop, fingerprint, iterates: [...]}]`.
+pub fn traces_json(traces: &[ExportTrace]) -> String {
+    serde_json::to_string(traces).unwrap_or_else(|_| "[]".into())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn default_state_round_trips_and_is_short() {
+        let s = PageState::default();
+        let e = encode(&s).unwrap();
+        assert!(e.notice.is_none());
+        assert!(e.link.starts_with("v1."));
+        assert!(e.link.len() < TYPICAL_LINK_CHARS, "{}", e.link.len());
+        assert_eq!(decode(&e.link).unwrap(), s);
+        assert_eq!(
+            decode(&format!("https://x.org/?embed#{}", e.link)).unwrap(),
+            s
+        );
+    }
+}

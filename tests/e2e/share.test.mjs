@@ -1,0 +1,261 @@
+// End-to-end: permalinks, embeds, the scripting/postMessage API and exports in headless Chromium.
+// Run with the built page served: GRADLAB_URL=http://127.0.0.1:PORT/ node --test tests/e2e/share.test.mjs
+// The embed test page tests/embed-test.html is routed by Playwright to BASE/embed-test.html (same
+// origin as the page), so the static server needs no change.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { launch, BASE } from './browser.mjs';
+
+// Pinned links and the fingerprints of their native runs: tests/link.rs PINNED (the native runner
+// `gradlab --fingerprint LINK` prints the same). Equal fingerprints = bit-identical trajectories.
+const DEFAULT_LINK = 'v1.eNpNT9tuwyAM_Reek4iuax_yK9OEXHBStAQyQtpEEf--426rygPYPj4XdjXQRbVqXlJHlmdVKRtD53vV7v9DwBPTl2BzppRV-1Hr5q3Cdf7ELA43TjOmuxo5X6MDoU_kPIdsHM8WL7gDUwo-9CZRhqZu9KkIPcdJzEZajc8M0McAtaPW1UPG5Dio9sD1WZZ5-u1Br1T3UjuPFD0Hy-YSl4AQB_13Gl2qZyKEo0DDlr1FqO-FnFhag287L95CFMGb57sEkxeSq9SrGT0W6qMsoCFMH_X2CmxPAL4b3SUhwk8-26vU76dSyg8xG3ie';
+const ROSENBROCK_LINK = 'v1.eNpVUttugzAM_Zc8U0SYpq38yjRFhhgaLSQsMb2s4t9nQ9t1vGAf-xzfclUeWtWoPKceOsyqUF0MvRtUc72DHE4xY2hT7L44IRMkUs3HTpd1ocvqk6Hoj5gyg1c1Ih2iZVLbD6ueVk1VVlWl2a7F3i_FUxpYGDnNI6TgwmASEK6MulAtEqz0_WZv9D17OGXnY1CNxt37P72A3mIyI4JlWRccOfAmu59VtX4t1NlQ9BuzUP3D0a-LjEJxkuFHOBtHyN24GHiymico1JDAPrMz4bT53PBDbLWt45UMGDo0bZwDt6ar21dWyyblMJCsYKY4cqGOG_6ewUrRzvAhrJPqwhTFo8OTtCZ_1jyLfTaj44RdLQnsAKOrfbkF9M2RwMta-AKsoks-x-SoO0i7bwvjOLZoRXPykeSW8hQozml7FPdp1OfqUopekmRlh3gyfxClGW9g4iPEme6YzDl5uKimB59xWX4BjV7MJw';
+const ROSENBROCK_FINGERPRINTS = ['1d5abf514e5de4df', '7225cbd2dd4a7c72', '649810a66abc2b6e'];
+const DEFAULT_FINGERPRINT = 'ebf5f1b9b60851c3';
+
+let ctx;
+before(async () => {
+  ctx = await launch();
+  const page = readFileSync(fileURLToPath(new URL('../embed-test.html', import.meta.url)), 'utf8');
+  await ctx.route(`${BASE}embed-test.html`, (route) => route.fulfill({ status: 200, contentType: 'text/html; charset=utf-8', body: page }));
+});
+after(async () => { await ctx?.close(); });
+
+async function open(url = BASE, viewport = { width: 1366, height: 800 }) {
+  const page = await ctx.newPage();
+  await page.setViewportSize(viewport);
+  const errors = [];
+  page.on('console', (m) => { if (m.type() === 'error') errors.push(m.text()); });
+  page.on('pageerror', (e) => errors.push(String(e)));
+  await page.goto(url);
+  await page.evaluate(() => window.gradlab.ready);
+  return { page, errors };
+}
+
+const hash = (page) => page.evaluate(() => location.hash.slice(1));
+
+function inkShare(frame, id) {
+  return frame.evaluate((id) => {
+    const c = document.getElementById(id);
+    const d = c.getContext('2d').getImageData(0, 0, c.width, c.height).data;
+    let ink = 0;
+    for (let i = 0; i < d.length; i += 4) if (d[i + 3] > 0 && (d[i] < 245 || d[i + 1] < 245 || d[i + 2] < 245)) ink++;
+    return ink / (d.length / 4);
+  }, id);
+}
+
+test('opening a link reproduces the experiment bit for bit (same fingerprints as the native runner)', async () => {
+  const { page, errors } = await open(`${BASE}#${ROSENBROCK_LINK}`);
+  const run = await page.evaluate(() => window.gradlab.lastRun());
+  assert.equal(run.surface, 'rosenbrock');
+  assert.deepEqual(run.start, [-1.2, 1]);
+  assert.deepEqual(run.solvers.map((s) => s.solver), ['BFGS', 'Adam', 'Nelder–Mead']);
+  assert.deepEqual(await page.evaluate(() => window.gradlab.fingerprints()), ROSENBROCK_FINGERPRINTS);
+  assert.equal(await page.inputValue('#surface'), 'rosenbrock');
+  assert.equal(await page.inputValue('#adam-learning_rate'), '0.02');
+  // The page re-encodes the same state to the same link.
+  assert.equal(await page.evaluate(() => window.gradlab.link()), ROSENBROCK_LINK);
+  // The same config applied by script gives the same readout.
+  const state = await page.evaluate(() => window.gradlab.getState());
+  const fresh = await open();
+  assert.equal(await fresh.page.evaluate((s) => window.gradlab.setState(s), state), null);
+  assert.deepEqual(await fresh.page.evaluate(() => window.gradlab.lastRun()), run);
+  // And the default page's trajectory is the pinned native one.
+  const def = await open();
+  assert.deepEqual(await def.page.evaluate(() => window.gradlab.fingerprints()), [DEFAULT_FINGERPRINT]);
+  assert.equal(await hash(def.page), DEFAULT_LINK);
+  assert.deepEqual([...errors, ...fresh.errors, ...def.errors], []);
+  for (const p of [page, fresh.page, def.page]) await p.close();
+});
+
+test('changing a control updates the URL (replaceState, no history entries); reloading restores it', async () => {
+  const { page, errors } = await open();
+  const before = await hash(page);
+  const historyLength = await page.evaluate(() => history.length);
+  await page.fill('#gradient_descent-learning_rate', '0.01');
+  await page.fill('#start_x', '0.3');
+  await page.waitForFunction((h) => location.hash.slice(1) !== h && window.gradlab.getState().config.start[0] === 0.3, before);
+  await page.waitForTimeout(500);
+  const after = await hash(page);
+  assert.notEqual(after, before);
+  assert.match(after, /^v1\.[A-Za-z0-9_-]+$/);
+  assert.ok(after.length < 2000, `link length ${after.length}`);
+  assert.equal(await page.evaluate(() => history.length), historyLength, 'no history spam');
+  const state = await page.evaluate(() => window.gradlab.getState());
+  const run = await page.evaluate(() => window.gradlab.lastRun());
+  await page.reload();
+  await page.evaluate(() => window.gradlab.ready);
+  assert.deepEqual(await page.evaluate(() => window.gradlab.getState()), state);
+  assert.deepEqual(await page.evaluate(() => window.gradlab.lastRun()), run);
+  assert.equal(await page.inputValue('#gradient_descent-learning_rate'), '0.01');
+  assert.equal(await hash(page), after);
+  assert.deepEqual(errors, []);
+  await page.close();
+});
+
+test('bad links open the default experiment with a visible message, never markup', async () => {
+  const good = DEFAULT_LINK;
+  const cases = [
+    ['garbage', 'hello-world', /not a gradlab link/],
+    ['truncated', ROSENBROCK_LINK.slice(0, 120), /cut off/],
+    ['wrong version', ROSENBROCK_LINK.replace('v1.', 'v7.'), /version “v7”/],
+    ['damaged', 'v1.abc$%3Cimg%20src=x%20onerror=alert(1)%3E', /damaged/],
+    ['markup', '%3Cimg%20src=x%20onerror=alert(1)%3E', /not a gradlab link/],
+  ];
+  for (const [what, link, message] of cases) {
+    const { page, errors } = await open(`${BASE}#${link}`);
+    const box = page.locator('#share-msg');
+    assert.ok(await box.isVisible(), `${what}: message shown`);
+    assert.equal(await box.getAttribute('data-kind'), 'error');
+    assert.match(await box.textContent(), message, what);
+    assert.match(await box.textContent(), /default experiment/);
+    assert.equal(await page.locator('#share-msg img, body > img').count(), 0, `${what}: no markup`);
+    const run = await page.evaluate(() => window.gradlab.lastRun());
+    assert.equal(run.surface, 'peaks', what);
+    assert.ok(Math.abs(run.solvers[0].f + 6.551133) < 1e-6, `${what}: default run`);
+    assert.ok(await inkShare(page, 'contour') > 0.3, `${what}: drawn`);
+    assert.deepEqual(errors, [], what);
+    await page.close();
+  }
+  // A link with out-of-range numbers (built by the real encoder: huge iteration count) is refused too.
+  const { page } = await open();
+  const err = await page.evaluate(() => window.gradlab.setState({ lab: 'surfaces', config: { stop: { max_iterations: 1e9 } } }));
+  assert.match(err, /max iterations/);
+  assert.match(await page.evaluate(() => window.gradlab.setState({ solvers: [{ method: 'adam', beta1: 7 }] })), /beta1/);
+  assert.equal(await hash(page), good, 'refused states do not touch the URL');
+  await page.close();
+});
+
+test('window.gradlab: getState / setState / run', async () => {
+  const { page, errors } = await open();
+  const s = await page.evaluate(() => window.gradlab.getState());
+  assert.equal(s.lab, 'surfaces');
+  s.config.solvers[0].learning_rate = 0.02;
+  assert.equal(await page.evaluate((s) => window.gradlab.setState(s), s), null);
+  assert.equal(await page.inputValue('#gradient_descent-learning_rate'), '0.02');
+  const run = await page.evaluate(() => window.gradlab.run());
+  assert.equal(run.solvers[0].stop, 'gradient_tolerance');
+  assert.match(await page.evaluate(() => window.gradlab.setState('not a link')), /not a gradlab link/);
+  assert.match(await page.evaluate(() => window.gradlab.setState(42)), /expected a config object/);
+  assert.equal(await page.evaluate((l) => window.gradlab.setState(l), ROSENBROCK_LINK), null);
+  assert.equal((await page.evaluate(() => window.gradlab.lastRun())).surface, 'rosenbrock');
+  assert.deepEqual(errors, []);
+  await page.close();
+});
+
+test('the embed test page renders both iframes independently; postMessage setState works', async () => {
+  const { page, errors } = await (async () => {
+    const p = await ctx.newPage();
+    const errs = [];
+    p.on('console', (m) => { if (m.type() === 'error') errs.push(m.text()); });
+    p.on('pageerror', (e) => errs.push(String(e)));
+    await p.goto(`${BASE}embed-test.html`);
+    return { page: p, errors: errs };
+  })();
+  await page.waitForFunction(() => window.readyFrames.length === 2, null, { timeout: 20000 });
+  const [peaksFrame, rosFrame] = await Promise.all(['#peaks', '#rosenbrock'].map(async (sel) => (await page.$(sel)).contentFrame()));
+  // Embed mode: no page chrome, an "Open in gradlab" link to the full page with the same state.
+  for (const f of [peaksFrame, rosFrame]) {
+    assert.equal(await f.evaluate(() => document.querySelector('header.top').offsetParent), null);
+    const href = await f.getAttribute('.open-full', 'href');
+    const h = await f.evaluate(() => location.hash.slice(1));
+    assert.ok(href.endsWith(`/#${h}`) && !href.includes('embed'), href);
+  }
+  // First embed: peaks, drawn, fits 600×400 (the contour map is visible without scrolling).
+  assert.equal((await peaksFrame.evaluate(() => window.gradlab.lastRun())).surface, 'peaks');
+  assert.ok(await inkShare(peaksFrame, 'contour') > 0.3);
+  const box = await peaksFrame.evaluate(() => { const b = document.getElementById('contour').getBoundingClientRect(); return [b.top, b.bottom, document.documentElement.scrollWidth]; });
+  assert.ok(box[0] < 200 && box[2] <= 600, `contour at ${box}`);
+  // Second embed: Rosenbrock, only the contour and convergence plots, waiting for "Run".
+  assert.equal((await rosFrame.evaluate(() => window.gradlab.lastRun())).surface, 'rosenbrock');
+  assert.equal(await rosFrame.evaluate(() => document.getElementById('surface3d').offsetParent), null);
+  assert.ok(await rosFrame.isVisible('.run-button'));
+  await rosFrame.click('.run-button');
+  assert.ok(!(await rosFrame.isVisible('.run-button')));
+  assert.ok(await inkShare(rosFrame, 'convergence') > 0.02);
+  // A tutorial button posts setState to the first embed; it replies and re-runs; the other is untouched.
+  const before = await peaksFrame.evaluate(() => window.gradlab.lastRun().solvers[0].iterations);
+  const rosBefore = await rosFrame.evaluate(() => window.gradlab.lastRun());
+  await page.click('#slower');
+  await page.waitForFunction(() => window.replies.some((r) => r.id === 'slower'));
+  const reply = await page.evaluate(() => window.replies.find((r) => r.id === 'slower'));
+  assert.equal(reply.ok, true);
+  assert.equal(reply.request, 'gradlab:setState');
+  assert.ok(reply.summary.solvers[0].iterations > before, `${reply.summary.solvers[0].iterations} > ${before}`);
+  assert.equal(await peaksFrame.inputValue('#gradient_descent-learning_rate'), '0.01');
+  assert.deepEqual(await rosFrame.evaluate(() => window.gradlab.lastRun()), rosBefore);
+  // A bad config through postMessage: an error reply, nothing changes; unknown types are named.
+  await page.evaluate(() => {
+    const w = document.getElementById('peaks').contentWindow;
+    w.postMessage({ type: 'gradlab:setState', id: 'bad', config: { lab: 'surfaces', config: { start: ['<b>x</b>', 0] } } }, '*');
+    w.postMessage({ type: 'gradlab:getState', id: 'get' }, '*');
+    w.postMessage({ type: 'gradlab:eval', id: 'evil', code: 'alert(1)' }, '*');
+  });
+  await page.waitForFunction(() => ['bad', 'get', 'evil'].every((id) => window.replies.some((r) => r.id === id)));
+  const replies = await page.evaluate(() => Object.fromEntries(window.replies.map((r) => [r.id, r])));
+  assert.equal(replies.bad.ok, false);
+  assert.match(replies.bad.error, /start|invalid type/);
+  assert.equal(replies.get.state.config.solvers[0].learning_rate, 0.01);
+  assert.equal(replies.evil.ok, false);
+  assert.match(replies.evil.error, /unknown message type/);
+  assert.deepEqual(errors, []);
+  await page.close();
+});
+
+test('exports: trace CSV/JSON, PNG at device pixel ratio, config JSON; import restores it', async () => {
+  const { page, errors } = await open(`${BASE}#${ROSENBROCK_LINK}`);
+  const grab = async (what) => {
+    await page.click('#export-menu summary');
+    const [dl] = await Promise.all([page.waitForEvent('download'), page.click(`[data-export="${what}"]`)]);
+    return { name: dl.suggestedFilename(), text: readFileSync(await dl.path(), what === 'png' ? null : 'utf8') };
+  };
+  const csv = await grab('trace-csv');
+  assert.equal(csv.name, 'gradlab-surfaces-trace.csv');
+  const lines = csv.text.trim().split('\n');
+  assert.match(lines[0], /^run,solver,series,k,f,grad_norm,step,x1,x2/);
+  const run = await page.evaluate(() => window.gradlab.lastRun());
+  const records = run.solvers.reduce((n, s) => n + s.iterations + 1, 0);
+  assert.equal(lines.length - 1, records);
+  // The last BFGS row holds the final f exactly (shortest round-trip text).
+  const lastBfgs = lines.filter((l) => l.startsWith('0,BFGS,')).pop().split(',');
+  assert.equal(Number(lastBfgs[4]), run.solvers[0].f);
+  const json = JSON.parse((await grab('trace-json')).text);
+  assert.deepEqual(json.map((t) => t.fingerprint), ROSENBROCK_FINGERPRINTS);
+  const png = await grab('png');
+  assert.match(png.name, /^gradlab-surfaces-(contour|surface3d|convergence)\.png$/);
+  assert.deepEqual([...png.text.subarray(1, 4)].map((c) => String.fromCharCode(c)).join(''), 'PNG');
+  const config = await grab('config');
+  const saved = JSON.parse(config.text);
+  assert.equal(saved.lab, 'surfaces');
+  // Import it into a default page through the file picker.
+  const other = await open();
+  await other.page.click('#export-menu summary');
+  const [chooser] = await Promise.all([other.page.waitForEvent('filechooser'), other.page.click('[data-export="import"]')]);
+  await chooser.setFiles({ name: 'exp.json', mimeType: 'application/json', buffer: Buffer.from(config.text) });
+  await other.page.waitForFunction(() => window.gradlab.lastRun().surface === 'rosenbrock');
+  assert.deepEqual(await other.page.evaluate(() => window.gradlab.lastRun()), run);
+  assert.match(await other.page.textContent('#share-msg'), /Imported exp\.json/);
+  // A bad file is refused with a message.
+  await other.page.click('#export-menu summary');
+  const [c2] = await Promise.all([other.page.waitForEvent('filechooser'), other.page.click('[data-export="import"]')]);
+  await c2.setFiles({ name: 'bad.json', mimeType: 'application/json', buffer: Buffer.from('{"lab":"surfaces","config":{"surface":"nope"}}') });
+  await other.page.waitForFunction(() => /not imported/.test(document.getElementById('share-msg').textContent));
+  assert.deepEqual([...errors, ...other.errors], []);
+  await page.close();
+  await other.page.close();
+});
+
+test('Copy link and Embed show the link and an iframe snippet', async () => {
+  const { page, errors } = await open();
+  await page.click('#copy-link');
+  const text = await page.inputValue('#share-dialog textarea');
+  assert.equal(text, `${BASE}#${DEFAULT_LINK}`);
+  await page.click('#share-dialog button:text("Close")');
+  await page.click('#embed-snippet');
+  const snippet = await page.inputValue('#share-dialog textarea');
+  assert.match(snippet, /^<iframe src="[^"]+\?embed#v1\.[A-Za-z0-9_-]+" width="640" height="480"/);
+  assert.deepEqual(errors, []);
+  await page.close();
+});

@@ -1,0 +1,514 @@
+//! Permalinks (src/link.rs): round trips over random configs of every lab, pinned v1 links
+//! (compatibility fixtures: these exact strings must keep decoding to these configs), bad links of
+//! every kind, the data-too-large notice, and the pinned trace fingerprints of the native runner
+//! that the browser test (tests/e2e/share.test.mjs) compares against the wasm build.
+
+use gradlab::experiment::{solver_catalog, SurfaceId};
+use gradlab::link::{
+    self, decode, encode, LabConfig, LinkErrorKind, PageState, MAX_INFLATED_BYTES, MAX_LINK_CHARS,
+    TYPICAL_LINK_CHARS,
+};
+use gradlab::rng::SplitMix64;
+use serde_json::{json, Value};
+
+/// Pinned v1 links. Each was written once by `gradlab --encode` from the JSON next to it; the JSON
+/// is the source of truth for the decoded config, the link the fixture that must keep working.
+/// The fingerprints are of the native run (`gradlab --fingerprint LINK`); the first equals
+/// tests/fingerprint.rs's DEFAULT_FINGERPRINT, which tests/wasm.rs checks in the browser.
+pub const PINNED: [(&str, &str, &[&str]); 4] = [
+    (
+        "v1.eNpNT9tuwyAM_Reek4iuax_yK9OEXHBStAQyQtpEEf--426rygPYPj4XdjXQRbVqXlJHlmdVKRtD53vV7v9DwBPTl2BzppRV-1Hr5q3Cdf7ELA43TjOmuxo5X6MDoU_kPIdsHM8WL7gDUwo-9CZRhqZu9KkIPcdJzEZajc8M0McAtaPW1UPG5Dio9sD1WZZ5-u1Br1T3UjuPFD0Hy-YSl4AQB_13Gl2qZyKEo0DDlr1FqO-FnFhag287L95CFMGb57sEkxeSq9SrGT0W6qMsoCFMH_X2CmxPAL4b3SUhwk8-26vU76dSyg8xG3ie",
+        r#"{"lab":"surfaces","config":{}}"#,
+        &["ebf5f1b9b60851c3"],
+    ),
+    (
+        "v1.eNpVUttugzAM_Zc8U0SYpq38yjRFhhgaLSQsMb2s4t9nQ9t1vGAf-xzfclUeWtWoPKceOsyqUF0MvRtUc72DHE4xY2hT7L44IRMkUs3HTpd1ocvqk6Hoj5gyg1c1Ih2iZVLbD6ueVk1VVlWl2a7F3i_FUxpYGDnNI6TgwmASEK6MulAtEqz0_WZv9D17OGXnY1CNxt37P72A3mIyI4JlWRccOfAmu59VtX4t1NlQ9BuzUP3D0a-LjEJxkuFHOBtHyN24GHiymico1JDAPrMz4bT53PBDbLWt45UMGDo0bZwDt6ar21dWyyblMJCsYKY4cqGOG_6ewUrRzvAhrJPqwhTFo8OTtCZ_1jyLfTaj44RdLQnsAKOrfbkF9M2RwMta-AKsoks-x-SoO0i7bwvjOLZoRXPykeSW8hQozml7FPdp1OfqUopekmRlh3gyfxClGW9g4iPEme6YzDl5uKimB59xWX4BjV7MJw",
+        r#"{"lab":"surfaces","config":{"surface":"rosenbrock","start":[-1.2,1],
+            "solvers":[{"method":"bfgs"},{"method":"adam","learning_rate":0.02},{"method":"nelder_mead"}],
+            "stop":{"max_iterations":2000,"grad_tol":1e-8},"gradient":"automatic",
+            "view":{"view_box":{"x_min":-2,"x_max":2,"y_min":-1,"y_max":3},"yaw":1.1,"pitch":0.7}},
+            "embed":{"plots":["contour","convergence"],"autoplay":false}}"#,
+        &["1d5abf514e5de4df", "7225cbd2dd4a7c72", "649810a66abc2b6e"],
+    ),
+    (
+        "v1.eNpVUO1uwzAIfBd-p1XS7qt-lWmyaExTaw6OwJnaRXn34UyTul8G3x0ct0DCMzgQGoRUY2ZooM98iQO4BQIWrK_mWXoy3kBMgoWC0RjcoW0b0JQnw3bd_rmByIWMOhVwx72BnKMa2Fbs5sdoot2hAtbgDdxTrZVsoHtdG5hyunMeIyYfqiWTdv-GFpnJBAU5oIT4TQ9fYjjPKVmT0xeJgntfIBEKRx589V2dtGbljKW_et303UsDNOX-qvWgPzdHK67z5ZLq2YrjlEjt6EA93mskn5GNZfcxgRnPU4mjjZMHDAOOJjlTwa4uPv3Wh60-nepWjckidx3t3mzIIBh8yWlz2YAF5IX6LIGC12LsLfG2XT_W9QcOpI4c",
+        r#"{"lab":"regression","config":{"data":{"source":"generated","n":200,"slope":-1.5,
+            "intercept":3,"noise":0.5,"x_min":-2,"x_max":4,"seed":7},
+            "solvers":[{"learning_rate":0.05,"batch_size":16,"epochs":20,"seed":3,
+            "optimizer":{"kind":"adam","beta1":0.9,"beta2":0.999,"epsilon":1e-8}}]}}"#,
+        &["57b347e793ff07ec", "9b47ed9927c5db66"],
+    ),
+    (
+        "v1.eNqdUttuwyAM_Rees4qszTrlV6YKOcRJvRLowOnaVfn3GappednLIhHw8eX4GO7KQadaNRCrStngBxpVe1dT6NHlw4l8L_5uJsfkJYayOZE9AjpKZkLP6NVSqR4YVhnnQJ6TJFxV-6Y3daU3TVVvdPUsa7fRh0rdime7LXD9OLzI2r8epF5iiLwq2OMAs-NMlYK7YEySLp0iH0P2O7yg7zCOZoL4MUPss6SBg-io8alupJW1MRZDC7Wa4GrwAm4GpuClbqPlE62emMCZHqYz-bFE61r4Lbhic5yxUhFLr5L3LIQxfKE372BDR-BVO4BLEjSijDSRNWAtOoyF6qfCGjNly1z7ZqlWAkeYUzIePzn4fyurH8oy3oE9cZSfwDv9V-eLXNQvdJfZz9GitAMe3I3JqjyPI04Zs_IaIji1LMs3aMzD2Q",
+        r#"{"lab":"fit","config":{"model":{"kind":"builtin","id":"michaelis_menten"},
+            "data":{"kind":"points","x":[0.1,0.5,1,2,4],"y":[0.33,1.0,1.33,1.6,1.78]},
+            "solvers":[{"method":"levenberg_marquardt"},{"method":"gauss_newton"}]}}"#,
+        &["7833110e64c18860", "65c267c52312a812"],
+    ),
+];
+
+#[test]
+fn pinned_v1_links_decode_to_their_configs_and_runs() {
+    for (link, config, fingerprints) in PINNED {
+        let expected: PageState = serde_json::from_str(config).unwrap();
+        let got = decode(link).unwrap_or_else(|e| panic!("{link}: {e}"));
+        assert_eq!(got, expected, "{link}");
+        // Also as a fragment and inside a URL.
+        assert_eq!(decode(&format!("#{link}")).unwrap(), expected);
+        assert_eq!(
+            decode(&format!("https://example.org/gradlab/?embed#{link}")).unwrap(),
+            expected
+        );
+        let traces = link::run_traces(&got, None).unwrap();
+        let fps: Vec<&str> = traces.iter().map(|t| t.fingerprint.as_str()).collect();
+        assert_eq!(fps, fingerprints, "{link}");
+        assert!(link.len() < TYPICAL_LINK_CHARS);
+    }
+}
+
+#[test]
+fn the_default_link_runs_the_pinned_default_trajectory() {
+    // tests/fingerprint.rs pins Experiment::default()'s run; the default link must give it too.
+    let traces = link::run_traces(&PageState::default(), None).unwrap();
+    assert_eq!(traces[0].fingerprint, "ebf5f1b9b60851c3");
+}
+
+// ---------- random configs: encode → decode is the identity ----------
+
+fn pick<'a, T>(r: &mut SplitMix64, xs: &'a [T]) -> &'a T {
+    &xs[(r.next_u64() % xs.len() as u64) as usize]
+}
+fn unif(r: &mut SplitMix64, lo: f64, hi: f64) -> f64 {
+    lo + (hi - lo) * r.uniform()
+}
+fn below(r: &mut SplitMix64, n: u64) -> u64 {
+    r.next_u64() % n
+}
+
+fn random_surfaces(r: &mut SplitMix64) -> Value {
+    let surface = *pick(r, &SurfaceId::ALL);
+    let v = surface.view();
+    let catalog = solver_catalog();
+    let mut solvers = vec![];
+    for _ in 0..=below(r, 3) {
+        let info = pick(r, &catalog);
+        let mut s = json!({ "method": info.method });
+        for p in &info.params {
+            let x = if p.integer {
+                s[&p.name] = json!(p.min as u64 + below(r, (p.max - p.min).min(50.0) as u64 + 1));
+                continue;
+            } else if p.log_scale && p.min > 0.0 {
+                (unif(r, p.min.ln(), p.max.ln())).exp().clamp(p.min, p.max)
+            } else {
+                unif(r, p.min, p.max)
+            };
+            s[&p.name] = json!(x);
+        }
+        // Keep c1 < c2 (the one cross-parameter rule).
+        if let (Some(c1), Some(c2)) = (s["c1"].as_f64(), s["c2"].as_f64()) {
+            if c1 >= c2 {
+                s["c1"] = json!(c2 / 2.0);
+            }
+        }
+        solvers.push(s);
+    }
+    json!({
+        "lab": "surfaces",
+        "config": {
+            "surface": surface,
+            "start": [unif(r, v.x_min, v.x_max), unif(r, v.y_min, v.y_max)],
+            "solvers": solvers,
+            "stop": {"max_iterations": 1 + below(r, 100_000), "grad_tol": unif(r, 0.0, 1e-3)},
+            "gradient": pick(r, &["analytic", "automatic", "finite_difference"]),
+            "quadratic_condition": unif(r, 1.0, 1e8),
+            "view": {"view_box": {"x_min": v.x_min - r.uniform(), "x_max": v.x_max + r.uniform(),
+                                  "y_min": v.y_min, "y_max": v.y_max},
+                     "yaw": unif(r, 0.0, std::f64::consts::TAU), "pitch": unif(r, 0.05, 1.5)}
+        },
+        "embed": {"plots": if below(r, 2) == 0 { json!([]) } else { json!(["contour", "convergence"]) },
+                  "autoplay": below(r, 2) == 0, "show_controls": below(r, 2) == 0}
+    })
+}
+
+fn random_regression(r: &mut SplitMix64) -> Value {
+    let data = if below(r, 3) == 0 {
+        let rows: Vec<String> = (0..2 + below(r, 30))
+            .map(|_| format!("{},{}", unif(r, -5.0, 5.0), unif(r, -50.0, 50.0)))
+            .collect();
+        json!({"source": "csv", "text": format!("x,y\n{}\n", rows.join("\n"))})
+    } else {
+        json!({"source": "generated", "n": 2 + below(r, 5000), "slope": unif(r, -5.0, 5.0),
+               "intercept": unif(r, -5.0, 5.0), "noise": unif(r, 0.0, 3.0),
+               "x_min": unif(r, -10.0, 0.0), "x_max": unif(r, 0.1, 10.0), "seed": r.next_u64()})
+    };
+    let optimizer = match below(r, 3) {
+        0 => json!({"kind": "plain"}),
+        1 => json!({"kind": "momentum", "beta": unif(r, 0.0, 0.99)}),
+        _ => json!({"kind": "adam", "beta1": unif(r, 0.0, 0.99), "beta2": unif(r, 0.9, 0.9999),
+                    "epsilon": unif(r, 1e-10, 1e-6)}),
+    };
+    json!({
+        "lab": "regression",
+        "config": {
+            "data": data,
+            "polynomial_degree": 1 + below(r, 3),
+            "intercept": below(r, 2) == 0,
+            "standardize": below(r, 2) == 0,
+            "solvers": [{"learning_rate": unif(r, 1e-4, 0.5), "batch_size": below(r, 64),
+                         "epochs": 1 + below(r, 500), "seed": r.next_u64(), "optimizer": optimizer,
+                         "shuffle": pick(r, &["samples", "batches", "none"]),
+                         "decay": {"kind": "inverse_time", "rate": unif(r, 0.0, 1.0)}}]
+        }
+    })
+}
+
+fn random_fit(r: &mut SplitMix64) -> Value {
+    let data = if below(r, 2) == 0 {
+        let n = 4 + below(r, 40) as usize;
+        let x: Vec<f64> = (0..n).map(|i| i as f64 * unif(r, 0.1, 1.0)).collect();
+        let y: Vec<f64> = (0..n).map(|_| unif(r, -3.0, 3.0)).collect();
+        json!({"kind": "points", "x": x, "y": y})
+    } else {
+        json!({"kind": "generated", "n": 5 + below(r, 500), "noise": unif(r, 0.0, 0.3),
+               "seed": r.next_u64()})
+    };
+    json!({
+        "lab": "fit",
+        "config": {
+            "model": {"kind": "builtin", "id": pick(r, &["exponential_decay", "gaussian", "michaelis_menten"])},
+            "data": data,
+            "solvers": [{"method": "levenberg_marquardt", "ftol": unif(r, 1e-15, 1e-8),
+                         "initial_damping": unif(r, 1e-6, 10.0)},
+                        {"method": "gauss_newton", "max_backtracks": 1 + below(r, 60)}],
+            "jacobian": {"source": pick(r, &["analytic", "finite_difference"])}
+        }
+    })
+}
+
+#[test]
+fn random_configs_of_every_lab_round_trip_exactly() {
+    let mut r = SplitMix64::new(0x5eed_1ab5);
+    let mut longest = 0;
+    for i in 0..600 {
+        let v = match i % 3 {
+            0 => random_surfaces(&mut r),
+            1 => random_regression(&mut r),
+            _ => random_fit(&mut r),
+        };
+        let state: PageState =
+            serde_json::from_value(v.clone()).unwrap_or_else(|e| panic!("{e}: {v}"));
+        state.validate().unwrap_or_else(|e| panic!("{e}: {v}"));
+        let e = encode(&state).unwrap();
+        assert!(e.notice.is_none());
+        longest = longest.max(e.link.len());
+        let back = decode(&e.link).unwrap_or_else(|err| panic!("{err}: {v}"));
+        // Bit-exact: every f64 survives (PartialEq would let −0.0 == 0.0 pass, so compare bits
+        // through the re-encoded link too).
+        assert_eq!(back, state, "{v}");
+        assert_eq!(encode(&back).unwrap().link, e.link);
+    }
+    assert!(
+        longest < TYPICAL_LINK_CHARS,
+        "longest random link {longest}"
+    );
+}
+
+// ---------- bad links ----------
+
+fn kind(link: &str) -> LinkErrorKind {
+    match decode(link) {
+        Ok(s) => panic!("{link:.60} decoded to {s:?}"),
+        Err(e) => {
+            assert!(!e.message.is_empty());
+            e.kind
+        }
+    }
+}
+
+/// A link holding arbitrary JSON text (built with the real encoder's steps, not through PageState).
+fn link_of_json(text: &str) -> String {
+    use base64::Engine;
+    let packed = miniz_oxide::deflate::compress_to_vec_zlib(text.as_bytes(), 9);
+    format!(
+        "v1.{}",
+        base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(packed)
+    )
+}
+
+#[test]
+fn bad_links_of_every_kind_are_named_errors() {
+    let good = PINNED[1].0;
+    assert_eq!(kind(""), LinkErrorKind::Empty);
+    assert_eq!(kind("#"), LinkErrorKind::Empty);
+    assert_eq!(kind("hello"), LinkErrorKind::NotALink);
+    assert_eq!(kind("#x1.abc"), LinkErrorKind::NotALink);
+    assert_eq!(kind("<script>alert(1)</script>"), LinkErrorKind::NotALink);
+    assert_eq!(
+        kind(&good.replacen("v1.", "v2.", 1)),
+        LinkErrorKind::UnknownVersion
+    );
+    assert_eq!(
+        kind(&good.replacen("v1.", "v0.", 1)),
+        LinkErrorKind::UnknownVersion
+    );
+    assert!(decode(&good.replacen("v1.", "v9.", 1))
+        .unwrap_err()
+        .message
+        .contains("newer gradlab"));
+    assert_eq!(
+        kind(&"a".repeat(MAX_LINK_CHARS + 1)),
+        LinkErrorKind::TooLong
+    );
+    // Truncated: cut anywhere after the prefix.
+    for cut in [4, 10, 50, good.len() / 2, good.len() - 1] {
+        let k = kind(&good[..cut]);
+        assert!(
+            matches!(k, LinkErrorKind::Truncated | LinkErrorKind::Damaged),
+            "cut at {cut}: {k:?}"
+        );
+    }
+    assert_eq!(kind(&good[..good.len() - 3]), LinkErrorKind::Truncated);
+    // Damaged: characters outside base64url; a flipped byte (checksum or stream).
+    assert_eq!(kind("v1.abc$def"), LinkErrorKind::Damaged);
+    let flip = |back: usize| {
+        let mut bytes = good.as_bytes().to_vec();
+        let i = bytes.len() - back;
+        bytes[i] = if bytes[i] == b'A' { b'B' } else { b'A' };
+        kind(std::str::from_utf8(&bytes).unwrap())
+    };
+    // In the Adler-32 checksum (the last 4 bytes): a checksum mismatch.
+    assert_eq!(flip(3), LinkErrorKind::Damaged);
+    // Inside the compressed stream: corrupt, or (when the corrupt stream runs off its end)
+    // reported as cut off or damaged.
+    for back in [8, 20, 60, 200] {
+        let k = flip(back);
+        assert!(
+            matches!(
+                k,
+                LinkErrorKind::Damaged
+                    | LinkErrorKind::Truncated
+                    | LinkErrorKind::Garbage
+                    | LinkErrorKind::Invalid
+            ),
+            "{back}: {k:?}"
+        );
+    }
+    // Garbage: valid compression of things that are not a page state.
+    assert_eq!(
+        kind(&link_of_json("not json at all")),
+        LinkErrorKind::Garbage
+    );
+    assert_eq!(
+        kind(&link_of_json("{\"lab\": \"surf")),
+        LinkErrorKind::Truncated
+    );
+    assert!(matches!(
+        kind(&link_of_json("[1,2,3]")),
+        LinkErrorKind::Garbage | LinkErrorKind::Invalid
+    ));
+    assert_eq!(
+        kind(&link_of_json(r#"{"lab":"kitchen","config":{}}"#)),
+        LinkErrorKind::Invalid
+    );
+    // Huge numbers: beyond f64, beyond usize, and in range but out of the allowed range.
+    let huge = decode(&link_of_json(
+        r#"{"lab":"surfaces","config":{"start":[1e999,0]}}"#,
+    ))
+    .unwrap_err();
+    assert_eq!(huge.kind, LinkErrorKind::Invalid);
+    assert!(huge.message.contains("too large"), "{}", huge.message);
+    assert_eq!(
+        kind(&link_of_json(
+            r#"{"lab":"surfaces","config":{"stop":{"max_iterations":99999999999999999999999}}}"#
+        )),
+        LinkErrorKind::Invalid
+    );
+    let iters = decode(&link_of_json(
+        r#"{"lab":"surfaces","config":{"stop":{"max_iterations":1000000000}}}"#,
+    ))
+    .unwrap_err();
+    assert!(
+        iters.message.contains("max iterations"),
+        "{}",
+        iters.message
+    );
+    let lr = decode(&link_of_json(
+        r#"{"lab":"surfaces","config":{"solvers":[{"method":"gradient_descent","learning_rate":1e300}]}}"#,
+    ))
+    .unwrap_err();
+    assert!(lr.message.contains("learning rate"), "{}", lr.message);
+    let n = decode(&link_of_json(
+        r#"{"lab":"regression","config":{"data":{"source":"generated","n":100000000000}}}"#,
+    ))
+    .unwrap_err();
+    assert!(n.message.contains("number of samples"), "{}", n.message);
+    let epochs = decode(&link_of_json(
+        r#"{"lab":"regression","config":{"solvers":[{"epochs":100000000}]}}"#,
+    ))
+    .unwrap_err();
+    assert!(epochs.message.contains("epochs"), "{}", epochs.message);
+    let fit = decode(&link_of_json(
+        r#"{"lab":"fit","config":{"model":{"kind":"nist","name":"NoSuchProblem"}}}"#,
+    ))
+    .unwrap_err();
+    assert!(fit.message.contains("NIST"), "{}", fit.message);
+    // Markup in an embed option is rejected (and would only ever be shown as text).
+    assert_eq!(
+        kind(&link_of_json(
+            r#"{"lab":"surfaces","config":{},"embed":{"plots":["<img src=x onerror=alert(1)>"]}}"#
+        )),
+        LinkErrorKind::Invalid
+    );
+}
+
+#[test]
+fn a_zip_bomb_link_is_refused_within_the_inflate_limit() {
+    // 10 MB of spaces compresses to a ~10 KB stream (under the link limit); inflating stops at the
+    // limit instead of allocating it all.
+    let spaces = " ".repeat(10 * 1024 * 1024);
+    let link = link_of_json(&spaces);
+    assert!(link.len() <= MAX_LINK_CHARS, "{}", link.len());
+    assert_eq!(kind(&link), LinkErrorKind::TooLarge);
+    // Just under the limit is fine as far as size goes (then it is not JSON of a state).
+    let ok_size = format!("{}{{}}", " ".repeat(MAX_INFLATED_BYTES - 10));
+    assert_eq!(kind(&link_of_json(&ok_size)), LinkErrorKind::Invalid);
+}
+
+// ---------- too much data for a link ----------
+
+#[test]
+fn a_dataset_too_large_for_a_link_is_truncated_with_a_notice() {
+    let mut r = SplitMix64::new(3);
+    let rows: Vec<String> = (0..5000).map(|i| format!("{},{}", i, r.normal())).collect();
+    let text = format!("x,y\n{}\n", rows.join("\n"));
+    let state: PageState = serde_json::from_value(json!({
+        "lab": "regression", "config": {"data": {"source": "csv", "text": text}}
+    }))
+    .unwrap();
+    let e = encode(&state).unwrap();
+    let notice = e.notice.expect("a notice");
+    assert!(
+        notice.contains("truncated") && notice.contains("of 5000 rows"),
+        "{notice}"
+    );
+    assert!(e.link.len() <= link::LINK_BUDGET);
+    let back = decode(&e.link).unwrap();
+    assert_eq!(back, e.state);
+    let LabConfig::Regression(reg) = &back.lab else {
+        panic!()
+    };
+    let gradlab::experiment_regression::DataSource::Csv { text: kept, .. } = &reg.data else {
+        panic!()
+    };
+    // The kept rows are the first rows of the original, unchanged.
+    assert!(text.starts_with(kept.as_str()));
+    let kept_rows = kept.lines().count() - 1;
+    assert!(kept_rows > 100 && kept_rows < 5000, "{kept_rows}");
+    assert!(notice.contains(&format!("first {kept_rows} of")));
+
+    // Fit points likewise.
+    let x: Vec<f64> = (0..20_000).map(|i| i as f64 * 0.001).collect();
+    let y: Vec<f64> = x.iter().map(|_| r.normal()).collect();
+    let state: PageState = serde_json::from_value(json!({
+        "lab": "fit", "config": {"data": {"kind": "points", "x": x, "y": y}}
+    }))
+    .unwrap();
+    let e = encode(&state).unwrap();
+    assert!(e.notice.unwrap().contains("truncated"));
+    assert_eq!(decode(&e.link).unwrap(), e.state);
+}
+
+#[test]
+fn a_nist_file_too_large_for_a_link_is_dropped_with_a_notice() {
+    let dir = std::env::var("NIST_STRD_DIR")
+        .unwrap_or_else(|_| concat!(env!("CARGO_MANIFEST_DIR"), "/../shared/nist-strd").into());
+    let text = std::fs::read_to_string(format!("{dir}/linear/Wampler5.dat")).unwrap();
+    // Append random digits so it cannot fit (a NIST file cannot be cut by rows).
+    let mut r = SplitMix64::new(9);
+    let noise: String = (0..40_000)
+        .map(|_| char::from(b'0' + (r.next_u64() % 10) as u8))
+        .collect();
+    let big = format!("{text}\n{noise}\n");
+    let state: PageState = serde_json::from_value(json!({
+        "lab": "regression", "config": {"data": {"source": "nist", "text": big}}
+    }))
+    .unwrap();
+    let e = encode(&state).unwrap();
+    let notice = e.notice.unwrap();
+    assert!(notice.contains("dropped"), "{notice}");
+    let back = decode(&e.link).unwrap();
+    let LabConfig::Regression(reg) = &back.lab else {
+        panic!()
+    };
+    assert_eq!(reg.data, Default::default());
+}
+
+#[test]
+fn exports_have_one_row_per_record() {
+    let state = decode(PINNED[1].0).unwrap();
+    let traces = link::run_traces(&state, None).unwrap();
+    let records: usize = traces.iter().map(|t| t.iterates.len()).sum();
+    let csv = link::traces_csv(&traces);
+    assert_eq!(csv.lines().count(), records + 1);
+    assert!(csv.starts_with("run,solver,series,k,f,grad_norm,step,x1,x2"));
+    let jsonl = link::traces_jsonl(&traces);
+    assert_eq!(jsonl.lines().count(), records);
+    // The CSV text holds the exact bits: parse the last BFGS record back.
+    let bfgs_last = traces[0].iterates.last().unwrap();
+    let line = csv.lines().rfind(|l| l.starts_with("0,BFGS,")).unwrap();
+    let cells: Vec<&str> = line.split(',').collect();
+    assert_eq!(
+        cells[4].parse::<f64>().unwrap().to_bits(),
+        bfgs_last.f.to_bits()
+    );
+    assert_eq!(
+        cells[7].parse::<f64>().unwrap().to_bits(),
+        bfgs_last.x[0].to_bits()
+    );
+}
+
+#[test]
+fn the_native_runner_prints_the_pinned_traces() {
+    let exe = env!("CARGO_BIN_EXE_gradlab");
+    let (link, _, fingerprints) = PINNED[1];
+    let out = std::process::Command::new(exe)
+        .args([&format!("https://example.org/#{link}"), "--fingerprint"])
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let text = String::from_utf8(out.stdout).unwrap();
+    let got: Vec<&str> = text.lines().map(|l| l.split(' ').nth(2).unwrap()).collect();
+    assert_eq!(got, fingerprints);
+    // CSV: a header and one row per record; JSON lines: one object per record.
+    let csv = std::process::Command::new(exe)
+        .args([link, "--format", "csv"])
+        .output()
+        .unwrap();
+    let csv = String::from_utf8(csv.stdout).unwrap();
+    let records = link::run_traces(&decode(link).unwrap(), None)
+        .unwrap()
+        .iter()
+        .map(|t| t.iterates.len())
+        .sum::<usize>();
+    assert_eq!(csv.lines().count(), records + 1);
+    let jsonl = std::process::Command::new(exe)
+        .args([link, "--format=jsonl"])
+        .output()
+        .unwrap();
+    assert_eq!(
+        String::from_utf8(jsonl.stdout).unwrap().lines().count(),
+        records
+    );
+    // A bad link: a message on stderr and a failure status, nothing on stdout.
+    let bad = std::process::Command::new(exe)
+        .arg("#v2.abc")
+        .output()
+        .unwrap();
+    assert!(!bad.status.success());
+    assert!(bad.stdout.is_empty());
+    assert!(String::from_utf8_lossy(&bad.stderr).contains("v2"));
+}
