@@ -4,9 +4,12 @@
 //! happens in Rust. Every export returns a value or an error string; none panics on bad input.
 //!
 //! * [`surfaces::SurfaceLab`] — 2-D surfaces and the solver race (`www/surfaces.js`).
+//! * [`fit::FitLab`] — curve fitting by least squares (`www/fit.js`).
 
+pub mod fit;
 pub mod surfaces;
 
+pub use fit::FitLab;
 pub use surfaces::SurfaceLab;
 
 use plotters_canvas::CanvasBackend;
