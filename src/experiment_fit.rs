@@ -1320,3 +1320,182 @@ mod tests {
         assert!(e.contains("not finite at the start"), "{e}");
     }
 }
+
+#[cfg(test)]
+mod page_tests {
+    use super::*;
+
+    fn form() -> FitForm {
+        FitForm::from_experiment(&FitExperiment::default(), None)
+    }
+
+    #[test]
+    fn formula_model_fits_like_the_builtin_one() {
+        // The formula is the built-in exponential decay a·exp(−k·x) + c written out: on the same
+        // generated data from the same start both must reach the same minimizer.
+        let data = FitData::Generated {
+            n: 30,
+            noise: 0.05,
+            seed: 4,
+            x_range: Some([0.0, 5.0]),
+            params: Some(vec![5.0, 0.8, 1.0]),
+        };
+        let start = FitStart::Values {
+            values: vec![3.0, 0.3, 0.0],
+        };
+        let builtin = run(&FitExperiment {
+            model: FitModel::Builtin {
+                id: ModelId::ExponentialDecay,
+            },
+            data: data.clone(),
+            start: start.clone(),
+            ..Default::default()
+        })
+        .unwrap();
+        let formula = run(&FitExperiment {
+            model: FitModel::Formula {
+                text: "y = a*exp(-k*x) + c".into(),
+            },
+            data,
+            start,
+            ..Default::default()
+        })
+        .unwrap();
+        assert_eq!(formula.param_names, ["a", "k", "c"]);
+        assert_eq!(builtin.data, formula.data, "same generator recipe");
+        for (b, f) in builtin.runs.iter().zip(&formula.runs) {
+            assert!(f.run.stop().is_converged(), "{:?}", f.run.stop());
+            for (pb, pf) in b.run.params.iter().zip(&f.run.params) {
+                assert!((pb - pf).abs() < 1e-8 * (1.0 + pb.abs()), "{pb} vs {pf}");
+            }
+        }
+        // Truth (5, 0.8, 1) within 4 standard errors.
+        let lm = &formula.runs[0];
+        for ((p, t), se) in lm
+            .run
+            .params
+            .iter()
+            .zip([5.0, 0.8, 1.0])
+            .zip(&lm.statistics.std_errors)
+        {
+            assert!((p - t).abs() < 4.0 * se, "{p} vs {t} ± {se}");
+        }
+    }
+
+    #[test]
+    fn formula_errors_point_at_the_column_of_the_typed_text() {
+        // "y = a*exp(-b*x) +" : the missing operand is one past the end, column 18.
+        let e = parse_formula("y = a*exp(-b*x) +").unwrap_err();
+        assert_eq!(e.column, 18, "{e}");
+        let e2 = parse_formula("a*exp(-b*x) +").unwrap_err();
+        assert_eq!(e2.column, 14, "{e2}");
+        assert_eq!(
+            parse_formula("  y=a*x^b").unwrap().param_names(),
+            ["a", "b"]
+        );
+        let mut f = form();
+        f.model = "formula".into();
+        f.formula = "a*exp(-b*x".into();
+        let errs = f.apply().unwrap_err();
+        assert_eq!(errs[0].field, "formula");
+        assert!(errs[0].message.contains("column"), "{}", errs[0].message);
+    }
+
+    #[test]
+    fn form_round_trips_and_reports_each_bad_field() {
+        let f = form();
+        assert_eq!(f.apply().unwrap(), FitExperiment::default());
+        let mut bad = f.clone();
+        bad.n = "0".into();
+        bad.noise = "-1".into();
+        bad.solvers[0].params.insert("ftol".into(), "abc".into());
+        let errs = bad.apply().unwrap_err();
+        let fields: Vec<&str> = errs.iter().map(|e| e.field.as_str()).collect();
+        assert!(fields.contains(&"n"), "{fields:?}");
+        assert!(fields.contains(&"noise"), "{fields:?}");
+        assert!(fields.contains(&"levenberg_marquardt.ftol"), "{fields:?}");
+        let mut frozen = f.clone();
+        frozen.frozen_jacobian = true;
+        let e = frozen.apply().unwrap();
+        assert!(e.solvers.iter().all(|s| match s {
+            FitSolver::LevenbergMarquardt(s) => s.frozen_jacobian,
+            FitSolver::GaussNewton(s) => s.frozen_jacobian,
+        }));
+        let mut none = f;
+        none.solvers.clear();
+        assert_eq!(none.apply().unwrap_err()[0].field, "solvers");
+    }
+
+    #[test]
+    fn csv_data_are_read_and_bad_csv_is_named() {
+        let d = parse_xy_csv("x,y\n0,1\n1,3\n2,5\n").unwrap();
+        assert_eq!(
+            (d.x.clone(), d.y.clone()),
+            (vec![0.0, 1.0, 2.0], vec![1.0, 3.0, 5.0])
+        );
+        assert!(parse_xy_csv("0,1,2\n1,2,3\n")
+            .unwrap_err()
+            .contains("two columns"));
+        let e = parse_xy_csv("x,y\n0,1\n1,NaN\n").unwrap_err();
+        assert!(
+            e.to_lowercase().contains("finite") || e.contains("NaN"),
+            "{e}"
+        );
+        // Fewer points than parameters: named by the fit.
+        let mut f = form();
+        f.data = "csv".into();
+        f.csv = "1,2\n2,3\n".into();
+        let exp = f.apply().unwrap();
+        assert!(run(&exp).unwrap_err().contains("2 points for 3 parameters"));
+    }
+
+    #[test]
+    fn trace_csv_has_one_row_per_record() {
+        let r = run(&FitExperiment::default()).unwrap();
+        let csv = trace_csv(&r);
+        let mut lines = csv.lines();
+        assert_eq!(
+            lines.next().unwrap(),
+            "solver,k,a,μ,σ,ssr,grad_norm,lambda,step,accepted"
+        );
+        let rows: usize = r.runs.iter().map(|f| f.run.trace.iterates.len()).sum();
+        assert_eq!(lines.clone().count(), rows);
+        // First LM row: the start, SSR = 2·f₀, λ recorded; GN rows have no λ.
+        let first: Vec<&str> = lines.next().unwrap().split(',').collect();
+        assert_eq!(first[0], "Levenberg–Marquardt");
+        assert_eq!(first[2].parse::<f64>().unwrap(), 1.0);
+        let f0 = r.runs[0].run.trace.iterates[0].f;
+        assert_eq!(first[5].parse::<f64>().unwrap(), 2.0 * f0);
+        assert!(!first[7].is_empty());
+        let gn = csv.lines().find(|l| l.starts_with("Gauss")).unwrap();
+        assert_eq!(gn.split(',').nth(7), Some(""));
+    }
+
+    #[test]
+    fn landscape_samples_the_ssr_of_two_parameter_fits() {
+        let cfg = FitExperiment {
+            model: FitModel::Builtin {
+                id: ModelId::MichaelisMenten,
+            },
+            ..Default::default()
+        };
+        let r = run(&cfg).unwrap();
+        let view = landscape_view(&r).unwrap();
+        let p = &r.runs[0].run.params;
+        assert!(view.x_min < p[0] && p[0] < view.x_max && view.y_min < p[1] && p[1] < view.y_max);
+        let g = landscape_grid(&r, &cfg.model, view, 21, 21).unwrap();
+        // Corner value = SSR computed directly from the residuals there.
+        let (a, k) = (view.x_min, view.y_min);
+        let ssr: f64 = r
+            .data
+            .x
+            .iter()
+            .zip(&r.data.y)
+            .map(|(x, y)| (a * x / (k + x) - y).powi(2))
+            .sum();
+        assert!((g.at(0, 0) - ssr).abs() <= 1e-12 * ssr);
+        // The minimum SSR on the grid is not below the solution's.
+        assert!(g.lo >= r.runs[0].run.ssr * (1.0 - 1e-12));
+        assert!(landscape_view(&run(&FitExperiment::default()).unwrap()).is_none());
+    }
+}

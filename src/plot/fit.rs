@@ -160,9 +160,27 @@ pub fn draw_fit<DB: DrawingBackend>(
         }
     }
     if curves.iter().any(|c| !c.label.is_empty()) {
+        // The legend goes to the right-hand corner with fewer data points under it.
+        let mid_x = x_lo + 0.55 * (x_hi - x_lo);
+        let mid_y = 0.5 * (y_lo + y_hi);
+        let upper = x
+            .iter()
+            .zip(y)
+            .filter(|(a, b)| **a > mid_x && **b > mid_y)
+            .count();
+        let lower = x
+            .iter()
+            .zip(y)
+            .filter(|(a, b)| **a > mid_x && **b <= mid_y)
+            .count();
+        let corner = if upper <= lower {
+            SeriesLabelPosition::UpperRight
+        } else {
+            SeriesLabelPosition::LowerRight
+        };
         chart
             .configure_series_labels()
-            .position(SeriesLabelPosition::UpperRight)
+            .position(corner)
             .background_style(WHITE.mix(0.85))
             .border_style(BLACK.mix(0.3))
             .label_font(font)
@@ -219,7 +237,7 @@ pub fn draw_residuals<DB: DrawingBackend>(
         .x_labels(8)
         .y_labels(5)
         .x_label_formatter(&|v| fmt_tick(*v))
-        .y_label_formatter(&|v| fmt_tick(*v))
+        .y_label_formatter(&|v| fmt_tick(if v.abs() < 1e-9 * m { 0.0 } else { *v }))
         .draw()
         .map_err(err)?;
     chart

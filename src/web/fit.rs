@@ -460,7 +460,7 @@ impl FitLab {
     fn set_experiment(&mut self, e: FitExperiment) -> Result<(), String> {
         let text = match &e.model {
             FitModel::Nist { name } => Some(self.nist.get(name).ok_or_else(|| {
-                format!("the NIST data for {name} are not loaded (is www/nist/ there?)")
+                format!("the NIST data for {name} are not loaded (is www/pkg/nist/ there?)")
             })?),
             _ => None,
         };
