@@ -216,6 +216,13 @@ function checkFormula() {
 
 // ---------- readouts ----------
 
+/** A number with `sig` significant digits, without trailing zeros (display only). */
+function sig(v, digits) {
+  if (v === null || v === undefined || Number.isNaN(v)) return '—';
+  if (!Number.isFinite(v)) return v > 0 ? '∞' : '−∞';
+  return String(Number(v.toPrecision(digits)));
+}
+
 function swatch(color) {
   return Object.assign(el('span', { className: 'swatch' }), { style: `background:${color}` });
 }
@@ -226,16 +233,16 @@ function showReadout(s) {
   const truth = s.certified ?? (truthLabel ? [...$('fit-true').querySelectorAll('input')].map((i) => i.value) : null);
   const headers = ['parameter', 'start', ...solvers.map((r) => r.solver), ...(truthLabel ? [truthLabel] : [])];
   const rows = s.param_names.map((name, i) => [
-    name, fmt(s.start[i], 6),
-    ...solvers.map((r) => `${fmt(r.params[i], 7)} ± ${fmt(r.std_errors[i], 3)}`),
-    ...(truthLabel ? [typeof truth[i] === 'number' ? fmt(truth[i], 9) : String(truth[i] ?? '')] : []),
+    name, sig(s.start[i], 6),
+    ...solvers.map((r) => `${sig(r.params[i], 8)} ± ${sig(r.std_errors[i], 2)}`),
+    ...(truthLabel ? [typeof truth[i] === 'number' ? sig(truth[i], 11) : String(truth[i] ?? '')] : []),
   ]);
   const params = table(headers, rows);
   params.classList.add('fit-params-table');
   const stats = table(['solver', 'SSR', 'R²', 'records', 'nfev', 'njev', '‖Jᵀr‖', 'stopped'], solvers.map((r) => {
     const stop = el('span', { className: r.converged ? 'stop-ok' : 'stop-bad', textContent: r.stop_label });
     stop.dataset.stop = r.stop;
-    return [el('span', {}, swatch(r.color), ` ${r.solver}`), fmt(r.ssr, 8), r.r_squared === null ? '—' : fmt(r.r_squared, 6),
+    return [el('span', {}, swatch(r.color), ` ${r.solver}`), sig(r.ssr, 8), r.r_squared === null ? '—' : sig(r.r_squared, 6),
       String(r.iterations), String(r.nfev), String(r.njev), fmt(r.grad_norm, 3), stop];
   }), [5, 6]);
   $('fit-readout').replaceChildren(params, stats,
