@@ -515,3 +515,67 @@ impl FitLab {
         }
     }
 }
+
+/// Benchmark hook (bench/nist-wasm.mjs): one NIST StRD problem, parsed once, solved by
+/// Levenberg–Marquardt with its default settings and the analytic Jacobian exactly as
+/// `examples/nist.rs` does natively (so timings compare the solve only).
+#[wasm_bindgen]
+pub struct NistProblem {
+    dataset: nist::NistDataset,
+    fit: crate::problem::least_squares::CurveFit<nist::NistModel>,
+}
+
+#[wasm_bindgen]
+impl NistProblem {
+    /// Parses a `.dat` file.
+    #[wasm_bindgen(constructor)]
+    pub fn new(text: &str) -> Result<NistProblem, JsValue> {
+        let dataset = nist::parse(text).map_err(|e| JsValue::from_str(&e))?;
+        let fit = dataset.curve_fit().map_err(|e| JsValue::from_str(&e))?;
+        Ok(NistProblem { dataset, fit })
+    }
+
+    /// Fits from certified start 1 or 2: `{problem, start, params, ssr, nfev, njev, stop}`.
+    pub fn solve(&self, start: u8) -> Result<JsValue, JsValue> {
+        use crate::solver::least_squares::{levenberg_marquardt, JacobianSettings, LmSettings};
+        let p0 = self
+            .dataset
+            .start(start)
+            .map_err(|e| JsValue::from_str(&e))?;
+        let run = levenberg_marquardt(
+            &self.fit,
+            &JacobianSettings::default(),
+            p0,
+            &LmSettings::default(),
+        )
+        .map_err(|e| JsValue::from_str(&e))?;
+        #[derive(Serialize)]
+        struct Out<'a> {
+            problem: &'a str,
+            start: u8,
+            params: &'a [f64],
+            ssr: f64,
+            nfev: usize,
+            njev: usize,
+            stop: &'a StopReason,
+        }
+        Ok(to_js(&Out {
+            problem: &self.dataset.name,
+            start,
+            params: &run.params,
+            ssr: run.ssr,
+            nfev: run.nfev(),
+            njev: run.njev(),
+            stop: run.stop(),
+        }))
+    }
+}
+
+/// Benchmark hook: the parsed NIST StRD `.dat` file as JSON (name, starts, certified values, data
+/// with `x` row-major by `predictors`, `y`), so comparisons in Node use the same parse.
+#[wasm_bindgen]
+pub fn nist_dataset(text: &str) -> Result<JsValue, JsValue> {
+    nist::parse(text)
+        .map(|d| to_js(&d))
+        .map_err(|e| JsValue::from_str(&e))
+}
