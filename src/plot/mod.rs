@@ -10,6 +10,7 @@
 
 pub mod contour;
 pub mod convergence;
+pub mod fit;
 pub mod grid;
 pub mod regression;
 pub mod schedule;

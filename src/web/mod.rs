@@ -6,12 +6,15 @@
 //! * [`surfaces::SurfaceLab`] — 2-D surfaces and the solver race (`www/surfaces.js`).
 //! * [`regression::RegressionLab`] — linear regression: GD/SGD against the exact answer
 //!   (`www/regression.js`).
+//! * [`fit::FitLab`] — curve fitting by least squares (`www/fit.js`).
 //! * [`share`] — permalinks, validation and trace export for the page shell (`www/app.js`).
 
+pub mod fit;
 pub mod regression;
 pub mod share;
 pub mod surfaces;
 
+pub use fit::FitLab;
 pub use regression::RegressionLab;
 pub use surfaces::SurfaceLab;
 

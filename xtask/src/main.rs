@@ -244,8 +244,53 @@ fn build(dev: bool) -> Result<()> {
     } else {
         eprintln!("(npm not found: skipping wasm-opt; the module is larger but works)");
     }
+    copy_nist(&pkg)?;
     let size = std::fs::metadata(&bg).map(|m| m.len()).unwrap_or(0);
     eprintln!("built www/pkg/gradlab_bg.wasm ({} KB)", size / 1024);
+    Ok(())
+}
+
+/// Copies the NIST StRD nonlinear problems (read from `$NIST_STRD_DIR` or `../shared/nist-strd`,
+/// never committed) into `www/pkg/nist/` with an `index.json` of their names, so the curve-fitting
+/// lab can offer them; without the data the index is `[]` and the page hides the option.
+fn copy_nist(pkg: &Path) -> Result<()> {
+    let src = env::var("NIST_STRD_DIR")
+        .map(PathBuf::from)
+        .unwrap_or_else(|_| root().join("../shared/nist-strd"))
+        .join("nonlinear");
+    let dst = pkg.join("nist");
+    std::fs::create_dir_all(&dst).map_err(|e| format!("{}: {e}", dst.display()))?;
+    let mut names = Vec::new();
+    if let Ok(entries) = std::fs::read_dir(&src) {
+        for e in entries.flatten() {
+            let p = e.path();
+            if p.extension().and_then(|x| x.to_str()) == Some("dat") {
+                let stem = p
+                    .file_stem()
+                    .and_then(|x| x.to_str())
+                    .unwrap_or_default()
+                    .to_string();
+                std::fs::copy(&p, dst.join(format!("{stem}.dat")))
+                    .map_err(|e| format!("{}: {e}", p.display()))?;
+                names.push(stem);
+            }
+        }
+    }
+    names.sort();
+    let index = format!(
+        "[{}]",
+        names
+            .iter()
+            .map(|n| format!("{n:?}"))
+            .collect::<Vec<_>>()
+            .join(",")
+    );
+    std::fs::write(dst.join("index.json"), index).map_err(|e| e.to_string())?;
+    eprintln!(
+        "NIST nonlinear problems for the page: {} (from {})",
+        names.len(),
+        src.display()
+    );
     Ok(())
 }
 

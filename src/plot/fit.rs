@@ -1,0 +1,433 @@
+//! Curve-fitting plots: data with fitted curves, residuals, and least-squares convergence (SSR and
+//! ‖Jᵀr‖ on a log axis, the damping λ on a second log axis). Like every plot here they draw what
+//! they are given (points, traces) onto any plotters backend and never run a solver.
+
+use super::{err, fmt_tick, PlotStyle};
+use crate::trace::Trace;
+use plotters::coord::Shift;
+use plotters::prelude::*;
+
+/// Solver colours of the fitting lab on white (index = solver order): red, blue, orange, green…
+pub const FIT_COLORS: [RGBColor; 6] = [
+    RGBColor(214, 39, 40),
+    RGBColor(31, 100, 200),
+    RGBColor(230, 120, 0),
+    RGBColor(44, 160, 44),
+    RGBColor(148, 103, 189),
+    RGBColor(0, 0, 0),
+];
+
+/// The colour of solver number `i` in the fitting lab.
+pub fn fit_color(i: usize) -> RGBColor {
+    FIT_COLORS[i % FIT_COLORS.len()]
+}
+
+/// A curve to draw over the data.
+#[derive(Clone, Debug)]
+pub struct CurveSeries {
+    /// (x, f(x)) points; non-finite values break the line.
+    pub points: Vec<(f64, f64)>,
+    /// Colour.
+    pub color: RGBColor,
+    /// Dashed (e.g. the curve at the chosen iteration) or solid (the final fit).
+    pub dashed: bool,
+    /// Legend text (empty: no legend entry).
+    pub label: String,
+}
+
+/// Splits a polyline at non-finite points.
+fn finite_runs(points: &[(f64, f64)]) -> Vec<Vec<(f64, f64)>> {
+    let mut runs = vec![];
+    let mut cur = vec![];
+    for &p in points {
+        if p.0.is_finite() && p.1.is_finite() {
+            cur.push(p);
+        } else if !cur.is_empty() {
+            runs.push(std::mem::take(&mut cur));
+        }
+    }
+    if !cur.is_empty() {
+        runs.push(cur);
+    }
+    runs
+}
+
+/// Range of finite values with a margin; a unit range around a single value.
+fn padded_range(values: impl Iterator<Item = f64>, margin: f64) -> (f64, f64) {
+    let (lo, hi) = values
+        .filter(|v| v.is_finite())
+        .fold((f64::INFINITY, f64::NEG_INFINITY), |(a, b), v| {
+            (a.min(v), b.max(v))
+        });
+    if !lo.is_finite() {
+        return (0.0, 1.0);
+    }
+    let span = hi - lo;
+    if span <= 1e-300 * lo.abs().max(1.0) {
+        let d = 0.5 * lo.abs().max(1.0);
+        return (lo - d, hi + d);
+    }
+    (lo - margin * span, hi + margin * span)
+}
+
+/// Draws the data (x, y) as dots and `curves` on top. The y axis covers the data and the curves,
+/// but at most twice the data's span beyond it (a wild early iterate does not flatten the data).
+pub fn draw_fit<DB: DrawingBackend>(
+    root: &DrawingArea<DB, Shift>,
+    x: &[f64],
+    y: &[f64],
+    curves: &[CurveSeries],
+    style: &PlotStyle,
+) -> Result<(), String> {
+    root.fill(&WHITE).map_err(err)?;
+    let (x_lo, x_hi) = padded_range(x.iter().copied(), 0.03);
+    let (d_lo, d_hi) = padded_range(y.iter().copied(), 0.08);
+    let span = d_hi - d_lo;
+    let (c_lo, c_hi) = padded_range(
+        curves.iter().flat_map(|c| c.points.iter().map(|p| p.1)),
+        0.05,
+    );
+    let y_lo = d_lo.min(c_lo.max(d_lo - 2.0 * span));
+    let y_hi = d_hi.max(c_hi.min(d_hi + 2.0 * span));
+    let font = ("sans-serif", style.tick_font()).into_font();
+    let desc_font = ("sans-serif", style.label_font()).into_font();
+    let mut chart = ChartBuilder::on(root)
+        .margin(style.px(8.0))
+        .x_label_area_size(style.px(30.0))
+        .y_label_area_size(style.px(48.0))
+        .build_cartesian_2d(x_lo..x_hi, y_lo..y_hi)
+        .map_err(err)?;
+    chart
+        .configure_mesh()
+        .light_line_style(BLACK.mix(0.04))
+        .bold_line_style(BLACK.mix(0.1))
+        .label_style(font.clone())
+        .axis_desc_style(desc_font)
+        .x_desc("x")
+        .y_desc("y")
+        .x_labels(8)
+        .y_labels(6)
+        .x_label_formatter(&|v| fmt_tick(*v))
+        .y_label_formatter(&|v| fmt_tick(*v))
+        .draw()
+        .map_err(err)?;
+    let r = style.ipx(2.5);
+    chart
+        .draw_series(
+            x.iter()
+                .zip(y)
+                .map(|(&a, &b)| Circle::new((a, b), r, RGBColor(60, 60, 60).mix(0.75).filled())),
+        )
+        .map_err(err)?;
+    // Clip curves to the plotted band so plotters does not draw far outside.
+    let clip = |p: &(f64, f64)| {
+        let band = y_hi - y_lo;
+        (p.0, p.1.clamp(y_lo - band, y_hi + band))
+    };
+    for c in curves {
+        let w = style.px(if c.dashed { 1.5 } else { 2.2 });
+        let style_c = c.color.stroke_width(w);
+        let mut first = true;
+        for run in finite_runs(&c.points) {
+            let run: Vec<_> = run.iter().map(clip).collect();
+            if c.dashed {
+                let s = chart
+                    .draw_series(DashedLineSeries::new(
+                        run,
+                        style.px(6.0),
+                        style.px(4.0),
+                        style_c,
+                    ))
+                    .map_err(err)?;
+                if first && !c.label.is_empty() {
+                    let (col, len) = (c.color, style.ipx(14.0));
+                    s.label(c.label.clone()).legend(move |(x, y)| {
+                        PathElement::new(vec![(x, y), (x + len, y)], col.stroke_width(w))
+                    });
+                }
+            } else {
+                let s = chart
+                    .draw_series(LineSeries::new(run, style_c))
+                    .map_err(err)?;
+                if first && !c.label.is_empty() {
+                    let (col, len) = (c.color, style.ipx(14.0));
+                    s.label(c.label.clone()).legend(move |(x, y)| {
+                        PathElement::new(vec![(x, y), (x + len, y)], col.stroke_width(w))
+                    });
+                }
+            }
+            first = false;
+        }
+    }
+    if curves.iter().any(|c| !c.label.is_empty()) {
+        // The legend goes to the right-hand corner with fewer data points under it.
+        let mid_x = x_lo + 0.55 * (x_hi - x_lo);
+        let mid_y = 0.5 * (y_lo + y_hi);
+        let upper = x
+            .iter()
+            .zip(y)
+            .filter(|(a, b)| **a > mid_x && **b > mid_y)
+            .count();
+        let lower = x
+            .iter()
+            .zip(y)
+            .filter(|(a, b)| **a > mid_x && **b <= mid_y)
+            .count();
+        let corner = if upper <= lower {
+            SeriesLabelPosition::UpperRight
+        } else {
+            SeriesLabelPosition::LowerRight
+        };
+        chart
+            .configure_series_labels()
+            .position(corner)
+            .background_style(WHITE.mix(0.85))
+            .border_style(BLACK.mix(0.3))
+            .label_font(font)
+            .margin(style.px(5.0))
+            .draw()
+            .map_err(err)?;
+    }
+    Ok(())
+}
+
+/// One solver's residuals r_i = f(x_i; p) − y_i.
+#[derive(Clone, Debug)]
+pub struct ResidualSeries {
+    /// (x_i, r_i).
+    pub points: Vec<(f64, f64)>,
+    /// Colour.
+    pub color: RGBColor,
+}
+
+/// Draws residuals against x, one colour per solver (later solvers slightly offset in marker
+/// shape: circles, then crosses), with the zero line.
+pub fn draw_residuals<DB: DrawingBackend>(
+    root: &DrawingArea<DB, Shift>,
+    series: &[ResidualSeries],
+    style: &PlotStyle,
+) -> Result<(), String> {
+    root.fill(&WHITE).map_err(err)?;
+    let (x_lo, x_hi) = padded_range(
+        series.iter().flat_map(|s| s.points.iter().map(|p| p.0)),
+        0.03,
+    );
+    let m = series
+        .iter()
+        .flat_map(|s| s.points.iter().map(|p| p.1.abs()))
+        .filter(|v| v.is_finite())
+        .fold(0.0, f64::max);
+    let m = if m > 0.0 { m * 1.1 } else { 1.0 };
+    let font = ("sans-serif", style.tick_font()).into_font();
+    let desc_font = ("sans-serif", style.label_font()).into_font();
+    let mut chart = ChartBuilder::on(root)
+        .margin(style.px(8.0))
+        .x_label_area_size(style.px(30.0))
+        .y_label_area_size(style.px(48.0))
+        .build_cartesian_2d(x_lo..x_hi, -m..m)
+        .map_err(err)?;
+    chart
+        .configure_mesh()
+        .light_line_style(BLACK.mix(0.04))
+        .bold_line_style(BLACK.mix(0.1))
+        .label_style(font)
+        .axis_desc_style(desc_font)
+        .x_desc("x")
+        .y_desc("residual f(x) − y")
+        .x_labels(8)
+        .y_labels(5)
+        .x_label_formatter(&|v| fmt_tick(*v))
+        .y_label_formatter(&|v| fmt_tick(if v.abs() < 1e-9 * m { 0.0 } else { *v }))
+        .draw()
+        .map_err(err)?;
+    chart
+        .draw_series(std::iter::once(PathElement::new(
+            vec![(x_lo, 0.0), (x_hi, 0.0)],
+            BLACK.mix(0.5).stroke_width(style.px(1.0)),
+        )))
+        .map_err(err)?;
+    for (n, s) in series.iter().enumerate() {
+        let pts = s
+            .points
+            .iter()
+            .filter(|p| p.0.is_finite() && p.1.is_finite())
+            .copied();
+        let c = s.color;
+        if n % 2 == 0 {
+            chart
+                .draw_series(pts.map(|p| Circle::new(p, style.ipx(2.5), c.filled())))
+                .map_err(err)?;
+        } else {
+            chart
+                .draw_series(
+                    pts.map(|p| Cross::new(p, style.ipx(3.0), c.stroke_width(style.px(1.5)))),
+                )
+                .map_err(err)?;
+        }
+    }
+    Ok(())
+}
+
+/// The smallest whole-decade range holding every positive finite value (1e-8..1 if none).
+fn decades(values: impl Iterator<Item = f64>) -> (f64, f64) {
+    let (lo, hi) = values
+        .filter(|v| v.is_finite() && *v > 0.0)
+        .fold((f64::INFINITY, f64::NEG_INFINITY), |(a, b), v| {
+            (a.min(v), b.max(v))
+        });
+    if !lo.is_finite() {
+        return (1e-8, 1.0);
+    }
+    let lo_dec = lo.log10().floor().max(-300.0);
+    let hi_dec = hi.log10().ceil().max(lo_dec + 1.0).min(300.0);
+    (10f64.powf(lo_dec), 10f64.powf(hi_dec))
+}
+
+/// Least-squares convergence: SSR (solid) and ‖Jᵀr‖ (dashed) on the left log axis, λ (dotted, where
+/// a trace records `lambda`) on the right log axis, against the record index k; colours from
+/// [`fit_color`]. Zeros (an exact fit) are drawn at the axis floor. A vertical marker at `upto`.
+pub fn draw_lsq_convergence<DB: DrawingBackend>(
+    root: &DrawingArea<DB, Shift>,
+    traces: &[Trace],
+    upto: Option<usize>,
+    style: &PlotStyle,
+) -> Result<(), String> {
+    root.fill(&WHITE).map_err(err)?;
+    let k_max = traces
+        .iter()
+        .map(Trace::iterations)
+        .max()
+        .unwrap_or(0)
+        .max(1);
+    let ssr = |t: &Trace| -> Vec<(f64, f64)> {
+        t.iterates.iter().map(|r| (r.k as f64, 2.0 * r.f)).collect()
+    };
+    let grad = |t: &Trace| -> Vec<(f64, f64)> {
+        t.iterates
+            .iter()
+            .map(|r| (r.k as f64, r.grad_norm))
+            .collect()
+    };
+    let lambda = |t: &Trace| -> Vec<(f64, f64)> {
+        t.iterates
+            .iter()
+            .filter_map(|r| r.extra("lambda").map(|l| (r.k as f64, l)))
+            .collect()
+    };
+    let (lo, hi) = decades(traces.iter().flat_map(|t| {
+        ssr(t)
+            .into_iter()
+            .chain(grad(t))
+            .map(|p| p.1)
+            .collect::<Vec<_>>()
+    }));
+    // Keep the left axis within 30 decades of its top: exact fits reach 1e-300.
+    let lo = lo.max(hi * 1e-30);
+    let (l_lo, l_hi) = decades(
+        traces
+            .iter()
+            .flat_map(|t| lambda(t).into_iter().map(|p| p.1)),
+    );
+    let has_lambda = traces.iter().any(|t| !lambda(t).is_empty());
+    let font = ("sans-serif", style.tick_font()).into_font();
+    let desc_font = ("sans-serif", style.label_font()).into_font();
+    let mut chart = ChartBuilder::on(root)
+        .margin(style.px(8.0))
+        .margin_right(style.px(6.0))
+        .x_label_area_size(style.px(30.0))
+        .y_label_area_size(style.px(50.0))
+        .right_y_label_area_size(style.px(if has_lambda { 50.0 } else { 8.0 }))
+        .build_cartesian_2d(0.0..k_max as f64, (lo..hi).log_scale())
+        .map_err(err)?
+        .set_secondary_coord(0.0..k_max as f64, (l_lo..l_hi).log_scale());
+    chart
+        .configure_mesh()
+        .light_line_style(BLACK.mix(0.04))
+        .bold_line_style(BLACK.mix(0.1))
+        .label_style(font.clone())
+        .axis_desc_style(desc_font.clone())
+        .x_desc("record k (LM: one per trial step)")
+        .y_desc("SSR —— · ‖Jᵀr‖ - -")
+        .x_labels(8)
+        .y_labels(6)
+        .x_label_formatter(&|k| fmt_tick(k.round()))
+        .y_label_formatter(&|f| fmt_tick(*f))
+        .draw()
+        .map_err(err)?;
+    if has_lambda {
+        chart
+            .configure_secondary_axes()
+            .label_style(font)
+            .axis_desc_style(desc_font)
+            .y_desc("λ  ····")
+            .y_label_formatter(&|g| fmt_tick(*g))
+            .draw()
+            .map_err(err)?;
+    }
+    let floor = |pts: Vec<(f64, f64)>| -> Vec<(f64, f64)> {
+        pts.into_iter()
+            .filter(|p| p.1.is_finite() && p.1 >= 0.0)
+            .map(|p| (p.0, p.1.max(lo)))
+            .collect()
+    };
+    for (n, t) in traces.iter().enumerate() {
+        let color = fit_color(n);
+        chart
+            .draw_series(LineSeries::new(
+                floor(ssr(t)),
+                color.stroke_width(style.px(2.0)),
+            ))
+            .map_err(err)?;
+        chart
+            .draw_series(DashedLineSeries::new(
+                floor(grad(t)),
+                style.px(5.0),
+                style.px(4.0),
+                color.stroke_width(style.px(1.5)),
+            ))
+            .map_err(err)?;
+        let l: Vec<(f64, f64)> = lambda(t)
+            .into_iter()
+            .filter(|p| p.1.is_finite() && p.1 > 0.0)
+            .collect();
+        if !l.is_empty() {
+            chart
+                .draw_secondary_series(DashedLineSeries::new(
+                    l,
+                    style.px(1.5),
+                    style.px(3.0),
+                    color.mix(0.8).stroke_width(style.px(1.5)),
+                ))
+                .map_err(err)?;
+        }
+    }
+    if let Some(k) = upto {
+        chart
+            .draw_series(std::iter::once(PathElement::new(
+                vec![(k as f64, lo), (k as f64, hi)],
+                BLACK.mix(0.5).stroke_width(style.px(1.0)),
+            )))
+            .map_err(err)?;
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn finite_runs_split_at_gaps() {
+        let r = finite_runs(&[(0.0, 1.0), (1.0, f64::NAN), (2.0, 2.0), (3.0, 3.0)]);
+        assert_eq!(r, vec![vec![(0.0, 1.0)], vec![(2.0, 2.0), (3.0, 3.0)]]);
+    }
+
+    #[test]
+    fn ranges_and_decades() {
+        assert_eq!(padded_range([1.0, 3.0].into_iter(), 0.5), (0.0, 4.0));
+        assert_eq!(padded_range([2.0].into_iter(), 0.1), (1.0, 3.0));
+        assert_eq!(padded_range(std::iter::empty(), 0.1), (0.0, 1.0));
+        assert_eq!(decades([0.05, 20.0].into_iter()), (0.01, 100.0));
+        assert_eq!(decades([0.0, f64::NAN].into_iter()), (1e-8, 1.0));
+    }
+}

@@ -1,0 +1,585 @@
+//! The curve-fitting lab: built-in, typed (formula) or NIST models; generated, pasted or NIST data;
+//! Levenberg–Marquardt and Gauss–Newton on the same plots (data + curves, residuals, convergence
+//! with λ, SSR landscape for 2-parameter models), the results table and the trace as CSV.
+
+use super::{backend, fit_canvas, to_js};
+use crate::controls::FieldError;
+use crate::experiment_fit::{
+    self, landscape_grid, landscape_view, parse_formula, resolve_model, trace_csv, AnyModel,
+    FitExperiment, FitForm, FitModel, FitResult,
+};
+use crate::plot::contour::MapOverlay;
+use crate::plot::fit::{
+    draw_fit, draw_lsq_convergence, draw_residuals, fit_color, CurveSeries, ResidualSeries,
+};
+use crate::plot::{draw_contour_map, solver_color, Grid, PixelMap, PlotStyle};
+use crate::problem::least_squares::{CurveModel, Data, ModelId};
+use crate::problem::nist;
+use crate::trace::{StopReason, Trace};
+use plotters::prelude::*;
+use serde::Serialize;
+use std::collections::BTreeMap;
+use wasm_bindgen::prelude::*;
+use wasm_bindgen::JsCast;
+use web_sys::{CanvasRenderingContext2d, HtmlCanvasElement, ImageData};
+
+/// Resolution of the SSR landscape grid.
+const LANDSCAPE_GRID: usize = 90;
+/// Points along each drawn curve.
+const CURVE_POINTS: usize = 300;
+
+/// The state of the curve-fitting lab.
+#[wasm_bindgen]
+pub struct FitLab {
+    experiment: FitExperiment,
+    result: FitResult,
+    nist: BTreeMap<String, String>,
+    step: usize,
+    landscape: Option<Grid>,
+}
+
+/// One solver's fit, as `window.gradlab.lastRun()` reports it.
+#[derive(Serialize)]
+struct RunSummary<'a> {
+    solver: &'a str,
+    method: &'static str,
+    color: String,
+    params: &'a [f64],
+    std_errors: &'a [f64],
+    ssr: f64,
+    r_squared: Option<f64>,
+    residual_sd: f64,
+    dof: usize,
+    grad_norm: f64,
+    iterations: usize,
+    nfev: usize,
+    njev: usize,
+    stop: &'a StopReason,
+    stop_label: &'a str,
+    converged: bool,
+}
+
+#[derive(Serialize)]
+struct Summary<'a> {
+    lab: &'static str,
+    model: &'a FitModel,
+    model_name: &'a str,
+    formula: &'a str,
+    param_names: &'a [String],
+    points: usize,
+    start: &'a [f64],
+    certified: Option<&'a [f64]>,
+    step: usize,
+    max_step: usize,
+    solvers: Vec<RunSummary<'a>>,
+}
+
+#[derive(Serialize)]
+struct ApplyResult<'a> {
+    ok: bool,
+    errors: Vec<FieldError>,
+    summary: Option<Summary<'a>>,
+}
+
+/// What the live formula check reports.
+#[derive(Serialize)]
+struct FormulaCheck {
+    ok: bool,
+    params: Vec<String>,
+    message: String,
+    column: usize,
+    caret: String,
+}
+
+fn hex(c: RGBColor) -> String {
+    format!("#{:02x}{:02x}{:02x}", c.0, c.1, c.2)
+}
+
+fn default_experiment() -> FitExperiment {
+    FitExperiment {
+        model: FitModel::Builtin {
+            id: ModelId::MichaelisMenten,
+        },
+        ..Default::default()
+    }
+}
+
+impl Default for FitLab {
+    fn default() -> Self {
+        FitLab::new()
+    }
+}
+
+#[wasm_bindgen]
+impl FitLab {
+    /// The lab with its default fit (Michaelis–Menten, generated data, LM and Gauss–Newton), run.
+    #[wasm_bindgen(constructor)]
+    pub fn new() -> FitLab {
+        let experiment = default_experiment();
+        let result = experiment_fit::run(&experiment).expect("the default fit runs");
+        let step = max_step(&result);
+        FitLab {
+            experiment,
+            result,
+            nist: BTreeMap::new(),
+            step,
+            landscape: None,
+        }
+    }
+
+    /// Models, NIST names and solvers with hyperparameters: `{models, nist, solvers}`.
+    pub fn catalog(&self) -> JsValue {
+        to_js(&experiment_fit::catalog())
+    }
+
+    /// The experiment as its serde config (see `experiment_fit`).
+    pub fn get_state(&self) -> JsValue {
+        to_js(&self.experiment)
+    }
+
+    /// Replaces the experiment by `config` after validating and running it; on error nothing
+    /// changes and the message is returned. NIST configs need the file added first ([`Self::add_nist`]).
+    pub fn set_state(&mut self, config: JsValue) -> Result<(), JsValue> {
+        let e: FitExperiment = serde_wasm_bindgen::from_value(config)
+            .map_err(|e| JsValue::from_str(&format!("not a curve-fitting experiment: {e}")))?;
+        self.set_experiment(e).map_err(|m| JsValue::from_str(&m))
+    }
+
+    /// The form for the current experiment (text fields; start values resolved).
+    pub fn form(&self) -> JsValue {
+        to_js(&FitForm::from_experiment(
+            &self.experiment,
+            Some(&self.result.start),
+        ))
+    }
+
+    /// Applies what the user typed: `{ok: true, summary}` after a new fit, or
+    /// `{ok: false, errors: [{field, message}]}` with nothing changed.
+    pub fn apply_form(&mut self, form: JsValue) -> JsValue {
+        let fail = |errors: Vec<FieldError>| {
+            to_js(&ApplyResult {
+                ok: false,
+                errors,
+                summary: None,
+            })
+        };
+        let form: FitForm = match serde_wasm_bindgen::from_value(form) {
+            Ok(f) => f,
+            Err(e) => {
+                return fail(vec![FieldError {
+                    field: "form".into(),
+                    message: e.to_string(),
+                }])
+            }
+        };
+        match form.apply() {
+            Ok(e) => match self.set_experiment(e) {
+                Ok(()) => to_js(&ApplyResult {
+                    ok: true,
+                    errors: vec![],
+                    summary: Some(self.summary_data()),
+                }),
+                Err(message) => fail(vec![FieldError {
+                    field: "form".into(),
+                    message,
+                }]),
+            },
+            Err(errors) => fail(errors),
+        }
+    }
+
+    /// Live check of a typed model: `{ok, params, message, column, caret}` (column 1-based; caret
+    /// is the formula and a `^` line under the column).
+    pub fn check_formula(&self, text: &str) -> JsValue {
+        let r = match parse_formula(text) {
+            Ok(f) => FormulaCheck {
+                ok: true,
+                params: f.param_names().to_vec(),
+                message: String::new(),
+                column: 0,
+                caret: String::new(),
+            },
+            Err(e) => FormulaCheck {
+                ok: false,
+                params: vec![],
+                caret: e.caret(text),
+                message: e.message,
+                column: e.column,
+            },
+        };
+        to_js(&r)
+    }
+
+    /// Adds the text of a NIST StRD `.dat` file; returns the dataset name, or an error.
+    pub fn add_nist(&mut self, text: &str) -> Result<String, JsValue> {
+        let d = nist::parse(text).map_err(|e| JsValue::from_str(&e))?;
+        self.nist.insert(d.name.clone(), text.to_string());
+        Ok(d.name)
+    }
+
+    /// Whether the NIST file for `name` has been added.
+    pub fn has_nist(&self, name: &str) -> bool {
+        self.nist.contains_key(name)
+    }
+
+    /// The latest fit, per solver: estimates, standard errors, SSR, R², iterations, nfev, njev,
+    /// stop reason (see README: `window.gradlab.lastRun()`).
+    pub fn summary(&self) -> JsValue {
+        to_js(&self.summary_data())
+    }
+
+    /// The last record index over all runs (the step slider's maximum).
+    pub fn max_step(&self) -> usize {
+        max_step(&self.result)
+    }
+
+    /// The record shown by the plots (clamped to [0, max_step]).
+    pub fn step(&self) -> usize {
+        self.step
+    }
+
+    /// Chooses the record k shown as "the fit at iteration k".
+    pub fn set_step(&mut self, k: usize) {
+        self.step = k.min(self.max_step());
+    }
+
+    /// Per solver at the chosen step: `[{solver, k, params, ssr, grad_norm, lambda}]`.
+    pub fn step_info(&self) -> JsValue {
+        #[derive(Serialize)]
+        struct S<'a> {
+            solver: &'a str,
+            k: usize,
+            params: &'a [f64],
+            ssr: f64,
+            grad_norm: f64,
+            lambda: Option<f64>,
+        }
+        let v: Vec<S> = self
+            .traces()
+            .map(|t| {
+                let it = &t.iterates[self.step.min(t.iterates.len() - 1)];
+                S {
+                    solver: &t.solver,
+                    k: it.k,
+                    params: &it.x,
+                    ssr: 2.0 * it.f,
+                    grad_norm: it.grad_norm,
+                    lambda: it.extra("lambda"),
+                }
+            })
+            .collect();
+        to_js(&v)
+    }
+
+    /// The traces as CSV (`solver,k,<params>…,ssr,grad_norm,lambda,step,accepted`).
+    pub fn trace_csv(&self) -> String {
+        trace_csv(&self.result)
+    }
+
+    /// Whether the SSR landscape can be drawn (2-parameter models).
+    pub fn has_landscape(&self) -> bool {
+        self.result.param_names.len() == 2
+    }
+
+    /// Draws the data with the final fitted curves, or, when a step before the end is chosen, the
+    /// curves at that step (solid) and the final ones (dashed).
+    pub fn draw_fit(&self, canvas: &HtmlCanvasElement) -> Result<(), JsValue> {
+        let dpr = fit_canvas(canvas);
+        let root = backend(canvas)?.into_drawing_area();
+        let data = &self.result.data;
+        let xs: Vec<f64> = (0..data.len()).map(|i| data.x_row(i)[0]).collect();
+        let mut curves = vec![];
+        if let Ok(model) = resolve_model(&self.experiment.model) {
+            if data.predictors == 1 {
+                let grid = curve_xs(&xs);
+                let at_end = self.step >= self.max_step();
+                for (n, r) in self.result.runs.iter().enumerate() {
+                    let t = &r.run.trace;
+                    let c = fit_color(n);
+                    let final_pts = curve(&model, &grid, &r.run.params);
+                    if at_end {
+                        curves.push(CurveSeries {
+                            points: final_pts,
+                            color: c,
+                            dashed: false,
+                            label: t.solver.clone(),
+                        });
+                    } else {
+                        let it = &t.iterates[self.step.min(t.iterates.len() - 1)];
+                        curves.push(CurveSeries {
+                            points: final_pts,
+                            color: RGBColor(c.0, c.1, c.2),
+                            dashed: true,
+                            label: String::new(),
+                        });
+                        curves.push(CurveSeries {
+                            points: curve(&model, &grid, &it.x),
+                            color: c,
+                            dashed: false,
+                            label: format!("{} at k = {}", t.solver, it.k),
+                        });
+                    }
+                }
+            }
+        }
+        draw_fit(&root, &xs, &data.y, &curves, &PlotStyle { scale: dpr })?;
+        root.present()
+            .map_err(|e| JsValue::from_str(&e.to_string()))
+    }
+
+    /// Draws the residuals f(xᵢ; p) − yᵢ of every solver at the chosen step.
+    pub fn draw_residuals(&self, canvas: &HtmlCanvasElement) -> Result<(), JsValue> {
+        let dpr = fit_canvas(canvas);
+        let root = backend(canvas)?.into_drawing_area();
+        let mut series = vec![];
+        if let Ok(model) = resolve_model(&self.experiment.model) {
+            for (n, t) in self.traces().enumerate() {
+                let p = &t.iterates[self.step.min(t.iterates.len() - 1)].x;
+                series.push(ResidualSeries {
+                    points: residual_points(&model, &self.result.data, p),
+                    color: fit_color(n),
+                });
+            }
+        }
+        draw_residuals(&root, &series, &PlotStyle { scale: dpr })?;
+        root.present()
+            .map_err(|e| JsValue::from_str(&e.to_string()))
+    }
+
+    /// Draws SSR and ‖Jᵀr‖ (log) with λ on the second axis; a marker at the chosen step.
+    pub fn draw_convergence(&self, canvas: &HtmlCanvasElement) -> Result<(), JsValue> {
+        let dpr = fit_canvas(canvas);
+        let root = backend(canvas)?.into_drawing_area();
+        let traces: Vec<Trace> = self.traces().cloned().collect();
+        let upto = (self.step < self.max_step()).then_some(self.step);
+        draw_lsq_convergence(&root, &traces, upto, &PlotStyle { scale: dpr })?;
+        root.present()
+            .map_err(|e| JsValue::from_str(&e.to_string()))
+    }
+
+    /// Draws the SSR landscape with the solver paths (2-parameter models); `false` otherwise.
+    pub fn draw_landscape(&mut self, canvas: &HtmlCanvasElement) -> Result<bool, JsValue> {
+        if !self.has_landscape() {
+            return Ok(false);
+        }
+        let dpr = fit_canvas(canvas);
+        if self.landscape.is_none() {
+            let Some(view) = landscape_view(&self.result) else {
+                return Ok(false);
+            };
+            let g = landscape_grid(
+                &self.result,
+                &self.experiment.model,
+                view,
+                LANDSCAPE_GRID,
+                LANDSCAPE_GRID,
+            )
+            .map_err(|e| JsValue::from_str(&e))?;
+            self.landscape = Some(g);
+        }
+        let grid = self.landscape.as_ref().expect("just set");
+        let ctx: CanvasRenderingContext2d = canvas
+            .get_context("2d")?
+            .ok_or_else(|| JsValue::from_str("canvas has no 2-D context"))?
+            .dyn_into()?;
+        let root = backend(canvas)?.into_drawing_area();
+        let mut paint = |map: PixelMap| -> bool {
+            let (w, h) = map.size();
+            let rgba = grid.rgba(w, h);
+            let data = js_sys::Uint8ClampedArray::from(&rgba[..]);
+            match ImageData::new_with_js_u8_clamped_array_and_sh(&data, w, h) {
+                Ok(img) => ctx
+                    .put_image_data(&img, map.x_px.0 as f64, map.y_px.0 as f64)
+                    .is_ok(),
+                Err(_) => false,
+            }
+        };
+        let traces: Vec<Trace> = self.traces().cloned().collect();
+        let best: Vec<(f64, f64)> = self.result.certified.iter().map(|c| (c[0], c[1])).collect();
+        let overlay = MapOverlay {
+            traces: &traces,
+            upto: (self.step < self.max_step()).then_some(self.step),
+            marks: &best,
+            axes: (
+                self.result.param_names.first().map_or("", String::as_str),
+                self.result.param_names.get(1).map_or("", String::as_str),
+            ),
+        };
+        draw_contour_map(&root, grid, &overlay, &PlotStyle { scale: dpr }, &mut paint)?;
+        root.present()
+            .map_err(|e| JsValue::from_str(&e.to_string()))?;
+        Ok(true)
+    }
+
+    /// The landscape's colours per solver (they differ from the white-background plots):
+    /// `["#rrggbb", …]`.
+    pub fn landscape_colors(&self) -> Vec<String> {
+        (0..self.result.runs.len())
+            .map(|i| hex(solver_color(i)))
+            .collect()
+    }
+}
+
+/// Equally spaced x over the data range (a little wider).
+fn curve_xs(xs: &[f64]) -> Vec<f64> {
+    let lo = xs.iter().copied().fold(f64::INFINITY, f64::min);
+    let hi = xs.iter().copied().fold(f64::NEG_INFINITY, f64::max);
+    if !(lo.is_finite() && hi.is_finite()) {
+        return vec![];
+    }
+    if hi <= lo {
+        return vec![lo];
+    }
+    (0..CURVE_POINTS)
+        .map(|i| lo + (hi - lo) * i as f64 / (CURVE_POINTS - 1) as f64)
+        .collect()
+}
+
+fn curve(model: &AnyModel, xs: &[f64], p: &[f64]) -> Vec<(f64, f64)> {
+    xs.iter().map(|&x| (x, model.value(&[x], p))).collect()
+}
+
+fn residual_points(model: &AnyModel, data: &Data, p: &[f64]) -> Vec<(f64, f64)> {
+    (0..data.len())
+        .map(|i| {
+            let x = data.x_row(i);
+            (x[0], model.value(x, p) - data.y[i])
+        })
+        .collect()
+}
+
+fn max_step(r: &FitResult) -> usize {
+    r.runs
+        .iter()
+        .map(|r| r.run.trace.iterations())
+        .max()
+        .unwrap_or(0)
+}
+
+impl FitLab {
+    fn traces(&self) -> impl Iterator<Item = &Trace> {
+        self.result.runs.iter().map(|r| &r.run.trace)
+    }
+
+    fn set_experiment(&mut self, e: FitExperiment) -> Result<(), String> {
+        let text = match &e.model {
+            FitModel::Nist { name } => Some(self.nist.get(name).ok_or_else(|| {
+                format!("the NIST data for {name} are not loaded (is www/pkg/nist/ there?)")
+            })?),
+            _ => None,
+        };
+        let result = experiment_fit::run_with_nist(&e, text.map(|s| s.as_str()))?;
+        self.experiment = e;
+        self.result = result;
+        self.step = max_step(&self.result);
+        self.landscape = None;
+        Ok(())
+    }
+
+    fn summary_data(&self) -> Summary<'_> {
+        let r = &self.result;
+        Summary {
+            lab: "fit",
+            model: &self.experiment.model,
+            model_name: &r.model_name,
+            formula: &r.formula,
+            param_names: &r.param_names,
+            points: r.data.len(),
+            start: &r.start,
+            certified: r.certified.as_deref(),
+            step: self.step,
+            max_step: self.max_step(),
+            solvers: r
+                .runs
+                .iter()
+                .zip(&self.experiment.solvers)
+                .enumerate()
+                .map(|(i, (fr, s))| RunSummary {
+                    solver: &fr.run.trace.solver,
+                    method: match s {
+                        experiment_fit::FitSolver::LevenbergMarquardt(_) => "levenberg_marquardt",
+                        experiment_fit::FitSolver::GaussNewton(_) => "gauss_newton",
+                    },
+                    color: hex(fit_color(i)),
+                    params: &fr.run.params,
+                    std_errors: &fr.statistics.std_errors,
+                    ssr: fr.run.ssr,
+                    r_squared: fr.statistics.r_squared,
+                    residual_sd: fr.statistics.residual_sd,
+                    dof: fr.statistics.dof,
+                    grad_norm: fr.run.trace.last().grad_norm,
+                    iterations: fr.run.trace.iterations(),
+                    nfev: fr.run.nfev(),
+                    njev: fr.run.njev(),
+                    stop: fr.run.stop(),
+                    stop_label: &fr.stop_label,
+                    converged: fr.run.stop().is_converged(),
+                })
+                .collect(),
+        }
+    }
+}
+
+/// Benchmark hook (bench/nist-wasm.mjs): one NIST StRD problem, parsed once, solved by
+/// Levenberg–Marquardt with its default settings and the analytic Jacobian exactly as
+/// `examples/nist.rs` does natively (so timings compare the solve only).
+#[wasm_bindgen]
+pub struct NistProblem {
+    dataset: nist::NistDataset,
+    fit: crate::problem::least_squares::CurveFit<nist::NistModel>,
+}
+
+#[wasm_bindgen]
+impl NistProblem {
+    /// Parses a `.dat` file.
+    #[wasm_bindgen(constructor)]
+    pub fn new(text: &str) -> Result<NistProblem, JsValue> {
+        let dataset = nist::parse(text).map_err(|e| JsValue::from_str(&e))?;
+        let fit = dataset.curve_fit().map_err(|e| JsValue::from_str(&e))?;
+        Ok(NistProblem { dataset, fit })
+    }
+
+    /// Fits from certified start 1 or 2: `{problem, start, params, ssr, nfev, njev, stop}`.
+    pub fn solve(&self, start: u8) -> Result<JsValue, JsValue> {
+        use crate::solver::least_squares::{levenberg_marquardt, JacobianSettings, LmSettings};
+        let p0 = self
+            .dataset
+            .start(start)
+            .map_err(|e| JsValue::from_str(&e))?;
+        let run = levenberg_marquardt(
+            &self.fit,
+            &JacobianSettings::default(),
+            p0,
+            &LmSettings::default(),
+        )
+        .map_err(|e| JsValue::from_str(&e))?;
+        #[derive(Serialize)]
+        struct Out<'a> {
+            problem: &'a str,
+            start: u8,
+            params: &'a [f64],
+            ssr: f64,
+            nfev: usize,
+            njev: usize,
+            stop: &'a StopReason,
+        }
+        Ok(to_js(&Out {
+            problem: &self.dataset.name,
+            start,
+            params: &run.params,
+            ssr: run.ssr,
+            nfev: run.nfev(),
+            njev: run.njev(),
+            stop: run.stop(),
+        }))
+    }
+}
+
+/// Benchmark hook: the parsed NIST StRD `.dat` file as JSON (name, starts, certified values, data
+/// with `x` row-major by `predictors`, `y`), so comparisons in Node use the same parse.
+#[wasm_bindgen]
+pub fn nist_dataset(text: &str) -> Result<JsValue, JsValue> {
+    nist::parse(text)
+        .map(|d| to_js(&d))
+        .map_err(|e| JsValue::from_str(&e))
+}
