@@ -175,6 +175,8 @@ pub fn gauss_newton(
         if slope >= 0.0 {
             break StopReason::LineSearchFailed;
         }
+        // ‖Jh‖² for the reduction the linear model predicts: pred(t) = −(t·gᵀh + ½t²‖Jh‖²).
+        let jh_sq = (&j * &h).norm_squared();
         let mut t = 1.0;
         let mut found = None;
         for trial in 1..=s.max_backtracks {
@@ -201,6 +203,7 @@ pub fn gauss_newton(
         let step_scaled = t * scaled(&d, h.as_slice());
         let p_scaled = scaled(&d, &p);
         let rel_red = (f - f_new) / f;
+        let rel_pred = -(t * slope + 0.5 * t * t * jh_sq) / f;
         std::mem::swap(&mut p, &mut p_new);
         std::mem::swap(&mut r, &mut r_new);
         f = f_new;
@@ -233,8 +236,15 @@ pub fn gauss_newton(
             t,
             trials as f64,
         ));
+        // MINPACK's test: both the actual and the predicted relative reductions are tiny. A tiny
+        // actual reduction where the linear model promised a large one is not convergence (e.g. a
+        // run that wandered to where the model saturates): say so.
         if rel_red <= s.ftol {
-            break StopReason::RelativeReduction;
+            break if rel_pred <= 1e3 * s.ftol.max(f64::EPSILON) {
+                StopReason::RelativeReduction
+            } else {
+                StopReason::NoFurtherProgress
+            };
         }
         if step_scaled <= s.xtol * p_scaled {
             break StopReason::RelativeStep;
