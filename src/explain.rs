@@ -381,3 +381,106 @@ mod tests {
         }
     }
 }
+
+/// Lines explaining record `k` of a least-squares trace (Levenberg–Marquardt or Gauss–Newton):
+/// the damping λ, the gain ratio ρ and whether the trial step was accepted, or the line-search step
+/// — with the trace's numbers.
+pub fn least_squares_step(trace: &Trace, k: usize) -> Vec<String> {
+    let Some(r) = trace.iterates.get(k) else {
+        return Vec::new();
+    };
+    let ssr = r.extra("ssr").unwrap_or(2.0 * r.f);
+    let s = sub(k);
+    if k == 0 {
+        return vec![format!(
+            "start: p₀ = {}, SSR = {}, ‖Jᵀr‖ = {}",
+            vec(&r.x),
+            num(ssr),
+            num(r.grad_norm)
+        )];
+    }
+    let prev = &trace.iterates[k - 1];
+    let mut lines = Vec::new();
+    if let Some(lambda) = r.extra("lambda") {
+        let rho = r.extra("rho").unwrap_or(f64::NAN);
+        let accepted = r.extra("accepted").unwrap_or(0.0) > 0.0;
+        lines.push(format!(
+            "trial step h from (JᵀJ + λD²)h = −Jᵀr with λ = {}, ‖Dh‖ = {}",
+            num(lambda),
+            num(r.extra("step_norm").unwrap_or(f64::NAN))
+        ));
+        if let Some(a) = r.extra("accel_ratio").filter(|a| a.is_finite() && *a > 0.0) {
+            lines.push(format!("geodesic acceleration added: ‖a‖/‖h‖ = {}", num(a)));
+        }
+        lines.push(format!(
+            "gain ratio ρ = actual / predicted reduction = {} → {}",
+            num(rho),
+            if accepted {
+                "accepted: λ may shrink"
+            } else {
+                "rejected: λ grows, p stays"
+            }
+        ));
+        lines.push(format!(
+            "SSR at the trial point = {}; p{s} = {}, SSR = {}, ‖Jᵀr‖ = {}",
+            num(r.extra("trial_ssr").unwrap_or(f64::NAN)),
+            vec(&r.x),
+            num(ssr),
+            num(r.grad_norm)
+        ));
+    } else {
+        let t = r.extra("t").unwrap_or(f64::NAN);
+        let trials = r.extra("line_search_trials").unwrap_or(f64::NAN);
+        lines.push("Gauss–Newton direction h = −(JᵀJ)⁻¹Jᵀr (least squares of Jh ≈ −r)".to_string());
+        lines.push(format!(
+            "line search: t = {} after {} trial(s)",
+            num(t),
+            num(trials)
+        ));
+        lines.push(format!(
+            "p{s} = p{} + t·h = {}, SSR {} → {}, ‖Jᵀr‖ = {}",
+            sub(k - 1),
+            vec(&r.x),
+            num(prev.extra("ssr").unwrap_or(2.0 * prev.f)),
+            num(ssr),
+            num(r.grad_norm)
+        ));
+    }
+    lines
+}
+
+#[cfg(test)]
+mod lsq_tests {
+    use super::*;
+
+    #[test]
+    fn levenberg_marquardt_steps_are_explained_with_their_numbers() {
+        let p = crate::presets::presets()
+            .into_iter()
+            .find(|p| p.id == "gn-vs-lm-bad-start")
+            .unwrap();
+        let e: crate::experiment_fit::FitExperiment = serde_json::from_value(p.config).unwrap();
+        let r = crate::experiment_fit::run(&e).unwrap();
+        let lm = &r.runs[0].run.trace;
+        let rejected = lm
+            .iterates
+            .iter()
+            .position(|it| it.extra("accepted") == Some(0.0));
+        for k in 1..lm.iterates.len().min(8) {
+            let l = least_squares_step(lm, k);
+            assert!(
+                l[0].contains(&num(lm.iterates[k].extra("lambda").unwrap())),
+                "{l:?}"
+            );
+            assert!(l.iter().any(|x| x.contains("gain ratio ρ")));
+        }
+        if let Some(k) = rejected {
+            assert!(least_squares_step(lm, k)
+                .iter()
+                .any(|x| x.contains("rejected")));
+        }
+        let gn = &r.runs[1].run.trace;
+        assert!(least_squares_step(gn, 1)[1].starts_with("line search: t = "));
+        assert!(least_squares_step(gn, 0)[0].starts_with("start: p₀ = "));
+    }
+}

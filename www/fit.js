@@ -264,6 +264,10 @@ function showStep() {
   const info = app.step_info();
   const parts = info.map((s) => `${s.solver.split(' ')[0]}: SSR ${fmt(s.ssr, 4)}${s.lambda != null ? `, λ ${fmt(s.lambda, 2)}` : ''}`);
   $('fit-step-label').textContent = k >= max ? `final fit (record ${max}) · drag the slider to step through` : `record ${k} of ${max} · ${parts.join(' · ')}`;
+  // Each solver's step written out with the trace's numbers (λ, ρ, accepted; or the line search).
+  $('fit-explain').replaceChildren(...info.map((s) => el('div', { className: 'rule' },
+    el('b', { textContent: `${s.solver}, record ${s.k}` }),
+    ...s.lines.map((l) => el('code', { textContent: l })))));
 }
 
 // ---------- drawing ----------

@@ -253,6 +253,8 @@ impl FitLab {
             ssr: f64,
             grad_norm: f64,
             lambda: Option<f64>,
+            /// The step written out with the trace's numbers (λ, ρ, accepted; or the line search).
+            lines: Vec<String>,
         }
         let v: Vec<S> = self
             .traces()
@@ -265,6 +267,10 @@ impl FitLab {
                     ssr: 2.0 * it.f,
                     grad_norm: it.grad_norm,
                     lambda: it.extra("lambda"),
+                    lines: crate::explain::least_squares_step(
+                        t,
+                        self.step.min(t.iterates.len() - 1),
+                    ),
                 }
             })
             .collect();

@@ -205,3 +205,17 @@ test('NIST problems are offered only when www/pkg/nist/ holds them; Misra1a then
   assert.deepEqual(realErrors(), []);
   await page.close();
 });
+
+test('stepping through an LM fit shows λ, the gain ratio ρ and whether the step was accepted', async () => {
+  const page = await ctx.newPage();
+  await page.goto(BASE);
+  await page.evaluate(() => window.gradlab.ready);
+  await page.click('.tabs [data-lab="fit"]');
+  await page.waitForFunction(() => window.gradlab.lab() === 'fit' && window.gradlab.lastRun());
+  await page.evaluate(() => { const s = document.querySelector('#lab-fit input[type=range]'); s.value = '2'; s.dispatchEvent(new Event('input', { bubbles: true })); });
+  await page.waitForFunction(() => document.getElementById('fit-explain').textContent.includes('gain ratio ρ'));
+  const text = await page.textContent('#fit-explain');
+  assert.match(text, /λ = /);
+  assert.match(text, /accepted|rejected/);
+  await page.close();
+});
