@@ -2,7 +2,7 @@
 // form's text goes to Rust as typed; Rust validates, fits, draws and writes the CSV export.
 // User text only reaches the page through textContent / value, never innerHTML.
 import { FitLab } from './pkg/gradlab.js';
-import { $, el, fmt, table } from './ui.js';
+import { $, el, fmt, table, playbackKeys, speedSelect } from './ui.js';
 
 const root = $('lab-fit');
 const canvases = {
@@ -376,7 +376,7 @@ function togglePlay() {
   playTimer = setInterval(() => {
     if (app.step() >= app.max_step()) { stopPlay(); return; }
     setStep(app.step() + 1);
-  }, 250);
+  }, 1000 / Number($('fit-speed').value));
 }
 
 // ---------- events ----------
@@ -406,6 +406,13 @@ function wire() {
   $('fit-next').addEventListener('click', () => { stopPlay(); setStep(app.step() + 1); });
   $('fit-last').addEventListener('click', () => { stopPlay(); setStep(app.max_step()); });
   $('fit-play').addEventListener('click', togglePlay);
+  $('fit-play').after(speedSelect('fit-speed', [1, 2, 4, 10, 30], 4));
+  playbackKeys($('lab-fit'), {
+    toggle: togglePlay,
+    step: (d) => { stopPlay(); setStep(app.step() + d); },
+    first: () => { stopPlay(); setStep(0); },
+    last: () => { stopPlay(); setStep(app.max_step()); },
+  });
 
   $('fit-export').addEventListener('click', () => {
     const blob = new Blob([app.trace_csv()], { type: 'text/csv' });

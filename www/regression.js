@@ -2,7 +2,7 @@
 // No numerics here: the form's text goes to Rust as typed; Rust parses the CSV, validates, trains,
 // solves exactly and draws. User text only reaches the page through textContent / value.
 import { RegressionLab } from './pkg/gradlab.js';
-import { $, el, fmt, table } from './ui.js';
+import { $, el, fmt, table, playbackKeys, speedSelect } from './ui.js';
 
 const TEXT = ['n', 'slope', 'true_intercept', 'noise', 'x_min', 'x_max', 'data_seed', 'degree',
   'delimiter', 'decimal', 'header', 'target', 'learning_rate', 'batch_size', 'epochs', 'seed',
@@ -188,12 +188,11 @@ function togglePlay() {
   if (playTimer) { stopPlay(); return; }
   let e = Number(f('epoch').value) >= summary.max_epoch ? 0 : Number(f('epoch').value);
   $('rg-playbtn').textContent = '❚❚';
-  const step = Math.max(1, Math.round(summary.max_epoch / 120));
   playTimer = setInterval(() => {
-    e = Math.min(summary.max_epoch, e + step);
+    e = Math.min(summary.max_epoch, e + 1);
     setEpoch(e);
     if (e >= summary.max_epoch) stopPlay();
-  }, 60);
+  }, 1000 / Number($('rg-speed').value));
 }
 
 // ---------- events ----------
@@ -228,6 +227,13 @@ function wire() {
   });
   f('epoch').addEventListener('input', (e) => { stopPlay(); setEpoch(Number(e.target.value)); });
   $('rg-playbtn').addEventListener('click', togglePlay);
+  $('rg-playbtn').after(speedSelect('rg-speed', [2, 5, 10, 20, 60], 10));
+  playbackKeys($('lab-regression'), {
+    toggle: togglePlay,
+    step: (d) => { stopPlay(); setEpoch(Math.max(0, Math.min(summary.max_epoch, Number(f('epoch').value) + d))); },
+    first: () => { stopPlay(); setEpoch(0); },
+    last: () => { stopPlay(); setEpoch(summary.max_epoch); },
+  });
   $('rg-reset-start').addEventListener('click', () => { if (guard('running', () => app.reset_start())) refresh(); });
 
   const c = $('rg-contour');

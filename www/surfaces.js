@@ -2,7 +2,7 @@
 // No numerics here: the form's text goes to Rust as typed; Rust validates, solves and draws.
 // User text only ever reaches the page through textContent / value, never innerHTML.
 import { SurfaceLab } from './pkg/gradlab.js';
-import { $, el, fmt, table } from './ui.js';
+import { $, el, fmt, table, playbackKeys } from './ui.js';
 
 const TEXT_FIELDS = ['schedule_a', 'schedule_b', 'quadratic_condition', 'max_iterations', 'tolerance', 'start_x', 'start_y', 'x_min', 'x_max', 'y_min', 'y_max'];
 const canvases = { contour: $('contour'), surface: $('surface3d'), convergence: $('convergence') };
@@ -218,16 +218,11 @@ function wirePlayer() {
   $('pb-back').addEventListener('click', () => { stopPlaying(); setStep(app.step() - 1); });
   $('pb-fwd').addEventListener('click', () => { stopPlaying(); setStep(app.step() + 1); });
   $('pb-scrub').addEventListener('input', (e) => { stopPlaying(); setStep(Number(e.target.value)); });
-  document.addEventListener('keydown', (e) => {
-    if (root.hidden || e.target.closest('input, textarea, select') || e.altKey || e.ctrlKey || e.metaKey) return;
-    const keys = {
-      ' ': togglePlay,
-      ArrowLeft: () => { stopPlaying(); setStep(app.step() - 1); },
-      ArrowRight: () => { stopPlaying(); setStep(app.step() + 1); },
-      Home: () => { stopPlaying(); setStep(0); },
-      End: () => { stopPlaying(); setStep(app.iterations()); },
-    };
-    if (keys[e.key]) { e.preventDefault(); keys[e.key](); }
+  playbackKeys(root, {
+    toggle: togglePlay,
+    step: (d) => { stopPlaying(); setStep(app.step() + d); },
+    first: () => { stopPlaying(); setStep(0); },
+    last: () => { stopPlaying(); setStep(app.iterations()); },
   });
 }
 

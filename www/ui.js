@@ -34,3 +34,22 @@ export function table(headers, rows, minor = []) {
   }
   return t;
 }
+
+/**
+ * Playback keys for a lab (space = play/pause, ←/→ = step, Home/End = first/last), active while
+ * `root` is shown and the focus is not in a form field.
+ */
+export function playbackKeys(root, { toggle, step, first, last }) {
+  document.addEventListener('keydown', (e) => {
+    if (root.hidden || e.target.closest?.('input, textarea, select, button') || e.altKey || e.ctrlKey || e.metaKey) return;
+    const keys = { ' ': toggle, ArrowLeft: () => step(-1), ArrowRight: () => step(1), Home: first, End: last };
+    if (keys[e.key]) { e.preventDefault(); keys[e.key](); }
+  });
+}
+
+/** A speed select (steps per second) for a playback bar. */
+export function speedSelect(id, values, selected) {
+  const s = el('select', { id, title: 'playback speed (steps per second)', ariaLabel: 'playback speed' });
+  for (const v of values) s.append(el('option', { value: String(v), textContent: `${v}/s`, selected: v === selected }));
+  return s;
+}

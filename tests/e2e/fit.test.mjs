@@ -219,3 +219,21 @@ test('stepping through an LM fit shows λ, the gain ratio ρ and whether the ste
   assert.match(text, /accepted|rejected/);
   await page.close();
 });
+
+test('the fit lab plays back with the keyboard (Home, →, End) and has a speed control', async () => {
+  const page = await ctx.newPage();
+  await page.goto(BASE);
+  await page.evaluate(() => window.gradlab.ready);
+  await page.click('.tabs [data-lab="fit"]');
+  await page.waitForFunction(() => window.gradlab.lab() === 'fit' && window.gradlab.lastRun());
+  await page.click('#lab-fit h3');
+  const step = () => page.evaluate(() => window.gradlab.lastRun().step);
+  await page.keyboard.press('Home');
+  assert.equal(await step(), 0);
+  await page.keyboard.press('ArrowRight');
+  assert.equal(await step(), 1);
+  await page.keyboard.press('End');
+  assert.equal(await step(), (await page.evaluate(() => window.gradlab.lastRun())).max_step);
+  assert.ok(await page.isVisible('#fit-speed'));
+  await page.close();
+});
