@@ -66,6 +66,8 @@ pub enum StopReason {
     MaxIterations,
     /// f or x became non-finite, or |x| exceeded the divergence bound.
     Diverged,
+    /// f (or ∇f) is not finite at the start point: it lies outside the function's domain.
+    UndefinedAtStart,
     /// The line search found no acceptable step.
     LineSearchFailed,
     /// Least squares (MINPACK `ftol`): actual and predicted relative reductions of SSR fell below
@@ -98,6 +100,9 @@ impl StopReason {
             StopReason::FunctionTolerance => "converged: f change below tolerance",
             StopReason::MaxIterations => "max iterations reached",
             StopReason::Diverged => "diverged: non-finite value or |x| too large",
+            StopReason::UndefinedAtStart => {
+                "f is not defined (NaN or ∞) at the start point: start inside its domain"
+            }
             StopReason::LineSearchFailed => "line search failed",
             StopReason::RelativeReduction => "converged: relative reduction of SSR below ftol",
             StopReason::RelativeStep => "converged: relative step below xtol",

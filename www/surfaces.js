@@ -124,7 +124,11 @@ function showReadout(summary) {
   showStep();
   const rows = summary.solvers.map((s) => {
     const name = el('span', {}, Object.assign(el('span', { className: 'swatch' }), { style: `background:${s.color}` }), ` ${s.solver}`);
-    const stop = el('span', { className: s.converged ? 'stop-ok' : 'stop-bad', textContent: s.stop_label });
+    const warn = s.converged && s.outside_view;
+    const stop = el('span', {
+      className: warn ? 'stop-warn' : s.converged ? 'stop-ok' : 'stop-bad',
+      textContent: warn ? `${s.stop_label} — but outside the view: a flat region, not necessarily a minimum` : s.stop_label,
+    });
     stop.dataset.stop = s.stop;
     return [name, `(${fmt(s.x[0])}, ${fmt(s.x[1])})`, fmt(s.f), fmt(s.grad_norm), String(s.iterations),
       String(s.f_evals), String(s.g_evals), String(s.h_evals), stop];
@@ -234,9 +238,15 @@ function showBasin() {
   const info = app.basin_info();
   $('basin-btn').textContent = info && info.progress < 1 ? 'cancel' : info ? 'clear basins' : 'basin map';
   $('basin-status').textContent = info ? (info.progress < 1 ? `${Math.round(info.progress * 100)}%` : `${info.n}×${info.n} starts`) : '';
-  $('basin-legend').replaceChildren(...(info ? info.minima.map((m) => el('span', {},
+  const entries = info ? info.minima.map((m) => el('span', {},
     el('span', { className: 'swatch', style: `background:${m.color}` }),
-    ` (${fmt(m.x[0], 3)}, ${fmt(m.x[1], 3)}) f = ${fmt(m.f, 4)}: ${m.count} starts`)) : []));
+    ` (${fmt(m.x[0], 3)}, ${fmt(m.x[1], 3)}) f = ${fmt(m.f, 4)}: ${m.count} starts`)) : [];
+  if (info) {
+    const done = Math.round(info.progress * info.n * info.n);
+    const none = done - info.minima.reduce((a, m) => a + m.count, 0);
+    if (none > 0) entries.push(el('span', {}, el('span', { className: 'swatch', style: 'background:#787878' }), ` no minimum (diverged or out of iterations): ${none} starts`));
+  }
+  $('basin-legend').replaceChildren(...entries);
 }
 
 function basinLoop() {

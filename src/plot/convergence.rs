@@ -1,7 +1,7 @@
 //! The convergence plot: f(x_k) − f_best (left axis) and ‖∇f(x_k)‖ (right axis), both on log
 //! scales, against k — one colour per solver, so a race reads at a glance.
 
-use super::{err, fmt_tick, solver_color_on_white, PlotStyle};
+use super::{err, fmt_int_tick, fmt_tick, solver_color_on_white, PlotStyle};
 use crate::trace::Trace;
 use plotters::coord::Shift;
 use plotters::prelude::*;
@@ -63,7 +63,7 @@ pub fn draw_convergence<DB: DrawingBackend>(
         .y_desc("f(xₖ) − f_best  —— solid")
         .x_labels(8)
         .y_labels(6)
-        .x_label_formatter(&|k| fmt_tick(k.round()))
+        .x_label_formatter(&|k| fmt_int_tick(*k))
         .y_label_formatter(&|f| fmt_tick(*f))
         .draw()
         .map_err(err)?;
@@ -85,7 +85,7 @@ pub fn draw_convergence<DB: DrawingBackend>(
             .iterates
             .iter()
             .filter(|r| r.grad_norm.is_finite() && r.grad_norm > 0.0)
-            .map(|r| (r.k as f64, r.grad_norm))
+            .map(|r| (r.k as f64, r.grad_norm.max(g_lo)))
             .collect();
         chart
             .draw_secondary_series(DashedLineSeries::new(

@@ -2,7 +2,7 @@
 //! ‖Jᵀr‖ on a log axis, the damping λ on a second log axis). Like every plot here they draw what
 //! they are given (points, traces) onto any plotters backend and never run a solver.
 
-use super::{err, fmt_tick, PlotStyle};
+use super::{err, fmt_int_tick, fmt_tick, PlotStyle};
 use crate::trace::Trace;
 use plotters::coord::Shift;
 use plotters::prelude::*;
@@ -350,7 +350,7 @@ pub fn draw_lsq_convergence<DB: DrawingBackend>(
         .y_desc("SSR —— · ‖Jᵀr‖ - -")
         .x_labels(8)
         .y_labels(6)
-        .x_label_formatter(&|k| fmt_tick(k.round()))
+        .x_label_formatter(&|k| fmt_int_tick(*k))
         .y_label_formatter(&|f| fmt_tick(*f))
         .draw()
         .map_err(err)?;

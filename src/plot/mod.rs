@@ -58,7 +58,7 @@ impl PlotStyle {
 /// Distinct trajectory colours, one per solver, readable on the viridis heat map.
 pub const SOLVER_COLORS: [RGBColor; 8] = [
     RGBColor(255, 64, 64),
-    RGBColor(255, 255, 255),
+    RGBColor(255, 214, 0),
     RGBColor(255, 159, 10),
     RGBColor(0, 229, 255),
     RGBColor(255, 45, 149),
@@ -76,7 +76,7 @@ pub fn solver_color(i: usize) -> RGBColor {
 pub fn solver_color_on_white(i: usize) -> RGBColor {
     const ON_WHITE: [RGBColor; 8] = [
         RGBColor(214, 39, 40),
-        RGBColor(90, 90, 90),
+        RGBColor(200, 160, 0),
         RGBColor(230, 120, 0),
         RGBColor(0, 150, 180),
         RGBColor(200, 30, 120),
@@ -130,8 +130,20 @@ pub fn fmt_tick(v: f64) -> String {
         3
     };
     let s = format!("{v:.decimals$}");
-    let s = s.trim_end_matches('0').trim_end_matches('.');
-    s.to_string()
+    if s.contains('.') {
+        s.trim_end_matches('0').trim_end_matches('.').to_string()
+    } else {
+        s
+    }
+}
+
+/// A tick label for an integer axis (iterations, epochs): the integer, or nothing between integers.
+pub fn fmt_int_tick(v: f64) -> String {
+    if (v - v.round()).abs() < 1e-9 {
+        fmt_tick(v.round())
+    } else {
+        String::new()
+    }
 }
 
 /// Maps a plotters drawing error to a message.
@@ -158,6 +170,9 @@ mod tests {
         assert_eq!(fmt_tick(1e-6), "1e-6");
         assert_eq!(fmt_tick(0.0), "0");
         assert_eq!(fmt_tick(712.004), "712");
+        assert_eq!(fmt_tick(300.0), "300");
+        assert_eq!(fmt_tick(100.0), "100");
+        assert_eq!(fmt_tick(20.0), "20");
         assert_eq!(fmt_tick(35.62), "35.6");
     }
 }

@@ -1,6 +1,6 @@
 //! A small plot of a learning-rate schedule, α_k / α against k.
 
-use super::{err, fmt_tick, PlotStyle};
+use super::{err, fmt_int_tick, fmt_tick, PlotStyle};
 use crate::solver::schedule::Schedule;
 use plotters::coord::Shift;
 use plotters::prelude::*;
@@ -30,7 +30,7 @@ pub fn draw_schedule<DB: DrawingBackend>(
         .x_labels(5)
         .y_labels(3)
         .label_style(font)
-        .x_label_formatter(&|k| fmt_tick(k.round()))
+        .x_label_formatter(&|k| fmt_int_tick(*k))
         .y_label_formatter(&|f| fmt_tick(*f))
         .draw()
         .map_err(err)?;

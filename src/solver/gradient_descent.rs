@@ -18,7 +18,7 @@ pub struct GradientDescent {
 
 impl Solver for GradientDescent {
     fn name(&self) -> String {
-        "Gradient descent".to_string()
+        format!("Gradient descent (α = {})", self.learning_rate)
     }
 
     fn step(&mut self, ev: &Evaluator, state: &mut State) -> StepInfo {

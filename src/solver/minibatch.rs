@@ -68,15 +68,42 @@ pub enum Decay {
         /// γ ∈ (0, 1].
         gamma: f64,
     },
+    /// α_e = α·γ^⌊e/every⌋.
+    StepDecay {
+        /// Epochs between drops (≥ 1).
+        every: usize,
+        /// Factor per drop γ ∈ (0, 1].
+        gamma: f64,
+    },
+    /// α_e = α·(m + (1 − m)·½(1 + cos(π·min(e, T)/T))).
+    Cosine {
+        /// Period T in epochs (≥ 1).
+        period: usize,
+        /// Final fraction m ∈ [0, 1].
+        min_factor: f64,
+    },
 }
 
 impl Decay {
+    /// The same schedule as a [`crate::solver::schedule::Schedule`] over epochs.
+    pub fn schedule(&self) -> crate::solver::schedule::Schedule {
+        use crate::solver::schedule::Schedule;
+        match *self {
+            Decay::None => Schedule::Constant,
+            Decay::InverseTime { rate } => Schedule::InverseTime { rate },
+            Decay::Exponential { gamma } => Schedule::Exponential { gamma },
+            Decay::StepDecay { every, gamma } => Schedule::StepDecay { every, gamma },
+            Decay::Cosine { period, min_factor } => Schedule::Cosine { period, min_factor },
+        }
+    }
+
     /// α_e.
     pub fn rate(&self, lr: f64, epoch: usize) -> f64 {
         match *self {
             Decay::None => lr,
             Decay::InverseTime { rate } => lr / (1.0 + rate * epoch as f64),
             Decay::Exponential { gamma } => lr * gamma.powi(epoch as i32),
+            Decay::StepDecay { .. } | Decay::Cosine { .. } => lr * self.schedule().factor(epoch),
         }
     }
 }
@@ -159,6 +186,7 @@ impl MiniBatchConfig {
             Decay::Exponential { gamma } if !(gamma > 0.0 && gamma <= 1.0) => {
                 return Err("exponential decay γ must be in (0, 1]".into())
             }
+            Decay::StepDecay { .. } | Decay::Cosine { .. } => self.decay.schedule().validate()?,
             _ => {}
         }
         match self.optimizer {

@@ -168,8 +168,17 @@ pub fn run_scheduled(
         g_evals: ev.g_evals(),
         h_evals: ev.h_evals(),
     };
-    if !is_finite_point(&state.x, state.f, crit.divergence_bound) {
-        return finish(iterates, StopReason::Diverged);
+    if !is_finite_point(&state.x, state.f, crit.divergence_bound) || !norm(&state.grad).is_finite()
+    {
+        let why = if state.f.is_finite()
+            && state.x.iter().all(|v| v.is_finite())
+            && norm(&state.x) > crit.divergence_bound
+        {
+            StopReason::Diverged
+        } else {
+            StopReason::UndefinedAtStart
+        };
+        return finish(iterates, why);
     }
     solver.init(ev, &state);
     let stop = loop {

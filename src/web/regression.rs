@@ -91,8 +91,11 @@ pub struct RegressionForm {
     pub beta: String,
     /// `none`, `inverse_time`, `exponential`.
     pub decay: String,
-    /// Inverse-time rate or exponential γ.
+    /// Inverse-time rate, exponential or step γ, or cosine's final fraction m.
     pub decay_value: String,
+    /// Step decay: epochs between drops; cosine: the period T in epochs.
+    #[serde(default)]
+    pub decay_every: String,
     /// Also run full-batch GD with the same settings.
     pub compare_gd: bool,
 }
@@ -150,10 +153,12 @@ impl RegressionForm {
             Optimizer::Momentum { beta } => ("momentum", beta),
             Optimizer::Adam { beta1, .. } => ("adam", beta1),
         };
-        let (decay, decay_value) = match s.decay {
-            Decay::None => ("none", 0.1),
-            Decay::InverseTime { rate } => ("inverse_time", rate),
-            Decay::Exponential { gamma } => ("exponential", gamma),
+        let (decay, decay_value, decay_every) = match s.decay {
+            Decay::None => ("none", 0.1, 10),
+            Decay::InverseTime { rate } => ("inverse_time", rate, 10),
+            Decay::Exponential { gamma } => ("exponential", gamma, 10),
+            Decay::StepDecay { every, gamma } => ("step_decay", gamma, every),
+            Decay::Cosine { period, min_factor } => ("cosine", min_factor, period),
         };
         RegressionForm {
             source: source.into(),
@@ -180,6 +185,7 @@ impl RegressionForm {
             beta: short(beta),
             decay: decay.into(),
             decay_value: short(decay_value),
+            decay_every: decay_every.to_string(),
             compare_gd: e.solvers.len() > 1,
         }
     }
@@ -380,6 +386,38 @@ impl RegressionForm {
                     }
                 }),
             }),
+            "step_decay" | "cosine" => {
+                let a = num(&mut errors, "decay_value", &self.decay_value, &|v| {
+                    if (0.0..=1.0).contains(&v) {
+                        Ok(v)
+                    } else {
+                        Err("must be in [0, 1]".into())
+                    }
+                });
+                let every = num(&mut errors, "decay_every", &self.decay_every, &|v| {
+                    if v >= 1.0 && v.fract() == 0.0 && v <= 1e6 {
+                        Ok(v)
+                    } else {
+                        Err("a whole number of epochs ≥ 1".into())
+                    }
+                }) as usize;
+                let d = if self.decay == "step_decay" {
+                    Decay::StepDecay { every, gamma: a }
+                } else {
+                    Decay::Cosine {
+                        period: every,
+                        min_factor: a,
+                    }
+                };
+                match d.schedule().validate() {
+                    Ok(()) => Some(d),
+                    Err(m) if a.is_finite() => {
+                        errors.push(fe("decay_value", m));
+                        None
+                    }
+                    Err(_) => None,
+                }
+            }
             other => {
                 errors.push(fe("decay", format!("unknown decay “{other}”")));
                 None

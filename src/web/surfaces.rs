@@ -50,6 +50,8 @@ struct RunSummary<'a> {
     stop: &'a crate::trace::StopReason,
     stop_label: &'static str,
     converged: bool,
+    /// The run ended outside the view box (often a flat region far away, not a minimum).
+    outside_view: bool,
     f_evals: usize,
     g_evals: usize,
     h_evals: usize,
@@ -648,6 +650,11 @@ impl SurfaceLab {
                         stop: &t.stop,
                         stop_label: t.stop.label(),
                         converged: t.stop.is_converged(),
+                        outside_view: {
+                            let v = self.experiment.view.view_box;
+                            !(v.x_min..=v.x_max).contains(&last.x[0])
+                                || !(v.y_min..=v.y_max).contains(&last.x[1])
+                        },
                         f_evals: t.f_evals,
                         g_evals: t.g_evals,
                         h_evals: t.h_evals,
