@@ -6,7 +6,7 @@ import { $, el, fmt, table, playbackKeys, speedSelect } from './ui.js';
 
 const TEXT = ['n', 'slope', 'true_intercept', 'noise', 'x_min', 'x_max', 'data_seed', 'degree',
   'delimiter', 'decimal', 'header', 'target', 'learning_rate', 'batch_size', 'epochs', 'seed',
-  'optimizer', 'beta', 'decay', 'decay_value', 'source'];
+  'optimizer', 'beta', 'decay', 'decay_value', 'decay_every', 'source'];
 const CHECKS = ['fit_intercept', 'standardize', 'compare_gd'];
 const CANVASES = {
   data: 'rg-data', contour: 'rg-contour', surface: 'rg-surface', loss: 'rg-loss',
@@ -50,7 +50,11 @@ function showSourceFields() {
   $('rg-gen').hidden = src !== 'generated';
   $('rg-csv').hidden = src !== 'csv';
   $('rg-beta-field').hidden = f('optimizer').value === 'plain';
-  $('rg-decay-field').hidden = f('decay').value === 'none';
+  const decay = f('decay').value;
+  $('rg-decay-field').hidden = decay === 'none';
+  $('rg-decay-every-field').hidden = decay !== 'step_decay' && decay !== 'cosine';
+  $('rg-decay-label').textContent = { inverse_time: 'rate r', exponential: 'γ per epoch', step_decay: 'γ per drop', cosine: 'final fraction m' }[decay] ?? 'r or γ';
+  $('rg-decay-every-label').textContent = decay === 'cosine' ? 'period T (epochs)' : 'every s epochs';
 }
 
 function showErrors(errors) {
@@ -127,6 +131,14 @@ function visible(name) {
 
 function draw(...names) {
   for (const n of names) if (visible(n)) guard(`drawing ${n}`, () => app[DRAW[n]]($(CANVASES[n])));
+  if (names.includes('loss')) drawSchedule();
+}
+
+/** The small α_e plot, shown only with a decay (unhidden before drawing so it has its size). */
+function drawSchedule() {
+  const c = $('rg-schedule-plot');
+  c.hidden = f('decay').value === 'none';
+  if (!c.hidden && !guard('drawing the schedule', () => app.draw_schedule(c))) c.hidden = true;
 }
 
 const drawAll = () => draw(...Object.keys(CANVASES));

@@ -790,6 +790,31 @@ impl RegressionLab {
         self.draw_diagnostic(canvas, true)
     }
 
+    /// The first run's learning-rate schedule α_e/α over its epochs (marker at the shown epoch);
+    /// `false` (nothing drawn) without decay.
+    pub fn draw_schedule(&mut self, canvas: &HtmlCanvasElement) -> Result<bool, JsValue> {
+        let Some(cfg) = self.experiment.solvers.first() else {
+            return Ok(false);
+        };
+        let schedule = cfg.decay.schedule();
+        if schedule == crate::solver::schedule::Schedule::Constant {
+            return Ok(false);
+        }
+        let dpr = fit_canvas(canvas);
+        let root = backend(canvas)?.into_drawing_area();
+        let epoch = self.epoch.unwrap_or(cfg.epochs);
+        crate::plot::schedule::draw_schedule(
+            &root,
+            &schedule,
+            cfg.epochs,
+            Some(epoch),
+            &PlotStyle { scale: dpr },
+        )?;
+        root.present()
+            .map_err(|e| JsValue::from_str(&e.to_string()))?;
+        Ok(true)
+    }
+
     /// Loss per epoch (log): per-batch losses faint, epoch losses bold, the exact minimum dashed.
     pub fn draw_loss(&mut self, canvas: &HtmlCanvasElement) -> Result<(), JsValue> {
         let dpr = fit_canvas(canvas);

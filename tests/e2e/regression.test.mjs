@@ -211,3 +211,21 @@ test('the lab fits a 600×400 iframe: controls and the first plots visible, no h
   assert.deepEqual(errors, []);
   await page.close();
 });
+
+test('SGD learning-rate schedules: step and cosine decay, with a small α plot', async () => {
+  const { page, errors } = await open();
+  assert.equal(await page.isVisible('#rg-schedule-plot'), false);
+  await page.selectOption('#rg-decay', 'cosine');
+  await page.fill('#rg-decay_value', '0.1');
+  await page.fill('#rg-decay_every', '20');
+  await page.waitForFunction(() => window.gradlab.getState().config.solvers[0].decay.period === 20);
+  assert.deepEqual((await page.evaluate(() => window.gradlab.getState())).config.solvers[0].decay, { kind: 'cosine', period: 20, min_factor: 0.1 });
+  assert.ok(await page.isVisible('#rg-schedule-plot'));
+  assert.ok(await inkShare(page, 'rg-schedule-plot') > 0.02);
+  await page.selectOption('#rg-decay', 'step_decay');
+  await page.fill('#rg-decay_value', '0.5');
+  await page.fill('#rg-decay_every', '0');
+  await page.waitForFunction(() => document.querySelector('#lab-regression .msg[data-for="decay_every"]').textContent !== '');
+  assert.deepEqual(errors, []);
+  await page.close();
+});
