@@ -512,3 +512,30 @@ fn the_native_runner_prints_the_pinned_traces() {
     assert!(bad.stdout.is_empty());
     assert!(String::from_utf8_lossy(&bad.stderr).contains("v2"));
 }
+
+#[test]
+fn a_link_whose_formula_does_not_parse_is_a_named_error() {
+    use gradlab::experiment::{Experiment, SurfaceId};
+    use gradlab::link::{decode, encode, LabConfig, PageState};
+    let mut e = Experiment::default();
+    e.surface = SurfaceId::Formula;
+    e.formula = "x^2 + (y - 1".into();
+    let link = encode(&PageState::new(LabConfig::Surfaces(e.clone())))
+        .unwrap()
+        .link;
+    let err = decode(&link).unwrap_err();
+    assert!(
+        err.message.contains("formula") && err.message.contains("column"),
+        "{}",
+        err.message
+    );
+    // The same link with a formula that parses opens, and carries the formula text exactly.
+    e.formula = "(x - 1)**2 + 3*np.sin(y)**2".into();
+    let link = encode(&PageState::new(LabConfig::Surfaces(e.clone())))
+        .unwrap()
+        .link;
+    match decode(&link).unwrap().lab {
+        LabConfig::Surfaces(back) => assert_eq!(back, e),
+        other => panic!("{other:?}"),
+    }
+}
