@@ -34,3 +34,47 @@ pub fn cos(x: f64) -> f64 {
 pub fn pow(x: f64, y: f64) -> f64 {
     libm::pow(x, y)
 }
+
+/// The same functions as methods, for formula-like model code: `(-b * x).dexp()` is
+/// `libm::exp(-b * x)` — identical bits natively and in wasm, unlike `f64::exp`.
+pub trait Det {
+    /// eˣ.
+    fn dexp(self) -> f64;
+    /// ln x.
+    fn dln(self) -> f64;
+    /// xʸ.
+    fn dpowf(self, y: f64) -> f64;
+    /// arctan x.
+    fn datan(self) -> f64;
+    /// sin x.
+    fn dsin(self) -> f64;
+    /// cos x.
+    fn dcos(self) -> f64;
+}
+
+impl Det for f64 {
+    #[inline]
+    fn dexp(self) -> f64 {
+        libm::exp(self)
+    }
+    #[inline]
+    fn dln(self) -> f64 {
+        libm::log(self)
+    }
+    #[inline]
+    fn dpowf(self, y: f64) -> f64 {
+        libm::pow(self, y)
+    }
+    #[inline]
+    fn datan(self) -> f64 {
+        libm::atan(self)
+    }
+    #[inline]
+    fn dsin(self) -> f64 {
+        libm::sin(self)
+    }
+    #[inline]
+    fn dcos(self) -> f64 {
+        libm::cos(self)
+    }
+}

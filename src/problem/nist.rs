@@ -7,6 +7,7 @@
 //! sum of squares, and the data. The parser works on a `&str` (no file system), so the browser build
 //! can embed the files.
 
+use crate::math::Det;
 use crate::problem::least_squares::{CurveFit, CurveModel, Data};
 use serde::{Deserialize, Serialize};
 use std::f64::consts::PI;
@@ -177,7 +178,7 @@ pub fn parse(text: &str) -> Result<NistDataset, String> {
     if name == "Nelson" {
         // The certified model is for log[y]: fit ln y.
         for y in &mut ys {
-            *y = y.ln();
+            *y = y.dln();
         }
     }
     let data = Data::with_predictors(predictors, xs, ys)?;
@@ -299,7 +300,7 @@ impl NistModel {
         let x = xr[0];
         match self {
             NistModel::ExpRise => {
-                let e = (-b[1] * x).exp();
+                let e = (-b[1] * x).dexp();
                 g[0] = 1.0 - e;
                 g[1] = b[0] * x * e;
                 b[0] * (1.0 - e)
@@ -324,7 +325,7 @@ impl NistModel {
                 b[0] * g[0]
             }
             NistModel::Chwirut => {
-                let e = (-b[0] * x).exp();
+                let e = (-b[0] * x).dexp();
                 let d = b[1] + b[2] * x;
                 let f = e / d;
                 g[0] = -x * f;
@@ -333,17 +334,17 @@ impl NistModel {
                 f
             }
             NistModel::DanWood => {
-                let xb = x.powf(b[1]);
+                let xb = x.dpowf(b[1]);
                 g[0] = xb;
-                g[1] = b[0] * xb * x.ln();
+                g[1] = b[0] * xb * x.dln();
                 b[0] * xb
             }
             NistModel::Gauss => {
-                let e = (-b[1] * x).exp();
+                let e = (-b[1] * x).dexp();
                 let d1 = x - b[3];
-                let e1 = (-d1 * d1 / (b[4] * b[4])).exp();
+                let e1 = (-d1 * d1 / (b[4] * b[4])).dexp();
                 let d2 = x - b[6];
-                let e2 = (-d2 * d2 / (b[7] * b[7])).exp();
+                let e2 = (-d2 * d2 / (b[7] * b[7])).dexp();
                 g[0] = e;
                 g[1] = -b[0] * x * e;
                 g[2] = e1;
@@ -357,7 +358,7 @@ impl NistModel {
             NistModel::Lanczos => {
                 let mut f = 0.0;
                 for k in 0..3 {
-                    let e = (-b[2 * k + 1] * x).exp();
+                    let e = (-b[2 * k + 1] * x).dexp();
                     g[2 * k] = e;
                     g[2 * k + 1] = -b[2 * k] * x * e;
                     f += b[2 * k] * e;
@@ -399,15 +400,15 @@ impl NistModel {
             }
             NistModel::Mgh10 => {
                 let u = x + b[2];
-                let e = (b[1] / u).exp();
+                let e = (b[1] / u).dexp();
                 g[0] = e;
                 g[1] = b[0] * e / u;
                 g[2] = -b[0] * e * b[1] / (u * u);
                 b[0] * e
             }
             NistModel::Mgh17 => {
-                let e4 = (-x * b[3]).exp();
-                let e5 = (-x * b[4]).exp();
+                let e4 = (-x * b[3]).dexp();
+                let e5 = (-x * b[4]).dexp();
                 g[0] = 1.0;
                 g[1] = e4;
                 g[2] = e5;
@@ -417,7 +418,7 @@ impl NistModel {
             }
             NistModel::Eckerle4 => {
                 let z = (x - b[2]) / b[1];
-                let e = (-0.5 * z * z).exp();
+                let e = (-0.5 * z * z).dexp();
                 let f = b[0] / b[1] * e;
                 g[0] = e / b[1];
                 g[1] = -f / b[1] + f * z * z / b[1];
@@ -425,7 +426,7 @@ impl NistModel {
                 f
             }
             NistModel::Rat42 => {
-                let e = (b[1] - b[2] * x).exp();
+                let e = (b[1] - b[2] * x).dexp();
                 let u = 1.0 + e;
                 g[0] = 1.0 / u;
                 g[1] = -b[0] * e / (u * u);
@@ -433,23 +434,23 @@ impl NistModel {
                 b[0] / u
             }
             NistModel::Rat43 => {
-                let e = (b[1] - b[2] * x).exp();
+                let e = (b[1] - b[2] * x).dexp();
                 let u = 1.0 + e;
-                let w = u.powf(-1.0 / b[3]);
+                let w = u.dpowf(-1.0 / b[3]);
                 let f = b[0] * w;
                 g[0] = w;
                 g[1] = -f / b[3] * e / u;
                 g[2] = f / b[3] * e * x / u;
-                g[3] = f * u.ln() / (b[3] * b[3]);
+                g[3] = f * u.dln() / (b[3] * b[3]);
                 f
             }
             NistModel::Bennett5 => {
                 let u = b[1] + x;
-                let w = u.powf(-1.0 / b[2]);
+                let w = u.dpowf(-1.0 / b[2]);
                 let f = b[0] * w;
                 g[0] = w;
                 g[1] = -f / (b[2] * u);
-                g[2] = f * u.ln() / (b[2] * b[2]);
+                g[2] = f * u.dln() / (b[2] * b[2]);
                 f
             }
             NistModel::Enso => {
@@ -476,11 +477,11 @@ impl NistModel {
                 g[1] = -x;
                 g[2] = -q / u;
                 g[3] = -q * b[2] / (u * u);
-                b[0] - b[1] * x - w.atan() / PI
+                b[0] - b[1] * x - w.datan() / PI
             }
             NistModel::Nelson => {
                 let (x1, x2) = (xr[0], xr[1]);
-                let e = (-b[2] * x2).exp();
+                let e = (-b[2] * x2).dexp();
                 g[0] = 1.0;
                 g[1] = -x1 * e;
                 g[2] = b[1] * x1 * x2 * e;
