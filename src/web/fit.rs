@@ -2,7 +2,7 @@
 //! Levenberg–Marquardt and Gauss–Newton on the same plots (data + curves, residuals, convergence
 //! with λ, SSR landscape for 2-parameter models), the results table and the trace as CSV.
 
-use super::{backend, fit_canvas, to_js};
+use super::{backend, draw_map_on_canvas, fit_canvas, to_js};
 use crate::controls::FieldError;
 use crate::experiment_fit::{
     self, landscape_grid, landscape_view, parse_formula, resolve_model, trace_csv, AnyModel,
@@ -12,7 +12,7 @@ use crate::plot::contour::MapOverlay;
 use crate::plot::fit::{
     draw_fit, draw_lsq_convergence, draw_residuals, fit_color, CurveSeries, ResidualSeries,
 };
-use crate::plot::{draw_contour_map, solver_color, Grid, PixelMap, PlotStyle};
+use crate::plot::{solver_color, Grid, PlotStyle};
 use crate::problem::least_squares::{CurveModel, Data, ModelId};
 use crate::problem::nist;
 use crate::trace::{StopReason, Trace};
@@ -20,8 +20,7 @@ use plotters::prelude::*;
 use serde::Serialize;
 use std::collections::BTreeMap;
 use wasm_bindgen::prelude::*;
-use wasm_bindgen::JsCast;
-use web_sys::{CanvasRenderingContext2d, HtmlCanvasElement, ImageData};
+use web_sys::HtmlCanvasElement;
 
 /// Resolution of the SSR landscape grid.
 const LANDSCAPE_GRID: usize = 90;
@@ -368,7 +367,7 @@ impl FitLab {
         if !self.has_landscape() {
             return Ok(false);
         }
-        let dpr = fit_canvas(canvas);
+        let _dpr = fit_canvas(canvas);
         if self.landscape.is_none() {
             let Some(view) = landscape_view(&self.result) else {
                 return Ok(false);
@@ -384,22 +383,6 @@ impl FitLab {
             self.landscape = Some(g);
         }
         let grid = self.landscape.as_ref().expect("just set");
-        let ctx: CanvasRenderingContext2d = canvas
-            .get_context("2d")?
-            .ok_or_else(|| JsValue::from_str("canvas has no 2-D context"))?
-            .dyn_into()?;
-        let root = backend(canvas)?.into_drawing_area();
-        let mut paint = |map: PixelMap| -> bool {
-            let (w, h) = map.size();
-            let rgba = grid.rgba(w, h);
-            let data = js_sys::Uint8ClampedArray::from(&rgba[..]);
-            match ImageData::new_with_js_u8_clamped_array_and_sh(&data, w, h) {
-                Ok(img) => ctx
-                    .put_image_data(&img, map.x_px.0 as f64, map.y_px.0 as f64)
-                    .is_ok(),
-                Err(_) => false,
-            }
-        };
         let traces: Vec<Trace> = self.traces().cloned().collect();
         let best: Vec<(f64, f64)> = self.result.certified.iter().map(|c| (c[0], c[1])).collect();
         let overlay = MapOverlay {
@@ -411,9 +394,15 @@ impl FitLab {
                 self.result.param_names.get(1).map_or("", String::as_str),
             ),
         };
-        draw_contour_map(&root, grid, &overlay, &PlotStyle { scale: dpr }, &mut paint)?;
-        root.present()
-            .map_err(|e| JsValue::from_str(&e.to_string()))?;
+        // The landscape changes with the step shown: no raster cache (it is cheap at this size).
+        draw_map_on_canvas(
+            canvas,
+            grid,
+            &overlay,
+            &mut None,
+            &|w, h| grid.rgba(w, h),
+            false,
+        )?;
         Ok(true)
     }
 

@@ -55,3 +55,59 @@ pub(crate) fn backend(canvas: &HtmlCanvasElement) -> Result<CanvasBackend, JsVal
 pub fn presets() -> JsValue {
     to_js(&crate::presets::presets())
 }
+
+/// A heat-map raster kept for one plot area, so a redraw with the same map reuses it.
+pub(crate) type RasterCache = Option<(crate::plot::PixelMap, web_sys::ImageData)>;
+
+/// Draws a contour map on `canvas` (sized by devicePixelRatio): the heat map is painted as one
+/// `putImageData` of `raster(width, height)` — reused from `cache` while the plot area is unchanged,
+/// when `cacheable` — then the contour lines, colour bar and `overlay` on top.
+pub(crate) fn draw_map_on_canvas(
+    canvas: &HtmlCanvasElement,
+    grid: &crate::plot::Grid,
+    overlay: &crate::plot::contour::MapOverlay,
+    cache: &mut RasterCache,
+    raster: &dyn Fn(u32, u32) -> Vec<u8>,
+    cacheable: bool,
+) -> Result<crate::plot::PixelMap, JsValue> {
+    use plotters::prelude::IntoDrawingArea;
+    use wasm_bindgen::JsCast;
+    let dpr = fit_canvas(canvas);
+    let ctx: web_sys::CanvasRenderingContext2d = canvas
+        .get_context("2d")?
+        .ok_or_else(|| JsValue::from_str("canvas has no 2-D context"))?
+        .dyn_into()?;
+    let root = backend(canvas)?.into_drawing_area();
+    let cached = if cacheable { cache.take() } else { None };
+    let mut kept = None;
+    let mut paint = |map: crate::plot::PixelMap| -> bool {
+        let image = match cached {
+            Some((m, ref img)) if m == map => Some(img.clone()),
+            _ => {
+                let (w, h) = map.size();
+                // Copy into a JS-owned array: a view of wasm memory would be overwritten later.
+                let data = js_sys::Uint8ClampedArray::from(&raster(w, h)[..]);
+                web_sys::ImageData::new_with_js_u8_clamped_array_and_sh(&data, w, h).ok()
+            }
+        };
+        let Some(img) = image else { return false };
+        let ok = ctx
+            .put_image_data(&img, map.x_px.0 as f64, map.y_px.0 as f64)
+            .is_ok();
+        if cacheable {
+            kept = Some((map, img));
+        }
+        ok
+    };
+    let map = crate::plot::draw_contour_map(
+        &root,
+        grid,
+        overlay,
+        &crate::plot::PlotStyle { scale: dpr },
+        &mut paint,
+    )?;
+    *cache = kept;
+    root.present()
+        .map_err(|e| JsValue::from_str(&e.to_string()))?;
+    Ok(map)
+}

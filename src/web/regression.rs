@@ -7,7 +7,7 @@
 //! experiment (and its data) in place and returns messages naming the field (and, for CSV, the
 //! row and column).
 
-use super::{backend, fit_canvas, to_js};
+use super::{backend, draw_map_on_canvas, fit_canvas, to_js};
 use crate::controls::{number, short, FieldError};
 use crate::experiment_regression::{run, DataSource, RegressionExperiment, RegressionResult};
 use crate::plot::contour::MapOverlay;
@@ -15,9 +15,7 @@ use crate::plot::regression::{
     draw_losses, draw_xy, loss_grid, quadratic_loss, thin, Axes, LossSeries, Mark, Series,
 };
 use crate::plot::surface::Camera;
-use crate::plot::{
-    draw_contour_map, draw_surface, solver_color_on_white, Grid, PixelMap, PlotStyle,
-};
+use crate::plot::{draw_surface, solver_color_on_white, Grid, PixelMap, PlotStyle};
 use crate::problem::regression::csv::{self, CsvOptions, Decimal, Delimiter, Header};
 use crate::problem::regression::generate::LinearSpec;
 use crate::problem::regression::Dataset;
@@ -27,8 +25,7 @@ use crate::trace::Trace;
 use plotters::prelude::*;
 use serde::{Deserialize, Serialize};
 use wasm_bindgen::prelude::*;
-use wasm_bindgen::JsCast;
-use web_sys::{CanvasRenderingContext2d, HtmlCanvasElement, ImageData};
+use web_sys::HtmlCanvasElement;
 
 /// Largest generated n the page accepts (the library allows 10⁷; the page stays responsive).
 const PAGE_MAX_N: usize = 200_000;
@@ -482,7 +479,7 @@ pub struct RegressionLab {
     view: Option<ViewBox>,
     map_grid: Option<Grid>,
     surface_grid: Option<Grid>,
-    raster: Option<(PixelMap, ImageData)>,
+    raster: super::RasterCache,
     map: Option<PixelMap>,
     camera: Camera,
 }
@@ -866,40 +863,14 @@ impl RegressionLab {
     /// The loss over (w, b) as a heat map with contour lines and the GD/SGD paths (1 feature
     /// with intercept only; otherwise the canvas is cleared).
     pub fn draw_contour(&mut self, canvas: &HtmlCanvasElement) -> Result<(), JsValue> {
-        let dpr = fit_canvas(canvas);
-        let root = backend(canvas)?.into_drawing_area();
         let Some(grid) = self.map_grid() else {
-            root.fill(&WHITE)
+            fit_canvas(canvas);
+            backend(canvas)?
+                .into_drawing_area()
+                .fill(&WHITE)
                 .map_err(|e| JsValue::from_str(&e.to_string()))?;
             self.map = None;
             return Ok(());
-        };
-        let ctx: CanvasRenderingContext2d = canvas
-            .get_context("2d")?
-            .ok_or_else(|| JsValue::from_str("canvas has no 2-D context"))?
-            .dyn_into()?;
-        let cached = self.raster.take();
-        let mut new_raster = None;
-        let mut paint = |map: PixelMap| -> bool {
-            let image = match cached {
-                Some((m, ref img)) if m == map => Some(img.clone()),
-                _ => {
-                    let (w, h) = map.size();
-                    let rgba = grid.rgba(w, h);
-                    let data = js_sys::Uint8ClampedArray::from(&rgba[..]);
-                    ImageData::new_with_js_u8_clamped_array_and_sh(&data, w, h).ok()
-                }
-            };
-            match image {
-                Some(img) => {
-                    let ok = ctx
-                        .put_image_data(&img, map.x_px.0 as f64, map.y_px.0 as f64)
-                        .is_ok();
-                    new_raster = Some((map, img));
-                    ok
-                }
-                None => false,
-            }
         };
         let traces = self.shown_paths();
         let marks: Vec<(f64, f64)> = self.quad.iter().map(|q| (q.1[0], q.1[1])).collect();
@@ -909,17 +880,10 @@ impl RegressionLab {
             marks: &marks,
             axes: ("w", "b"),
         };
-        let map = draw_contour_map(
-            &root,
-            &grid,
-            &overlay,
-            &PlotStyle { scale: dpr },
-            &mut paint,
-        )?;
-        self.raster = new_raster;
+        let raster = |w, h| grid.rgba(w, h);
+        let map = draw_map_on_canvas(canvas, &grid, &overlay, &mut self.raster, &raster, true)?;
         self.map = Some(map);
-        root.present()
-            .map_err(|e| JsValue::from_str(&e.to_string()))
+        Ok(())
     }
 
     /// The loss surface over (w, b) in 3-D with the paths (1 feature with intercept only).

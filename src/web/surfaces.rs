@@ -1,22 +1,19 @@
 //! The surfaces lab: 2-D test surfaces, a race of solvers, contour map, 3-D surface, convergence.
 
-use super::{backend, fit_canvas, to_js};
+use super::{backend, draw_map_on_canvas, fit_canvas, to_js, RasterCache};
 use crate::controls::{FieldError, SurfaceForm};
 use crate::diff::check_gradient;
 use crate::experiment::Experiment;
 use crate::experiment::{solver_catalog, surface_catalog, SurfaceId};
 use crate::plot::contour::MapOverlay;
 use crate::plot::surface::Camera;
-use crate::plot::{
-    draw_contour_map, draw_convergence, draw_surface, solver_color, Grid, PixelMap, PlotStyle,
-};
+use crate::plot::{draw_convergence, draw_surface, solver_color, Grid, PixelMap, PlotStyle};
 use crate::problem::surfaces::ViewBox;
 use crate::trace::Trace;
 use plotters::prelude::*;
 use serde::Serialize;
 use wasm_bindgen::prelude::*;
-use wasm_bindgen::JsCast;
-use web_sys::{CanvasRenderingContext2d, HtmlCanvasElement, ImageData};
+use web_sys::HtmlCanvasElement;
 
 /// Resolution of the sampled grid behind the heat map and contour lines.
 const MAP_GRID: usize = 120;
@@ -34,7 +31,7 @@ pub struct SurfaceLab {
     traces: Vec<Trace>,
     map_grid: Option<Grid>,
     surface_grid: Option<Grid>,
-    raster: Option<(PixelMap, ImageData)>,
+    raster: RasterCache,
     map: Option<PixelMap>,
 }
 
@@ -288,49 +285,10 @@ impl SurfaceLab {
             .map_err(|e| JsValue::from_str(&e.to_string()))
     }
 
-    /// Draws the heat map with contour lines and trajectories; remembers its pixel mapping.
+    /// Draws the heat map (or the basin map) with contour lines and trajectories; remembers its
+    /// pixel mapping for clicks.
     pub fn draw_contour(&mut self, canvas: &HtmlCanvasElement) -> Result<(), JsValue> {
-        let dpr = fit_canvas(canvas);
         let grid = self.map_grid();
-        let ctx: CanvasRenderingContext2d = canvas
-            .get_context("2d")?
-            .ok_or_else(|| JsValue::from_str("canvas has no 2-D context"))?
-            .dyn_into()?;
-        let root = backend(canvas)?.into_drawing_area();
-        let basin = self.basin.as_ref();
-        let cached = if basin.is_some() {
-            None
-        } else {
-            self.raster.take()
-        };
-        let mut new_raster = None;
-        let mut paint = |map: PixelMap| -> bool {
-            let image = match cached {
-                Some((m, ref img)) if m == map => Some(img.clone()),
-                _ => {
-                    let (w, h) = map.size();
-                    let rgba = match basin {
-                        Some(b) => b.rgba(w, h),
-                        None => grid.rgba(w, h),
-                    };
-                    // Copy into a JS-owned array: a view of wasm memory would be overwritten later.
-                    let data = js_sys::Uint8ClampedArray::from(&rgba[..]);
-                    ImageData::new_with_js_u8_clamped_array_and_sh(&data, w, h).ok()
-                }
-            };
-            match image {
-                Some(img) => {
-                    let ok = ctx
-                        .put_image_data(&img, map.x_px.0 as f64, map.y_px.0 as f64)
-                        .is_ok();
-                    if basin.is_none() {
-                        new_raster = Some((map, img));
-                    }
-                    ok
-                }
-                None => false,
-            }
-        };
         let marks: Vec<(f64, f64)> = self
             .experiment
             .surface
@@ -344,17 +302,21 @@ impl SurfaceLab {
             marks: &marks,
             axes: ("x", "y"),
         };
-        let map = draw_contour_map(
-            &root,
+        let basin = self.basin.as_ref();
+        let raster = |w, h| match basin {
+            Some(b) => b.rgba(w, h),
+            None => grid.rgba(w, h),
+        };
+        let map = draw_map_on_canvas(
+            canvas,
             &grid,
             &overlay,
-            &PlotStyle { scale: dpr },
-            &mut paint,
+            &mut self.raster,
+            &raster,
+            basin.is_none(),
         )?;
-        self.raster = new_raster;
         self.map = Some(map);
-        root.present()
-            .map_err(|e| JsValue::from_str(&e.to_string()))
+        Ok(())
     }
 
     /// Draws the convergence plot.
