@@ -29,7 +29,6 @@ use crate::problem::least_squares::{CurveFit, CurveModel, Data, ModelId, Residua
 use crate::problem::nist::{self, NistDataset, NistModel};
 use crate::problem::regression::csv::{self, CsvOptions};
 use crate::problem::Objective;
-use crate::rng::SplitMix64;
 use crate::solver::least_squares::{
     fit_statistics, gauss_newton, levenberg_marquardt, FitStatistics, GaussNewtonSettings,
     JacobianSettings, LmSettings, LsqRun,
@@ -283,35 +282,13 @@ pub fn generate_data(
             params.len()
         ));
     }
-    if !(noise.is_finite() && noise >= 0.0) {
-        return Err(format!("noise must be a number ≥ 0 (got {noise})"));
-    }
-    if !(x_range[0].is_finite() && x_range[1].is_finite() && x_range[0] <= x_range[1]) {
-        return Err("x range must be finite with min ≤ max".into());
-    }
-    if n == 0 || n > 100_000 {
-        return Err(format!("number of points must be 1 … 100000 (got {n})"));
-    }
-    let mut rng = SplitMix64::new(seed);
-    let mut xs = Vec::with_capacity(n);
-    let mut ys = Vec::with_capacity(n);
-    for i in 0..n {
-        let t = if n == 1 {
-            0.5
-        } else {
-            i as f64 / (n - 1) as f64
-        };
-        let x = x_range[0] + t * (x_range[1] - x_range[0]);
-        let y = model.value(&[x], params) + noise * rng.normal();
-        if !y.is_finite() {
-            return Err(format!(
-                "the model is not finite at x = {x} with the true parameters: cannot generate data"
-            ));
-        }
-        xs.push(x);
-        ys.push(y);
-    }
-    Data::new(xs, ys)
+    crate::problem::least_squares::sample_data(
+        |x| model.value(&[x], params),
+        n,
+        x_range,
+        noise,
+        seed,
+    )
 }
 
 /// Two-column CSV text (x, y; header optional; comma, semicolon or tab) → data.

@@ -517,9 +517,11 @@ fn the_native_runner_prints_the_pinned_traces() {
 fn a_link_whose_formula_does_not_parse_is_a_named_error() {
     use gradlab::experiment::{Experiment, SurfaceId};
     use gradlab::link::{decode, encode, LabConfig, PageState};
-    let mut e = Experiment::default();
-    e.surface = SurfaceId::Formula;
-    e.formula = "x^2 + (y - 1".into();
+    let mut e = Experiment {
+        surface: SurfaceId::Formula,
+        formula: "x^2 + (y - 1".into(),
+        ..Default::default()
+    };
     let link = encode(&PageState::new(LabConfig::Surfaces(e.clone())))
         .unwrap()
         .link;

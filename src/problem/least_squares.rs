@@ -413,31 +413,49 @@ impl ModelId {
                 params.len()
             ));
         }
-        if !(noise.is_finite() && noise >= 0.0) {
-            return Err(format!("noise must be a number ≥ 0 (got {noise})"));
-        }
-        if !(x_range[0].is_finite() && x_range[1].is_finite() && x_range[0] <= x_range[1]) {
-            return Err("x range must be finite with min ≤ max".into());
-        }
-        if n == 0 || n > 100_000 {
-            return Err(format!("number of points must be 1 … 100000 (got {n})"));
-        }
-        let mut rng = SplitMix64::new(seed);
-        let mut xs = Vec::with_capacity(n);
-        let mut ys = Vec::with_capacity(n);
-        for i in 0..n {
-            let t = if n == 1 {
-                0.5
-            } else {
-                i as f64 / (n - 1) as f64
-            };
-            let x = x_range[0] + t * (x_range[1] - x_range[0]);
-            let y = self.value(&[x], params) + noise * rng.normal();
-            xs.push(x);
-            ys.push(y);
-        }
-        Data::new(xs, ys)
+        sample_data(|x| self.value(&[x], params), n, x_range, noise, seed)
     }
+}
+
+/// `n` equally spaced x in `x_range` (the middle for n = 1) with y = `model(x)` plus Gaussian
+/// noise of standard deviation `noise` from a [`SplitMix64`] seeded with `seed` — the one recipe
+/// behind every generated curve-fit data set (deterministic for a seed).
+pub fn sample_data(
+    model: impl Fn(f64) -> f64,
+    n: usize,
+    x_range: [f64; 2],
+    noise: f64,
+    seed: u64,
+) -> Result<Data, String> {
+    if !(noise.is_finite() && noise >= 0.0) {
+        return Err(format!("noise must be a number ≥ 0 (got {noise})"));
+    }
+    if !(x_range[0].is_finite() && x_range[1].is_finite() && x_range[0] <= x_range[1]) {
+        return Err("x range must be finite with min ≤ max".into());
+    }
+    if n == 0 || n > 100_000 {
+        return Err(format!("number of points must be 1 … 100000 (got {n})"));
+    }
+    let mut rng = SplitMix64::new(seed);
+    let mut xs = Vec::with_capacity(n);
+    let mut ys = Vec::with_capacity(n);
+    for i in 0..n {
+        let t = if n == 1 {
+            0.5
+        } else {
+            i as f64 / (n - 1) as f64
+        };
+        let x = x_range[0] + t * (x_range[1] - x_range[0]);
+        let y = model(x) + noise * rng.normal();
+        if !y.is_finite() {
+            return Err(format!(
+                "the model is not finite at x = {x} with the true parameters: cannot generate data"
+            ));
+        }
+        xs.push(x);
+        ys.push(y);
+    }
+    Data::new(xs, ys)
 }
 
 fn gauss(x: f64, a: f64, mu: f64, s: f64, g: &mut [f64]) -> f64 {

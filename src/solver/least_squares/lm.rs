@@ -28,12 +28,12 @@
 //! MINPACK) jump to b2 ≈ 115 and stall on the saturated model.
 
 use super::{
-    check_start, column_norms, half_ssr, non_finite_jacobian, non_finite_start, orthogonality,
+    check_start, column_norms, non_finite_jacobian, non_finite_start, orthogonality,
     JacobianSettings, LsqEvaluator, LsqRun,
 };
 use crate::problem::least_squares::Residuals;
 use crate::solver::MAX_ITERATIONS;
-use crate::trace::{Iterate, StopReason, Trace};
+use crate::trace::{Iterate, StopReason};
 use nalgebra::{DMatrix, DVector, QR};
 use serde::{Deserialize, Serialize};
 
@@ -411,25 +411,16 @@ pub fn levenberg_marquardt(
             break StopReason::NoFurtherProgress;
         }
     };
-    if s.frozen_jacobian {
-        // Statistics need the true Jacobian at the solution.
-        ev.jacobian(&p, &r, &mut j);
-    }
-    let ssr = 2.0 * half_ssr(&r);
-    Ok(LsqRun {
-        trace: Trace {
-            solver: s.name(),
-            iterates,
-            stop,
-            f_evals: ev.nfev(),
-            g_evals: ev.njev(),
-            h_evals: 0,
-        },
-        params: p,
-        residuals: r,
-        ssr,
-        jacobian: j,
-    })
+    Ok(LsqRun::finish(
+        s.name(),
+        iterates,
+        stop,
+        &ev,
+        s.frozen_jacobian,
+        p,
+        r,
+        j,
+    ))
 }
 
 #[allow(clippy::too_many_arguments)]

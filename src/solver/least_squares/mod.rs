@@ -186,6 +186,39 @@ pub struct LsqRun {
 }
 
 impl LsqRun {
+    /// Packs a finished solve. With a frozen Jacobian the statistics still need the true one at
+    /// the solution, so it is evaluated here.
+    #[allow(clippy::too_many_arguments)]
+    pub(crate) fn finish(
+        solver: String,
+        iterates: Vec<crate::trace::Iterate>,
+        stop: StopReason,
+        ev: &LsqEvaluator,
+        frozen_jacobian: bool,
+        params: Vec<f64>,
+        residuals: Vec<f64>,
+        mut jacobian: DMatrix<f64>,
+    ) -> LsqRun {
+        if frozen_jacobian {
+            ev.jacobian(&params, &residuals, &mut jacobian);
+        }
+        let ssr = 2.0 * half_ssr(&residuals);
+        LsqRun {
+            trace: Trace {
+                solver,
+                iterates,
+                stop,
+                f_evals: ev.nfev(),
+                g_evals: ev.njev(),
+                h_evals: 0,
+            },
+            params,
+            residuals,
+            ssr,
+            jacobian,
+        }
+    }
+
     /// Why it stopped.
     pub fn stop(&self) -> &StopReason {
         &self.trace.stop
