@@ -1,7 +1,7 @@
 // End-to-end: the curve-fitting lab in a real headless Chromium (GRADLAB_URL = the served www/).
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { launch, BASE } from './browser.mjs';
+import { launch, BASE, inkShare } from './browser.mjs';
 
 let ctx;
 before(async () => { ctx = await launch(); });
@@ -27,16 +27,6 @@ async function openFit(viewport = { width: 1366, height: 800 }) {
   await page.waitForTimeout(200);
   const realErrors = () => errors.filter((e) => !(nist404 > 0 && /404/.test(e)));
   return { page, realErrors };
-}
-
-function inkShare(page, id) {
-  return page.evaluate((id) => {
-    const c = document.getElementById(id);
-    const d = c.getContext('2d').getImageData(0, 0, c.width, c.height).data;
-    let ink = 0;
-    for (let i = 0; i < d.length; i += 4) if (d[i + 3] > 0 && (d[i] < 245 || d[i + 1] < 245 || d[i + 2] < 245)) ink++;
-    return ink / (d.length / 4);
-  }, id);
 }
 
 /** Waits until the message for `field` matches `re` (or is empty for null); returns its text. */

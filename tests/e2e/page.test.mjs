@@ -2,45 +2,13 @@
 // builds www/, serves it and sets GRADLAB_URL).
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { launch, BASE } from './browser.mjs';
+import { launch, BASE, openPage, inkShare, canvasHash as canvasData } from './browser.mjs';
+
+const open = (viewport) => openPage(ctx, BASE, viewport);
 
 let ctx;
 before(async () => { ctx = await launch(); });
 after(async () => { await ctx?.close(); });
-
-/** Opens the page, collecting console errors and uncaught exceptions. */
-async function open(viewport = { width: 1366, height: 800 }) {
-  const page = await ctx.newPage();
-  await page.setViewportSize(viewport);
-  const errors = [];
-  page.on('console', (m) => { if (m.type() === 'error') errors.push(m.text()); });
-  page.on('pageerror', (e) => errors.push(String(e)));
-  await page.goto(BASE);
-  await page.evaluate(() => window.gradlab.ready);
-  return { page, errors };
-}
-
-/** Share of pixels of a canvas that differ from white. */
-function inkShare(page, id) {
-  return page.evaluate((id) => {
-    const c = document.getElementById(id);
-    const d = c.getContext('2d').getImageData(0, 0, c.width, c.height).data;
-    let ink = 0;
-    for (let i = 0; i < d.length; i += 4) if (d[i + 3] > 0 && (d[i] < 245 || d[i + 1] < 245 || d[i + 2] < 245)) ink++;
-    return ink / (d.length / 4);
-  }, id);
-}
-
-/** A hash of a canvas's pixels (to tell whether it was redrawn differently). */
-function canvasData(page, id) {
-  return page.evaluate((id) => {
-    const c = document.getElementById(id);
-    const d = c.getContext('2d').getImageData(0, 0, c.width, c.height).data;
-    let h = 2166136261;
-    for (let i = 0; i < d.length; i++) h = Math.imul(h ^ d[i], 16777619);
-    return `${c.width}x${c.height}:${h >>> 0}`;
-  }, id);
-}
 
 const sameArray = (a, b) => a === b;
 

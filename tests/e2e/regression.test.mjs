@@ -1,7 +1,7 @@
 // End-to-end: the linear-regression lab in headless Chromium (GRADLAB_URL = the served www/).
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { launch, BASE } from './browser.mjs';
+import { launch, BASE, openPage, inkShare, canvasHash } from './browser.mjs';
 
 let ctx;
 before(async () => { ctx = await launch(); });
@@ -9,41 +9,13 @@ after(async () => { await ctx?.close(); });
 
 /** Opens the page on the regression tab, collecting console errors and uncaught exceptions. */
 async function open(viewport = { width: 1366, height: 800 }) {
-  const page = await ctx.newPage();
-  await page.setViewportSize(viewport);
-  const errors = [];
-  page.on('console', (m) => { if (m.type() === 'error') errors.push(m.text()); });
-  page.on('pageerror', (e) => errors.push(String(e)));
-  await page.goto(BASE);
-  await page.evaluate(() => window.gradlab.ready);
+  const { page, errors } = await openPage(ctx, BASE, viewport);
   await page.click('.tabs [data-lab="regression"]');
   await page.waitForFunction(() => window.gradlab.lab() === 'regression' && window.gradlab.lastRun()?.lab === 'regression');
   return { page, errors };
 }
 
 const run = (page) => page.evaluate(() => window.gradlab.lastRun());
-
-/** Share of pixels of a canvas that differ from white. */
-function inkShare(page, id) {
-  return page.evaluate((id) => {
-    const c = document.getElementById(id);
-    const d = c.getContext('2d').getImageData(0, 0, c.width, c.height).data;
-    let ink = 0;
-    for (let i = 0; i < d.length; i += 4) if (d[i + 3] > 0 && (d[i] < 245 || d[i + 1] < 245 || d[i + 2] < 245)) ink++;
-    return ink / (d.length / 4);
-  }, id);
-}
-
-/** A hash of a canvas's pixels. */
-function canvasHash(page, id) {
-  return page.evaluate((id) => {
-    const c = document.getElementById(id);
-    const d = c.getContext('2d').getImageData(0, 0, c.width, c.height).data;
-    let h = 2166136261;
-    for (let i = 0; i < d.length; i++) h = Math.imul(h ^ d[i], 16777619);
-    return `${c.width}x${c.height}:${h >>> 0}`;
-  }, id);
-}
 
 /** Types into a field and waits for a new run (a different summary). */
 async function setField(page, id, value) {

@@ -6,7 +6,7 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { launch, BASE } from './browser.mjs';
+import { launch, BASE, openPage, inkShare } from './browser.mjs';
 
 // Pinned links and the fingerprints of their native runs: tests/link.rs PINNED (the native runner
 // `gradlab --fingerprint LINK` prints the same). Equal fingerprints = bit-identical trajectories.
@@ -23,28 +23,8 @@ before(async () => {
 });
 after(async () => { await ctx?.close(); });
 
-async function open(url = BASE, viewport = { width: 1366, height: 800 }) {
-  const page = await ctx.newPage();
-  await page.setViewportSize(viewport);
-  const errors = [];
-  page.on('console', (m) => { if (m.type() === 'error') errors.push(m.text()); });
-  page.on('pageerror', (e) => errors.push(String(e)));
-  await page.goto(url);
-  await page.evaluate(() => window.gradlab.ready);
-  return { page, errors };
-}
-
+const open = (url = BASE, viewport) => openPage(ctx, url, viewport);
 const hash = (page) => page.evaluate(() => location.hash.slice(1));
-
-function inkShare(frame, id) {
-  return frame.evaluate((id) => {
-    const c = document.getElementById(id);
-    const d = c.getContext('2d').getImageData(0, 0, c.width, c.height).data;
-    let ink = 0;
-    for (let i = 0; i < d.length; i += 4) if (d[i + 3] > 0 && (d[i] < 245 || d[i + 1] < 245 || d[i + 2] < 245)) ink++;
-    return ink / (d.length / 4);
-  }, id);
-}
 
 test('opening a link reproduces the experiment bit for bit (same fingerprints as the native runner)', async () => {
   const { page, errors } = await open(`${BASE}#${ROSENBROCK_LINK}`);
