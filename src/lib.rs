@@ -40,3 +40,10 @@ pub mod trace;
 
 #[cfg(target_arch = "wasm32")]
 pub mod web;
+
+/// In WebAssembly, Talc instead of the default dlmalloc: the solvers allocate small vectors every
+/// iteration, and dlmalloc's malloc/free were ≈ 10 % of the NIST benchmark's time in wasm
+/// (BENCHMARKS.md). Native builds keep the system allocator.
+#[cfg(all(target_arch = "wasm32", not(target_feature = "atomics")))]
+#[global_allocator]
+static ALLOCATOR: talc::wasm::WasmDynamicTalc = talc::wasm::new_wasm_dynamic_allocator();
