@@ -455,9 +455,18 @@ impl NistModel {
             }
             NistModel::Enso => {
                 let t = 2.0 * PI * x;
-                let (s12, c12) = (t / 12.0).sin_cos();
-                let (s4, c4) = (t / b[3]).sin_cos();
-                let (s7, c7) = (t / b[6]).sin_cos();
+                let (s12, c12) = {
+                    let a = t / 12.0;
+                    (a.dsin(), a.dcos())
+                };
+                let (s4, c4) = {
+                    let a = t / b[3];
+                    (a.dsin(), a.dcos())
+                };
+                let (s7, c7) = {
+                    let a = t / b[6];
+                    (a.dsin(), a.dcos())
+                };
                 g[0] = 1.0;
                 g[1] = c12;
                 g[2] = s12;
