@@ -53,13 +53,16 @@ impl Rng {
 
     /// Uniform integer in 0..n (n > 0), unbiased (Lemire 2019).
     pub fn below(&mut self, n: u64) -> u64 {
-        let threshold = n.wrapping_neg() % n;
-        loop {
-            let m = (self.next_u64() as u128) * (n as u128);
-            if (m as u64) >= threshold {
-                return (m >> 64) as u64;
+        // The threshold 2⁶⁴ mod n (a 64-bit division) is only needed when the low word is below
+        // n, which is rare; computing it lazily gives exactly the same draws.
+        let mut m = (self.next_u64() as u128) * (n as u128);
+        if (m as u64) < n {
+            let threshold = n.wrapping_neg() % n;
+            while (m as u64) < threshold {
+                m = (self.next_u64() as u128) * (n as u128);
             }
         }
+        (m >> 64) as u64
     }
 
     /// Standard normal N(0, 1) by Box–Muller: √(−2 ln u₁)·(cos 2πu₂, sin 2πu₂).
@@ -135,5 +138,27 @@ mod tests {
         b.shuffle(&mut w);
         assert_eq!(v, w);
         assert_ne!(v, (0..50).collect::<Vec<_>>());
+    }
+
+    /// `below` computes Lemire's threshold lazily; the draws must be exactly those of the eager
+    /// form (shuffles behind existing permalinks depend on them).
+    #[test]
+    fn lazy_threshold_gives_the_eager_draws() {
+        fn eager(r: &mut Rng, n: u64) -> u64 {
+            let threshold = n.wrapping_neg() % n;
+            loop {
+                let m = (r.next_u64() as u128) * (n as u128);
+                if (m as u64) >= threshold {
+                    return (m >> 64) as u64;
+                }
+            }
+        }
+        // Large n (near 2⁶³ and 2⁶⁴) make rejections frequent, so both branches are exercised.
+        for &n in &[1u64, 2, 3, 7, 1000, 1 << 40, (1 << 63) + 1, u64::MAX - 1, u64::MAX] {
+            let (mut a, mut b) = (Rng::new(n), Rng::new(n));
+            for _ in 0..20_000 {
+                assert_eq!(a.below(n), eager(&mut b, n), "n = {n}");
+            }
+        }
     }
 }
