@@ -50,6 +50,22 @@ pub trait Det {
     fn dsin(self) -> f64;
     /// cos x.
     fn dcos(self) -> f64;
+    /// log₁₀ x.
+    fn dlog10(self) -> f64;
+    /// tan x.
+    fn dtan(self) -> f64;
+    /// arcsin x.
+    fn dasin(self) -> f64;
+    /// arccos x.
+    fn dacos(self) -> f64;
+    /// sinh x.
+    fn dsinh(self) -> f64;
+    /// cosh x.
+    fn dcosh(self) -> f64;
+    /// tanh x.
+    fn dtanh(self) -> f64;
+    /// atan2(self, x): the angle of (x, self).
+    fn datan2(self, x: f64) -> f64;
 }
 
 impl Det for f64 {
@@ -76,5 +92,37 @@ impl Det for f64 {
     #[inline]
     fn dcos(self) -> f64 {
         libm::cos(self)
+    }
+    #[inline]
+    fn dlog10(self) -> f64 {
+        libm::log10(self)
+    }
+    #[inline]
+    fn dtan(self) -> f64 {
+        libm::tan(self)
+    }
+    #[inline]
+    fn dasin(self) -> f64 {
+        libm::asin(self)
+    }
+    #[inline]
+    fn dacos(self) -> f64 {
+        libm::acos(self)
+    }
+    #[inline]
+    fn dsinh(self) -> f64 {
+        libm::sinh(self)
+    }
+    #[inline]
+    fn dcosh(self) -> f64 {
+        libm::cosh(self)
+    }
+    #[inline]
+    fn dtanh(self) -> f64 {
+        libm::tanh(self)
+    }
+    #[inline]
+    fn datan2(self, x: f64) -> f64 {
+        libm::atan2(self, x)
     }
 }

@@ -34,7 +34,7 @@ impl SplitMix64 {
             let v = 2.0 * self.uniform() - 1.0;
             let s = u * u + v * v;
             if s > 0.0 && s < 1.0 {
-                return u * (-2.0 * s.ln() / s).sqrt();
+                return u * (-2.0 * crate::math::ln(s) / s).sqrt();
             }
         }
     }

@@ -7,6 +7,7 @@
 //!
 //! The least-squares objective is ½‖r(p)‖² = ½·SSR, with gradient Jᵀr.
 
+use crate::math::Det;
 use crate::rng::SplitMix64;
 use nalgebra::DMatrix;
 use serde::{Deserialize, Serialize};
@@ -461,7 +462,7 @@ pub fn sample_data(
 fn gauss(x: f64, a: f64, mu: f64, s: f64, g: &mut [f64]) -> f64 {
     // a·e with e = exp(−(x−μ)²/(2σ²)); g ← (∂/∂a, ∂/∂μ, ∂/∂σ).
     let d = x - mu;
-    let e = (-d * d / (2.0 * s * s)).exp();
+    let e = (-d * d / (2.0 * s * s)).dexp();
     g[0] = e;
     g[1] = a * e * d / (s * s);
     g[2] = a * e * d * d / (s * s * s);
@@ -489,15 +490,15 @@ impl ModelId {
     fn eval(&self, x: f64, p: &[f64], g: &mut [f64]) -> f64 {
         match self {
             ModelId::ExponentialDecay => {
-                let e = (-p[1] * x).exp();
+                let e = (-p[1] * x).dexp();
                 g[0] = e;
                 g[1] = -p[0] * x * e;
                 g[2] = 1.0;
                 p[0] * e + p[2]
             }
             ModelId::TwoExponentials => {
-                let e1 = (-p[1] * x).exp();
-                let e2 = (-p[3] * x).exp();
+                let e1 = (-p[1] * x).dexp();
+                let e2 = (-p[3] * x).dexp();
                 g[0] = e1;
                 g[1] = -p[0] * x * e1;
                 g[2] = e2;
@@ -513,7 +514,7 @@ impl ModelId {
             }
             ModelId::Logistic => {
                 let d = x - p[2];
-                let s = 1.0 / (1.0 + (-p[1] * d).exp());
+                let s = 1.0 / (1.0 + (-p[1] * d).dexp());
                 let ds = s * (1.0 - s);
                 g[0] = s;
                 g[1] = p[0] * ds * d;
@@ -527,14 +528,15 @@ impl ModelId {
                 p[0] * x / d
             }
             ModelId::PowerLaw => {
-                let xb = x.powf(p[1]);
+                let xb = x.dpowf(p[1]);
                 g[0] = xb;
-                g[1] = if x > 0.0 { p[0] * xb * x.ln() } else { 0.0 };
+                g[1] = if x > 0.0 { p[0] * xb * x.dln() } else { 0.0 };
                 p[0] * xb
             }
             ModelId::DampedSine => {
-                let e = (-p[1] * x).exp();
-                let (s, c) = (p[2] * x + p[3]).sin_cos();
+                let e = (-p[1] * x).dexp();
+                let a = p[2] * x + p[3];
+                let (s, c) = (a.dsin(), a.dcos());
                 g[0] = e * c;
                 g[1] = -p[0] * x * e * c;
                 g[2] = -p[0] * e * s * x;

@@ -8,13 +8,14 @@
 //! (Griewank & Walther, *Evaluating Derivatives*, 2nd ed., ch. 13 — second-order forward mode).
 
 use super::compile::{Fn1, Fn2, Op, Program};
+use crate::math::Det;
 
 /// Value of a one-operand instruction.
 pub(crate) fn apply1(op: Op, u: f64) -> f64 {
     match op {
         Op::Neg => -u,
         Op::PowI(n) => u.powi(n),
-        Op::PowC(c) => u.powf(c),
+        Op::PowC(c) => u.dpowf(c),
         Op::F1(f) => fn1(f, u),
         _ => f64::NAN,
     }
@@ -22,20 +23,20 @@ pub(crate) fn apply1(op: Op, u: f64) -> f64 {
 
 fn fn1(f: Fn1, u: f64) -> f64 {
     match f {
-        Fn1::Exp => u.exp(),
-        Fn1::Ln => u.ln(),
-        Fn1::Log10 => u.log10(),
+        Fn1::Exp => u.dexp(),
+        Fn1::Ln => u.dln(),
+        Fn1::Log10 => u.dlog10(),
         Fn1::Sqrt => u.sqrt(),
         Fn1::Abs => u.abs(),
-        Fn1::Sin => u.sin(),
-        Fn1::Cos => u.cos(),
-        Fn1::Tan => u.tan(),
-        Fn1::Asin => u.asin(),
-        Fn1::Acos => u.acos(),
-        Fn1::Atan => u.atan(),
-        Fn1::Sinh => u.sinh(),
-        Fn1::Cosh => u.cosh(),
-        Fn1::Tanh => u.tanh(),
+        Fn1::Sin => u.dsin(),
+        Fn1::Cos => u.dcos(),
+        Fn1::Tan => u.dtan(),
+        Fn1::Asin => u.dasin(),
+        Fn1::Acos => u.dacos(),
+        Fn1::Atan => u.datan(),
+        Fn1::Sinh => u.dsinh(),
+        Fn1::Cosh => u.dcosh(),
+        Fn1::Tanh => u.dtanh(),
     }
 }
 
@@ -63,11 +64,11 @@ pub(crate) fn apply2(op: Op, a: f64, b: f64) -> f64 {
         Op::Sub => a - b,
         Op::Mul => a * b,
         Op::Div => a / b,
-        Op::Pow => a.powf(b),
-        Op::F2(Fn2::Atan2) => a.atan2(b),
+        Op::Pow => a.dpowf(b),
+        Op::F2(Fn2::Atan2) => a.datan2(b),
         Op::F2(Fn2::Min) => nan_min(a, b),
         Op::F2(Fn2::Max) => nan_max(a, b),
-        Op::F2(Fn2::LogBase) => a.ln() / b.ln(),
+        Op::F2(Fn2::LogBase) => a.dln() / b.dln(),
         _ => f64::NAN,
     }
 }
@@ -87,19 +88,19 @@ fn d1(op: Op, u: f64) -> (f64, f64, f64) {
             }
         },
         Op::PowC(c) => (
-            u.powf(c),
-            c * u.powf(c - 1.0),
-            c * (c - 1.0) * u.powf(c - 2.0),
+            u.dpowf(c),
+            c * u.dpowf(c - 1.0),
+            c * (c - 1.0) * u.dpowf(c - 2.0),
         ),
         Op::F1(f) => match f {
             Fn1::Exp => {
-                let v = u.exp();
+                let v = u.dexp();
                 (v, v, v)
             }
-            Fn1::Ln => (u.ln(), 1.0 / u, -1.0 / (u * u)),
+            Fn1::Ln => (u.dln(), 1.0 / u, -1.0 / (u * u)),
             Fn1::Log10 => {
                 let k = std::f64::consts::LN_10;
-                (u.log10(), 1.0 / (u * k), -1.0 / (u * u * k))
+                (u.dlog10(), 1.0 / (u * k), -1.0 / (u * u * k))
             }
             Fn1::Sqrt => {
                 let s = u.sqrt();
@@ -117,36 +118,36 @@ fn d1(op: Op, u: f64) -> (f64, f64, f64) {
                 (u.abs(), s, 0.0)
             }
             Fn1::Sin => {
-                let (s, c) = u.sin_cos();
+                let (s, c) = (u.dsin(), u.dcos());
                 (s, c, -s)
             }
             Fn1::Cos => {
-                let (s, c) = u.sin_cos();
+                let (s, c) = (u.dsin(), u.dcos());
                 (c, -s, -c)
             }
             Fn1::Tan => {
-                let t = u.tan();
+                let t = u.dtan();
                 let sec2 = 1.0 + t * t;
                 (t, sec2, 2.0 * t * sec2)
             }
             Fn1::Asin => {
                 let r = 1.0 - u * u;
                 let d = 1.0 / r.sqrt();
-                (u.asin(), d, u * d / r)
+                (u.dasin(), d, u * d / r)
             }
             Fn1::Acos => {
                 let r = 1.0 - u * u;
                 let d = 1.0 / r.sqrt();
-                (u.acos(), -d, -u * d / r)
+                (u.dacos(), -d, -u * d / r)
             }
             Fn1::Atan => {
                 let r = 1.0 / (1.0 + u * u);
-                (u.atan(), r, -2.0 * u * r * r)
+                (u.datan(), r, -2.0 * u * r * r)
             }
-            Fn1::Sinh => (u.sinh(), u.cosh(), u.sinh()),
-            Fn1::Cosh => (u.cosh(), u.sinh(), u.cosh()),
+            Fn1::Sinh => (u.dsinh(), u.dcosh(), u.dsinh()),
+            Fn1::Cosh => (u.dcosh(), u.dsinh(), u.dcosh()),
             Fn1::Tanh => {
-                let t = u.tanh();
+                let t = u.dtanh();
                 let s = 1.0 - t * t;
                 (t, s, -2.0 * t * s)
             }
@@ -167,14 +168,14 @@ fn d2(op: Op, a: f64, b: f64) -> [f64; 6] {
             [a / b, r, -v * r, 0.0, -r * r, 2.0 * v * r * r]
         }
         Op::Pow => {
-            let v = a.powf(b);
-            let la = a.ln();
-            let pm1 = a.powf(b - 1.0);
+            let v = a.dpowf(b);
+            let la = a.dln();
+            let pm1 = a.dpowf(b - 1.0);
             [
                 v,
                 b * pm1,
                 v * la,
-                b * (b - 1.0) * a.powf(b - 2.0),
+                b * (b - 1.0) * a.dpowf(b - 2.0),
                 pm1 * (1.0 + b * la),
                 v * la * la,
             ]
@@ -183,7 +184,7 @@ fn d2(op: Op, a: f64, b: f64) -> [f64; 6] {
             let r = a * a + b * b;
             let r2 = r * r;
             [
-                a.atan2(b),
+                a.datan2(b),
                 b / r,
                 -a / r,
                 -2.0 * a * b / r2,
@@ -209,8 +210,8 @@ fn d2(op: Op, a: f64, b: f64) -> [f64; 6] {
             }
         }
         Op::F2(Fn2::LogBase) => {
-            let la = a.ln();
-            let lb = b.ln();
+            let la = a.dln();
+            let lb = b.dln();
             [
                 la / lb,
                 1.0 / (a * lb),
@@ -269,7 +270,7 @@ pub(crate) fn value(prog: &Program, inputs: &[f64], s: &mut [f64]) -> f64 {
             Op::Neg => s[sp - 1] = -s[sp - 1],
             Op::PowI(n) => s[sp - 1] = s[sp - 1].powi(n),
             Op::F1(f) => s[sp - 1] = fn1(f, s[sp - 1]),
-            Op::PowC(c) => s[sp - 1] = s[sp - 1].powf(c),
+            Op::PowC(c) => s[sp - 1] = s[sp - 1].dpowf(c),
             op @ (Op::Pow | Op::F2(_)) => {
                 sp -= 1;
                 s[sp - 1] = apply2(op, s[sp - 1], s[sp]);
