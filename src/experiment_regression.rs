@@ -196,7 +196,10 @@ pub fn run(cfg: &RegressionExperiment) -> Result<RegressionResult, String> {
         exact,
         standardizer,
         traces,
-        formula: FORMULA.to_string(),
+        formula: match cfg.solvers.first() {
+            Some(s) => format!("{FORMULA};  update per batch: {}", s.update_rule()),
+            None => FORMULA.to_string(),
+        },
     })
 }
 

@@ -1,11 +1,17 @@
 //! Permalinks: the whole page state (lab, experiment config, embed options) as one URL fragment.
 //!
-//! Format, version 1: `v1.` + base64url (RFC 4648 §5, no padding) of the zlib-wrapped DEFLATE
+//! Format: `v2.` + base64url (RFC 4648 §5, no padding) of the zlib-wrapped DEFLATE
 //! (RFC 1950/1951, with its Adler-32 checksum) of the compact JSON of a [`PageState`]:
 //!
 //! ```text
-//! #v1.eNqrVkrOz0nNTVWyUlAqSs1NLCnKTFWqBQBfMQft
+//! #v2.eNqrVkrOz0nNTVWyUlAqSs1NLCnKTFWqBQBfMQft
 //! ```
+//!
+//! Versions: the prefix says which *behaviour* the link was written against, not only which
+//! syntax. `v1` and `v2` have the same syntax; they differ in what a regression run with momentum
+//! or Adam computes: v1 used update rules local to the regression lab, v2 uses the solver core's
+//! (see [`crate::solver::minibatch::UpdateRules`]). A `v1.` link therefore decodes with
+//! `update_rules: "v1"` on its regression solvers and replays exactly as it did.
 //!
 //! Decoding is strict and bounded: at most [`MAX_LINK_CHARS`] characters, at most
 //! [`MAX_INFLATED_BYTES`] after inflating, one decoder per version prefix (unknown versions are an
@@ -26,7 +32,7 @@ use serde::{Deserialize, Serialize};
 use std::fmt;
 
 /// The version prefix this build writes.
-pub const VERSION: &str = "v1";
+pub const VERSION: &str = "v2";
 /// Longest link text accepted by [`decode`] (characters after `#`).
 pub const MAX_LINK_CHARS: usize = 16 * 1024;
 /// Largest inflated JSON accepted by [`decode`] (bytes): bounds memory for a "zip bomb" link.
@@ -377,7 +383,7 @@ fn json_error(e: serde_json::Error) -> LinkError {
 /// A link from [`encode`], with a notice when data had to be cut to fit.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct Encoded {
-    /// `v1.…` (put it after `#`).
+    /// `v2.…` (put it after `#`).
     pub link: String,
     /// `None`, or what was truncated or dropped (e.g. "the link holds the first 120 of 5000 rows").
     pub notice: Option<String>,
@@ -391,7 +397,7 @@ fn encode_raw(state: &PageState) -> Result<String, String> {
     Ok(format!("{VERSION}.{}", B64.encode(packed)))
 }
 
-/// Encodes a state as a `v1.` link. A pasted dataset that would make the link longer than
+/// Encodes a state as a `v2.` link. A pasted dataset that would make the link longer than
 /// [`LINK_BUDGET`] is truncated to its first rows (CSV text, fit points) or, when that cannot help
 /// (a NIST file's text), dropped for the lab's default data — and [`Encoded::notice`] says which.
 pub fn encode(state: &PageState) -> Result<Encoded, String> {
@@ -498,7 +504,7 @@ fn with_rows(state: &PageState, rows: usize) -> PageState {
     s
 }
 
-/// Decodes a link: a whole URL, a `#fragment`, or the bare `v1.…` text. Strict and bounded (see
+/// Decodes a link: a whole URL, a `#fragment`, or the bare `v2.…` (or older `v1.…`) text. Strict and bounded (see
 /// the module doc); the returned state is validated.
 pub fn decode(text: &str) -> Result<PageState, LinkError> {
     let text = text.trim();
@@ -526,7 +532,8 @@ pub fn decode(text: &str) -> Result<PageState, LinkError> {
         return Err(not_a_link());
     }
     match version {
-        "v1" => decode_v1(data),
+        "v1" => decode_payload(data).map(upgrade_v1),
+        "v2" => decode_payload(data),
         _ => Err(LinkError::new(
             LinkErrorKind::UnknownVersion,
             format!(
@@ -544,8 +551,21 @@ fn not_a_link() -> LinkError {
     )
 }
 
-/// Version 1: base64url → zlib inflate (≤ [`MAX_INFLATED_BYTES`]) → JSON → validated state.
-fn decode_v1(data: &str) -> Result<PageState, LinkError> {
+/// A v1 state in v2 terms: its regression runs keep v1's momentum/Adam update rules.
+fn upgrade_v1(mut state: PageState) -> PageState {
+    if let LabConfig::Regression(r) = &mut state.lab {
+        use crate::solver::minibatch::{Optimizer, UpdateRules};
+        for s in &mut r.solvers {
+            if s.optimizer != Optimizer::Plain {
+                s.update_rules = UpdateRules::V1;
+            }
+        }
+    }
+    state
+}
+
+/// Versions 1 and 2: base64url → zlib inflate (≤ [`MAX_INFLATED_BYTES`]) → JSON → validated state.
+fn decode_payload(data: &str) -> Result<PageState, LinkError> {
     use miniz_oxide::inflate::TINFLStatus;
     if let Some(c) = data
         .chars()
@@ -766,7 +786,7 @@ mod tests {
         let s = PageState::default();
         let e = encode(&s).unwrap();
         assert!(e.notice.is_none());
-        assert!(e.link.starts_with("v1."));
+        assert!(e.link.starts_with("v2."));
         assert!(e.link.len() < TYPICAL_LINK_CHARS, "{}", e.link.len());
         assert_eq!(decode(&e.link).unwrap(), s);
         assert_eq!(

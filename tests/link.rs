@@ -1,4 +1,4 @@
-//! Permalinks (src/link.rs): round trips over random configs of every lab, pinned v1 links
+//! Permalinks (src/link.rs): round trips over random configs of every lab, pinned v1 and v2 links
 //! (compatibility fixtures: these exact strings must keep decoding to these configs), bad links of
 //! every kind, the data-too-large notice, and the pinned trace fingerprints of the native runner
 //! that the browser test (tests/e2e/share.test.mjs) compares against the wasm build.
@@ -35,8 +35,12 @@ pub const PINNED: [(&str, &str, &[&str]); 4] = [
         r#"{"lab":"regression","config":{"data":{"source":"generated","n":200,"slope":-1.5,
             "intercept":3,"noise":0.5,"x_min":-2,"x_max":4,"seed":7},
             "solvers":[{"learning_rate":0.05,"batch_size":16,"epochs":20,"seed":3,
-            "optimizer":{"kind":"adam","beta1":0.9,"beta2":0.999,"epsilon":1e-8}}]}}"#,
-        &["57b347e793ff07ec", "9b47ed9927c5db66"],
+            "optimizer":{"kind":"adam","beta1":0.9,"beta2":0.999,"epsilon":1e-8},
+            "update_rules":"v1"}]}}"#,
+        // The browser's fingerprints. Until v2 the native runner generated the regression data
+        // with glibc's ln/sin/cos (57b347e793ff07ec, 9b47ed9927c5db66); the browser always used
+        // libm, and so does the runner now (src/math.rs).
+        &["44e071a9f5cd322f", "62253e92afd819b9"],
     ),
     (
         "v1.eNqdUttuwyAM_Rees4qszTrlV6YKOcRJvRLowOnaVfn3GappednLIhHw8eX4GO7KQadaNRCrStngBxpVe1dT6NHlw4l8L_5uJsfkJYayOZE9AjpKZkLP6NVSqR4YVhnnQJ6TJFxV-6Y3daU3TVVvdPUsa7fRh0rdime7LXD9OLzI2r8epF5iiLwq2OMAs-NMlYK7YEySLp0iH0P2O7yg7zCOZoL4MUPss6SBg-io8alupJW1MRZDC7Wa4GrwAm4GpuClbqPlE62emMCZHqYz-bFE61r4Lbhic5yxUhFLr5L3LIQxfKE372BDR-BVO4BLEjSijDSRNWAtOoyF6qfCGjNly1z7ZqlWAkeYUzIePzn4fyurH8oy3oE9cZSfwDv9V-eLXNQvdJfZz9GitAMe3I3JqjyPI04Zs_IaIji1LMs3aMzD2Q",
@@ -46,6 +50,87 @@ pub const PINNED: [(&str, &str, &[&str]); 4] = [
         &["7833110e64c18860", "65c267c52312a812"],
     ),
 ];
+
+/// v1 regression runs with momentum (and a decaying rate, where the two momentum forms differ
+/// mathematically). Fingerprints: the v1 page in the browser (and now the native runner).
+const PINNED_V1_MOMENTUM: &str = "v1.eNq1kN1uwyAMhd_F12mVtPvlVaYJucFN0cBGQKZ2Vd59JtKkTtpFb8YNP-cYf8dXCHgAA5mmTKV4YehgFD76CcwVHFZse5E5j6S-iZgyVnJqYzC7vu-gBEmqbYbtYweeK6k1VTD7rYosvqjYN-1so9eiza4JesEzmId2LqQfmuelgyThwhI9BusakpYOvz6teSYtqMgOs_NfdPOUVec5BL1I-KRcwLxdIRBm9jzZxt1IekU5YB1Ptqz1w1MHlGQ8lRboh2avh9N8PIYWu2BMgYqGdjTipY3kw7O6gM5JmLgqsaoTxoitx6tmkVR91A75xh4lqnmO6j1QXa0vap0yOlslrHgd6GRsplGyI2dLpbSS6Vq6O_L0f8UZ7ovDGgb-if19Wb4BQljLCg";
+const PINNED_V1_MOMENTUM_FPS: [&str; 4] = [
+    "802b46abc6e83ba6",
+    "7d20d42f7cb4ab65",
+    "42525a9b9d56864a",
+    "78549e637e9da34b",
+];
+
+/// Pinned v2 links (`gradlab --encode`): the same regression experiments as above, run with the
+/// solver core's momentum and Adam — different last bits, so different fingerprints.
+pub const PINNED_V2: [(&str, &[&str]); 2] = [
+    (
+        "v2.eNpVUO1uwzAIfBd-p1XS7qt-lWmyaExTaw6OwJnaRXn34UyTul8G3x0ct0DCMzgQGoRUY2ZooM98iQO4BQIWrK_mWXoy3kBMgoWC0RjcoW0b0JQnw3bd_rmByIWMOhVwx72BnKMa2Fbs5sdoot2hAtbgDdxTrZVsoHtdG5hyunMeIyYfqiWTdv-GFpnJBAU5oIT4TQ9fYjjPKVmT0xeJgntfIBEKRx589V2dtGbljKW_et303UsDNOX-qvWgPzdHK67z5ZLq2YrjlEjt6EA93mskn5GNZfcxgRnPU4mjjZMHDAOOJjlTwa4uPv3Wh60-nepWjckidx3t3mzIIBh8yWlz2YAF5IX6LIGC12LsLfG2XT_W9QcOpI4c",
+        &["c0ce8de5d94ad3ab", "d957f8ef6be9fee3"],
+    ),
+    (
+        "v2.eNq1kN1uwyAMhd_F12mVtPvlVaYJucFN0cBGQKZ2Vd59JtKkTtpFb8YNP-cYf8dXCHgAA5mmTKV4YehgFD76CcwVHFZse5E5j6S-iZgyVnJqYzC7vu-gBEmqbYbtYweeK6k1VTD7rYosvqjYN-1so9eiza4JesEzmId2LqQfmuelgyThwhI9BusakpYOvz6teSYtqMgOs_NfdPOUVec5BL1I-KRcwLxdIRBm9jzZxt1IekU5YB1Ptqz1w1MHlGQ8lRboh2avh9N8PIYWu2BMgYqGdjTipY3kw7O6gM5JmLgqsaoTxoitx6tmkVR91A75xh4lqnmO6j1QXa0vap0yOlslrHgd6GRsplGyI2dLpbSS6Vq6O_L0f8UZ7ovDGgb-if19Wb4BQljLCg",
+        &[
+            "b85d06e68898c25a",
+            "e52728e3f786649d",
+            "4c56b3a4d37e8492",
+            "083898a6ea414410",
+        ],
+    ),
+];
+
+fn fingerprints(state: &PageState) -> Vec<String> {
+    link::run_traces(state, None)
+        .unwrap()
+        .into_iter()
+        .map(|t| t.fingerprint)
+        .collect()
+}
+
+#[test]
+fn v1_regression_links_replay_with_v1_update_rules_even_after_resharing() {
+    use gradlab::solver::minibatch::UpdateRules;
+    let old = decode(PINNED_V1_MOMENTUM).unwrap();
+    assert_eq!(fingerprints(&old), PINNED_V1_MOMENTUM_FPS);
+    let LabConfig::Regression(r) = &old.lab else {
+        panic!("a regression link")
+    };
+    // Momentum runs are marked v1; the marker survives re-encoding as v2 (the page rewrites the
+    // URL on load), so the re-shared link replays the same trajectory.
+    assert!(r.solvers.iter().all(|s| s.update_rules == UpdateRules::V1));
+    let again = encode(&old).unwrap().link;
+    assert!(again.starts_with("v2.") && again.contains('.'));
+    assert_eq!(
+        fingerprints(&decode(&again).unwrap()),
+        PINNED_V1_MOMENTUM_FPS
+    );
+    // The same payload under v2 runs the solver core's rules: other bits.
+    let v2 = PINNED_V1_MOMENTUM.replacen("v1.", "v2.", 1);
+    assert_eq!(v2, PINNED_V2[1].0);
+    let now = fingerprints(&decode(&v2).unwrap());
+    assert_eq!(now, PINNED_V2[1].1);
+    assert!(now.iter().zip(PINNED_V1_MOMENTUM_FPS).all(|(a, b)| a != b));
+    // Plain SGD is the same in both versions and is not marked.
+    let default_reg = PageState::new(LabConfig::default_for("regression").unwrap());
+    let plain_v1 = encode(&default_reg).unwrap().link.replacen("v2.", "v1.", 1);
+    let LabConfig::Regression(r) = decode(&plain_v1).unwrap().lab else {
+        panic!()
+    };
+    assert!(r
+        .solvers
+        .iter()
+        .all(|s| s.update_rules == UpdateRules::SolverCore));
+}
+
+#[test]
+fn pinned_v2_links_run_their_pinned_traces() {
+    for (link, fps) in PINNED_V2 {
+        let state = decode(link).unwrap_or_else(|e| panic!("{link}: {e}"));
+        assert_eq!(fingerprints(&state), fps, "{link}");
+        // Written by this build: decoding and re-encoding gives the same text.
+        assert_eq!(encode(&state).unwrap().link, link);
+    }
+}
 
 #[test]
 fn pinned_v1_links_decode_to_their_configs_and_runs() {
@@ -244,7 +329,7 @@ fn bad_links_of_every_kind_are_named_errors() {
     assert_eq!(kind("#x1.abc"), LinkErrorKind::NotALink);
     assert_eq!(kind("<script>alert(1)</script>"), LinkErrorKind::NotALink);
     assert_eq!(
-        kind(&good.replacen("v1.", "v2.", 1)),
+        kind(&good.replacen("v1.", "v3.", 1)),
         LinkErrorKind::UnknownVersion
     );
     assert_eq!(
@@ -505,12 +590,12 @@ fn the_native_runner_prints_the_pinned_traces() {
     );
     // A bad link: a message on stderr and a failure status, nothing on stdout.
     let bad = std::process::Command::new(exe)
-        .arg("#v2.abc")
+        .arg("#v3.abc")
         .output()
         .unwrap();
     assert!(!bad.status.success());
     assert!(bad.stdout.is_empty());
-    assert!(String::from_utf8_lossy(&bad.stderr).contains("v2"));
+    assert!(String::from_utf8_lossy(&bad.stderr).contains("v3"));
 }
 
 #[test]

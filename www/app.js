@@ -37,7 +37,7 @@ window.gradlab = {
   setState: (state) => applyState(state),
   /** Re-runs the current experiment (and starts an embed waiting for "Run"); returns the summary. */
   run: () => run(),
-  /** The current permalink (`v1.…`, without `#`). */
+  /** The current permalink (`v2.…`, without `#`). */
   link: () => encode(currentState())?.link ?? null,
   /** The bit-exact fingerprints of the current experiment's traces (hex strings). */
   fingerprints: () => wasm.trace_fingerprints(currentState()),

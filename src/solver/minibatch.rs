@@ -5,18 +5,21 @@
 //! [`crate::problem::regression`]). One update per batch:
 //!
 //! * plain:     θ ← θ − α_e·g
-//! * momentum:  v ← βv + g,  θ ← θ − α_e·v  (heavy ball; Polyak 1964)
+//! * momentum:  v ← βv − α_e·g,  θ ← θ + v  (heavy ball; Polyak 1964)
 //! * Adam:      m ← β₁m + (1−β₁)g, v ← β₂v + (1−β₂)g², θ ← θ − α_e·m̂/(√v̂ + ε) with bias-corrected
 //!   m̂, v̂ (Kingma & Ba 2015)
 //!
 //! with the per-epoch learning rate α_e from [`Decay`]. Batch GD is the case batch size ≥ n
 //! (one update per epoch). Shuffling uses the crate's seeded RNG, so a run is reproducible.
 //!
+//! Momentum and Adam are the solver core's update rules ([`heavy_ball_update`],
+//! [`adam_update`]), the very functions [`crate::solver::Momentum`] and [`crate::solver::Adam`]
+//! call: batch GD with momentum here follows the surface lab's Momentum solver bit for bit.
+//! Links written by gradlab v1 used rules local to this file (v ← βv + g, θ ← θ − α_e·v; Adam's
+//! corrections by `powf`); they replay with those ([`UpdateRules::V1`]).
+//!
 //! The update loop allocates nothing per sample or per batch: one pass over each batch's rows
 //! accumulates into preallocated gradient buffers.
-//!
-//! These optimizers are written here for the regression kernels (they update in place on a
-//! flat θ); when the solver-core optimizers land they can share the update rules.
 
 // `!(a > b)` is deliberate: it is also true for NaN, which must be rejected. Index loops mirror
 // the matrix formulas.
@@ -25,6 +28,8 @@
 use crate::diff::norm;
 use crate::problem::regression::rng::Rng;
 use crate::problem::regression::{accumulate_rows, Dataset, Standardizer};
+use crate::solver::adam::adam_update;
+use crate::solver::momentum::heavy_ball_update;
 use crate::trace::{Iterate, StopReason, Trace};
 use serde::{Deserialize, Serialize};
 
@@ -108,6 +113,25 @@ impl Decay {
     }
 }
 
+/// Which implementation of momentum and Adam a run uses.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum UpdateRules {
+    /// The solver core's rules ([`heavy_ball_update`], [`adam_update`]).
+    #[default]
+    SolverCore,
+    /// gradlab v1's rules, for links written by v1 (set by the link decoder): momentum
+    /// v ← βv + g, θ ← θ − α_e·v; Adam's bias corrections 1 − βᵗ by `powf`. Same mathematics
+    /// at a constant rate, different rounding (and different under a decaying rate).
+    V1,
+}
+
+impl UpdateRules {
+    fn is_default(&self) -> bool {
+        *self == UpdateRules::SolverCore
+    }
+}
+
 /// How samples are ordered each epoch.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
@@ -143,6 +167,9 @@ pub struct MiniBatchConfig {
     pub grad_tol: f64,
     /// At most this many per-step records are kept (evenly strided); epochs are always kept.
     pub max_recorded_steps: usize,
+    /// Momentum/Adam implementation: the solver core's (default, omitted from links) or v1's.
+    #[serde(skip_serializing_if = "UpdateRules::is_default")]
+    pub update_rules: UpdateRules,
 }
 
 impl Default for MiniBatchConfig {
@@ -157,6 +184,7 @@ impl Default for MiniBatchConfig {
             optimizer: Optimizer::Plain,
             grad_tol: 0.0,
             max_recorded_steps: 20_000,
+            update_rules: UpdateRules::SolverCore,
         }
     }
 }
@@ -206,6 +234,32 @@ impl MiniBatchConfig {
             return Err("gradient tolerance must be ≥ 0".into());
         }
         Ok(())
+    }
+
+    /// The update rule this config applies after each batch, as shown on the page.
+    pub fn update_rule(&self) -> String {
+        let v1 = self.update_rules == UpdateRules::V1;
+        let note = if v1 {
+            " (gradlab v1's rule, kept for this older link)"
+        } else {
+            ""
+        };
+        match self.optimizer {
+            Optimizer::Plain => "θ ← θ − α·g".into(),
+            Optimizer::Momentum { beta } if v1 => format!("v ← {beta}·v + g, θ ← θ − α·v{note}"),
+            Optimizer::Momentum { beta } => {
+                format!("v ← {beta}·v − α·g, θ ← θ + v (heavy ball, as the Momentum solver)")
+            }
+            Optimizer::Adam {
+                beta1,
+                beta2,
+                epsilon,
+            } => format!(
+                "m ← {beta1}·m + (1 − {beta1})·g, v ← {beta2}·v + (1 − {beta2})·g², \
+                 θ ← θ − α·m̂/(√v̂ + {epsilon:e}), m̂ = m/(1 − {beta1}ᵗ), v̂ = v/(1 − {beta2}ᵗ){}",
+                if v1 { note } else { " (as the Adam solver)" }
+            ),
+        }
     }
 
     /// Display name, e.g. `"SGD (M = 32, α = 0.01)"`.
@@ -263,6 +317,8 @@ pub struct Kernel<'a> {
     /// once per epoch, then every batch streams through contiguous memory.
     shuffled_x: Vec<f64>,
     shuffled_y: Vec<f64>,
+    /// Momentum/Adam implementation (the solver core's unless replaying a v1 link).
+    pub rules: UpdateRules,
 }
 
 impl<'a> Kernel<'a> {
@@ -282,6 +338,7 @@ impl<'a> Kernel<'a> {
             rng: Rng::new(seed),
             shuffled_x: Vec::new(),
             shuffled_y: Vec::new(),
+            rules: UpdateRules::SolverCore,
         }
     }
 
@@ -325,6 +382,39 @@ impl<'a> Kernel<'a> {
 
     fn update(&mut self, lr: f64, opt: &Optimizer) {
         self.t += 1;
+        if self.rules == UpdateRules::V1 {
+            return self.update_v1(lr, opt);
+        }
+        match *opt {
+            Optimizer::Plain => {
+                for (x, g) in self.theta.iter_mut().zip(&self.g) {
+                    *x -= lr * g;
+                }
+            }
+            Optimizer::Momentum { beta } => {
+                heavy_ball_update(&mut self.theta, &self.g, &mut self.m1, beta, lr);
+            }
+            Optimizer::Adam {
+                beta1,
+                beta2,
+                epsilon,
+            } => {
+                let t = self.t.min(i32::MAX as u64) as i32;
+                adam_update(
+                    &mut self.theta,
+                    &self.g,
+                    &mut self.m1,
+                    &mut self.m2,
+                    t,
+                    (beta1, beta2, epsilon),
+                    lr,
+                );
+            }
+        }
+    }
+
+    /// gradlab v1's update rules, kept so that v1 links replay bit for bit.
+    fn update_v1(&mut self, lr: f64, opt: &Optimizer) {
         match *opt {
             Optimizer::Plain => {
                 for (x, g) in self.theta.iter_mut().zip(&self.g) {
@@ -342,8 +432,8 @@ impl<'a> Kernel<'a> {
                 beta2,
                 epsilon,
             } => {
-                let c1 = 1.0 - beta1.powf(self.t as f64);
-                let c2 = 1.0 - beta2.powf(self.t as f64);
+                let c1 = 1.0 - crate::math::pow(beta1, self.t as f64);
+                let c2 = 1.0 - crate::math::pow(beta2, self.t as f64);
                 for (((x, g), m), v) in self
                     .theta
                     .iter_mut()
@@ -490,6 +580,7 @@ pub fn train(
     };
 
     let mut k = Kernel::new(data, intercept, &t0, cfg.seed);
+    k.rules = cfg.update_rules;
     let (f0, g0) = k.full_loss();
     let x0 = to_original(&k.theta, st, intercept);
     let mut extra0 = vec![
@@ -691,6 +782,7 @@ impl EpochBench {
             rng: self.rng.clone(),
             shuffled_x: std::mem::take(&mut self.shuffled.0),
             shuffled_y: std::mem::take(&mut self.shuffled.1),
+            rules: UpdateRules::SolverCore,
         };
         let total = k.epoch(lr, m, shuffle, &Optimizer::Plain, |_, _, _| {});
         self.rng = k.rng.clone();
@@ -721,6 +813,126 @@ mod tests {
             seed: 3,
         })
         .unwrap()
+    }
+
+    /// The batch MSE as a solver-core objective, with its gradient computed exactly as the
+    /// kernel computes a batch gradient (same accumulation, same 2/m scaling).
+    struct BatchLoss<'a>(&'a Dataset);
+    impl crate::problem::Objective for BatchLoss<'_> {
+        fn dim(&self) -> usize {
+            self.0.d() + 1
+        }
+        fn value(&self, theta: &[f64]) -> f64 {
+            let mut g = vec![0.0; self.dim()];
+            self.gradient(theta, &mut g);
+            let d = self.0.d();
+            let (mut gw, mut gb) = (vec![0.0; d], 0.0);
+            accumulate_rows(
+                &self.0.x,
+                &self.0.y,
+                &theta[..d],
+                theta[d],
+                &mut gw,
+                &mut gb,
+            ) / self.0.n() as f64
+        }
+        fn gradient(&self, theta: &[f64], g: &mut [f64]) -> bool {
+            let d = self.0.d();
+            g.iter_mut().for_each(|v| *v = 0.0);
+            let mut gb = 0.0;
+            accumulate_rows(
+                &self.0.x,
+                &self.0.y,
+                &theta[..d],
+                theta[d],
+                &mut g[..d],
+                &mut gb,
+            );
+            let s = 2.0 / self.0.n() as f64;
+            for v in &mut g[..d] {
+                *v *= s;
+            }
+            g[d] = s * gb;
+            true
+        }
+    }
+
+    /// Batch GD with momentum or Adam here is the surface lab's Momentum / Adam solver, bit for bit
+    /// (the issue: "momentum and Adam reuse the solver-core optimizers").
+    #[test]
+    fn batch_momentum_and_adam_are_the_solver_core_ones_bit_for_bit() {
+        use crate::diff::{Evaluator, GradientSource};
+        use crate::solver::{run, Adam, Momentum, Solver, StopCriteria};
+        let raw = data();
+        let z = Standardizer::fit(&raw, true).unwrap().transform(&raw);
+        let epochs = 60;
+        let x0 = [0.5, -0.25];
+        let cases: [(Optimizer, Box<dyn Solver>); 2] = [
+            (
+                Optimizer::Momentum { beta: 0.9 },
+                Box::new(Momentum::new(0.03, 0.9)),
+            ),
+            (
+                Optimizer::Adam {
+                    beta1: 0.9,
+                    beta2: 0.999,
+                    epsilon: 1e-8,
+                },
+                Box::new(Adam::new(0.03, 0.9, 0.999, 1e-8)),
+            ),
+        ];
+        for (opt, mut core) in cases {
+            let cfg = MiniBatchConfig {
+                learning_rate: 0.03,
+                batch_size: 0,
+                epochs,
+                optimizer: opt,
+                ..Default::default()
+            };
+            let ours = train(&z, true, None, &x0, None, &cfg).unwrap();
+            let obj = BatchLoss(&z);
+            let ev = Evaluator::new(&obj, GradientSource::Analytic);
+            let crit = StopCriteria {
+                max_iterations: epochs,
+                grad_tol: 0.0,
+                ..Default::default()
+            };
+            let theirs = run(core.as_mut(), &ev, &x0, &crit);
+            assert_eq!(
+                theirs.iterates.len(),
+                epochs + 1,
+                "{opt:?} {:?}",
+                theirs.stop
+            );
+            for (a, b) in ours.epochs.iter().zip(&theirs.iterates) {
+                let bits = |x: &[f64]| x.iter().map(|v| v.to_bits()).collect::<Vec<_>>();
+                assert_eq!(bits(&a.x), bits(&b.x), "{opt:?} epoch {}", a.k);
+            }
+            // v1's rules: the same mathematics, other rounding (so links must say which).
+            let v1 = train(
+                &z,
+                true,
+                None,
+                &x0,
+                None,
+                &MiniBatchConfig {
+                    update_rules: UpdateRules::V1,
+                    ..cfg
+                },
+            )
+            .unwrap();
+            let pairs = || {
+                v1.epochs
+                    .iter()
+                    .zip(&ours.epochs)
+                    .map(|(a, b)| (&a.x, &b.x))
+            };
+            assert!(pairs().any(|(a, b)| a != b), "{opt:?}");
+            assert!(
+                pairs().all(|(a, b)| (a[0] - b[0]).abs() <= 1e-9 * b[0].abs().max(1.0)),
+                "{opt:?}"
+            );
+        }
     }
 
     #[test]

@@ -8,6 +8,18 @@
 //! Goh, "Why Momentum Really Works", Distill (2017).
 
 use super::{Solver, State, StepInfo};
+
+/// One heavy-ball update in place: v ← βv − α·g, x ← x + v (α = `lr`, this iteration's rate).
+///
+/// The one implementation of the rule: [`Momentum`] calls it with ∇f(x_k), the regression lab's
+/// mini-batch SGD ([`crate::solver::minibatch`]) with each batch gradient. No allocation.
+#[inline]
+pub fn heavy_ball_update(x: &mut [f64], g: &[f64], velocity: &mut [f64], beta: f64, lr: f64) {
+    for ((v, x), g) in velocity.iter_mut().zip(x.iter_mut()).zip(g) {
+        *v = beta * *v - lr * g;
+        *x += *v;
+    }
+}
 use crate::diff::{norm, Evaluator};
 use crate::trace::push_vector;
 
@@ -42,10 +54,13 @@ impl Solver for Momentum {
     }
 
     fn step(&mut self, ev: &Evaluator, state: &mut State) -> StepInfo {
-        for ((v, x), g) in self.velocity.iter_mut().zip(&mut state.x).zip(&state.grad) {
-            *v = self.momentum * *v - self.learning_rate * state.lr_factor * g;
-            *x += *v;
-        }
+        heavy_ball_update(
+            &mut state.x,
+            &state.grad,
+            &mut self.velocity,
+            self.momentum,
+            self.learning_rate * state.lr_factor,
+        );
         state.f = ev.value(&state.x);
         if state.f.is_finite() {
             ev.gradient(&state.x, &mut state.grad);

@@ -20,7 +20,9 @@ use crate::problem::regression::csv::{self, CsvOptions, Decimal, Delimiter, Head
 use crate::problem::regression::generate::LinearSpec;
 use crate::problem::regression::Dataset;
 use crate::problem::surfaces::ViewBox;
-use crate::solver::minibatch::{Decay, EpochBench, MiniBatchConfig, Optimizer, Shuffle};
+use crate::solver::minibatch::{
+    Decay, EpochBench, MiniBatchConfig, Optimizer, Shuffle, UpdateRules,
+};
 use crate::trace::Trace;
 use plotters::prelude::*;
 use serde::{Deserialize, Serialize};
@@ -445,6 +447,11 @@ impl RegressionForm {
             optimizer: optimizer.expect("checked"),
             grad_tol: 0.0,
             max_recorded_steps: 20_000,
+            // A link from gradlab v1 keeps v1's momentum/Adam through edits of its form.
+            update_rules: base
+                .solvers
+                .first()
+                .map_or(UpdateRules::default(), |s| s.update_rules),
         };
         let mut solvers = vec![main.clone()];
         if self.compare_gd {

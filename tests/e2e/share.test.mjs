@@ -14,6 +14,11 @@ const DEFAULT_LINK = 'v1.eNpNT9tuwyAM_Reek4iuax_yK9OEXHBStAQyQtpEEf--426rygPYPj4
 const ROSENBROCK_LINK = 'v1.eNpVUttugzAM_Zc8U0SYpq38yjRFhhgaLSQsMb2s4t9nQ9t1vGAf-xzfclUeWtWoPKceOsyqUF0MvRtUc72DHE4xY2hT7L44IRMkUs3HTpd1ocvqk6Hoj5gyg1c1Ih2iZVLbD6ueVk1VVlWl2a7F3i_FUxpYGDnNI6TgwmASEK6MulAtEqz0_WZv9D17OGXnY1CNxt37P72A3mIyI4JlWRccOfAmu59VtX4t1NlQ9BuzUP3D0a-LjEJxkuFHOBtHyN24GHiymico1JDAPrMz4bT53PBDbLWt45UMGDo0bZwDt6ar21dWyyblMJCsYKY4cqGOG_6ewUrRzvAhrJPqwhTFo8OTtCZ_1jyLfTaj44RdLQnsAKOrfbkF9M2RwMta-AKsoks-x-SoO0i7bwvjOLZoRXPykeSW8hQozml7FPdp1OfqUopekmRlh3gyfxClGW9g4iPEme6YzDl5uKimB59xWX4BjV7MJw';
 const ROSENBROCK_FINGERPRINTS = ['1d5abf514e5de4df', '7225cbd2dd4a7c72', '649810a66abc2b6e'];
 const DEFAULT_FINGERPRINT = 'ebf5f1b9b60851c3';
+// tests/link.rs PINNED_V1_MOMENTUM / PINNED_V2[1]: one regression experiment (SGD + momentum with
+// exponential decay, batch GD + momentum); the v1 link replays v1's update rules, v2 the solver core's.
+const MOMENTUM_PAYLOAD = 'eNq1kN1uwyAMhd_F12mVtPvlVaYJucFN0cBGQKZ2Vd59JtKkTtpFb8YNP-cYf8dXCHgAA5mmTKV4YehgFD76CcwVHFZse5E5j6S-iZgyVnJqYzC7vu-gBEmqbYbtYweeK6k1VTD7rYosvqjYN-1so9eiza4JesEzmId2LqQfmuelgyThwhI9BusakpYOvz6teSYtqMgOs_NfdPOUVec5BL1I-KRcwLxdIRBm9jzZxt1IekU5YB1Ptqz1w1MHlGQ8lRboh2avh9N8PIYWu2BMgYqGdjTipY3kw7O6gM5JmLgqsaoTxoitx6tmkVR91A75xh4lqnmO6j1QXa0vap0yOlslrHgd6GRsplGyI2dLpbSS6Vq6O_L0f8UZ7ovDGgb-if19Wb4BQljLCg';
+const MOMENTUM_V1_FINGERPRINTS = ['802b46abc6e83ba6', '7d20d42f7cb4ab65', '42525a9b9d56864a', '78549e637e9da34b'];
+const MOMENTUM_V2_FINGERPRINTS = ['b85d06e68898c25a', 'e52728e3f786649d', '4c56b3a4d37e8492', '083898a6ea414410'];
 
 let ctx;
 before(async () => {
@@ -38,7 +43,7 @@ test('opening a link reproduces the experiment bit for bit (same fingerprints as
   // The page's own link for this state (the pinned link is an older v1 encoding of it: configs
   // have gained defaulted fields since) reproduces the same run, and so does the config by script.
   const own = await page.evaluate(() => window.gradlab.link());
-  assert.ok(own.startsWith('v1.'));
+  assert.ok(own.startsWith('v2.'));
   const state = await page.evaluate(() => window.gradlab.getState());
   const fresh = await open();
   assert.equal(await fresh.page.evaluate((s) => window.gradlab.setState(s), state), null);
@@ -56,6 +61,22 @@ test('opening a link reproduces the experiment bit for bit (same fingerprints as
   for (const p of [page, fresh.page, def.page]) await p.close();
 });
 
+test('a v1 regression link replays v1 momentum in the browser, also after the page re-shares it as v2', async () => {
+  const { page, errors } = await open(`${BASE}#v1.${MOMENTUM_PAYLOAD}`);
+  assert.deepEqual(await page.evaluate(() => window.gradlab.fingerprints()), MOMENTUM_V1_FINGERPRINTS);
+  assert.match(await page.textContent('#rg-formula'), /gradlab v1's rule/);
+  const own = await page.evaluate(() => window.gradlab.link());
+  assert.ok(own.startsWith('v2.'));
+  const again = await open(`${BASE}#${own}`);
+  assert.deepEqual(await again.page.evaluate(() => window.gradlab.fingerprints()), MOMENTUM_V1_FINGERPRINTS);
+  // The same payload as a v2 link: the solver core's rule, as the native runner computes it.
+  const now = await open(`${BASE}#v2.${MOMENTUM_PAYLOAD}`);
+  assert.deepEqual(await now.page.evaluate(() => window.gradlab.fingerprints()), MOMENTUM_V2_FINGERPRINTS);
+  assert.match(await now.page.textContent('#rg-formula'), /v ← 0\.8·v − α·g, θ ← θ \+ v/);
+  assert.deepEqual([...errors, ...again.errors, ...now.errors], []);
+  for (const p of [page, again.page, now.page]) await p.close();
+});
+
 test('changing a control updates the URL (replaceState, no history entries); reloading restores it', async () => {
   const { page, errors } = await open();
   const before = await hash(page);
@@ -66,7 +87,7 @@ test('changing a control updates the URL (replaceState, no history entries); rel
   await page.waitForTimeout(500);
   const after = await hash(page);
   assert.notEqual(after, before);
-  assert.match(after, /^v1\.[A-Za-z0-9_-]+$/);
+  assert.match(after, /^v2\.[A-Za-z0-9_-]+$/);
   assert.ok(after.length < 2000, `link length ${after.length}`);
   assert.equal(await page.evaluate(() => history.length), historyLength, 'no history spam');
   const state = await page.evaluate(() => window.gradlab.getState());
@@ -243,7 +264,7 @@ test('Copy link and Embed show the link and an iframe snippet', async () => {
   await page.click('#share-dialog button:text("Close")');
   await page.click('#embed-snippet');
   const snippet = await page.inputValue('#share-dialog textarea');
-  assert.match(snippet, /^<iframe src="[^"]+\?embed#v1\.[A-Za-z0-9_-]+" width="640" height="480"/);
+  assert.match(snippet, /^<iframe src="[^"]+\?embed#v2\.[A-Za-z0-9_-]+" width="640" height="480"/);
   assert.deepEqual(errors, []);
   await page.close();
 });
