@@ -6,7 +6,7 @@ import { $, el, fmt, table, playbackKeys, speedSelect } from './ui.js';
 
 const TEXT = ['n', 'slope', 'true_intercept', 'noise', 'x_min', 'x_max', 'data_seed', 'degree',
   'delimiter', 'decimal', 'header', 'target', 'learning_rate', 'batch_size', 'epochs', 'seed',
-  'optimizer', 'beta', 'decay', 'decay_value', 'decay_every', 'source'];
+  'shuffle', 'optimizer', 'beta', 'decay', 'decay_value', 'decay_every', 'source'];
 const CHECKS = ['fit_intercept', 'standardize', 'compare_gd'];
 const CANVASES = {
   data: 'rg-data', contour: 'rg-contour', surface: 'rg-surface', loss: 'rg-loss',

@@ -84,6 +84,9 @@ pub struct RegressionForm {
     pub epochs: String,
     /// Shuffling seed.
     pub seed: String,
+    /// Sample order per epoch: `samples` (reshuffled), `batches` (fixed batches, random order),
+    /// `none` (file order).
+    pub shuffle: String,
     /// `plain`, `momentum`, `adam`.
     pub optimizer: String,
     /// Momentum β (momentum) or β₁ (Adam).
@@ -180,6 +183,7 @@ impl RegressionForm {
             batch_size: s.batch_size.to_string(),
             epochs: s.epochs.to_string(),
             seed: s.seed.to_string(),
+            shuffle: name_of(&s.shuffle),
             optimizer: optimizer.into(),
             beta: short(beta),
             decay: decay.into(),
@@ -340,6 +344,10 @@ impl RegressionForm {
             &whole(1.0, PAGE_MAX_EPOCHS as f64),
         );
         let seed = num(&mut errors, "seed", &self.seed, &whole(0.0, 4294967295.0));
+        let shuffle: Option<Shuffle> = from_name(&self.shuffle);
+        if shuffle.is_none() {
+            errors.push(fe("shuffle", "choose a sample order"));
+        }
         let optimizer = match self.optimizer.as_str() {
             "plain" => Some(Optimizer::Plain),
             "momentum" | "adam" => {
@@ -442,7 +450,7 @@ impl RegressionForm {
             batch_size: batch as usize,
             epochs: epochs as usize,
             seed: seed as u64,
-            shuffle: Shuffle::Samples,
+            shuffle: shuffle.expect("checked"),
             decay: decay.expect("checked"),
             optimizer: optimizer.expect("checked"),
             grad_tol: 0.0,

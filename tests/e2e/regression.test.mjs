@@ -85,6 +85,32 @@ test('the same shuffle seed gives the same SGD path twice; another seed another 
   await page.close();
 });
 
+test('the sample order is a choice: file order ignores the seed; each order gives its own path and travels in the link', async () => {
+  const { page, errors } = await open();
+  const select = async (value) => {
+    const before = JSON.stringify(await run(page));
+    await page.selectOption('#rg-shuffle', value);
+    await page.waitForFunction((b) => JSON.stringify(window.gradlab.lastRun()) !== b, before);
+    return run(page);
+  };
+  const samples = await run(page);
+  assert.equal(await page.inputValue('#rg-shuffle'), 'samples');
+  const batches = await select('batches');
+  const none = await select('none');
+  const prints = [samples, batches, none].map((r) => r.runs[0].fingerprint);
+  assert.equal(new Set(prints).size, 3, prints.join(' '));
+  assert.equal((await page.evaluate(() => window.gradlab.getState())).config.solvers[0].shuffle, 'none');
+  // File order: the shuffle seed changes nothing.
+  const other = await page.evaluate(() => { const s = window.gradlab.getState(); s.config.solvers[0].seed = 99; window.gradlab.setState(s); return window.gradlab.lastRun(); });
+  assert.equal(other.runs[0].fingerprint, none.runs[0].fingerprint);
+  // The link restores the choice in the form.
+  const link = await page.evaluate(() => window.gradlab.link());
+  const again = await openPage(ctx, `${BASE}#${link}`);
+  assert.equal(await again.page.inputValue('#rg-shuffle'), 'none');
+  assert.deepEqual([...errors, ...again.errors], []);
+  for (const p of [page, again.page]) await p.close();
+});
+
 test('CSV: several columns give predicted/residual plots; bad CSV names row and column and keeps the data', async () => {
   const { page, errors } = await open();
   await page.selectOption('#rg-source', 'csv');
