@@ -162,13 +162,6 @@ pub fn accumulate_rows(
     let d = w.len();
     let mut sse = 0.0;
     let mut sb = 0.0;
-    let mut add = |row: &[f64], r: f64| {
-        sse += r * r;
-        sb += r;
-        for (g, &xv) in g_w.iter_mut().zip(row) {
-            *g += r * xv;
-        }
-    };
     // Four rows at a time: their dot products run as four independent add chains (each summed in
     // the same order as `dot`, from −0.0 like `Iterator::sum`), so the loop is not bound by the
     // latency of one chain; the rows are then applied in order. Same bits as one row at a time
@@ -189,14 +182,34 @@ pub fn accumulate_rows(
             a[3] += r3[j] * wj;
         }
         let ys = &y[4 * k..4 * k + 4];
-        add(r0, a[0] + b - ys[0]);
-        add(r1, a[1] + b - ys[1]);
-        add(r2, a[2] + b - ys[2]);
-        add(r3, a[3] + b - ys[3]);
+        let r = [
+            a[0] + b - ys[0],
+            a[1] + b - ys[1],
+            a[2] + b - ys[2],
+            a[3] + b - ys[3],
+        ];
+        for rk in r {
+            sse += rk * rk;
+            sb += rk;
+        }
+        // gⱼ gets the four rows' terms in row order, as four single-row passes would add them.
+        for j in 0..d {
+            let mut t = g_w[j];
+            t += r[0] * r0[j];
+            t += r[1] * r1[j];
+            t += r[2] * r2[j];
+            t += r[3] * r3[j];
+            g_w[j] = t;
+        }
     }
     let done = 4 * blocks;
     for (row, &yi) in x[done * d..].chunks_exact(d.max(1)).zip(&y[done..]) {
-        add(row, dot(row, w) + b - yi);
+        let r = dot(row, w) + b - yi;
+        sse += r * r;
+        sb += r;
+        for (g, &xv) in g_w.iter_mut().zip(row) {
+            *g += r * xv;
+        }
     }
     *g_b += sb;
     sse
