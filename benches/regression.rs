@@ -13,6 +13,9 @@ fn epochs(c: &mut Criterion) {
     g.bench_function("stream_sum", |bch| bch.iter(|| black_box(b.stream())));
     g.bench_function("batch_gd", |bch| bch.iter(|| black_box(b.gd_epoch(1e-3))));
     for m in [32usize, 256] {
+        g.bench_function(format!("sgd_m{m}_in_order"), |bch| {
+            bch.iter(|| black_box(b.sgd_epoch(1e-4, m, Shuffle::None)))
+        });
         g.bench_function(format!("sgd_m{m}_shuffle_batches"), |bch| {
             bch.iter(|| black_box(b.sgd_epoch(1e-4, m, Shuffle::Batches)))
         });

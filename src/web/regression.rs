@@ -925,7 +925,7 @@ impl RegressionLab {
 }
 
 /// Times one batch-GD epoch and one SGD epoch on n × d generated data, `reps` times each, in
-/// this browser: `{n, d, reps, stream_ms, gd_ms, sgd_batches_ms, sgd_samples_ms}` with the median
+/// this browser: `{n, d, reps, stream_ms, gd_ms, sgd_in_order_ms, sgd_batches_ms, sgd_samples_ms}` with the median
 /// of each (ms; SGD with M = 32). `stream_ms` is one pass summing every value (the memory
 /// bandwidth baseline).
 #[wasm_bindgen]
@@ -937,6 +937,7 @@ pub fn bench_regression_epochs(n: usize, d: usize, seed: u32, reps: usize) -> Js
         reps: usize,
         stream_ms: f64,
         gd_ms: f64,
+        sgd_in_order_ms: f64,
         sgd_batches_ms: f64,
         sgd_samples_ms: f64,
         checksum: f64,
@@ -965,6 +966,7 @@ pub fn bench_regression_epochs(n: usize, d: usize, seed: u32, reps: usize) -> Js
     };
     let stream_ms = time(&mut || b.stream());
     let gd_ms = time(&mut || b.gd_epoch(1e-3));
+    let sgd_in_order_ms = time(&mut || b.sgd_epoch(1e-4, 32, Shuffle::None));
     let sgd_batches_ms = time(&mut || b.sgd_epoch(1e-4, 32, Shuffle::Batches));
     let sgd_samples_ms = time(&mut || b.sgd_epoch(1e-4, 32, Shuffle::Samples));
     to_js(&Out {
@@ -973,6 +975,7 @@ pub fn bench_regression_epochs(n: usize, d: usize, seed: u32, reps: usize) -> Js
         reps,
         stream_ms,
         gd_ms,
+        sgd_in_order_ms,
         sgd_batches_ms,
         sgd_samples_ms,
         checksum,

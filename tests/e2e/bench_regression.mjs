@@ -2,7 +2,7 @@
 // 10⁶ samples × 10 features, timed inside headless Chromium on the served page.
 //   cargo xtask build   (release)   then serve www/ and:
 //   GRADLAB_URL=http://127.0.0.1:PORT/ node tests/e2e/bench_regression.mjs [n] [d] [reps]
-// Prints one JSON line: {n, d, reps, stream_ms, gd_ms, sgd_batches_ms, sgd_samples_ms, ...}
+// Prints one JSON line: {n, d, reps, stream_ms, gd_ms, sgd_in_order_ms, sgd_batches_ms, sgd_samples_ms, ...}
 // (medians; `stream_ms` = one pass summing every value, the memory-bandwidth baseline).
 import { launch, BASE } from './browser.mjs';
 
