@@ -7,7 +7,7 @@
 //   npm ci --prefix bench
 //   cargo build --release --lib --target wasm32-unknown-unknown
 //   cargo run --release --example nist -- ../shared/nist-strd/nonlinear > /tmp/native.jsonl
-//   node bench/nist-wasm.mjs --native /tmp/native.jsonl
+//   node bench/nist-wasm.mjs --native /tmp/native.jsonl [--jsonl /tmp/wasm.jsonl]
 //
 // Reads the .dat files from $NIST_STRD_DIR/nonlinear (default ../shared/nist-strd/nonlinear) and
 // the wasm from $CARGO_TARGET_DIR (default ./target)/wasm32-unknown-unknown/release/gradlab.wasm,
@@ -15,7 +15,7 @@
 // Prints a Markdown table and a summary. Accuracy is the LRE −log10(|x − c|/|c|), clipped to
 // [0, 11], minimum over the parameters; time is the median of repeated solves (≥ 5, ≥ 0.2 s).
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, readdirSync } from 'node:fs';
+import { mkdtempSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join, resolve, dirname } from 'node:path';
@@ -29,6 +29,10 @@ const targetDir = process.env.CARGO_TARGET_DIR || join(repo, 'target');
 const wasmFile = join(targetDir, 'wasm32-unknown-unknown', 'release', 'gradlab.wasm');
 const args = process.argv.slice(2);
 const nativeFile = args.includes('--native') ? args[args.indexOf('--native') + 1] : null;
+// --jsonl FILE: also write one JSON line per problem-start in examples/nist.rs's format
+// ({"solver": "gradlab-lm-wasm", "problem", "start", "params", "ssr", "time_s", "nfev"}).
+const jsonlFile = args.includes('--jsonl') ? args[args.indexOf('--jsonl') + 1] : null;
+const jsonl = [];
 
 // ---------- the wasm build, bound for Node ----------
 const out = mkdtempSync(join(tmpdir(), 'gradlab-bench-'));
@@ -133,6 +137,7 @@ for (const f of files) {
       mlErr = String(e.message || e);
     }
     const n = native.get(`${d.name}/${start}`);
+    jsonl.push(JSON.stringify({ solver: 'gradlab-lm-wasm', problem: d.name, start, params: w.params, ssr: w.ssr, time_s: wasmTime, nfev: w.nfev }));
     rows.push({
       problem: d.name, start,
       wasmLre: minLre(w.params, d.certified), wasmUs: wasmTime * 1e6, nfev: w.nfev,
@@ -162,3 +167,4 @@ if (ratios.length) {
 }
 console.log(`ml-levenberg-marquardt (defaults): ${rows.filter((r) => r.mlLre >= 6).length}/${rows.length} with LRE ≥ 6, ${rows.filter((r) => r.mlLre >= 4).length} with LRE ≥ 4; total median time ${(sum('mlUs') / 1000).toFixed(1)} ms`);
 console.log(`node ${process.version}`);
+if (jsonlFile) writeFileSync(jsonlFile, jsonl.join('\n') + '\n');
