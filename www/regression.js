@@ -8,6 +8,7 @@ const TEXT = ['n', 'slope', 'true_intercept', 'noise', 'x_min', 'x_max', 'data_s
   'delimiter', 'decimal', 'header', 'target', 'learning_rate', 'batch_size', 'epochs', 'seed',
   'shuffle', 'optimizer', 'beta', 'decay', 'decay_value', 'decay_every', 'source'];
 const CHECKS = ['fit_intercept', 'standardize', 'compare_gd'];
+const CSV_OPTIONS = ['delimiter', 'decimal', 'header', 'target'];
 const CANVASES = {
   data: 'rg-data', contour: 'rg-contour', surface: 'rg-surface', loss: 'rg-loss',
   predicted: 'rg-predicted', residuals: 'rg-residuals',
@@ -218,6 +219,11 @@ function wire() {
         if (input.value === 'csv' && !f('csv_text').value.trim()) f('csv_text').value = SAMPLE_CSV;
         apply(input.value === 'csv' ? f('csv_text').value : undefined);
       });
+    } else if (CSV_OPTIONS.includes(k)) {
+      // The CSV options re-read the text as it is in the box now, not the last text applied.
+      const now = () => (f('source').value === 'csv' ? f('csv_text').value : undefined);
+      if (input.tagName === 'SELECT') input.addEventListener('change', () => apply(now()));
+      else input.addEventListener('input', () => { clearTimeout(timer); timer = setTimeout(() => apply(now()), 200); });
     } else if (input.tagName === 'SELECT') input.addEventListener('change', () => { showSourceFields(); apply(); });
     else input.addEventListener('input', applySoon);
   }

@@ -163,7 +163,11 @@ pub fn draw_xy<DB: DrawingBackend>(
                 let st = color.stroke_width(style.px(width));
                 if dashed {
                     chart
-                        .draw_series(segs.iter().flat_map(|s| dashes(s, &xr, &yr, st)))
+                        .draw_series(
+                            dashes(&segs, &xr, &yr)
+                                .into_iter()
+                                .map(|d| PathElement::new(d.to_vec(), st)),
+                        )
                         .map_err(err)?
                 } else {
                     chart
@@ -202,27 +206,42 @@ pub fn draw_xy<DB: DrawingBackend>(
     Ok(())
 }
 
-/// Splits a data-space segment into dashes, each 1/60 of the plot's extent (in axis units).
-fn dashes(
-    s: &[(f64, f64); 2],
-    xr: &(f64, f64),
-    yr: &(f64, f64),
-    st: ShapeStyle,
-) -> Vec<PathElement<(f64, f64)>> {
-    let (a, b) = (s[0], s[1]);
-    let nx = (b.0 - a.0) / (xr.1 - xr.0);
-    let ny = (b.1 - a.1) / (yr.1 - yr.0);
-    let len = (nx * nx + ny * ny).sqrt();
-    let k = ((len * 60.0).ceil() as usize).clamp(1, 400);
-    (0..k)
-        .filter(|i| i % 2 == 0)
-        .map(|i| {
-            let t0 = i as f64 / k as f64;
-            let t1 = ((i + 1) as f64 / k as f64).min(1.0);
-            let p = |t: f64| (a.0 + t * (b.0 - a.0), a.1 + t * (b.1 - a.1));
-            PathElement::new(vec![p(t0), p(t1)], st)
-        })
-        .collect()
+/// Splits a polyline (consecutive data-space segments) into dashes 1/120 of the plot's extent
+/// long (in axis units), with gaps as long. The dash phase carries over from segment to segment,
+/// so a curve made of many short segments is dashed too.
+fn dashes(segs: &[[(f64, f64); 2]], xr: &(f64, f64), yr: &(f64, f64)) -> Vec<[(f64, f64); 2]> {
+    const DASH: f64 = 1.0 / 120.0;
+    let mut out = Vec::new();
+    // Current state (dash or gap) and the normalized length left in it; carried across segments.
+    let (mut on, mut remaining) = (true, DASH);
+    for &[a, b] in segs {
+        let nx = (b.0 - a.0) / (xr.1 - xr.0);
+        let ny = (b.1 - a.1) / (yr.1 - yr.0);
+        let len = (nx * nx + ny * ny).sqrt();
+        if !(len.is_finite() && len > 0.0) {
+            continue;
+        }
+        let p = |t: f64| (a.0 + t * (b.0 - a.0), a.1 + t * (b.1 - a.1));
+        let mut t = 0.0;
+        while t < 1.0 && out.len() < 4000 {
+            let left = (1.0 - t) * len;
+            let (step, t1) = if remaining >= left {
+                (left, 1.0)
+            } else {
+                (remaining, t + remaining / len)
+            };
+            if on {
+                out.push([p(t), p(t1)]);
+            }
+            remaining -= step;
+            if remaining <= 1e-12 {
+                on = !on;
+                remaining = DASH;
+            }
+            t = t1;
+        }
+    }
+    out
 }
 
 /// One run's losses for [`draw_losses`].
@@ -402,6 +421,30 @@ mod tests {
     use super::*;
     use crate::problem::regression::{Dataset, LinearRegression};
     use crate::problem::Objective;
+
+    /// A curve drawn as many short segments (a degree-3 fit has 240) is dashed as a whole: dashes
+    /// and gaps alternate along it, about half of its length inked.
+    #[test]
+    fn dashes_run_across_short_segments() {
+        let pts: Vec<(f64, f64)> = (0..=240).map(|i| (i as f64 / 240.0, 0.5)).collect();
+        let segs: Vec<[(f64, f64); 2]> = pts.windows(2).map(|w| [w[0], w[1]]).collect();
+        let d = dashes(&segs, &(0.0, 1.0), &(0.0, 1.0));
+        let inked: f64 = d.iter().map(|p| p[1].0 - p[0].0).sum();
+        assert!((inked - 0.5).abs() < 0.02, "inked length {inked}");
+        // 60 dashes of 1/120, split where a dash crosses a segment boundary: far fewer pieces
+        // than segments would mean solid; check there are gaps: the pieces do not cover [0, 1].
+        let mut covered = vec![false; 1000];
+        for p in &d {
+            for (i, c) in covered.iter_mut().enumerate() {
+                let x = (i as f64 + 0.5) / 1000.0;
+                if x >= p[0].0 && x <= p[1].0 {
+                    *c = true;
+                }
+            }
+        }
+        let share = covered.iter().filter(|&&c| c).count() as f64 / 1000.0;
+        assert!((0.45..0.56).contains(&share), "covered {share}");
+    }
 
     #[test]
     fn quadratic_form_equals_the_mse() {

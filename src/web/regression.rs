@@ -852,9 +852,12 @@ impl RegressionLab {
                         .iter()
                         .skip(1)
                         .map(|r| {
+                            // The batch loss is taken before update j of epoch e, i.e. at epoch
+                            // time e − 1 + j/(updates per epoch): for batch GD (j = 0) it falls on
+                            // the previous epoch's full loss, as it must.
                             let e = r.extra("epoch").unwrap_or(0.0);
                             let j = r.extra("batch").unwrap_or(0.0);
-                            (e - 1.0 + (j + 1.0) / per_epoch, r.f)
+                            (e - 1.0 + j / per_epoch, r.f)
                         })
                         .collect(),
                     epochs: t.epochs.iter().map(|r| (r.k as f64, r.f)).collect(),

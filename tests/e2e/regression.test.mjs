@@ -152,6 +152,21 @@ test('CSV: several columns give predicted/residual plots; bad CSV names row and 
   await page.close();
 });
 
+test('changing a CSV option re-reads the text in the box, not the text applied before', async () => {
+  const { page, errors } = await open();
+  await page.selectOption('#rg-source', 'csv');
+  await page.waitForFunction(() => window.gradlab.lastRun().source === 'csv');
+  await page.fill('#rg-csv_text', 'x;y\n1;1\n2;2,2\n3;2,9\n4;4,1\n');
+  await page.selectOption('#rg-delimiter', 'semicolon');
+  await page.selectOption('#rg-decimal', 'comma');
+  await page.waitForFunction(() => window.gradlab.lastRun().n === 4);
+  assert.equal(await page.textContent('#lab-regression .msg[data-for="csv_text"]'), '');
+  const r = await run(page);
+  assert.deepEqual(r.coefficients, ['x', '(intercept)']);
+  assert.deepEqual(errors, []);
+  await page.close();
+});
+
 test('polynomial degree 3 on generated data: coefficient table and diagnostic plots', async () => {
   const { page, errors } = await open();
   const r = await setField(page, '#rg-degree', '3');
