@@ -115,9 +115,29 @@ pub struct RegressionResult {
     pub formula: String,
 }
 
-/// The loss formula shown on the page.
-pub const FORMULA: &str = "L(w,b) = (1/m)·Σ (xᵢ·w + b − yᵢ)²;  ∇w = (2/m)·Xᵀr, ∂b = (2/m)·Σrᵢ  \
-     (½MSE gives (1/m)·Xᵀr)";
+/// The loss and gradient formulas shown on the page, for a model with or without an intercept, and
+/// what standardization changes.
+pub fn formula(intercept: bool, standardize: bool) -> String {
+    let mut f = if intercept {
+        "L(w,b) = (1/m)·Σ (xᵢ·w + b − yᵢ)²;  ∇w = (2/m)·Xᵀr, ∂b = (2/m)·Σrᵢ, r = Xw + b − y  \
+         (½MSE gives (1/m)·Xᵀr)"
+            .to_string()
+    } else {
+        "L(w) = (1/m)·Σ (xᵢ·w − yᵢ)²  (no intercept);  ∇w = (2/m)·Xᵀr, r = Xw − y  \
+         (½MSE gives (1/m)·Xᵀr)"
+            .to_string()
+    };
+    if standardize {
+        f.push_str(if intercept {
+            ";  GD/SGD run on standardized features zⱼ = (xⱼ − μⱼ)/σⱼ (Z in place of X above); \
+             the coefficients shown are mapped back to x"
+        } else {
+            ";  GD/SGD run on scaled features zⱼ = xⱼ/sⱼ, sⱼ = root mean square of column j (no \
+             centring without an intercept); the coefficients shown are mapped back to x"
+        });
+    }
+    f
+}
 
 /// Runs the experiment.
 pub fn run(cfg: &RegressionExperiment) -> Result<RegressionResult, String> {
@@ -197,8 +217,12 @@ pub fn run(cfg: &RegressionExperiment) -> Result<RegressionResult, String> {
         standardizer,
         traces,
         formula: match cfg.solvers.first() {
-            Some(s) => format!("{FORMULA};  update per batch: {}", s.update_rule()),
-            None => FORMULA.to_string(),
+            Some(s) => format!(
+                "{};  update per batch: {}",
+                formula(intercept, cfg.standardize),
+                s.update_rule()
+            ),
+            None => formula(intercept, cfg.standardize),
         },
     })
 }
@@ -206,6 +230,25 @@ pub fn run(cfg: &RegressionExperiment) -> Result<RegressionResult, String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_formula_shown_follows_intercept_and_standardization() {
+        let mut cfg = RegressionExperiment::default();
+        cfg.intercept = false;
+        cfg.standardize = false;
+        let f = run(&cfg).unwrap().formula;
+        assert!(
+            f.contains("L(w) =") && !f.contains("∂b") && !f.contains("standardized"),
+            "{f}"
+        );
+        cfg.intercept = true;
+        cfg.standardize = true;
+        let f = run(&cfg).unwrap().formula;
+        assert!(
+            f.contains("L(w,b) =") && f.contains("∂b") && f.contains("standardized"),
+            "{f}"
+        );
+    }
 
     #[test]
     fn default_runs_deterministically_and_gd_reaches_qr() {

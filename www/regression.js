@@ -79,8 +79,11 @@ function showReadout(s) {
   summary = s;
   const vec = (v) => `(${v.map((x) => fmt(x)).join(', ')})`;
   const rows = s.runs.map((r) => {
-    const stop = el('span', { className: r.stop === 'diverged' ? 'stop-bad' : 'stop-ok', textContent: r.stop_label });
+    const stop = r.warning
+      ? el('span', { className: 'stop-bad', textContent: `${r.stop_label} · ${r.warning}` })
+      : el('span', { className: r.stop === 'diverged' ? 'stop-bad' : 'stop-ok', textContent: r.stop_label });
     stop.dataset.stop = r.stop;
+    if (r.warning) stop.dataset.warning = 'true';
     return [el('span', {}, swatch(r.color), ` ${r.name}`), vec(r.theta), fmt(r.loss),
       r.distance_to_exact === null || r.distance_to_exact === undefined ? '—' : fmt(r.distance_to_exact),
       String(r.epochs), String(r.updates), stop];

@@ -23,7 +23,7 @@ use crate::problem::surfaces::ViewBox;
 use crate::solver::minibatch::{
     Decay, EpochBench, MiniBatchConfig, Optimizer, Shuffle, UpdateRules,
 };
-use crate::trace::Trace;
+use crate::trace::{StopReason, Trace};
 use plotters::prelude::*;
 use serde::{Deserialize, Serialize};
 use wasm_bindgen::prelude::*;
@@ -522,6 +522,9 @@ struct RunSummary {
     updates: usize,
     stop: crate::trace::StopReason,
     stop_label: &'static str,
+    /// Something the stop reason does not say: a loss that grew by orders of magnitude
+    /// (diverging, but still below the divergence bound), or a batch size ≥ n.
+    warning: Option<String>,
     converged: bool,
     fingerprint: String,
 }
@@ -1274,7 +1277,29 @@ impl RegressionLab {
             .enumerate()
             .map(|(i, (t, cfg))| {
                 let last = t.epochs.last().expect("epoch 0 is always recorded");
+                let first = &t.epochs[0];
+                let n = r.data.n();
+                let warning = if t.steps.stop != StopReason::Diverged
+                    && last.f.is_finite()
+                    && first.f.is_finite()
+                    && last.f > 100.0 * first.f.max(f64::MIN_POSITIVE)
+                {
+                    Some(format!(
+                        "diverging: the loss grew from {} to {} — lower the learning rate",
+                        crate::explain::num(first.f),
+                        crate::explain::num(last.f)
+                    ))
+                } else if cfg.batch_size > 0 && cfg.batch_size >= n && n > 1 {
+                    Some(format!(
+                        "batch size {} ≥ n = {n}: every batch is the whole data set, so this is \
+                         batch GD",
+                        cfg.batch_size
+                    ))
+                } else {
+                    None
+                };
                 RunSummary {
+                    warning,
                     name: t.steps.solver.clone(),
                     color: hex(solver_color_on_white(i)),
                     batch_size: cfg.batch_size,

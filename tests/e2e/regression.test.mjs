@@ -167,6 +167,20 @@ test('changing a CSV option re-reads the text in the box, not the text applied b
   await page.close();
 });
 
+test('a run whose loss explodes is flagged as diverging; a batch size ≥ n is called batch GD', async () => {
+  const { page, errors } = await open();
+  const r = await setField(page, '#rg-learning_rate', '1.5');
+  assert.ok(r.runs.some((x) => x.warning?.startsWith('diverging')), JSON.stringify(r.runs.map((x) => [x.stop, x.loss, x.warning])));
+  assert.match(await page.textContent('#rg-readout'), /diverging: the loss grew from/);
+  assert.equal(await page.locator('#rg-readout [data-warning] ').first().getAttribute('class'), 'stop-bad');
+  await setField(page, '#rg-learning_rate', '0.1');
+  const b = await setField(page, '#rg-batch_size', '500');
+  assert.match(b.runs[0].warning, /batch size 500 ≥ n = 100: every batch is the whole data set/);
+  assert.equal(b.runs[1].warning, null);
+  assert.deepEqual(errors, []);
+  await page.close();
+});
+
 test('polynomial degree 3 on generated data: coefficient table and diagnostic plots', async () => {
   const { page, errors } = await open();
   const r = await setField(page, '#rg-degree', '3');

@@ -189,7 +189,8 @@ pub fn parse(text: &str, opts: &CsvOptions) -> Result<Dataset, String> {
             } else if let Ok(k) = t.parse::<usize>() {
                 if k == 0 || k > ncols {
                     return Err(format!(
-                        "target column number {k} is out of range 1..={ncols}"
+                        "target column number {k} does not exist: the columns are numbered 1 to \
+                         {ncols}"
                     ));
                 }
                 k - 1

@@ -268,9 +268,17 @@ pub fn fit(data: &Dataset, intercept: bool) -> Result<LeastSquaresFit, String> {
     if p == 0 {
         return Err("the model has no parameters (no features and no intercept)".into());
     }
-    if n <= p {
+    if n < p {
         return Err(format!(
-            "least squares needs more samples than parameters (n = {n}, p = {p})"
+            "too few samples: {n} for {p} parameters, so infinitely many coefficient vectors fit \
+             exactly (least squares needs n > p)"
+        ));
+    }
+    if n == p {
+        return Err(format!(
+            "n = p = {n}: the model interpolates the data exactly, leaving no degrees of freedom, \
+             so there is no residual error, R² or standard error to report (least squares needs \
+             n > p)"
         ));
     }
     for j in 0..d {
@@ -474,6 +482,13 @@ mod tests {
         assert!(e.contains("column 2") && e.contains("constant"), "{e}");
         let tiny =
             Dataset::new(vec![1.0, 2.0], vec![1.0, 2.0], vec!["a".into()], "y".into()).unwrap();
-        assert!(fit(&tiny, true).unwrap_err().contains("more samples"));
+        let e = fit(&tiny, true).unwrap_err();
+        assert!(
+            e.contains("n = p = 2") && e.contains("no degrees of freedom"),
+            "{e}"
+        );
+        let one = Dataset::new(vec![1.0], vec![1.0], vec!["a".into()], "y".into()).unwrap();
+        let e = fit(&one, true).unwrap_err();
+        assert!(e.contains("too few samples: 1 for 2 parameters"), "{e}");
     }
 }
