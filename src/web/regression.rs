@@ -886,6 +886,7 @@ impl RegressionLab {
             upto: None,
             marks: &marks,
             axes: ("w", "b"),
+            value: "MSE",
         };
         let raster = |w, h| grid.rgba(w, h);
         let map = draw_map_on_canvas(canvas, &grid, &overlay, &mut self.raster, &raster, true)?;

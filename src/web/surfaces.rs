@@ -301,6 +301,7 @@ impl SurfaceLab {
             upto: self.upto,
             marks: &marks,
             axes: ("x", "y"),
+            value: "f(x, y)",
         };
         let basin = self.basin.as_ref();
         let raster = |w, h| match basin {
