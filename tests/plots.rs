@@ -208,11 +208,14 @@ fn surface_is_drawn_and_rotates() {
         let mut buf = vec![0u8; (W * H * 3) as usize];
         {
             let root = area(&mut buf);
+            let overlay = MapOverlay {
+                traces: &traces,
+                ..Default::default()
+            };
             draw_surface(
                 &root,
                 &grid,
-                &traces,
-                None,
+                &overlay,
                 Camera { yaw, pitch: 0.45 },
                 &PlotStyle::default(),
             )
@@ -406,5 +409,92 @@ fn color_bar_is_labelled_and_its_ticks_sit_at_their_values() {
             close(bar.0, want.0) && close(bar.1, want.1) && close(bar.2, want.2),
             "bar at {label}: {bar:?}, want {want:?}"
         );
+    }
+}
+
+/// Texts drawn by the 3-D surface at `size` for camera `yaw`, and the bitmap.
+fn surface_texts(
+    size: (u32, u32),
+    yaw: f64,
+    names: (&str, &str, &str),
+) -> (Vec<(String, [i32; 4])>, Vec<u8>) {
+    let traces = Experiment::default().run().unwrap();
+    let grid = Grid::sample(&Peaks, Peaks::VIEW, 30, 30);
+    let mut buf = vec![0u8; (W * H * 3) as usize];
+    let texts = Texts::default();
+    {
+        let root = area_with_text(&mut buf, &texts);
+        root.fill(&WHITE).unwrap();
+        let root = root.shrink((0, 0), size);
+        let overlay = MapOverlay {
+            traces: &traces,
+            axes: (names.0, names.1),
+            value: names.2,
+            ..Default::default()
+        };
+        draw_surface(
+            &root,
+            &grid,
+            &overlay,
+            Camera { yaw, pitch: 0.45 },
+            &PlotStyle::default(),
+        )
+        .unwrap();
+    }
+    let t = texts.borrow().clone();
+    (t, buf)
+}
+
+#[test]
+fn surface_axes_are_named_and_labels_do_not_overlap() {
+    let overlap =
+        |a: &[i32; 4], b: &[i32; 4]| a[0] < b[2] && b[0] < a[2] && a[1] < b[3] && b[1] < a[3];
+    for (size, yaw) in [
+        ((W, H), 0.6),
+        ((W, H), 2.2),
+        ((W, H), -2.4),
+        ((284, 165), 0.6),
+        ((284, 165), -0.9),
+    ] {
+        let (texts, buf) = surface_texts(size, yaw, ("w", "b", "MSE"));
+        save(&format!("surface-{}x{}-{yaw}", size.0, size.1), &buf);
+        let what = format!("{}×{} at yaw {yaw}", size.0, size.1);
+        let shown: Vec<&(String, [i32; 4])> = texts.iter().filter(|t| !t.0.is_empty()).collect();
+        // Each axis name once, inside the picture, with ink.
+        for name in ["w", "b", "MSE"] {
+            let boxes: Vec<_> = shown.iter().filter(|t| t.0 == name).collect();
+            assert_eq!(
+                boxes.len(),
+                1,
+                "{what}: the name {name} is drawn once: {shown:?}"
+            );
+            let b = boxes[0].1;
+            assert!(
+                b[0] >= 0 && b[1] >= 0 && b[2] <= size.0 as i32 && b[3] <= size.1 as i32,
+                "{what}: {name} inside the picture: {b:?}"
+            );
+            let ink = (b[1]..b[3])
+                .flat_map(|y| (b[0]..b[2]).map(move |x| (x, y)))
+                .filter(|&(x, y)| pixel(&buf, x, y) != (255, 255, 255))
+                .count();
+            assert!(
+                ink * 2 > ((b[2] - b[0]) * (b[3] - b[1])) as usize,
+                "{what}: ink of {name}"
+            );
+        }
+        // Tick labels and names never overlap (two axes meeting at a corner both printed "3").
+        for (i, a) in shown.iter().enumerate() {
+            for b in &shown[i + 1..] {
+                assert!(!overlap(&a.1, &b.1), "{what}: {a:?} overlaps {b:?}");
+            }
+        }
+        let numbers = shown.iter().filter(|t| t.0.parse::<f64>().is_ok()).count();
+        let min = if size.0 == W { 12 } else { 5 };
+        assert!(numbers >= min, "{what}: {numbers} tick labels");
+    }
+    // Without names: x, y and f(x, y).
+    let (texts, _) = surface_texts((W, H), 0.6, ("", "", ""));
+    for name in ["x", "y", "f(x, y)"] {
+        assert!(texts.iter().any(|t| t.0 == name), "default name {name}");
     }
 }

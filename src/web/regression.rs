@@ -904,11 +904,17 @@ impl RegressionLab {
             return Ok(());
         };
         let traces = self.shown_paths();
+        let overlay = MapOverlay {
+            traces: &traces,
+            upto: None,
+            marks: &[],
+            axes: ("w", "b"),
+            value: "MSE",
+        };
         draw_surface(
             &root,
             &grid,
-            &traces,
-            None,
+            &overlay,
             self.camera,
             &PlotStyle { scale: dpr },
         )?;
