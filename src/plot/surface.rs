@@ -365,6 +365,8 @@ fn draw_axis_labels<DB: DrawingBackend>(
         let y = y + (yr.start as f64 - b[1]).max(0.0) - (b[3] - yr.end as f64).max(0.0);
         (x, y)
     };
+    // A name keeps a little more room from the numbers than they keep from each other.
+    let clear = style.px(5.0) as f64;
     for axis in [&axes[1], &axes[0], &axes[2]] {
         let name = names[axis.idx];
         if name.is_empty() {
@@ -402,7 +404,7 @@ fn draw_axis_labels<DB: DrawingBackend>(
             .iter()
             .find(|&&(x, y, pos)| {
                 let b = label_box(x, y, size, pos);
-                !placed.iter().any(|q| overlaps(q, &b, 1.0))
+                !placed.iter().any(|q| overlaps(q, &b, clear))
             })
             .unwrap_or(&fitted[0]);
         placed.push(label_box(x, y, size, npos));
