@@ -1,21 +1,31 @@
 //! Renders every plot natively into a pixel buffer and checks what is drawn.
 //! (Text is not rasterized natively — plotters is built without a font engine — so these tests
-//! check shapes and colours; the browser tests check the canvas with text.)
+//! check shapes and colours; the browser tests check the canvas with text. Where a test needs the
+//! text, [`Texts`] records each string with its box, and the box is painted solid in the text's
+//! colour, so "the label is drawn there" is ink in a region of the bitmap.)
 
 use gradlab::experiment::Experiment;
 use gradlab::plot::surface::Camera;
 use gradlab::plot::{
-    contour::MapOverlay, draw_contour_map, draw_convergence, draw_surface, Grid, PlotStyle,
+    contour::color_bar_ticks, contour::MapOverlay, draw_contour_map, draw_convergence,
+    draw_surface, fmt_tick, Grid, PlotStyle,
 };
-use gradlab::problem::surfaces::Peaks;
+use gradlab::problem::surfaces::{Peaks, ViewBox};
 use plotters::prelude::*;
+use plotters_backend::text_anchor::{HPos, VPos};
 use plotters_backend::{
     BackendColor, BackendCoord, BackendStyle, BackendTextStyle, DrawingBackend, DrawingErrorKind,
 };
+use std::cell::RefCell;
+use std::rc::Rc;
 
-/// A bitmap backend that skips text (plotters natively has no font engine in this build), and
-/// forwards every shape to plotters' BitMapBackend.
-struct Textless<'a>(BitMapBackend<'a>);
+/// Strings drawn, each with its box `(left, top, right, bottom)` in backend pixels.
+type Texts = Rc<RefCell<Vec<(String, [i32; 4])>>>;
+
+/// A bitmap backend that forwards every shape to plotters' BitMapBackend and skips text
+/// (plotters natively has no font engine in this build) — or, with `texts`, records each string
+/// and paints its estimated box solid.
+struct Textless<'a>(BitMapBackend<'a>, Option<Texts>);
 
 type R<'a> = Result<(), DrawingErrorKind<<BitMapBackend<'a> as DrawingBackend>::ErrorType>>;
 
@@ -68,8 +78,27 @@ impl<'a> DrawingBackend for Textless<'a> {
     ) -> R<'a> {
         self.0.fill_polygon(p, s)
     }
-    fn draw_text<T: BackendTextStyle>(&mut self, _: &str, _: &T, _: BackendCoord) -> R<'a> {
-        Ok(())
+    fn draw_text<T: BackendTextStyle>(&mut self, text: &str, s: &T, at: BackendCoord) -> R<'a> {
+        let Some(texts) = &self.1 else {
+            return Ok(());
+        };
+        let (w, h) = self.estimate_text_size(text, s)?;
+        let (w, h) = (w as i32, h as i32);
+        let anchor = s.anchor();
+        let left = match anchor.h_pos {
+            HPos::Left => at.0,
+            HPos::Center => at.0 - w / 2,
+            HPos::Right => at.0 - w,
+        };
+        let top = match anchor.v_pos {
+            VPos::Top => at.1,
+            VPos::Center => at.1 - h / 2,
+            VPos::Bottom => at.1 - h,
+        };
+        let b = [left, top, left + w, top + h];
+        texts.borrow_mut().push((text.to_string(), b));
+        self.0
+            .draw_rect((b[0], b[1]), (b[2] - 1, b[3] - 1), &s.color(), true)
     }
     fn estimate_text_size<T: BackendTextStyle>(
         &self,
@@ -84,7 +113,15 @@ impl<'a> DrawingBackend for Textless<'a> {
 }
 
 fn area(buf: &mut [u8]) -> DrawingArea<Textless<'_>, plotters::coord::Shift> {
-    Textless(BitMapBackend::with_buffer(buf, (W, H))).into_drawing_area()
+    Textless(BitMapBackend::with_buffer(buf, (W, H)), None).into_drawing_area()
+}
+
+/// The same, recording the text drawn into `texts` (and painting its boxes).
+fn area_with_text<'a>(
+    buf: &'a mut [u8],
+    texts: &Texts,
+) -> DrawingArea<Textless<'a>, plotters::coord::Shift> {
+    Textless(BitMapBackend::with_buffer(buf, (W, H)), Some(texts.clone())).into_drawing_area()
 }
 
 const W: u32 = 480;
@@ -171,11 +208,14 @@ fn surface_is_drawn_and_rotates() {
         let mut buf = vec![0u8; (W * H * 3) as usize];
         {
             let root = area(&mut buf);
+            let overlay = MapOverlay {
+                traces: &traces,
+                ..Default::default()
+            };
             draw_surface(
                 &root,
                 &grid,
-                &traces,
-                None,
+                &overlay,
                 Camera { yaw, pitch: 0.45 },
                 &PlotStyle::default(),
             )
@@ -210,4 +250,251 @@ fn convergence_plot_draws_each_run() {
     save("convergence", &buf);
     // Solver 0 on white is (214, 39, 40): solid f line plus dashed gradient line.
     assert!(count(&buf, |c| c == (214, 39, 40)) > 300);
+}
+
+/// `v` is a whole multiple of `step`, and `step` is 1, 2 or 5 × 10^k.
+fn round_multiple(v: f64, step: f64) -> bool {
+    let k = step.log10().floor();
+    let m = step / 10f64.powf(k);
+    let on_grid = ((v / step) - (v / step).round()).abs() < 1e-9;
+    on_grid && [1.0, 2.0, 5.0].iter().any(|c| (m - c).abs() < 1e-9)
+}
+
+/// Rosenbrock sampled over its view: a range of 0…2509 with most values small, so the colour
+/// map is log-scaled.
+fn rosenbrock_grid() -> Grid {
+    let v = ViewBox::new(-2.0, 2.0, -1.0, 3.0);
+    let n = 81;
+    let values = (0..n * n)
+        .map(|k| {
+            let x = -2.0 + 4.0 * (k % n) as f64 / (n - 1) as f64;
+            let y = -1.0 + 4.0 * (k / n) as f64 / (n - 1) as f64;
+            (1.0 - x) * (1.0 - x) + 100.0 * (y - x * x) * (y - x * x)
+        })
+        .collect();
+    Grid::from_values(v, n, n, values)
+}
+
+#[test]
+fn color_bar_ticks_are_round_numbers() {
+    // Peaks: −6.55 … 8.1 on a linear colour map.
+    let grid = Grid::sample(&Peaks, Peaks::VIEW, 90, 90);
+    assert!(grid.log_scale.is_none());
+    assert!(grid.lo < -6.5 && grid.hi > 8.0);
+    for (bar_px, gap) in [(330.0, 21.0), (150.0, 21.0), (600.0, 21.0), (90.0, 21.0)] {
+        let t = color_bar_ticks(&grid, bar_px, gap);
+        assert!(t.len() >= 2, "{bar_px}: {t:?}");
+        let step = t[1] - t[0];
+        for v in &t {
+            assert!(
+                round_multiple(*v, step),
+                "{v} (step {step}) for a {bar_px}px bar"
+            );
+            assert!(*v >= grid.lo && *v <= grid.hi);
+        }
+        // Labels never closer than the gap.
+        assert!(
+            step / (grid.hi - grid.lo) * bar_px >= gap,
+            "{bar_px}: {t:?}"
+        );
+    }
+    assert_eq!(
+        color_bar_ticks(&grid, 330.0, 21.0),
+        vec![-6.0, -4.0, -2.0, 0.0, 2.0, 4.0, 6.0, 8.0]
+    );
+    // A hand-made linear range, [−6.55, 8.1] exactly.
+    let g = Grid::from_values(
+        ViewBox::new(0.0, 1.0, 0.0, 1.0),
+        2,
+        2,
+        vec![-6.55, 8.1, 0.0, 1.0],
+    );
+    assert!(g.log_scale.is_none());
+    let t = color_bar_ticks(&g, 200.0, 21.0);
+    let step = t[1] - t[0];
+    assert!(t.iter().all(|v| round_multiple(*v, step)), "{t:?}");
+    assert_eq!(
+        t.iter().map(|v| fmt_tick(*v)).collect::<Vec<_>>().len(),
+        t.len()
+    );
+
+    // Rosenbrock: a log-scaled map gets powers of ten, placed by the log mapping.
+    let grid = rosenbrock_grid();
+    assert!(grid.log_scale.is_some());
+    let t = color_bar_ticks(&grid, 330.0, 21.0);
+    assert!(t.len() >= 3, "{t:?}");
+    for v in &t {
+        let decade = 10f64.powf(v.log10().round());
+        assert!(
+            *v == 0.0 || (v / decade - 1.0).abs() < 1e-12,
+            "{v} is a power of ten"
+        );
+    }
+    assert!(
+        t.contains(&1000.0) && t.contains(&100.0) && t.contains(&10.0),
+        "{t:?}"
+    );
+    // Positions increase with the value and keep the labels apart.
+    let ys: Vec<f64> = t.iter().map(|v| grid.normalized(*v) * 330.0).collect();
+    assert!(ys.windows(2).all(|w| w[1] - w[0] >= 21.0), "{ys:?}");
+}
+
+#[test]
+fn color_bar_is_labelled_and_its_ticks_sit_at_their_values() {
+    let grid = Grid::sample(&Peaks, Peaks::VIEW, 60, 60);
+    let mut buf = vec![0u8; (W * H * 3) as usize];
+    let texts = Texts::default();
+    let map = {
+        let root = area_with_text(&mut buf, &texts);
+        let overlay = MapOverlay {
+            value: "SSR",
+            ..Default::default()
+        };
+        draw_contour_map(&root, &grid, &overlay, &PlotStyle::default(), &mut |_| {
+            false
+        })
+        .unwrap()
+    };
+    save("contour-labels", &buf);
+    let texts = texts.borrow();
+    let (top, bottom) = (map.y_px.0, map.y_px.1);
+    // The label: right of the map, under the bar, inside the picture, with ink in its box.
+    let (_, b) = texts
+        .iter()
+        .find(|(t, _)| t == "SSR")
+        .expect("the colour bar's label is drawn");
+    assert!(
+        b[0] > map.x_px.1 && b[1] >= bottom && b[3] <= H as i32,
+        "label box {b:?}"
+    );
+    let ink = (b[1]..b[3])
+        .flat_map(|y| (b[0]..b[2]).map(move |x| (x, y)))
+        .filter(|&(x, y)| pixel(&buf, x, y) != (255, 255, 255))
+        .count();
+    let area = ((b[2] - b[0]) * (b[3] - b[1])) as usize;
+    assert!(ink * 2 > area, "ink in the label box: {ink} of {area}");
+    // Without a name, the map still says what it shows.
+    let mut buf2 = vec![0u8; (W * H * 3) as usize];
+    let texts2 = Texts::default();
+    draw_contour_map(
+        &area_with_text(&mut buf2, &texts2),
+        &grid,
+        &MapOverlay::default(),
+        &PlotStyle::default(),
+        &mut |_| false,
+    )
+    .unwrap();
+    assert!(texts2.borrow().iter().any(|(t, _)| t == "f(x, y)"));
+
+    // Tick labels right of the bar: the round values, each centred on its value's row.
+    let ticks = color_bar_ticks(&grid, (bottom - top) as f64, 11.0 * 1.9);
+    assert!(ticks.len() >= 4, "{ticks:?}");
+    for v in &ticks {
+        let label = fmt_tick(*v);
+        let (_, b) = texts
+            .iter()
+            .find(|(t, b)| *t == label && b[0] > map.x_px.1 + 10)
+            .unwrap_or_else(|| panic!("tick {label} drawn"));
+        let row = bottom as f64 - grid.normalized(*v) * (bottom - top) as f64;
+        let centre = (b[1] + b[3]) as f64 / 2.0;
+        assert!(
+            (centre - row).abs() <= 1.5,
+            "tick {label} at {centre}, value row {row}"
+        );
+        // The bar's colour at that row is the colour of that value.
+        let bar = pixel(&buf, map.x_px.1 + 8, row.round() as i32);
+        let want = gradlab::plot::viridis(grid.normalized(*v));
+        let close = |a: u8, b: u8| (a as i32 - b as i32).abs() <= 24;
+        assert!(
+            close(bar.0, want.0) && close(bar.1, want.1) && close(bar.2, want.2),
+            "bar at {label}: {bar:?}, want {want:?}"
+        );
+    }
+}
+
+/// Texts drawn by the 3-D surface at `size` for camera `yaw`, and the bitmap.
+fn surface_texts(
+    size: (u32, u32),
+    yaw: f64,
+    names: (&str, &str, &str),
+) -> (Vec<(String, [i32; 4])>, Vec<u8>) {
+    let traces = Experiment::default().run().unwrap();
+    let grid = Grid::sample(&Peaks, Peaks::VIEW, 30, 30);
+    let mut buf = vec![0u8; (W * H * 3) as usize];
+    let texts = Texts::default();
+    {
+        let root = area_with_text(&mut buf, &texts);
+        root.fill(&WHITE).unwrap();
+        let root = root.shrink((0, 0), size);
+        let overlay = MapOverlay {
+            traces: &traces,
+            axes: (names.0, names.1),
+            value: names.2,
+            ..Default::default()
+        };
+        draw_surface(
+            &root,
+            &grid,
+            &overlay,
+            Camera { yaw, pitch: 0.45 },
+            &PlotStyle::default(),
+        )
+        .unwrap();
+    }
+    let t = texts.borrow().clone();
+    (t, buf)
+}
+
+#[test]
+fn surface_axes_are_named_and_labels_do_not_overlap() {
+    let overlap =
+        |a: &[i32; 4], b: &[i32; 4]| a[0] < b[2] && b[0] < a[2] && a[1] < b[3] && b[1] < a[3];
+    for (size, yaw) in [
+        ((W, H), 0.6),
+        ((W, H), 2.2),
+        ((W, H), -2.4),
+        ((284, 165), 0.6),
+        ((284, 165), -0.9),
+    ] {
+        let (texts, buf) = surface_texts(size, yaw, ("w", "b", "MSE"));
+        save(&format!("surface-{}x{}-{yaw}", size.0, size.1), &buf);
+        let what = format!("{}×{} at yaw {yaw}", size.0, size.1);
+        let shown: Vec<&(String, [i32; 4])> = texts.iter().filter(|t| !t.0.is_empty()).collect();
+        // Each axis name once, inside the picture, with ink.
+        for name in ["w", "b", "MSE"] {
+            let boxes: Vec<_> = shown.iter().filter(|t| t.0 == name).collect();
+            assert_eq!(
+                boxes.len(),
+                1,
+                "{what}: the name {name} is drawn once: {shown:?}"
+            );
+            let b = boxes[0].1;
+            assert!(
+                b[0] >= 0 && b[1] >= 0 && b[2] <= size.0 as i32 && b[3] <= size.1 as i32,
+                "{what}: {name} inside the picture: {b:?}"
+            );
+            let ink = (b[1]..b[3])
+                .flat_map(|y| (b[0]..b[2]).map(move |x| (x, y)))
+                .filter(|&(x, y)| pixel(&buf, x, y) != (255, 255, 255))
+                .count();
+            assert!(
+                ink * 2 > ((b[2] - b[0]) * (b[3] - b[1])) as usize,
+                "{what}: ink of {name}"
+            );
+        }
+        // Tick labels and names never overlap (two axes meeting at a corner both printed "3").
+        for (i, a) in shown.iter().enumerate() {
+            for b in &shown[i + 1..] {
+                assert!(!overlap(&a.1, &b.1), "{what}: {a:?} overlaps {b:?}");
+            }
+        }
+        let numbers = shown.iter().filter(|t| t.0.parse::<f64>().is_ok()).count();
+        let min = if size.0 == W { 12 } else { 5 };
+        assert!(numbers >= min, "{what}: {numbers} tick labels");
+    }
+    // Without names: x, y and f(x, y).
+    let (texts, _) = surface_texts((W, H), 0.6, ("", "", ""));
+    for name in ["x", "y", "f(x, y)"] {
+        assert!(texts.iter().any(|t| t.0 == name), "default name {name}");
+    }
 }

@@ -275,10 +275,30 @@ function onMessage(ev) {
   }
 }
 
+/**
+ * Embed mode: the plot grid follows what the lab shows (a lab hides plots that do not apply, e.g.
+ * the SSR landscape for a model with three parameters), and a canvas whose cell changed size is
+ * redrawn at its new size (the labs' own observers only watch the lab as a whole).
+ */
+function watchEmbedLayout() {
+  let frame = 0;
+  const redraw = () => {
+    cancelAnimationFrame(frame);
+    frame = requestAnimationFrame(() => mounted[active]?.redraw());
+  };
+  const resized = new ResizeObserver(redraw);
+  for (const main of document.querySelectorAll('main')) {
+    for (const c of main.querySelectorAll('section.plot canvas')) resized.observe(c);
+    new MutationObserver(() => { if (!main.hidden) share.layoutEmbed(main); })
+      .observe(main, { subtree: true, attributes: true, attributeFilter: ['hidden'] });
+  }
+}
+
 async function main() {
   if (EMBED) {
     document.documentElement.classList.add('embed');
     openFull = share.buildEmbedBar();
+    watchEmbedLayout();
   }
   window.addEventListener('message', onMessage);
   try {

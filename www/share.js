@@ -124,7 +124,47 @@ export function applyEmbedOptions(root, options) {
       f.classList.toggle('embed-off', !keep);
     }
   }
-  for (const r of root.querySelectorAll('.result')) r.classList.toggle('embed-off', opts.show_readout === false);
+  for (const r of root.querySelectorAll('.result, .fit-results')) r.classList.toggle('embed-off', opts.show_readout === false);
+  setToggle('controls', !!controls && opts.show_controls !== false);
+  setToggle('results', opts.show_readout !== false);
+  layoutEmbed(root);
+}
+
+/**
+ * Sizes the embed grid of `root` to its visible plots (a plot section not switched off by the
+ * embed options, not hidden by the lab, with a canvas shown): 1 → one cell, 2 → side by side,
+ * 3 → the first plot tall on the left, 4 → 2×2, more → three columns. Only classes and two CSS
+ * variables change; www/embed.css does the rest.
+ */
+export function layoutEmbed(root) {
+  const sections = [...root.querySelectorAll(':scope > section.plot')];
+  const shown = [];
+  for (const s of sections) {
+    const canvas = s.querySelector('canvas');
+    const empty = !canvas || canvas.hidden;
+    s.classList.toggle('embed-empty', empty);
+    s.classList.remove('embed-tall');
+    if (!empty && !s.hidden && !s.classList.contains('embed-off')) shown.push(s);
+  }
+  const n = shown.length;
+  const cols = n <= 1 ? 1 : n <= 4 ? 2 : 3;
+  const rows = Math.max(1, Math.ceil(n / cols));
+  if (cols === 2 && n % 2 === 1) shown[0].classList.add('embed-tall');
+  root.style.setProperty('--embed-cols', String(cols));
+  root.style.setProperty('--embed-rows', String(rows));
+}
+
+/** Shows or hides the bar's toggle for a drawer ('controls' or 'results'); a hidden one is closed. */
+function setToggle(which, available) {
+  const b = document.getElementById(`embed-toggle-${which}`);
+  if (!b) return;
+  b.hidden = !available;
+  if (!available) openDrawer(which, false);
+}
+
+function openDrawer(which, open) {
+  document.documentElement.classList.toggle(`embed-show-${which}`, open);
+  document.getElementById(`embed-toggle-${which}`)?.setAttribute('aria-expanded', String(open));
 }
 
 /** Covers the lab's plots with a "Run" button until clicked (embed option autoplay: false). */
@@ -146,10 +186,30 @@ export function hideRunCover() {
   if (cover) cover.hidden = true;
 }
 
-/** The bar an embed shows instead of the page chrome: the lab name and "Open in gradlab". */
+/**
+ * The bar an embed shows instead of the page chrome: the brand, toggles for the controls and
+ * results drawers (Escape closes them), and "Open in gradlab". Returns the link.
+ */
 export function buildEmbedBar() {
   const open = el('a', { className: 'open-full', target: '_blank', rel: 'noopener', textContent: 'Open in gradlab ↗' });
-  const bar = el('div', { className: 'embed-bar' }, el('span', { className: 'embed-brand', textContent: 'gradlab' }), open);
+  const toggle = (which, label, title) => {
+    const b = el('button', { type: 'button', id: `embed-toggle-${which}`, className: 'embed-toggle', textContent: label, title });
+    b.setAttribute('aria-expanded', 'false');
+    b.addEventListener('click', () => {
+      const opening = b.getAttribute('aria-expanded') !== 'true';
+      openDrawer(which, opening);
+    });
+    return b;
+  };
+  const toggles = el('span', { className: 'embed-toggles' },
+    toggle('controls', '⚙ Controls', 'Show or hide the controls'),
+    toggle('results', 'Results', 'Show or hide the results table'));
+  const bar = el('div', { className: 'embed-bar' }, el('span', { className: 'embed-brand', textContent: 'gradlab' }), toggles, open);
   document.body.prepend(bar);
+  document.addEventListener('keydown', (ev) => {
+    if (ev.key !== 'Escape') return;
+    openDrawer('controls', false);
+    openDrawer('results', false);
+  });
   return open;
 }

@@ -1,10 +1,11 @@
 //! The contour map: filled heat map, contour lines, colour bar, and trajectories on top.
 
-use super::{err, fmt_tick, solver_color, viridis, Grid, PlotStyle};
+use super::{axis_ticks, err, fmt_tick, solver_color, viridis, Grid, PlotStyle};
 use crate::problem::surfaces::ViewBox;
 use crate::trace::Trace;
 use plotters::coord::Shift;
 use plotters::prelude::*;
+use plotters::style::text_anchor::{HPos, Pos, VPos};
 
 /// The screen ↔ data mapping of a drawn map, so a click can be converted to (x, y) in Rust.
 #[derive(Clone, Copy, Debug, PartialEq)]
@@ -124,6 +125,36 @@ pub struct MapOverlay<'a> {
     pub marks: &'a [(f64, f64)],
     /// Names of the horizontal and vertical axes (`("x", "y")` when empty).
     pub axes: (&'a str, &'a str),
+    /// Name of the mapped quantity (`f(x, y)`, the loss, SSR …): the colour bar's label and the
+    /// vertical axis of the 3-D surface (`f(x, y)` when empty).
+    pub value: &'a str,
+}
+
+impl MapOverlay<'_> {
+    /// The horizontal axis' name.
+    pub fn x_name(&self) -> &str {
+        if self.axes.0.is_empty() {
+            "x"
+        } else {
+            self.axes.0
+        }
+    }
+    /// The vertical axis' name.
+    pub fn y_name(&self) -> &str {
+        if self.axes.1.is_empty() {
+            "y"
+        } else {
+            self.axes.1
+        }
+    }
+    /// The mapped quantity's name.
+    pub fn value_name(&self) -> &str {
+        if self.value.is_empty() {
+            "f(x, y)"
+        } else {
+            self.value
+        }
+    }
 }
 
 /// Draws the heat map with contour lines, colour bar and trajectories onto `root`.
@@ -160,16 +191,8 @@ pub fn draw_contour_map<DB: DrawingBackend>(
         .y_labels(7)
         .label_style(font.clone())
         .axis_desc_style(desc_font.clone())
-        .x_desc(if overlay.axes.0.is_empty() {
-            "x"
-        } else {
-            overlay.axes.0
-        })
-        .y_desc(if overlay.axes.1.is_empty() {
-            "y"
-        } else {
-            overlay.axes.1
-        })
+        .x_desc(overlay.x_name())
+        .y_desc(overlay.y_name())
         .x_label_formatter(&|x| fmt_tick(*x))
         .y_label_formatter(&|y| fmt_tick(*y))
         .draw()
@@ -298,7 +321,7 @@ pub fn draw_contour_map<DB: DrawingBackend>(
             .map_err(err)?;
     }
 
-    draw_color_bar(&bar, grid, style, yr.start, yr.end)?;
+    draw_color_bar(&bar, grid, overlay.value_name(), style, yr.start, yr.end)?;
     Ok(map)
 }
 
@@ -323,39 +346,121 @@ fn emptiest_corner(traces: &[Trace], v: &ViewBox) -> SeriesLabelPosition {
         .clone()
 }
 
-/// A vertical colour bar aligned with the plot area (rows `top..bottom`).
+/// The values labelled on the colour bar of `grid`, for a bar `bar_px` pixels tall whose labels
+/// must be at least `min_gap_px` apart. On a linear colour map: round numbers, multiples of a
+/// 1-2-5 × 10^k step ([`axis_ticks`]). On a log-scaled map ([`Grid::log_scale`]): powers of ten
+/// (and 0), plus 2 and 5 × 10^k when fewer than three decades fit. Each is drawn at its true
+/// position [`Grid::normalized`]; they come out in increasing order.
+pub fn color_bar_ticks(grid: &Grid, bar_px: f64, min_gap_px: f64) -> Vec<f64> {
+    let (lo, hi) = (grid.lo, grid.hi);
+    if !(lo.is_finite() && hi.is_finite() && hi > lo && bar_px > 0.0) {
+        return Vec::new();
+    }
+    let fit = ((bar_px / min_gap_px.max(1.0)).floor() as usize + 1).clamp(2, 10);
+    if grid.log_scale.is_none() {
+        // The most ticks whose labels stay `min_gap_px` apart.
+        let mut n = fit;
+        loop {
+            let t = axis_ticks(lo, hi, n);
+            let apart = t
+                .windows(2)
+                .all(|w| (w[1] - w[0]) / (hi - lo) * bar_px >= min_gap_px);
+            if apart || n <= 2 {
+                return t;
+            }
+            n -= 1;
+        }
+    }
+    // Candidates ±m·10^k in the range, by priority: 0 and the decades first.
+    let mut levels: [Vec<f64>; 2] = [Vec::new(), Vec::new()];
+    if lo <= 0.0 && hi >= 0.0 {
+        levels[0].push(0.0);
+    }
+    for k in -300i32..=300 {
+        for (level, m) in [(0, 1.0), (1, 2.0), (1, 5.0)] {
+            let v = if k < 0 {
+                m / 10f64.powi(-k)
+            } else {
+                m * 10f64.powi(k)
+            };
+            for v in [v, -v] {
+                if v >= lo && v <= hi {
+                    levels[level].push(v);
+                }
+            }
+        }
+    }
+    let mut kept: Vec<(f64, f64)> = Vec::new(); // (position in pixels, value)
+    for (level, mut candidates) in levels.into_iter().enumerate() {
+        if level == 1 && kept.len() >= 3 {
+            break;
+        }
+        // From the top of the bar down: the largest of the values crowded together near the
+        // bottom of a log scale is the one kept.
+        candidates.sort_by(|a, b| b.total_cmp(a));
+        for v in candidates {
+            let y = grid.normalized(v) * bar_px;
+            if kept.iter().all(|&(k, _)| (k - y).abs() >= min_gap_px) {
+                kept.push((y, v));
+            }
+        }
+    }
+    let mut ticks: Vec<f64> = kept.into_iter().map(|(_, v)| v).collect();
+    ticks.sort_by(f64::total_cmp);
+    ticks
+}
+
+/// A vertical colour bar aligned with the plot area (rows `top..bottom`): round tick values at
+/// their true positions on the right, the quantity's name `label` under it.
 fn draw_color_bar<DB: DrawingBackend>(
     area: &DrawingArea<DB, Shift>,
     grid: &Grid,
+    label: &str,
     style: &PlotStyle,
     top: i32,
     bottom: i32,
 ) -> Result<(), String> {
-    let (_, h) = area.dim_in_pixel();
+    let (w, _) = area.dim_in_pixel();
     let font = ("sans-serif", style.tick_font()).into_font();
-    let mut bar = ChartBuilder::on(area)
-        .margin_top(top.max(0) as u32)
-        .margin_bottom((h as i32 - bottom).max(0) as u32)
-        .margin_left(style.px(2.0))
-        .margin_right(style.px(4.0))
-        .y_label_area_size(0)
-        .right_y_label_area_size(style.px(40.0))
-        .build_cartesian_2d(0.0..1.0, 0.0..1.0)
-        .map_err(err)?;
+    let x0 = style.ipx(2.0);
+    let x1 = (w as i32 - style.ipx(44.0)).max(x0 + style.ipx(6.0));
+    let (top, bottom) = (top, bottom.max(top + 1));
+    let height = (bottom - top) as f64;
     let steps = 64;
-    bar.draw_series((0..steps).map(|k| {
+    let y = |t: f64| bottom - (t * height).round() as i32;
+    for k in 0..steps {
         let (a, b) = (k as f64 / steps as f64, (k + 1) as f64 / steps as f64);
-        Rectangle::new([(0.0, a), (1.0, b)], viridis((a + b) / 2.0).filled())
-    }))
-    .map_err(err)?;
-    bar.configure_mesh()
-        .disable_mesh()
-        .disable_x_axis()
-        .y_labels(6)
-        .label_style(font)
-        .y_label_formatter(&|t| fmt_tick(grid.denormalized(*t)))
-        .draw()
+        area.draw(&Rectangle::new(
+            [(x0, y(b)), (x1, y(a))],
+            viridis((a + b) / 2.0).filled(),
+        ))
         .map_err(err)?;
+    }
+    let axis = ShapeStyle::from(&BLACK).stroke_width(1);
+    area.draw(&PathElement::new(vec![(x1, top), (x1, bottom)], axis))
+        .map_err(err)?;
+    let tick = style.ipx(4.0);
+    let gap = style.ipx(3.0);
+    let min_gap = style.tick_font() as f64 * 1.9;
+    for v in color_bar_ticks(grid, height, min_gap) {
+        let y = y(grid.normalized(v));
+        area.draw(&PathElement::new(vec![(x1, y), (x1 + tick, y)], axis))
+            .map_err(err)?;
+        area.draw(&Text::new(
+            fmt_tick(v),
+            (x1 + tick + gap, y),
+            TextStyle::from(font.clone()).pos(Pos::new(HPos::Left, VPos::Center)),
+        ))
+        .map_err(err)?;
+    }
+    // The quantity's name, centred under the bar and its numbers, on the row of the x ticks.
+    let desc = ("sans-serif", style.label_font()).into_font();
+    area.draw(&Text::new(
+        label.to_string(),
+        (w as i32 / 2, bottom + style.ipx(7.0)),
+        TextStyle::from(desc).pos(Pos::new(HPos::Center, VPos::Top)),
+    ))
+    .map_err(err)?;
     Ok(())
 }
 

@@ -146,6 +146,34 @@ pub fn fmt_int_tick(v: f64) -> String {
     }
 }
 
+/// Round tick values in `[lo, hi]`, as the plot axes place them: every multiple of a step of
+/// 1, 2 or 5 × 10^k in the range, with the step chosen so there are at most `max` (plotters' own
+/// key-point generator, so colour bars and 3-D axes match the 2-D axes). Float noise of the
+/// stepping (0.30000000000000004) is snapped back to the nearest multiple of the step.
+pub fn axis_ticks(lo: f64, hi: f64, max: usize) -> Vec<f64> {
+    use plotters::coord::ranged1d::Ranged;
+    use plotters::coord::types::RangedCoordf64;
+    if !(lo.is_finite() && hi.is_finite() && hi > lo) || max == 0 {
+        return Vec::new();
+    }
+    let mut ticks = RangedCoordf64::from(lo..hi).key_points(max);
+    if let [a, b, ..] = ticks[..] {
+        let step = b - a;
+        // Snap to the step's decimal grid: the step is m·10^e with m ∈ {1, 2, 5}.
+        let e = step.log10().floor();
+        for t in &mut ticks {
+            let snapped = if e < 0.0 {
+                let p = 10f64.powi(-e as i32);
+                (*t * p).round() / p
+            } else {
+                *t
+            };
+            *t = if snapped == 0.0 { 0.0 } else { snapped };
+        }
+    }
+    ticks
+}
+
 /// Maps a plotters drawing error to a message.
 pub(crate) fn err<E: std::fmt::Display>(e: E) -> String {
     format!("drawing failed: {e}")
@@ -161,6 +189,49 @@ mod tests {
         assert_eq!(viridis(1.0), RGBColor(253, 231, 37));
         assert_eq!(viridis(7.0), RGBColor(253, 231, 37));
         assert_eq!(viridis(f64::NAN), RGBColor(200, 200, 200));
+    }
+
+    /// `v` is a multiple of 1, 2 or 5 × 10^k for the step `step` (up to rounding).
+    fn on_step(v: f64, step: f64) -> bool {
+        ((v / step) - (v / step).round()).abs() < 1e-9
+    }
+
+    #[test]
+    fn axis_ticks_are_round_1_2_5_multiples() {
+        for (lo, hi, max) in [
+            (-6.55, 8.1, 8),
+            (-6.55, 8.1, 4),
+            (0.087, 38.4, 6),
+            (1.007, 214.0, 5),
+            (-0.0031, 0.0172, 6),
+            (1e-5, 2509.0, 7),
+        ] {
+            let t = axis_ticks(lo, hi, max);
+            assert!(t.len() >= 2 && t.len() <= max, "{lo}..{hi}: {t:?}");
+            let step = t[1] - t[0];
+            let k = step.log10().floor();
+            let m = step / 10f64.powf(k);
+            assert!(
+                [1.0, 2.0, 5.0].iter().any(|c| (m - c).abs() < 1e-9),
+                "{lo}..{hi}: step {step}"
+            );
+            for (i, v) in t.iter().enumerate() {
+                assert!(*v >= lo && *v <= hi, "{v} in {lo}..{hi}");
+                assert!(on_step(*v, step), "{v} is a multiple of {step}");
+                // No float noise of the stepping (0.30000000000000004).
+                assert!(format!("{v}").len() <= 8, "tick {i} = {v}");
+            }
+        }
+        assert_eq!(
+            axis_ticks(-6.55, 8.1, 8),
+            vec![-6.0, -4.0, -2.0, 0.0, 2.0, 4.0, 6.0, 8.0]
+        );
+        assert_eq!(
+            axis_ticks(0.1, 0.75, 7),
+            vec![0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7]
+        );
+        assert!(axis_ticks(1.0, 1.0, 5).is_empty());
+        assert!(axis_ticks(f64::NAN, 1.0, 5).is_empty());
     }
 
     #[test]

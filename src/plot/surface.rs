@@ -1,9 +1,10 @@
 //! The 3-D surface z = f(x, y), coloured by height, with trajectories drawn on it.
 
-use super::{err, fmt_tick, solver_color, viridis, Grid, PlotStyle};
-use crate::trace::Trace;
+use super::contour::MapOverlay;
+use super::{axis_ticks, err, fmt_tick, solver_color, viridis, Grid, PlotStyle};
 use plotters::coord::Shift;
 use plotters::prelude::*;
+use plotters::style::text_anchor::{HPos, Pos, VPos};
 
 /// Camera angles of the 3-D view, in radians.
 #[derive(Clone, Copy, Debug, PartialEq)]
@@ -15,16 +16,17 @@ pub struct Camera {
 }
 
 /// Draws the surface sampled in `grid` (keep it coarse, ~40×40, for smooth rotation) with the
-/// trajectories of `traces` (up to iteration `upto`, if given).
+/// trajectories of `overlay.traces` (up to iteration `overlay.upto`, if given); the axes are named
+/// after `overlay.axes` and `overlay.value` (`overlay.marks` is not drawn in 3-D).
 pub fn draw_surface<DB: DrawingBackend>(
     root: &DrawingArea<DB, Shift>,
     grid: &Grid,
-    traces: &[Trace],
-    upto: Option<usize>,
+    overlay: &MapOverlay,
     camera: Camera,
     style: &PlotStyle,
 ) -> Result<(), String> {
     root.fill(&WHITE).map_err(err)?;
+    let (traces, upto) = (overlay.traces, overlay.upto);
     let v = grid.view;
     let (lo, hi) = (grid.lo, grid.hi);
     let font = ("sans-serif", style.tick_font()).into_font();
@@ -39,17 +41,28 @@ pub fn draw_surface<DB: DrawingBackend>(
         pb.scale = 0.68;
         pb.into_matrix()
     });
+    let ranges = [(v.x_min, v.x_max), (lo, hi), (v.y_min, v.y_max)];
+    let axes = axis_layout(root, &chart, ranges, &font, style);
+    // plotters draws the back panels, the grid at the same round values as our ticks (same
+    // generator, same count) and the axis lines; the tick marks, their labels and the axis names
+    // are ours, so no two labels overlap (two axes meeting at a corner both labelled "3" did).
     chart
         .configure_axes()
         .light_grid_style(BLACK.mix(0.06))
         .bold_grid_style(BLACK.mix(0.12))
         .max_light_lines(2)
-        .label_style(font)
-        .x_formatter(&|x| fmt_tick(*x))
-        .y_formatter(&|y| fmt_tick(*y))
-        .z_formatter(&|z| fmt_tick(*z))
+        .tick_size(0)
+        .x_labels(axes[0].count)
+        .y_labels(axes[1].count)
+        .z_labels(axes[2].count)
+        .label_style(font.clone())
+        .x_formatter(&|_| String::new())
+        .y_formatter(&|_| String::new())
+        .z_formatter(&|_| String::new())
         .draw()
         .map_err(err)?;
+    let names = [overlay.x_name(), overlay.value_name(), overlay.y_name()];
+    draw_axis_labels(root, &chart, &axes, names, &font, style)?;
 
     // Painter's algorithm: far cells first.
     let coord = chart.as_coord_spec();
@@ -117,6 +130,290 @@ pub fn draw_surface<DB: DrawingBackend>(
                 ])
                 .map_err(err)?;
         }
+    }
+    Ok(())
+}
+
+/// A 3-D chart on a backend `DB` (x, f, y ranges of f64).
+type Chart3d<'a, DB> = ChartContext<
+    'a,
+    DB,
+    plotters::coord::ranged3d::Cartesian3d<
+        plotters::coord::types::RangedCoordf64,
+        plotters::coord::types::RangedCoordf64,
+        plotters::coord::types::RangedCoordf64,
+    >,
+>;
+
+/// Where one axis of the 3-D box is labelled.
+#[derive(Clone, Debug)]
+struct AxisLayout {
+    /// Which coordinate (0 = x, 1 = f, 2 = y) the axis runs along.
+    idx: usize,
+    /// The box edge carrying the axis (as plotters draws it), from the low to the high end.
+    from: [f64; 3],
+    to: [f64; 3],
+    /// Unit vector in screen pixels pointing away from the box, across the edge.
+    normal: (f64, f64),
+    /// The round values labelled, and the key-point count that yields them.
+    ticks: Vec<f64>,
+    count: usize,
+}
+
+/// The screen point of the data point `p` = (x, f, y).
+fn screen<DB: DrawingBackend>(chart: &Chart3d<'_, DB>, p: [f64; 3]) -> (f64, f64) {
+    let c = chart.as_coord_spec().translate(&(p[0], p[1], p[2]));
+    (c.0 as f64, c.1 as f64)
+}
+
+/// Finds, for each axis, the box edge plotters draws it on (its own rule: on the far panels, the
+/// nearest such edge), the outward direction for labels, and as many round ticks as fit along it.
+fn axis_layout<DB: DrawingBackend>(
+    root: &DrawingArea<DB, Shift>,
+    chart: &Chart3d<'_, DB>,
+    r: [(f64, f64); 3],
+    font: &FontDesc,
+    style: &PlotStyle,
+) -> [AxisLayout; 3] {
+    let coord = chart.as_coord_spec();
+    let depth = |p: [f64; 3]| coord.projected_depth(&p[0], &p[1], &p[2]);
+    let low = [r[0].0, r[1].0, r[2].0];
+    // The back panel of each axis: the side of the box farther from the viewer.
+    let far: [f64; 3] = std::array::from_fn(|i| {
+        let mut other = low;
+        other[i] = r[i].1;
+        if depth(low) >= depth(other) {
+            r[i].0
+        } else {
+            r[i].1
+        }
+    });
+    let centre = screen(chart, std::array::from_fn(|i| (r[i].0 + r[i].1) / 2.0));
+    std::array::from_fn(|idx| {
+        // plotters' candidates, in its order: the edges along `idx` on the other axes' panels.
+        let mut plan = Vec::new();
+        let (mut from, mut to) = (low, low);
+        from[idx] = r[idx].0;
+        to[idx] = r[idx].1;
+        for i in (0..3).filter(|&i| i != idx) {
+            from[i] = far[i];
+            to[i] = far[i];
+            let j = 3 - i - idx;
+            for end in [r[j].0, r[j].1] {
+                from[j] = end;
+                to[j] = end;
+                plan.push((from, to));
+            }
+        }
+        let (from, to) = plan
+            .into_iter()
+            .min_by_key(|&(a, b)| {
+                let y = chart.as_coord_spec().translate(&(a[0], a[1], a[2])).1
+                    + chart.as_coord_spec().translate(&(b[0], b[1], b[2])).1;
+                (depth(a) + depth(b), y)
+            })
+            .expect("two candidate edges at least");
+        let (a, b) = (screen(chart, from), screen(chart, to));
+        let (dx, dy) = (b.0 - a.0, b.1 - a.1);
+        let len = dx.hypot(dy).max(1.0);
+        let (ux, uy) = (dx / len, dy / len);
+        let mid = ((a.0 + b.0) / 2.0, (a.1 + b.1) / 2.0);
+        let mut normal = (-uy, ux);
+        if normal.0 * (mid.0 - centre.0) + normal.1 * (mid.1 - centre.1) < 0.0 {
+            normal = (-normal.0, -normal.1);
+        }
+        // As many ticks as keep neighbouring labels apart along the edge.
+        let gap = style.px(6.0) as f64;
+        let (lo, hi) = r[idx];
+        let mut count = 8;
+        let ticks = loop {
+            let ticks = axis_ticks(lo, hi, count);
+            let widest = ticks
+                .iter()
+                .map(|t| text_size(root, &fmt_tick(*t), font))
+                .fold((0.0f64, 0.0f64), |m, s| (m.0.max(s.0), m.1.max(s.1)));
+            let need = ux.abs() * widest.0 + uy.abs() * widest.1 + gap;
+            let spacing = ticks
+                .windows(2)
+                .map(|w| (w[1] - w[0]) / (hi - lo) * len)
+                .fold(f64::INFINITY, f64::min);
+            if spacing >= need || count <= 2 {
+                break ticks;
+            }
+            count -= 1;
+        };
+        AxisLayout {
+            idx,
+            from,
+            to,
+            normal,
+            ticks,
+            count,
+        }
+    })
+}
+
+/// Estimated width and height of `text` in pixels.
+fn text_size<DB: DrawingBackend>(
+    root: &DrawingArea<DB, Shift>,
+    text: &str,
+    font: &FontDesc,
+) -> (f64, f64) {
+    root.estimate_text_size(text, &TextStyle::from(font.clone()))
+        .map(|(w, h)| (w as f64, h as f64))
+        .unwrap_or((
+            text.chars().count() as f64 * font.get_size() * 0.6,
+            font.get_size(),
+        ))
+}
+
+/// The text anchor for a label placed in direction `n` from its point: the label's near side.
+fn anchor_for(n: (f64, f64)) -> Pos {
+    let h = if n.0 > 0.38 {
+        HPos::Left
+    } else if n.0 < -0.38 {
+        HPos::Right
+    } else {
+        HPos::Center
+    };
+    let v = if n.1 > 0.38 {
+        VPos::Top
+    } else if n.1 < -0.38 {
+        VPos::Bottom
+    } else {
+        VPos::Center
+    };
+    Pos::new(h, v)
+}
+
+/// The box `[left, top, right, bottom]` of a `w × h` label anchored by `pos` at `(x, y)`.
+fn label_box(x: f64, y: f64, (w, h): (f64, f64), pos: Pos) -> [f64; 4] {
+    let left = match pos.h_pos {
+        HPos::Left => x,
+        HPos::Center => x - w / 2.0,
+        HPos::Right => x - w,
+    };
+    let top = match pos.v_pos {
+        VPos::Top => y,
+        VPos::Center => y - h / 2.0,
+        VPos::Bottom => y - h,
+    };
+    [left, top, left + w, top + h]
+}
+
+fn overlaps(a: &[f64; 4], b: &[f64; 4], pad: f64) -> bool {
+    a[0] < b[2] + pad && b[0] < a[2] + pad && a[1] < b[3] + pad && b[1] < a[3] + pad
+}
+
+/// Tick marks, tick labels and axis names of the three axes. A tick label that would overlap one
+/// already drawn is left out (the f axis is labelled first, then x, then y); a name goes past
+/// its axis' labels — above the top end of an upright axis — and stays inside the picture.
+fn draw_axis_labels<DB: DrawingBackend>(
+    root: &DrawingArea<DB, Shift>,
+    chart: &Chart3d<'_, DB>,
+    axes: &[AxisLayout; 3],
+    names: [&str; 3],
+    font: &FontDesc,
+    style: &PlotStyle,
+) -> Result<(), String> {
+    let area = chart.plotting_area();
+    let tick = style.px(4.0) as f64;
+    let gap = style.px(3.0) as f64;
+    let line = ShapeStyle::from(&BLACK.mix(0.6)).stroke_width(1);
+    let name_font = ("sans-serif", style.label_font()).into_font();
+    let (xr, yr) = root.get_pixel_range();
+    let mut placed: Vec<[f64; 4]> = Vec::new();
+    let mut reach = [0.0f64; 3]; // how far each axis' labels reach from its edge, along its normal
+    for axis in [&axes[1], &axes[0], &axes[2]] {
+        let n = axis.normal;
+        let pos = anchor_for(n);
+        let off = (n.0 * (tick + gap), n.1 * (tick + gap));
+        for &t in &axis.ticks {
+            let mut p = axis.from;
+            p[axis.idx] = t;
+            let at = screen(chart, p);
+            let text = fmt_tick(t);
+            let size = text_size(root, &text, font);
+            let b = label_box(at.0 + off.0, at.1 + off.1, size, pos);
+            let mark = ((n.0 * tick).round() as i32, (n.1 * tick).round() as i32);
+            area.draw(
+                &(EmptyElement::at((p[0], p[1], p[2]))
+                    + PathElement::new(vec![(0, 0), mark], line)),
+            )
+            .map_err(err)?;
+            if placed.iter().any(|q| overlaps(q, &b, 1.0)) {
+                continue;
+            }
+            placed.push(b);
+            reach[axis.idx] = reach[axis.idx].max(n.0.abs() * size.0 + n.1.abs() * size.1);
+            area.draw(
+                &(EmptyElement::at((p[0], p[1], p[2]))
+                    + Text::new(
+                        text,
+                        (off.0.round() as i32, off.1.round() as i32),
+                        TextStyle::from(font.clone()).pos(pos),
+                    )),
+            )
+            .map_err(err)?;
+        }
+    }
+    // The names, once every tick label is placed: past the labels, inside the picture, clear
+    // of every label (sliding along the axis when the middle is taken).
+    let inside = |x: f64, y: f64, size: (f64, f64), pos: Pos| {
+        let b = label_box(x, y, size, pos);
+        let x = x + (xr.start as f64 - b[0]).max(0.0) - (b[2] - xr.end as f64).max(0.0);
+        let y = y + (yr.start as f64 - b[1]).max(0.0) - (b[3] - yr.end as f64).max(0.0);
+        (x, y)
+    };
+    // A name keeps a little more room from the numbers than they keep from each other.
+    let clear = style.px(5.0) as f64;
+    for axis in [&axes[1], &axes[0], &axes[2]] {
+        let name = names[axis.idx];
+        if name.is_empty() {
+            continue;
+        }
+        let n = axis.normal;
+        let off = (n.0 * (tick + gap), n.1 * (tick + gap));
+        let size = text_size(root, name, &name_font);
+        let (a, b) = (screen(chart, axis.from), screen(chart, axis.to));
+        let upright = (b.1 - a.1).abs() > 1.5 * (b.0 - a.0).abs();
+        let candidates: Vec<(f64, f64, Pos)> = if upright {
+            // Above the upper end, over the column of tick labels.
+            let top = if a.1 < b.1 { a } else { b };
+            let h = if n.0 >= 0.0 { HPos::Left } else { HPos::Right };
+            let lift = size.1 / 2.0 + gap * 2.0;
+            vec![(top.0 + off.0, top.1 - lift, Pos::new(h, VPos::Bottom))]
+        } else {
+            let d = tick + gap + reach[axis.idx] + gap * 2.0;
+            [0.5, 0.65, 0.35, 0.8, 0.2, 0.95, 0.05]
+                .iter()
+                .map(|&f| {
+                    let p = (a.0 + f * (b.0 - a.0), a.1 + f * (b.1 - a.1));
+                    (p.0 + n.0 * d, p.1 + n.1 * d, anchor_for(n))
+                })
+                .collect()
+        };
+        let fitted: Vec<(f64, f64, Pos)> = candidates
+            .iter()
+            .map(|&(x, y, pos)| {
+                let (x, y) = inside(x, y, size, pos);
+                (x, y, pos)
+            })
+            .collect();
+        let &(x, y, npos) = fitted
+            .iter()
+            .find(|&&(x, y, pos)| {
+                let b = label_box(x, y, size, pos);
+                !placed.iter().any(|q| overlaps(q, &b, clear))
+            })
+            .unwrap_or(&fitted[0]);
+        placed.push(label_box(x, y, size, npos));
+        root.draw(&Text::new(
+            name.to_string(),
+            (x.round() as i32 - xr.start, y.round() as i32 - yr.start),
+            TextStyle::from(name_font.clone()).pos(npos),
+        ))
+        .map_err(err)?;
     }
     Ok(())
 }

@@ -393,6 +393,7 @@ impl FitLab {
                 self.result.param_names.first().map_or("", String::as_str),
                 self.result.param_names.get(1).map_or("", String::as_str),
             ),
+            value: "SSR",
         };
         // The landscape changes with the step shown: no raster cache (it is cheap at this size).
         draw_map_on_canvas(

@@ -900,6 +900,7 @@ impl RegressionLab {
             upto: None,
             marks: &marks,
             axes: ("w", "b"),
+            value: "MSE",
         };
         let raster = |w, h| grid.rgba(w, h);
         let map = draw_map_on_canvas(canvas, &grid, &overlay, &mut self.raster, &raster, true)?;
@@ -917,11 +918,17 @@ impl RegressionLab {
             return Ok(());
         };
         let traces = self.shown_paths();
+        let overlay = MapOverlay {
+            traces: &traces,
+            upto: None,
+            marks: &[],
+            axes: ("w", "b"),
+            value: "MSE",
+        };
         draw_surface(
             &root,
             &grid,
-            &traces,
-            None,
+            &overlay,
             self.camera,
             &PlotStyle { scale: dpr },
         )?;

@@ -273,14 +273,14 @@ impl SurfaceLab {
             yaw: self.experiment.view.yaw,
             pitch: self.experiment.view.pitch,
         };
-        draw_surface(
-            &root,
-            &grid,
-            &self.traces,
-            self.upto,
-            camera,
-            &PlotStyle { scale: dpr },
-        )?;
+        let overlay = MapOverlay {
+            traces: &self.traces,
+            upto: self.upto,
+            marks: &[],
+            axes: ("x", "y"),
+            value: "f(x, y)",
+        };
+        draw_surface(&root, &grid, &overlay, camera, &PlotStyle { scale: dpr })?;
         root.present()
             .map_err(|e| JsValue::from_str(&e.to_string()))
     }
@@ -301,6 +301,7 @@ impl SurfaceLab {
             upto: self.upto,
             marks: &marks,
             axes: ("x", "y"),
+            value: "f(x, y)",
         };
         let basin = self.basin.as_ref();
         let raster = |w, h| match basin {
