@@ -162,7 +162,7 @@ test('changing a CSV option re-reads the text in the box, not the text applied b
   await page.waitForFunction(() => window.gradlab.lastRun().n === 4);
   assert.equal(await page.textContent('#lab-regression .msg[data-for="csv_text"]'), '');
   const r = await run(page);
-  assert.deepEqual(r.coefficients, ['x', '(intercept)']);
+  assert.deepEqual(r.coefficients, ['x', 'b']);
   assert.deepEqual(errors, []);
   await page.close();
 });
