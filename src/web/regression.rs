@@ -394,11 +394,16 @@ impl RegressionForm {
                 }),
             }),
             "step_decay" | "cosine" => {
+                let step = self.decay == "step_decay";
                 let a = num(&mut errors, "decay_value", &self.decay_value, &|v| {
-                    if (0.0..=1.0).contains(&v) {
+                    if step && v > 0.0 && v <= 1.0 {
                         Ok(v)
+                    } else if !step && (0.0..=1.0).contains(&v) {
+                        Ok(v)
+                    } else if step {
+                        Err("γ must be in (0, 1]".into())
                     } else {
-                        Err("must be in [0, 1]".into())
+                        Err("the final fraction must be in [0, 1]".into())
                     }
                 });
                 let every = num(&mut errors, "decay_every", &self.decay_every, &|v| {
@@ -407,22 +412,26 @@ impl RegressionForm {
                     } else {
                         Err("a whole number of epochs ≥ 1".into())
                     }
-                }) as usize;
-                let d = if self.decay == "step_decay" {
-                    Decay::StepDecay { every, gamma: a }
+                });
+                if a.is_finite() && every.is_finite() {
+                    let every = every as usize;
+                    let d = if step {
+                        Decay::StepDecay { every, gamma: a }
+                    } else {
+                        Decay::Cosine {
+                            period: every,
+                            min_factor: a,
+                        }
+                    };
+                    match d.schedule().validate() {
+                        Ok(()) => Some(d),
+                        Err(m) => {
+                            errors.push(fe("decay", m));
+                            None
+                        }
+                    }
                 } else {
-                    Decay::Cosine {
-                        period: every,
-                        min_factor: a,
-                    }
-                };
-                match d.schedule().validate() {
-                    Ok(()) => Some(d),
-                    Err(m) if a.is_finite() => {
-                        errors.push(fe("decay_value", m));
-                        None
-                    }
-                    Err(_) => None,
+                    None
                 }
             }
             other => {

@@ -253,6 +253,18 @@ test('SGD learning-rate schedules: step and cosine decay, with a small α plot',
   await page.fill('#rg-decay_value', '0.5');
   await page.fill('#rg-decay_every', '0');
   await page.waitForFunction(() => document.querySelector('#lab-regression .msg[data-for="decay_every"]').textContent !== '');
+  const msg = (k) => page.textContent(`#lab-regression .msg[data-for="${k}"]`);
+  assert.equal(await msg('decay_every'), 'a whole number of epochs ≥ 1');
+  assert.equal(await msg('decay_value'), '', 'the γ field is fine');
+  await page.fill('#rg-decay_every', '5');
+  await page.fill('#rg-decay_value', '0');
+  await page.waitForFunction(() => document.querySelector('#lab-regression .msg[data-for="decay_value"]').textContent !== '');
+  assert.equal(await msg('decay_value'), 'γ must be in (0, 1]');
+  assert.equal(await msg('decay_every'), '');
+  await page.selectOption('#rg-decay', 'cosine');
+  await page.fill('#rg-decay_value', '1.5');
+  await page.waitForFunction(() => document.querySelector('#lab-regression .msg[data-for="decay_value"]').textContent.includes('final fraction'));
+  assert.equal(await msg('decay_value'), 'the final fraction must be in [0, 1]');
   assert.deepEqual(errors, []);
   await page.close();
 });
