@@ -1,6 +1,6 @@
 //! The contour map: filled heat map, contour lines, colour bar, and trajectories on top.
 
-use super::{axis_ticks, err, fmt_tick, solver_color, viridis, Grid, PlotStyle};
+use super::{axis_ticks, err, fmt_linear_tick, fmt_tick, solver_color, viridis, Grid, PlotStyle};
 use crate::problem::surfaces::ViewBox;
 use crate::trace::Trace;
 use plotters::coord::Shift;
@@ -193,8 +193,8 @@ pub fn draw_contour_map<DB: DrawingBackend>(
         .axis_desc_style(desc_font.clone())
         .x_desc(overlay.x_name())
         .y_desc(overlay.y_name())
-        .x_label_formatter(&|x| fmt_tick(*x))
-        .y_label_formatter(&|y| fmt_tick(*y))
+        .x_label_formatter(&|x| fmt_linear_tick(*x, v.x_max - v.x_min))
+        .y_label_formatter(&|y| fmt_linear_tick(*y, v.y_max - v.y_min))
         .draw()
         .map_err(err)?;
     let (xr, yr) = chart.plotting_area().get_pixel_range();

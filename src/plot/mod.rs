@@ -137,6 +137,12 @@ pub fn fmt_tick(v: f64) -> String {
     }
 }
 
+/// [`fmt_tick`] on a linear axis spanning `span`: a tick within 10⁻⁹·span of zero is the zero
+/// tick, computed as lo + k·step with rounding (it would print as `-6e-17`).
+pub fn fmt_linear_tick(v: f64, span: f64) -> String {
+    fmt_tick(if v.abs() <= 1e-9 * span.abs() { 0.0 } else { v })
+}
+
 /// A tick label for an integer axis (iterations, epochs): the integer, or nothing between integers.
 pub fn fmt_int_tick(v: f64) -> String {
     if (v - v.round()).abs() < 1e-9 {
@@ -182,6 +188,15 @@ pub(crate) fn err<E: std::fmt::Display>(e: E) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_rounded_zero_tick_on_a_linear_axis_prints_as_zero() {
+        assert_eq!(fmt_linear_tick(-6e-17, 2.0), "0");
+        assert_eq!(fmt_linear_tick(0.5, 2.0), "0.5");
+        // A genuinely small value on a small axis is kept.
+        assert_eq!(fmt_linear_tick(2e-12, 1e-11), "2e-12");
+        assert_eq!(fmt_tick(-6e-17), "-6e-17");
+    }
 
     #[test]
     fn viridis_ends_and_nan() {

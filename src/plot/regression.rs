@@ -3,7 +3,7 @@
 //! log scale). The loss surface over (w, b) reuses [`super::contour`] and [`super::surface`] with a
 //! [`Grid`] from [`loss_grid`].
 
-use super::{err, fmt_int_tick, fmt_tick, Grid, PlotStyle};
+use super::{err, fmt_int_tick, fmt_linear_tick, fmt_tick, Grid, PlotStyle};
 use crate::problem::surfaces::ViewBox;
 use plotters::coord::Shift;
 use plotters::prelude::*;
@@ -127,8 +127,8 @@ pub fn draw_xy<DB: DrawingBackend>(
         .y_desc(axes.y_desc.as_str())
         .x_labels(7)
         .y_labels(6)
-        .x_label_formatter(&|x| fmt_tick(*x))
-        .y_label_formatter(&|y| fmt_tick(*y))
+        .x_label_formatter(&|x| fmt_linear_tick(*x, xr.1 - xr.0))
+        .y_label_formatter(&|y| fmt_linear_tick(*y, yr.1 - yr.0))
         .draw()
         .map_err(err)?;
     let view = ViewBox::new(xr.0, xr.1, yr.0, yr.1);
