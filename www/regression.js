@@ -101,7 +101,7 @@ function showReadout(s) {
   $('rg-coefs').replaceChildren(table(
     ['coefficient', 'exact (QR)', 'std. error', ...s.runs.map((r) => r.name)], coefRows));
   $('rg-stats').textContent = ex
-    ? `n = ${s.n} · R² = ${fmt(ex.r2, 6)} · residual SE = ${fmt(ex.resid_sd, 6)} · ${ex.dof} degrees of freedom`
+    ? `n = ${s.n} · ${s.intercept ? 'R²' : 'R² (uncentred: no intercept, 1 − RSS/Σy²)'} = ${fmt(ex.r2, 6)} · residual SE = ${fmt(ex.resid_sd, 6)} · ${ex.dof} degrees of freedom`
     : `no exact answer: ${s.exact_error}`;
   $('rg-formula').textContent = `Loss and gradient used: ${s.formula}`;
 

@@ -43,7 +43,8 @@ pub struct LeastSquaresFit {
     pub b: f64,
     /// Residual standard deviation s = √(RSS/(n − p)).
     pub resid_sd: f64,
-    /// Coefficient of determination R².
+    /// Coefficient of determination R² = 1 − RSS/TSS, with TSS about the mean ȳ when there is an
+    /// intercept and about 0 without one (the uncentred R², as NIST's NoInt sets certify).
     pub r2: f64,
     /// Residual sum of squares.
     pub rss: f64,
