@@ -80,7 +80,7 @@ function showReadout(s) {
   const vec = (v) => `(${v.map((x) => fmt(x)).join(', ')})`;
   const rows = s.runs.map((r) => {
     const stop = r.warning
-      ? el('span', { className: 'stop-bad', textContent: `${r.stop_label} · ${r.warning}` })
+      ? el('span', { className: 'stop-bad', textContent: r.warning, title: `stop: ${r.stop_label}` })
       : el('span', { className: r.stop === 'diverged' ? 'stop-bad' : 'stop-ok', textContent: r.stop_label });
     stop.dataset.stop = r.stop;
     if (r.warning) stop.dataset.warning = 'true';

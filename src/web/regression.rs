@@ -1301,7 +1301,7 @@ impl RegressionLab {
                     && last.f > 100.0 * first.f.max(f64::MIN_POSITIVE)
                 {
                     Some(format!(
-                        "diverging: the loss grew from {} to {} — lower the learning rate",
+                        "diverging: loss {} → {}, lower α",
                         crate::explain::num(first.f),
                         crate::explain::num(last.f)
                     ))
