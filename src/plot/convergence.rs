@@ -44,6 +44,13 @@ pub fn draw_convergence<DB: DrawingBackend>(
 
     let font = ("sans-serif", style.tick_font()).into_font();
     let desc_font = ("sans-serif", style.label_font()).into_font();
+    // A short plot (an embed cell) has no room for the long rotated axis titles.
+    let short = (root.dim_in_pixel().1 as f64) < style.px(240.0) as f64;
+    let (f_desc, g_desc) = if short {
+        ("f − f_best (solid)", "‖∇f‖ (dashed)")
+    } else {
+        ("f(xₖ) − f_best  —— solid", "‖∇f(xₖ)‖  - - dashed")
+    };
     let mut chart = ChartBuilder::on(root)
         .margin(style.px(8.0))
         .margin_right(style.px(6.0))
@@ -60,7 +67,7 @@ pub fn draw_convergence<DB: DrawingBackend>(
         .label_style(font.clone())
         .axis_desc_style(desc_font.clone())
         .x_desc("iteration k")
-        .y_desc("f(xₖ) − f_best  —— solid")
+        .y_desc(f_desc)
         .x_labels(8)
         .y_labels(6)
         .x_label_formatter(&|k| fmt_int_tick(*k))
@@ -71,7 +78,7 @@ pub fn draw_convergence<DB: DrawingBackend>(
         .configure_secondary_axes()
         .label_style(font.clone())
         .axis_desc_style(desc_font)
-        .y_desc("‖∇f(xₖ)‖  - - dashed")
+        .y_desc(g_desc)
         .y_label_formatter(&|g| fmt_tick(*g))
         .draw()
         .map_err(err)?;
