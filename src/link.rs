@@ -276,6 +276,11 @@ pub struct PageState {
     /// Plots, controls and autoplay.
     #[serde(default, skip_serializing_if = "EmbedOptions::is_default")]
     pub embed: EmbedOptions,
+    /// The iteration (surfaces, curve fit) or epoch (regression) on show when the link was made,
+    /// so a shared link opens at the same moment of the run; absent = the end of the run. The
+    /// page clamps it to the run's length.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub step: Option<u32>,
 }
 
 impl Default for PageState {
@@ -290,6 +295,7 @@ impl PageState {
         PageState {
             lab,
             embed: EmbedOptions::default(),
+            step: None,
         }
     }
 

@@ -123,6 +123,21 @@ fn v1_regression_links_replay_with_v1_update_rules_even_after_resharing() {
 }
 
 #[test]
+fn the_step_on_show_travels_in_the_link_and_is_absent_at_the_end() {
+    let mut state = PageState::default();
+    assert!(encode(&state).unwrap().state.step.is_none());
+    state.step = Some(7);
+    let back = decode(&encode(&state).unwrap().link).unwrap();
+    assert_eq!(back.step, Some(7));
+    assert_eq!(back, state);
+    // Links written before the field existed open at the end of the run.
+    assert_eq!(decode(PINNED[1].0).unwrap().step, None);
+    // Without a step the JSON has no "step" key (links stay as short as before).
+    let json = serde_json::to_string(&PageState::default()).unwrap();
+    assert!(!json.contains("\"step\":"), "{json}");
+}
+
+#[test]
 fn pinned_v2_links_run_their_pinned_traces() {
     for (link, fps) in PINNED_V2 {
         let state = decode(link).unwrap_or_else(|e| panic!("{link}: {e}"));

@@ -66,7 +66,9 @@ export function showLab(name) {
 
 function currentState() {
   const config = mounted[active]?.getState() ?? null;
-  return { lab: active, config, embed: embedOptions };
+  // The iteration/epoch on show, unless it is the end of the run (links then open at the end).
+  const step = mounted[active]?.viewStep?.() ?? null;
+  return { lab: active, config, embed: embedOptions, ...(Number.isInteger(step) ? { step } : {}) };
 }
 
 function encode(state) {
@@ -106,6 +108,7 @@ function applyState(input) {
     return err;
   }
   embedOptions = state.embed || {};
+  if (Number.isInteger(state.step)) mounted[state.lab].setViewStep?.(state.step);
   if (EMBED) {
     share.applyEmbedOptions($(`lab-${state.lab}`), embedOptions);
     if (embedOptions.autoplay === false) share.showRunCover($(`lab-${state.lab}`), run);

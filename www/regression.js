@@ -304,6 +304,12 @@ export function mount() {
   return {
     summary: () => app.summary(),
     redraw: drawAll,
+    /** For links: the shown epoch, or null at the end of the run. */
+    viewStep: () => {
+      const e = Number(f('epoch').value);
+      return summary && e < summary.max_epoch ? e : null;
+    },
+    setViewStep: (e) => { stopPlay(); setEpoch(e); },
     /** The experiment config (RegressionExperiment) as JSON. */
     getState: () => app.get_state(),
     /** Validates and applies a config, re-runs and redraws; returns an error message or null. */

@@ -411,6 +411,9 @@ export function mount() {
     /** Playback: the shown iteration, and how each solver got there. */
     step: () => app.step(),
     setStep: (k) => { stopPlaying(); setStep(k); return app.step(); },
+    /** For links: the shown iteration, or null at the end of the run. */
+    viewStep: () => (app.step() < app.iterations() ? app.step() : null),
+    setViewStep: (k) => { stopPlaying(); setStep(Math.min(k, app.iterations())); },
     explain: () => app.explain(),
     /** Starts the basin map (as the basin-map button does). */
     startBasin: () => { if (!app.basin_info()) toggleBasin(); },

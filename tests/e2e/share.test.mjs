@@ -77,6 +77,29 @@ test('a v1 regression link replays v1 momentum in the browser, also after the pa
   for (const p of [page, again.page, now.page]) await p.close();
 });
 
+test('the iteration or epoch on show travels in the link (surfaces and regression)', async () => {
+  const { page, errors } = await open();
+  await page.evaluate(() => window.gradlab.current().setStep(5));
+  await page.waitForFunction(() => window.gradlab.getState().step === 5);
+  const link = await page.evaluate(() => window.gradlab.link());
+  const again = await open(`${BASE}#${link}`);
+  assert.equal(await again.page.evaluate(() => window.gradlab.current().step()), 5);
+  assert.equal(await again.page.textContent('#pb-k'), await page.textContent('#pb-k'));
+  // At the end of the run there is no step in the link.
+  await page.evaluate(() => window.gradlab.current().setStep(1e9));
+  assert.equal(await page.evaluate(() => window.gradlab.getState().step), undefined);
+  // Regression: the epoch slider.
+  await page.click('.tabs [data-lab="regression"]');
+  await page.waitForFunction(() => window.gradlab.lastRun()?.lab === 'regression');
+  await page.evaluate(() => { const s = document.querySelector('#rg-epoch'); s.value = '3'; s.dispatchEvent(new Event('input', { bubbles: true })); });
+  await page.waitForFunction(() => window.gradlab.getState().step === 3);
+  const reg = await open(`${BASE}#${await page.evaluate(() => window.gradlab.link())}`);
+  assert.equal(await reg.page.inputValue('#rg-epoch'), '3');
+  assert.match(await reg.page.textContent('#rg-epoch-out'), /^3 \//);
+  assert.deepEqual([...errors, ...again.errors, ...reg.errors], []);
+  for (const p of [page, again.page, reg.page]) await p.close();
+});
+
 test('changing a control updates the URL (replaceState, no history entries); reloading restores it', async () => {
   const { page, errors } = await open();
   const before = await hash(page);
