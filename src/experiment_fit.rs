@@ -1360,6 +1360,43 @@ mod page_tests {
     }
 
     #[test]
+    fn power_law_formula_fits_data_that_start_at_x_zero() {
+        // The page suggests a*x^b; its generated data start at x = 0, where the exact derivative
+        // ∂(a·x^b)/∂b = a·x^b·ln x is 0 (not 0·(−∞) = NaN).
+        let cfg = FitExperiment {
+            model: FitModel::Formula {
+                text: "a*x^b".into(),
+            },
+            ..Default::default()
+        };
+        let r = run(&cfg).unwrap();
+        assert_eq!(r.data.x[0], 0.0);
+        let lm = &r.runs[0];
+        assert!(lm.run.stop().is_converged(), "{:?}", lm.run.stop());
+        for (p, se) in lm.run.params.iter().zip(&lm.statistics.std_errors) {
+            assert!((p - 1.0).abs() < 4.0 * se, "{p} ± {se}");
+        }
+    }
+
+    #[test]
+    fn a_non_finite_jacobian_names_the_data_point_and_what_to_do() {
+        // ∂√(a·x)/∂a = x/(2√(a·x)) is 0/0 at x = 0.
+        let mut cfg = FitExperiment {
+            model: FitModel::Formula {
+                text: "sqrt(a*x) + b".into(),
+            },
+            ..Default::default()
+        };
+        let e = run(&cfg).unwrap_err();
+        assert!(e.contains("not finite at the start point"), "{e}");
+        assert!(e.contains("data point 1 (x = 0)"), "{e}");
+        assert!(e.contains("finite-difference Jacobian"), "{e}");
+        // The suggestion works: finite differences of √(a·0) are 0.
+        cfg.jacobian.source = GradientSource::FiniteDifference;
+        assert!(run(&cfg).is_ok());
+    }
+
+    #[test]
     fn formula_errors_point_at_the_column_of_the_typed_text() {
         // "y = a*exp(-b*x) +" : the missing operand is one past the end, column 18.
         let e = parse_formula("y = a*exp(-b*x) +").unwrap_err();
