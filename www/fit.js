@@ -262,7 +262,7 @@ function showStep() {
   slider.max = String(max);
   slider.value = String(k);
   const info = app.step_info();
-  const parts = info.map((s) => `${s.solver.split(' ')[0]}: SSR ${fmt(s.ssr, 4)}${s.lambda != null ? `, λ ${fmt(s.lambda, 2)}` : ''}`);
+  const parts = info.map((s) => `${s.solver.split(' ')[0]}: SSR ${fmt(s.ssr, 4)}${s.lambda_text != null ? `, λ ${s.lambda_text}` : ''}`);
   $('fit-step-label').textContent = k >= max ? `final fit (record ${max}) · drag the slider to step through` : `record ${k} of ${max} · ${parts.join(' · ')}`;
   // Each solver's step written out with the trace's numbers (λ, ρ, accepted; or the line search).
   $('fit-explain').replaceChildren(...info.map((s) => el('div', { className: 'rule' },

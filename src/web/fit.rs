@@ -242,7 +242,8 @@ impl FitLab {
         self.step = k.min(self.max_step());
     }
 
-    /// Per solver at the chosen step: `[{solver, k, params, ssr, grad_norm, lambda}]`.
+    /// Per solver at the chosen step: `[{solver, k, params, ssr, grad_norm, lambda, lambda_text,
+    /// lines}]` (`lambda_text`: λ with 4 significant digits, as the explanation writes it).
     pub fn step_info(&self) -> JsValue {
         #[derive(Serialize)]
         struct S<'a> {
@@ -252,13 +253,25 @@ impl FitLab {
             ssr: f64,
             grad_norm: f64,
             lambda: Option<f64>,
+            lambda_text: Option<String>,
             /// The step written out with the trace's numbers (λ, ρ, accepted; or the line search).
             lines: Vec<String>,
         }
         let v: Vec<S> = self
-            .traces()
-            .map(|t| {
-                let it = &t.iterates[self.step.min(t.iterates.len() - 1)];
+            .result
+            .runs
+            .iter()
+            .zip(&self.experiment.solvers)
+            .map(|(r, solver)| {
+                let t = &r.run.trace;
+                let k = self.step.min(t.iterates.len() - 1);
+                let it = &t.iterates[k];
+                let accel_limit = match solver {
+                    experiment_fit::FitSolver::LevenbergMarquardt(st) => {
+                        Some(st.acceleration_ratio)
+                    }
+                    experiment_fit::FitSolver::GaussNewton(_) => None,
+                };
                 S {
                     solver: &t.solver,
                     k: it.k,
@@ -266,10 +279,8 @@ impl FitLab {
                     ssr: 2.0 * it.f,
                     grad_norm: it.grad_norm,
                     lambda: it.extra("lambda"),
-                    lines: crate::explain::least_squares_step(
-                        t,
-                        self.step.min(t.iterates.len() - 1),
-                    ),
+                    lambda_text: it.extra("lambda").map(crate::explain::num),
+                    lines: crate::explain::least_squares_step(t, k, accel_limit),
                 }
             })
             .collect();
