@@ -460,6 +460,8 @@ export function mount() {
     redraw: drawAll,
     /** The experiment config as JSON (see README: FitExperiment). */
     getState: () => app.get_state(),
+    /** The loaded NIST file a config names (for exports and fingerprints), or undefined. */
+    nistText: (config) => (config?.model?.kind === 'nist' ? app.nist_text(String(config.model.name)) : undefined),
     /**
      * Validates and applies a config, re-runs and redraws; returns an error message or null.
      * A NIST config whose file is not loaded yet is fetched first and applied when it arrives

@@ -221,6 +221,12 @@ impl FitLab {
         self.nist.contains_key(name)
     }
 
+    /// The text of the NIST file for `name` when it has been added (for trace export and
+    /// fingerprints of NIST fits, which need the data).
+    pub fn nist_text(&self, name: &str) -> Option<String> {
+        self.nist.get(name).cloned()
+    }
+
     /// The latest fit, per solver: estimates, standard errors, SSR, R², iterations, nfev, njev,
     /// stop reason (see README: `window.gradlab.lastRun()`).
     pub fn summary(&self) -> JsValue {
