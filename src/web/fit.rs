@@ -56,6 +56,8 @@ struct RunSummary<'a> {
     stop: &'a StopReason,
     stop_label: &'a str,
     converged: bool,
+    /// Caveats for the standard errors (not converged; rank-deficient J).
+    notes: Vec<String>,
 }
 
 #[derive(Serialize)]
@@ -88,6 +90,8 @@ struct FormulaCheck {
     message: String,
     column: usize,
     caret: String,
+    /// Remarks on a valid formula (a bare `e` is Euler's number).
+    notes: Vec<String>,
 }
 
 fn hex(c: RGBColor) -> String {
@@ -197,6 +201,7 @@ impl FitLab {
                 message: String::new(),
                 column: 0,
                 caret: String::new(),
+                notes: experiment_fit::formula_notes(text),
             },
             Err(e) => FormulaCheck {
                 ok: false,
@@ -204,6 +209,7 @@ impl FitLab {
                 caret: e.caret(text),
                 message: e.message,
                 column: e.column,
+                notes: vec![],
             },
         };
         to_js(&r)
@@ -291,6 +297,15 @@ impl FitLab {
             })
             .collect();
         to_js(&v)
+    }
+
+    /// The fitted data as CSV text (`x,y` header): a starting point for the CSV box.
+    pub fn data_csv(&self) -> String {
+        let d = &self.result.data;
+        if d.predictors != 1 {
+            return String::new();
+        }
+        experiment_fit::points_csv(&d.x, &d.y)
     }
 
     /// The traces as CSV (`solver,k,<params>…,ssr,grad_norm,lambda,step,accepted`).
@@ -526,6 +541,7 @@ impl FitLab {
                     stop: fr.run.stop(),
                     stop_label: &fr.stop_label,
                     converged: fr.run.stop().is_converged(),
+                    notes: experiment_fit::run_notes(fr, &r.param_names),
                 })
                 .collect(),
         }

@@ -625,3 +625,13 @@ fn power_derivatives_are_zero_not_nan_where_the_power_is_zero() {
     let h = f.hessian(&[0.0, 2.0]).unwrap();
     assert_eq!(h.as_slice(), &[2.0, 0.0, 0.0, 0.0]);
 }
+
+#[test]
+fn bare_constant_names_are_found() {
+    assert!(uses_bare_name("a*exp(-b*x)+c+e*x", "e"));
+    assert!(uses_bare_name("e^x", "e"));
+    assert!(!uses_bare_name("np.e*x + a", "e"));
+    assert!(!uses_bare_name("exp(-b*x) + beta", "e"));
+    assert!(!uses_bare_name("1e-3*x + a", "e"));
+    assert!(!uses_bare_name("a $ e", "e"), "untokenizable text");
+}
