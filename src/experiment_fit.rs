@@ -291,9 +291,10 @@ pub fn generate_data(
     )
 }
 
-/// Two-column CSV text (x, y; header optional; comma, semicolon or tab) → data.
-pub fn parse_xy_csv(text: &str) -> Result<Data, String> {
-    let d = csv::parse(text, &CsvOptions::default())?;
+/// Two-column CSV text (x, y; header optional; delimiter and decimal separator from `opts`, the
+/// delimiter auto-detected by default) → data.
+pub fn parse_xy_csv(text: &str, opts: &CsvOptions) -> Result<Data, String> {
+    let d = csv::parse(text, opts)?;
     if d.feature_names.len() != 1 {
         return Err(format!(
             "need two columns x, y; the data have {}",
@@ -301,6 +302,65 @@ pub fn parse_xy_csv(text: &str) -> Result<Data, String> {
         ));
     }
     Data::new(d.x, d.y)
+}
+
+/// One-predictor data as CSV text (`x,y` header, shortest round-trip numbers): what the CSV box
+/// shows for data given as points.
+pub fn points_csv(x: &[f64], y: &[f64]) -> String {
+    let mut t = String::from("x,y\n");
+    for (a, b) in x.iter().zip(y) {
+        t.push_str(&format!("{a},{b}\n"));
+    }
+    t
+}
+
+/// Notes under the results table when a solver's standard errors need a caveat (the page prefixes
+/// the solvers' names): the run did not converge (they describe the last point only), or J is
+/// rank-deficient there (∞: the parameters are not identifiable).
+pub fn run_notes(fr: &FitRun, param_names: &[String]) -> Vec<String> {
+    let mut notes = Vec::new();
+    if !fr.run.stop().is_converged() {
+        notes.push(format!(
+            "did not converge ({}): the standard errors describe the last point only",
+            fr.stop_label
+        ));
+    }
+    let n = fr.statistics.std_errors.len();
+    if fr.statistics.rank < n {
+        let names: Vec<&str> = fr
+            .statistics
+            .std_errors
+            .iter()
+            .zip(param_names)
+            .filter(|(e, _)| e.is_infinite())
+            .map(|(_, p)| p.as_str())
+            .collect();
+        notes.push(format!(
+            "± ∞ for {} — the parameters are not identifiable: J is rank-deficient \
+             (rank {} of {n}), so the data cannot tell some combination of them apart",
+            if names.is_empty() {
+                "some parameters".to_string()
+            } else {
+                names.join(", ")
+            },
+            fr.statistics.rank
+        ));
+    }
+    notes
+}
+
+/// Notes about a typed formula that parses: a bare `e` is Euler's number, not a parameter.
+pub fn formula_notes(text: &str) -> Vec<String> {
+    let (_, body) = strip_y_prefix(text);
+    let mut notes = Vec::new();
+    if crate::problem::formula::uses_bare_name(body, "e") {
+        notes.push(
+            "note: e is Euler's number 2.71828…, a constant, not a parameter \
+             (name a parameter differently, e.g. d)"
+                .to_string(),
+        );
+    }
+    notes
 }
 
 /// f(x; p) at each x (one predictor), for drawing the curve of any iterate.
@@ -496,6 +556,10 @@ pub struct FitForm {
     pub true_params: Vec<String>,
     /// Pasted CSV (two columns x, y).
     pub csv: String,
+    /// CSV field separator: `"auto"` (or empty), `"comma"`, `"semicolon"` or `"tab"`.
+    pub csv_delimiter: String,
+    /// CSV decimal separator: `"point"` (or empty) or `"comma"`.
+    pub csv_decimal: String,
     /// `"default"`, `"values"`, `"nist1"` or `"nist2"`.
     pub start: String,
     /// Start values, one per parameter (used when `start` is `"values"`).
@@ -599,6 +663,8 @@ impl FitForm {
             noise: "0.05".into(),
             seed: "1".into(),
             start: "default".into(),
+            csv_delimiter: "auto".into(),
+            csv_decimal: "point".into(),
             ..Default::default()
         };
         match &e.model {
@@ -637,11 +703,7 @@ impl FitForm {
             }
             FitData::Points { x, y } => {
                 f.data = "csv".into();
-                let mut t = String::from("x,y\n");
-                for (a, b) in x.iter().zip(y) {
-                    t.push_str(&format!("{a},{b}\n"));
-                }
-                f.csv = t;
+                f.csv = points_csv(x, y);
             }
             FitData::Nist => f.data = "nist".into(),
         }
@@ -683,6 +745,40 @@ impl FitForm {
             });
         }
         f
+    }
+
+    /// The CSV reading options chosen, or `None` with a message per bad choice.
+    fn csv_options(&self, errors: &mut Vec<FieldError>) -> Option<CsvOptions> {
+        use crate::problem::regression::csv::{Decimal, Delimiter};
+        let delimiter = match self.csv_delimiter.as_str() {
+            "" | "auto" => Some(Delimiter::Auto),
+            "comma" => Some(Delimiter::Comma),
+            "semicolon" => Some(Delimiter::Semicolon),
+            "tab" => Some(Delimiter::Tab),
+            other => {
+                errors.push(ferr(
+                    "csv_delimiter",
+                    format!("unknown delimiter “{other}”"),
+                ));
+                None
+            }
+        };
+        let decimal = match self.csv_decimal.as_str() {
+            "" | "point" => Some(Decimal::Point),
+            "comma" => Some(Decimal::Comma),
+            other => {
+                errors.push(ferr(
+                    "csv_decimal",
+                    format!("unknown decimal separator “{other}”"),
+                ));
+                None
+            }
+        };
+        Some(CsvOptions {
+            delimiter: delimiter?,
+            decimal: decimal?,
+            ..Default::default()
+        })
     }
 
     /// The experiment this form describes, or every problem found (one per field).
@@ -735,15 +831,36 @@ impl FitForm {
                         errors.push(ferr("noise", "noise must be ≥ 0"));
                     }
                     let seed = int("seed", &self.seed, 0, u64::MAX, &mut errors);
+                    // An empty end is the model's default for that end.
+                    let default_range = match &model {
+                        Some(FitModel::Builtin { id }) => Some(id.default_x_range()),
+                        Some(FitModel::Formula { .. }) => Some(FORMULA_X_RANGE),
+                        _ => None,
+                    };
                     let x_range = match (self.x_min.trim(), self.x_max.trim()) {
                         ("", "") => Some(None),
-                        _ => {
-                            let a = num("x_min", &self.x_min, &mut errors);
-                            let b = num("x_max", &self.x_max, &mut errors);
+                        (lo, hi) => {
+                            let a = if lo.is_empty() {
+                                default_range.map(|r| r[0])
+                            } else {
+                                num("x_min", &self.x_min, &mut errors)
+                            };
+                            let b = if hi.is_empty() {
+                                default_range.map(|r| r[1])
+                            } else {
+                                num("x_max", &self.x_max, &mut errors)
+                            };
                             match (a, b) {
                                 (Some(a), Some(b)) if a < b => Some(Some([a, b])),
-                                (Some(_), Some(_)) => {
-                                    errors.push(ferr("x_max", "must be larger than x min"));
+                                (Some(a), Some(b)) => {
+                                    let (field, msg) = if hi.is_empty() {
+                                        ("x_min", format!("must be smaller than x to (auto: {b})"))
+                                    } else if lo.is_empty() {
+                                        ("x_max", format!("must be larger than x from (auto: {a})"))
+                                    } else {
+                                        ("x_max", "must be larger than x from".to_string())
+                                    };
+                                    errors.push(ferr(field, msg));
                                     None
                                 }
                                 _ => None,
@@ -787,9 +904,13 @@ impl FitForm {
                         _ => None,
                     }
                 }
-                "csv" => match parse_xy_csv(&self.csv) {
-                    Ok(d) => Some(FitData::Points { x: d.x, y: d.y }),
-                    Err(e) => {
+                "csv" => match self
+                    .csv_options(&mut errors)
+                    .map(|o| parse_xy_csv(&self.csv, &o))
+                {
+                    None => None,
+                    Some(Ok(d)) => Some(FitData::Points { x: d.x, y: d.y }),
+                    Some(Err(e)) => {
                         errors.push(ferr("csv", e));
                         None
                     }
@@ -1360,6 +1481,43 @@ mod page_tests {
     }
 
     #[test]
+    fn power_law_formula_fits_data_that_start_at_x_zero() {
+        // The page suggests a*x^b; its generated data start at x = 0, where the exact derivative
+        // ∂(a·x^b)/∂b = a·x^b·ln x is 0 (not 0·(−∞) = NaN).
+        let cfg = FitExperiment {
+            model: FitModel::Formula {
+                text: "a*x^b".into(),
+            },
+            ..Default::default()
+        };
+        let r = run(&cfg).unwrap();
+        assert_eq!(r.data.x[0], 0.0);
+        let lm = &r.runs[0];
+        assert!(lm.run.stop().is_converged(), "{:?}", lm.run.stop());
+        for (p, se) in lm.run.params.iter().zip(&lm.statistics.std_errors) {
+            assert!((p - 1.0).abs() < 4.0 * se, "{p} ± {se}");
+        }
+    }
+
+    #[test]
+    fn a_non_finite_jacobian_names_the_data_point_and_what_to_do() {
+        // ∂√(a·x)/∂a = x/(2√(a·x)) is 0/0 at x = 0.
+        let mut cfg = FitExperiment {
+            model: FitModel::Formula {
+                text: "sqrt(a*x) + b".into(),
+            },
+            ..Default::default()
+        };
+        let e = run(&cfg).unwrap_err();
+        assert!(e.contains("not finite at the start point"), "{e}");
+        assert!(e.contains("data point 1 (x = 0)"), "{e}");
+        assert!(e.contains("finite-difference Jacobian"), "{e}");
+        // The suggestion works: finite differences of √(a·0) are 0.
+        cfg.jacobian.source = GradientSource::FiniteDifference;
+        assert!(run(&cfg).is_ok());
+    }
+
+    #[test]
     fn formula_errors_point_at_the_column_of_the_typed_text() {
         // "y = a*exp(-b*x) +" : the missing operand is one past the end, column 18.
         let e = parse_formula("y = a*exp(-b*x) +").unwrap_err();
@@ -1405,15 +1563,15 @@ mod page_tests {
 
     #[test]
     fn csv_data_are_read_and_bad_csv_is_named() {
-        let d = parse_xy_csv("x,y\n0,1\n1,3\n2,5\n").unwrap();
+        let d = parse_xy_csv("x,y\n0,1\n1,3\n2,5\n", &CsvOptions::default()).unwrap();
         assert_eq!(
             (d.x.clone(), d.y.clone()),
             (vec![0.0, 1.0, 2.0], vec![1.0, 3.0, 5.0])
         );
-        assert!(parse_xy_csv("0,1,2\n1,2,3\n")
+        assert!(parse_xy_csv("0,1,2\n1,2,3\n", &CsvOptions::default())
             .unwrap_err()
             .contains("two columns"));
-        let e = parse_xy_csv("x,y\n0,1\n1,NaN\n").unwrap_err();
+        let e = parse_xy_csv("x,y\n0,1\n1,NaN\n", &CsvOptions::default()).unwrap_err();
         assert!(
             e.to_lowercase().contains("finite") || e.contains("NaN"),
             "{e}"
@@ -1424,6 +1582,118 @@ mod page_tests {
         f.csv = "1,2\n2,3\n".into();
         let exp = f.apply().unwrap();
         assert!(run(&exp).unwrap_err().contains("2 points for 3 parameters"));
+    }
+
+    #[test]
+    fn csv_with_semicolons_and_decimal_commas_reads_with_the_decimal_control() {
+        let mut f = form();
+        f.data = "csv".into();
+        f.csv = "x;y\n0,5;1,2\n1,5;2,0\n2,5;2,4\n".into();
+        // Decimal point (the default): the message names the control that exists on the page.
+        let errs = f.apply().unwrap_err();
+        assert_eq!(errs[0].field, "csv");
+        assert!(
+            errs[0].message.contains("choose decimal: comma"),
+            "{}",
+            errs[0].message
+        );
+        f.csv_decimal = "comma".into();
+        match f.apply().unwrap().data {
+            FitData::Points { x, y } => {
+                assert_eq!(x, [0.5, 1.5, 2.5]);
+                assert_eq!(y, [1.2, 2.0, 2.4]);
+            }
+            d => panic!("{d:?}"),
+        }
+        // An explicit delimiter is used as chosen.
+        f.csv = "x\ty\n0,5\t1\n1,5\t2\n".into();
+        f.csv_delimiter = "tab".into();
+        assert!(matches!(f.apply().unwrap().data, FitData::Points { .. }));
+        f.csv_delimiter = "pipe".into();
+        assert_eq!(f.apply().unwrap_err()[0].field, "csv_delimiter");
+        // Points round-trip through the form as CSV text.
+        let x = vec![0.5, 1.0];
+        assert_eq!(points_csv(&x, &[2.0, 3.25]), "x,y\n0.5,2\n1,3.25\n");
+    }
+
+    #[test]
+    fn an_empty_x_end_is_the_models_default_for_that_end() {
+        let mut f = form(); // the Gaussian, default x range [-3, 5]
+        assert_eq!(ModelId::Gaussian.default_x_range(), [-3.0, 5.0]);
+        f.x_min = "0.1".into();
+        let range = |f: &FitForm| match f.apply().unwrap().data {
+            FitData::Generated { x_range, .. } => x_range,
+            d => panic!("{d:?}"),
+        };
+        assert_eq!(range(&f), Some([0.1, 5.0]));
+        f.x_min = String::new();
+        f.x_max = "2".into();
+        assert_eq!(range(&f), Some([-3.0, 2.0]));
+        f.x_max = "-4".into();
+        let e = f.apply().unwrap_err();
+        assert_eq!(e[0].field, "x_max");
+        assert!(e[0].message.contains("auto: -3"), "{}", e[0].message);
+        f.x_max = String::new();
+        f.x_min = "7".into();
+        let e = f.apply().unwrap_err();
+        assert_eq!(e[0].field, "x_min");
+        // A formula's default range is [0, 5].
+        f.model = "formula".into();
+        f.formula = "a*x^b".into();
+        f.true_params = vec![];
+        f.x_min = "1".into();
+        assert_eq!(range(&f), Some([1.0, 5.0]));
+    }
+
+    #[test]
+    fn a_bare_e_in_a_formula_gets_a_note() {
+        let n = formula_notes("y = a*exp(-b*x) + c + e*x");
+        assert_eq!(n.len(), 1);
+        assert!(n[0].contains("Euler's number"), "{n:?}");
+        assert!(formula_notes("a*exp(-b*x) + c").is_empty());
+        assert!(formula_notes("a*np.e^(-b*x)").is_empty());
+        // And e is indeed not a parameter.
+        assert_eq!(
+            parse_formula("a*exp(-b*x)+c+e*x").unwrap().param_names(),
+            ["a", "b", "c"]
+        );
+    }
+
+    #[test]
+    fn untrustworthy_standard_errors_get_notes() {
+        // Converged and identifiable: no note.
+        let r = run(&FitExperiment::default()).unwrap();
+        assert!(run_notes(&r.runs[0], &r.param_names).is_empty());
+        // Out of evaluations: the errors describe the last point only.
+        let cfg = FitExperiment {
+            solvers: vec![FitSolver::LevenbergMarquardt(LmSettings {
+                max_evaluations: 3,
+                ..Default::default()
+            })],
+            ..Default::default()
+        };
+        let r = run(&cfg).unwrap();
+        assert!(!r.runs[0].run.stop().is_converged());
+        let n = run_notes(&r.runs[0], &r.param_names);
+        assert_eq!(n.len(), 1, "{n:?}");
+        assert!(n[0].contains("did not converge"), "{n:?}");
+        assert!(n[0].contains("last point only"), "{n:?}");
+        // a·x + b·x: only a + b is identifiable, J has rank 1, the errors are ∞.
+        let cfg = FitExperiment {
+            model: FitModel::Formula {
+                text: "a*x + b*x".into(),
+            },
+            ..Default::default()
+        };
+        let r = run(&cfg).unwrap();
+        let lm = &r.runs[0];
+        assert_eq!(lm.statistics.rank, 1);
+        assert!(lm.statistics.std_errors.iter().all(|e| e.is_infinite()));
+        let n = run_notes(lm, &r.param_names);
+        let t = n.join("\n");
+        assert!(t.contains("± ∞ for a, b"), "{t}");
+        assert!(t.contains("not identifiable"), "{t}");
+        assert!(t.contains("rank-deficient (rank 1 of 2)"), "{t}");
     }
 
     #[test]

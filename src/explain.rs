@@ -383,9 +383,11 @@ mod tests {
 }
 
 /// Lines explaining record `k` of a least-squares trace (Levenberg–Marquardt or Gauss–Newton):
-/// the damping λ, the gain ratio ρ and whether the trial step was accepted, or the line-search step
-/// — with the trace's numbers.
-pub fn least_squares_step(trace: &Trace, k: usize) -> Vec<String> {
+/// the damping λ, the geodesic acceleration, the gain ratio ρ and whether the trial step was
+/// accepted — or that it was rejected before being evaluated (acceleration too large: no ρ, no
+/// trial SSR) — or the line-search step, with the trace's numbers. `acceleration_ratio` is the
+/// Levenberg–Marquardt bound α on 2‖Da‖/‖Dv‖ (written as α when unknown).
+pub fn least_squares_step(trace: &Trace, k: usize, acceleration_ratio: Option<f64>) -> Vec<String> {
     let Some(r) = trace.iterates.get(k) else {
         return Vec::new();
     };
@@ -404,30 +406,83 @@ pub fn least_squares_step(trace: &Trace, k: usize) -> Vec<String> {
     if let Some(lambda) = r.extra("lambda") {
         let rho = r.extra("rho").unwrap_or(f64::NAN);
         let accepted = r.extra("accepted").unwrap_or(0.0) > 0.0;
-        lines.push(format!(
-            "trial step h from (JᵀJ + λD²)h = −Jᵀr with λ = {}, ‖Dh‖ = {}",
-            num(lambda),
-            num(r.extra("step_norm").unwrap_or(f64::NAN))
-        ));
-        if let Some(a) = r.extra("accel_ratio").filter(|a| a.is_finite() && *a > 0.0) {
-            lines.push(format!("geodesic acceleration added: ‖a‖/‖h‖ = {}", num(a)));
-        }
-        lines.push(format!(
-            "gain ratio ρ = actual / predicted reduction = {} → {}",
-            num(rho),
-            if accepted {
-                "accepted: λ may shrink"
-            } else {
-                "rejected: λ grows, p stays"
-            }
-        ));
-        lines.push(format!(
-            "SSR at the trial point = {}; p{s} = {}, SSR = {}, ‖Jᵀr‖ = {}",
-            num(r.extra("trial_ssr").unwrap_or(f64::NAN)),
+        let step_norm = r.extra("step_norm").unwrap_or(f64::NAN);
+        let trial_ssr = r.extra("trial_ssr").unwrap_or(f64::NAN);
+        let ratio = r.extra("accel_ratio").unwrap_or(0.0);
+        // A trial that was never evaluated has no ρ, ‖h‖ or trial SSR (recorded as NaN).
+        let evaluated = !step_norm.is_nan();
+        let limit = match acceleration_ratio {
+            Some(a) => num(a),
+            None => "α".to_string(),
+        };
+        let here = format!(
+            "p{s} = {}, SSR = {}, ‖Jᵀr‖ = {}",
             vec(&r.x),
             num(ssr),
             num(r.grad_norm)
-        ));
+        );
+        let next_lambda = trace
+            .iterates
+            .get(k + 1)
+            .and_then(|n| n.extra("lambda"))
+            .filter(|l| *l > lambda)
+            .map(|l| format!(" to {} for the next trial", num(l)))
+            .unwrap_or_default();
+        if ratio != 0.0 {
+            // Geodesic acceleration: velocity v, acceleration a, step v + a/2 when allowed.
+            lines.push(format!(
+                "velocity v from (JᵀJ + λD²)v = −Jᵀr with λ = {}",
+                num(lambda)
+            ));
+            if evaluated {
+                lines.push(format!(
+                    "geodesic acceleration a from (JᵀJ + λD²)a = −Jᵀr_vv: 2‖Da‖/‖Dv‖ = {} ≤ {limit} \
+                     → trial step h = v + a/2, ‖h‖ = {}",
+                    num(ratio),
+                    num(step_norm)
+                ));
+            } else if ratio.is_finite() {
+                lines.push(format!(
+                    "geodesic acceleration too large: 2‖Da‖/‖Dv‖ = {} > {limit} \
+                     → step rejected before it is evaluated",
+                    num(ratio)
+                ));
+            } else {
+                lines.push(
+                    "geodesic acceleration not finite → step rejected before it is evaluated"
+                        .to_string(),
+                );
+            }
+        } else if evaluated {
+            lines.push(format!(
+                "trial step h from (JᵀJ + λD²)h = −Jᵀr with λ = {}, ‖h‖ = {}",
+                num(lambda),
+                num(step_norm)
+            ));
+        } else {
+            lines.push(format!(
+                "trial step h from (JᵀJ + λD²)h = −Jᵀr with λ = {}: no finite solution \
+                 → step rejected before it is evaluated",
+                num(lambda)
+            ));
+        }
+        if evaluated {
+            lines.push(format!(
+                "gain ratio ρ = actual / predicted reduction = {} → {}",
+                num(rho),
+                if accepted {
+                    "accepted: λ may shrink"
+                } else {
+                    "rejected: λ grows, p stays"
+                }
+            ));
+            lines.push(format!(
+                "SSR at the trial point = {}; {here}",
+                num(trial_ssr)
+            ));
+        } else {
+            lines.push(format!("λ is increased{next_lambda}; p stays: {here}"));
+        }
     } else {
         let t = r.extra("t").unwrap_or(f64::NAN);
         let trials = r.extra("line_search_trials").unwrap_or(f64::NAN);
@@ -467,20 +522,111 @@ mod lsq_tests {
             .iter()
             .position(|it| it.extra("accepted") == Some(0.0));
         for k in 1..lm.iterates.len().min(8) {
-            let l = least_squares_step(lm, k);
+            let l = least_squares_step(lm, k, Some(0.75));
             assert!(
                 l[0].contains(&num(lm.iterates[k].extra("lambda").unwrap())),
                 "{l:?}"
             );
-            assert!(l.iter().any(|x| x.contains("gain ratio ρ")));
+            assert!(l
+                .iter()
+                .any(|x| x.contains("gain ratio ρ") || x.contains("rejected before")));
         }
         if let Some(k) = rejected {
-            assert!(least_squares_step(lm, k)
+            assert!(least_squares_step(lm, k, Some(0.75))
                 .iter()
                 .any(|x| x.contains("rejected")));
         }
         let gn = &r.runs[1].run.trace;
-        assert!(least_squares_step(gn, 1)[1].starts_with("line search: t = "));
-        assert!(least_squares_step(gn, 0)[0].starts_with("start: p₀ = "));
+        assert!(least_squares_step(gn, 1, None)[1].starts_with("line search: t = "));
+        assert!(least_squares_step(gn, 0, None)[0].starts_with("start: p₀ = "));
+    }
+
+    /// The default fit of the page (Michaelis–Menten, generated data, LM with geodesic
+    /// acceleration, α = 0.75).
+    fn michaelis_menten() -> crate::experiment_fit::FitResult {
+        crate::experiment_fit::run(&crate::experiment_fit::FitExperiment {
+            model: crate::experiment_fit::FitModel::Builtin {
+                id: crate::problem::least_squares::ModelId::MichaelisMenten,
+            },
+            ..Default::default()
+        })
+        .unwrap()
+    }
+
+    #[test]
+    fn a_step_rejected_for_its_acceleration_is_explained_without_nan() {
+        let r = michaelis_menten();
+        let lm = &r.runs[0].run.trace;
+        // Recorded: the first trial's 2‖Da‖/‖Dv‖ = 3.404 > 0.75, so it was never evaluated.
+        let it = &lm.iterates[1];
+        let ratio = it.extra("accel_ratio").unwrap();
+        assert_eq!(num(ratio), "3.404");
+        assert!(it.extra("rho").unwrap().is_nan() && it.extra("trial_ssr").unwrap().is_nan());
+        let lines = least_squares_step(lm, 1, Some(0.75));
+        let text = lines.join("\n");
+        assert!(!text.contains("NaN"), "{text}");
+        assert!(
+            text.contains("2‖Da‖/‖Dv‖ = 3.404 > 0.75 → step rejected before it is evaluated"),
+            "{text}"
+        );
+        let next = lm.iterates[2].extra("lambda").unwrap();
+        assert!(next > it.extra("lambda").unwrap());
+        assert!(
+            text.contains(&format!(
+                "λ is increased to {} for the next trial",
+                num(next)
+            )),
+            "{text}"
+        );
+        assert!(
+            text.contains(&format!("p₁ = {}", vec(&lm.iterates[0].x))),
+            "{text}"
+        );
+        assert!(!text.contains("gain ratio"), "{text}");
+        // Without the bound the limit is named, not invented.
+        assert!(least_squares_step(lm, 1, None)
+            .join("\n")
+            .contains("2‖Da‖/‖Dv‖ = 3.404 > α"));
+    }
+
+    #[test]
+    fn a_step_with_geodesic_acceleration_names_the_ratio_and_its_gain() {
+        let r = michaelis_menten();
+        let lm = &r.runs[0].run.trace;
+        let k = lm
+            .iterates
+            .iter()
+            .position(|it| {
+                it.extra("accel_ratio")
+                    .is_some_and(|a| a > 0.0 && a <= 0.75)
+                    && it.extra("accepted") == Some(1.0)
+            })
+            .expect("an accelerated, accepted step");
+        let it = &lm.iterates[k];
+        let text = least_squares_step(lm, k, Some(0.75)).join("\n");
+        assert!(!text.contains("NaN"), "{text}");
+        assert!(!text.contains("‖a‖/‖h‖"), "{text}");
+        let ratio = num(it.extra("accel_ratio").unwrap());
+        assert!(
+            text.contains(&format!(
+                "2‖Da‖/‖Dv‖ = {ratio} ≤ 0.75 → trial step h = v + a/2, ‖h‖ = {}",
+                num(it.extra("step_norm").unwrap())
+            )),
+            "{text}"
+        );
+        assert!(
+            text.contains(&format!(
+                "gain ratio ρ = actual / predicted reduction = {} → accepted",
+                num(it.extra("rho").unwrap())
+            )),
+            "{text}"
+        );
+        assert!(
+            text.contains(&format!(
+                "SSR at the trial point = {}",
+                num(it.extra("trial_ssr").unwrap())
+            )),
+            "{text}"
+        );
     }
 }

@@ -40,8 +40,13 @@ window.gradlab = {
   /** The current permalink (`v2.…`, without `#`). */
   link: () => encode(currentState())?.link ?? null,
   /** The bit-exact fingerprints of the current experiment's traces (hex strings). */
-  fingerprints: () => wasm.trace_fingerprints(currentState()),
+  fingerprints: () => { const s = currentState(); return wasm.trace_fingerprints(s, nistText(s)); },
 };
+
+/** The NIST StRD file a fit state needs (loaded by the fit lab), or undefined. */
+function nistText(state) {
+  return mounted[state.lab]?.nistText?.(state.config);
+}
 
 function showFatal(message) {
   const box = $('fatal');
@@ -219,8 +224,8 @@ function exportWhat(what) {
   const state = currentState();
   const name = `gradlab-${state.lab}`;
   try {
-    if (what === 'trace-csv') share.download(`${name}-trace.csv`, wasm.export_trace_csv(state), 'text/csv');
-    else if (what === 'trace-json') share.download(`${name}-trace.json`, wasm.export_trace_json(state), 'application/json');
+    if (what === 'trace-csv') share.download(`${name}-trace.csv`, wasm.export_trace_csv(state, nistText(state)), 'text/csv');
+    else if (what === 'trace-json') share.download(`${name}-trace.json`, wasm.export_trace_json(state, nistText(state)), 'application/json');
     else if (what === 'config') share.download(`${name}-config.json`, wasm.state_json(state), 'application/json');
     else if (what === 'png') share.exportPngs($(`lab-${state.lab}`), name);
     else if (what === 'import') $('import-file').click();

@@ -115,6 +115,8 @@ function fillForm(form, summary) {
   $('fit-data').value = form.data === 'nist' ? 'generated' : form.data;
   for (const f of GEN_FIELDS) $(`fit-${f}`).value = form[f];
   $('fit-csv').value = form.csv;
+  $('fit-csv_delimiter').value = form.csv_delimiter || 'auto';
+  $('fit-csv_decimal').value = form.csv_decimal || 'point';
   $('fit-start-kind').value = form.start;
   $('fit-jacobian').value = form.jacobian;
   $('fit-frozen').checked = form.frozen_jacobian;
@@ -157,6 +159,8 @@ function readForm() {
     nist: $('fit-nist').value,
     data: kind === 'nist' ? 'nist' : $('fit-data').value,
     csv: $('fit-csv').value,
+    csv_delimiter: $('fit-csv_delimiter').value,
+    csv_decimal: $('fit-csv_decimal').value,
     true_params: [...$('fit-true').querySelectorAll('input')].map((i) => i.value),
     start: $('fit-start-kind').value,
     start_values: [...$('fit-start').querySelectorAll('input')].map((i) => i.value),
@@ -191,10 +195,16 @@ function showErrors(errors) {
 
 /** Live validation of the typed model: message and caret, or the parameter list. */
 function checkFormula() {
-  if ($('fit-model').value !== 'formula') return true;
+  const note = $('fit-formula-note');
+  if ($('fit-model').value !== 'formula') {
+    note.hidden = true;
+    return true;
+  }
   const r = app.check_formula($('fit-formula').value);
   const msg = root.querySelector('.msg[data-for="formula"]');
   const caret = $('fit-caret');
+  note.textContent = r.notes.join(' ');
+  note.hidden = r.notes.length === 0;
   if (r.ok) {
     msg.textContent = '';
     caret.hidden = true;
@@ -206,6 +216,8 @@ function checkFormula() {
     }
     return true;
   }
+  // The form is re-validated: messages of an earlier run (e.g. a failed fit) are stale now.
+  showErrors([]);
   msg.textContent = `${r.message} (column ${r.column})`;
   caret.textContent = r.caret;
   caret.hidden = false;
@@ -245,7 +257,11 @@ function showReadout(s) {
     return [el('span', {}, swatch(r.color), ` ${r.solver}`), sig(r.ssr, 8), r.r_squared === null ? '—' : sig(r.r_squared, 6),
       String(r.iterations), String(r.nfev), String(r.njev), fmt(r.grad_norm, 3), stop];
   }), [5, 6]);
-  $('fit-readout').replaceChildren(params, stats,
+  // Caveats on the standard errors, one line per note with the solvers it concerns.
+  const bySolver = new Map();
+  for (const r of solvers) for (const t of r.notes) bySolver.set(t, [...(bySolver.get(t) ?? []), r.solver]);
+  const notes = [...bySolver].map(([t, who]) => el('p', { className: 'fit-warn', textContent: `${who.join(' and ')}: ${t}` }));
+  $('fit-readout').replaceChildren(params, stats, ...notes,
     el('p', { className: 'hint', textContent: `${s.points} data points · ± is one standard error, s²(JᵀJ)⁻¹ at the solution` }));
   const colors = new Map(solvers.map((r) => [r.method, r.color]));
   for (const row of root.querySelectorAll('.solver')) {
@@ -262,7 +278,7 @@ function showStep() {
   slider.max = String(max);
   slider.value = String(k);
   const info = app.step_info();
-  const parts = info.map((s) => `${s.solver.split(' ')[0]}: SSR ${fmt(s.ssr, 4)}${s.lambda != null ? `, λ ${fmt(s.lambda, 2)}` : ''}`);
+  const parts = info.map((s) => `${s.solver.split(' ')[0]}: SSR ${fmt(s.ssr, 4)}${s.lambda_text != null ? `, λ ${s.lambda_text}` : ''}`);
   $('fit-step-label').textContent = k >= max ? `final fit (record ${max}) · drag the slider to step through` : `record ${k} of ${max} · ${parts.join(' · ')}`;
   // Each solver's step written out with the trace's numbers (λ, ρ, accepted; or the line search).
   $('fit-explain').replaceChildren(...info.map((s) => el('div', { className: 'rule' },
@@ -392,7 +408,13 @@ function wire() {
     apply();
   });
   $('fit-nist').addEventListener('change', () => { $('fit-start-kind').value = 'default'; apply(); });
-  $('fit-data').addEventListener('change', apply);
+  $('fit-data').addEventListener('change', () => {
+    // An empty CSV box starts with the data shown (as CSV text to edit), not with an error.
+    if ($('fit-data').value === 'csv' && !$('fit-csv').value.trim()) $('fit-csv').value = app.data_csv();
+    apply();
+  });
+  $('fit-csv_delimiter').addEventListener('change', apply);
+  $('fit-csv_decimal').addEventListener('change', apply);
   $('fit-start-kind').addEventListener('change', apply);
   $('fit-jacobian').addEventListener('change', apply);
   $('fit-frozen').addEventListener('change', apply);
@@ -460,6 +482,8 @@ export function mount() {
     redraw: drawAll,
     /** The experiment config as JSON (see README: FitExperiment). */
     getState: () => app.get_state(),
+    /** The loaded NIST file a config names (for exports and fingerprints), or undefined. */
+    nistText: (config) => (config?.model?.kind === 'nist' ? app.nist_text(String(config.model.name)) : undefined),
     /**
      * Validates and applies a config, re-runs and redraws; returns an error message or null.
      * A NIST config whose file is not loaded yet is fetched first and applied when it arrives

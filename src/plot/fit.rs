@@ -7,13 +7,17 @@ use crate::trace::Trace;
 use plotters::coord::Shift;
 use plotters::prelude::*;
 
-/// Solver colours of the fitting lab on white (index = solver order): red, blue, orange, green…
-pub const FIT_COLORS: [RGBColor; 6] = [
+/// Solver colours of the fitting lab on white (index = solver order): red, gold, orange, cyan…
+/// — the darkened twins of the trajectory colours of the SSR landscape ([`super::solver_color`]),
+/// so that a solver has one hue on every plot, swatch and legend of the lab.
+pub const FIT_COLORS: [RGBColor; 8] = [
     RGBColor(214, 39, 40),
-    RGBColor(31, 100, 200),
+    RGBColor(200, 160, 0),
     RGBColor(230, 120, 0),
-    RGBColor(44, 160, 44),
-    RGBColor(148, 103, 189),
+    RGBColor(0, 150, 180),
+    RGBColor(200, 30, 120),
+    RGBColor(60, 160, 0),
+    RGBColor(30, 100, 220),
     RGBColor(0, 0, 0),
 ];
 
@@ -415,6 +419,44 @@ pub fn draw_lsq_convergence<DB: DrawingBackend>(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Hue in degrees, or `None` for greys.
+    fn hue(c: RGBColor) -> Option<f64> {
+        let (r, g, b) = (c.0 as f64, c.1 as f64, c.2 as f64);
+        let (max, min) = (r.max(g).max(b), r.min(g).min(b));
+        if max - min < 40.0 {
+            return None;
+        }
+        let d = max - min;
+        let h = if max == r {
+            ((g - b) / d).rem_euclid(6.0)
+        } else if max == g {
+            (b - r) / d + 2.0
+        } else {
+            (r - g) / d + 4.0
+        };
+        Some(60.0 * h)
+    }
+
+    #[test]
+    fn each_solver_has_the_hue_of_its_landscape_path_on_every_plot() {
+        for i in 0..FIT_COLORS.len() {
+            let (white, map) = (fit_color(i), crate::plot::solver_color(i));
+            match (hue(white), hue(map)) {
+                (Some(a), Some(b)) => {
+                    let d = (a - b).abs().min(360.0 - (a - b).abs());
+                    assert!(
+                        d < 15.0,
+                        "solver {i}: {white:?} vs {map:?} ({a:.0}° vs {b:.0}°)"
+                    );
+                }
+                (None, None) => {}
+                _ => panic!("solver {i}: {white:?} vs {map:?}"),
+            }
+        }
+        // Gauss–Newton (second) is gold on white, as its path is yellow on the map.
+        assert_eq!(fit_color(1), RGBColor(200, 160, 0));
+    }
 
     #[test]
     fn finite_runs_split_at_gaps() {

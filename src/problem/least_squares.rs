@@ -28,6 +28,11 @@ pub trait Residuals {
     fn jacobian(&self, _p: &[f64], _j: &mut DMatrix<f64>) -> bool {
         false
     }
+
+    /// Residual `i` (0-based) in words for messages, e.g. `data point 3 (x = 0.5)`.
+    fn describe_residual(&self, i: usize) -> String {
+        format!("residual {}", i + 1)
+    }
 }
 
 /// How finite differences step each parameter.
@@ -272,6 +277,17 @@ impl<M: CurveModel> Residuals for CurveFit<M> {
             }
         }
         true
+    }
+    fn describe_residual(&self, i: usize) -> String {
+        match self
+            .data
+            .x
+            .get(i * self.data.predictors..(i + 1) * self.data.predictors)
+        {
+            Some([x]) => format!("data point {} (x = {x})", i + 1),
+            Some(xs) if !xs.is_empty() => format!("data point {} (x = {xs:?})", i + 1),
+            _ => format!("data point {}", i + 1),
+        }
     }
 }
 

@@ -56,6 +56,8 @@ struct RunSummary<'a> {
     stop: &'a StopReason,
     stop_label: &'a str,
     converged: bool,
+    /// Caveats for the standard errors (not converged; rank-deficient J).
+    notes: Vec<String>,
 }
 
 #[derive(Serialize)]
@@ -88,6 +90,8 @@ struct FormulaCheck {
     message: String,
     column: usize,
     caret: String,
+    /// Remarks on a valid formula (a bare `e` is Euler's number).
+    notes: Vec<String>,
 }
 
 fn hex(c: RGBColor) -> String {
@@ -197,6 +201,7 @@ impl FitLab {
                 message: String::new(),
                 column: 0,
                 caret: String::new(),
+                notes: experiment_fit::formula_notes(text),
             },
             Err(e) => FormulaCheck {
                 ok: false,
@@ -204,6 +209,7 @@ impl FitLab {
                 caret: e.caret(text),
                 message: e.message,
                 column: e.column,
+                notes: vec![],
             },
         };
         to_js(&r)
@@ -219,6 +225,12 @@ impl FitLab {
     /// Whether the NIST file for `name` has been added.
     pub fn has_nist(&self, name: &str) -> bool {
         self.nist.contains_key(name)
+    }
+
+    /// The text of the NIST file for `name` when it has been added (for trace export and
+    /// fingerprints of NIST fits, which need the data).
+    pub fn nist_text(&self, name: &str) -> Option<String> {
+        self.nist.get(name).cloned()
     }
 
     /// The latest fit, per solver: estimates, standard errors, SSR, R², iterations, nfev, njev,
@@ -242,7 +254,8 @@ impl FitLab {
         self.step = k.min(self.max_step());
     }
 
-    /// Per solver at the chosen step: `[{solver, k, params, ssr, grad_norm, lambda}]`.
+    /// Per solver at the chosen step: `[{solver, k, params, ssr, grad_norm, lambda, lambda_text,
+    /// lines}]` (`lambda_text`: λ with 4 significant digits, as the explanation writes it).
     pub fn step_info(&self) -> JsValue {
         #[derive(Serialize)]
         struct S<'a> {
@@ -252,13 +265,25 @@ impl FitLab {
             ssr: f64,
             grad_norm: f64,
             lambda: Option<f64>,
+            lambda_text: Option<String>,
             /// The step written out with the trace's numbers (λ, ρ, accepted; or the line search).
             lines: Vec<String>,
         }
         let v: Vec<S> = self
-            .traces()
-            .map(|t| {
-                let it = &t.iterates[self.step.min(t.iterates.len() - 1)];
+            .result
+            .runs
+            .iter()
+            .zip(&self.experiment.solvers)
+            .map(|(r, solver)| {
+                let t = &r.run.trace;
+                let k = self.step.min(t.iterates.len() - 1);
+                let it = &t.iterates[k];
+                let accel_limit = match solver {
+                    experiment_fit::FitSolver::LevenbergMarquardt(st) => {
+                        Some(st.acceleration_ratio)
+                    }
+                    experiment_fit::FitSolver::GaussNewton(_) => None,
+                };
                 S {
                     solver: &t.solver,
                     k: it.k,
@@ -266,14 +291,21 @@ impl FitLab {
                     ssr: 2.0 * it.f,
                     grad_norm: it.grad_norm,
                     lambda: it.extra("lambda"),
-                    lines: crate::explain::least_squares_step(
-                        t,
-                        self.step.min(t.iterates.len() - 1),
-                    ),
+                    lambda_text: it.extra("lambda").map(crate::explain::num),
+                    lines: crate::explain::least_squares_step(t, k, accel_limit),
                 }
             })
             .collect();
         to_js(&v)
+    }
+
+    /// The fitted data as CSV text (`x,y` header): a starting point for the CSV box.
+    pub fn data_csv(&self) -> String {
+        let d = &self.result.data;
+        if d.predictors != 1 {
+            return String::new();
+        }
+        experiment_fit::points_csv(&d.x, &d.y)
     }
 
     /// The traces as CSV (`solver,k,<params>…,ssr,grad_norm,lambda,step,accepted`).
@@ -510,6 +542,7 @@ impl FitLab {
                     stop: fr.run.stop(),
                     stop_label: &fr.stop_label,
                     converged: fr.run.stop().is_converged(),
+                    notes: experiment_fit::run_notes(fr, &r.param_names),
                 })
                 .collect(),
         }

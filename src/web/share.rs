@@ -96,26 +96,30 @@ pub fn state_json(state: JsValue) -> Result<String, JsValue> {
     serde_json::to_string_pretty(&state).map_err(|e| JsValue::from_str(&e.to_string()))
 }
 
-fn traces(state: JsValue) -> Result<Vec<link::ExportTrace>, JsValue> {
+fn traces(state: JsValue, nist_text: Option<String>) -> Result<Vec<link::ExportTrace>, JsValue> {
     let state = state_from(state).map_err(|m| JsValue::from_str(&m))?;
-    link::run_traces(&state, None).map_err(|m| JsValue::from_str(&m))
+    link::run_traces(&state, nist_text.as_deref()).map_err(|m| JsValue::from_str(&m))
 }
 
 /// Runs the state's experiment and returns every solver's per-iteration records as CSV (the same
-/// text as the native runner's `--format csv`).
+/// text as the native runner's `--format csv`). `nist_text`: the `.dat` file of the NIST problem a
+/// curve fit names (the fit lab has it loaded; ignored otherwise).
 #[wasm_bindgen]
-pub fn export_trace_csv(state: JsValue) -> Result<String, JsValue> {
-    traces(state).map(|t| link::traces_csv(&t))
+pub fn export_trace_csv(state: JsValue, nist_text: Option<String>) -> Result<String, JsValue> {
+    traces(state, nist_text).map(|t| link::traces_csv(&t))
 }
 
 /// The same records as one JSON document `[{run, solver, series, stop, fingerprint, iterates}]`.
 #[wasm_bindgen]
-pub fn export_trace_json(state: JsValue) -> Result<String, JsValue> {
-    traces(state).map(|t| link::traces_json(&t))
+pub fn export_trace_json(state: JsValue, nist_text: Option<String>) -> Result<String, JsValue> {
+    traces(state, nist_text).map(|t| link::traces_json(&t))
 }
 
 /// The bit-exact fingerprint of every trace (hex strings, as the runner's `--fingerprint`).
 #[wasm_bindgen]
-pub fn trace_fingerprints(state: JsValue) -> Result<Vec<String>, JsValue> {
-    traces(state).map(|t| t.into_iter().map(|t| t.fingerprint).collect())
+pub fn trace_fingerprints(
+    state: JsValue,
+    nist_text: Option<String>,
+) -> Result<Vec<String>, JsValue> {
+    traces(state, nist_text).map(|t| t.into_iter().map(|t| t.fingerprint).collect())
 }

@@ -197,16 +197,176 @@ test('NIST problems are offered only when www/pkg/nist/ holds them; Misra1a then
 });
 
 test('stepping through an LM fit shows λ, the gain ratio ρ and whether the step was accepted', async () => {
-  const page = await ctx.newPage();
-  await page.goto(BASE);
-  await page.evaluate(() => window.gradlab.ready);
-  await page.click('.tabs [data-lab="fit"]');
-  await page.waitForFunction(() => window.gradlab.lab() === 'fit' && window.gradlab.lastRun());
-  await page.evaluate(() => { const s = document.querySelector('#lab-fit input[type=range]'); s.value = '2'; s.dispatchEvent(new Event('input', { bubbles: true })); });
-  await page.waitForFunction(() => document.getElementById('fit-explain').textContent.includes('gain ratio ρ'));
-  const text = await page.textContent('#fit-explain');
-  assert.match(text, /λ = /);
+  const { page, realErrors } = await openFit();
+  const stepTo = (k) => page.evaluate((k) => { const s = document.querySelector('#lab-fit input[type=range]'); s.value = String(k); s.dispatchEvent(new Event('input', { bubbles: true })); }, k);
+  // Default Michaelis–Menten fit: record 1 is a trial rejected for its geodesic acceleration
+  // (2‖Da‖/‖Dv‖ = 3.404 > 0.75), never evaluated — no ρ, no trial SSR, no NaN.
+  await stepTo(1);
+  await page.waitForFunction(() => document.getElementById('fit-explain').textContent.includes('record 1'));
+  let text = await page.textContent('#fit-explain');
+  assert.match(text, /λ = 0\.001/);
+  assert.match(text, /2‖Da‖\/‖Dv‖ = 3\.404 > 0\.75 → step rejected before it is evaluated/);
+  assert.match(text, /λ is increased to 0\.002 for the next trial/);
+  assert.doesNotMatch(text, /NaN/);
+  // The step label writes λ with significant digits, as the explanation does (not "λ 0").
+  const label = await page.textContent('#fit-step-label');
+  assert.match(label, /λ 0\.001\b/, label);
+  // A later, evaluated step shows its gain ratio and whether it was accepted.
+  const max = await page.evaluate(() => window.gradlab.lastRun().max_step);
+  let found = false;
+  for (let k = 2; k <= max && !found; k++) {
+    await stepTo(k);
+    await page.waitForFunction((k) => document.getElementById('fit-explain').textContent.includes(`record ${k}`), k);
+    text = await page.textContent('#fit-explain');
+    found = /gain ratio ρ/.test(text);
+  }
+  assert.ok(found, 'some record shows a gain ratio');
   assert.match(text, /accepted|rejected/);
+  assert.match(text, /2‖Da‖\/‖Dv‖ = [0-9.]+ ≤ 0\.75/);
+  assert.doesNotMatch(text, /NaN|‖a‖\/‖h‖/);
+  assert.deepEqual(realErrors(), []);
+  await page.close();
+});
+
+test('a*x^b fits generated data that start at x = 0; a non-finite Jacobian names the data point', async () => {
+  const { page, realErrors } = await openFit();
+  await select(page, 'fit-model', 'formula');
+  await page.fill('#fit-formula', 'a*x^b');
+  await page.waitForFunction(() => window.gradlab.lastRun().param_names.join() === 'a,b');
+  assert.equal(await message(page, 'form', null), '');
+  const run = await page.evaluate(() => window.gradlab.lastRun());
+  assert.equal(run.solvers[0].converged, true, run.solvers[0].stop_label);
+  // √(a·x) has ∂/∂a = 0/0 at x = 0: the message says where and what to do.
+  await page.fill('#fit-formula', 'sqrt(a*x) + b');
+  const msg = await message(page, 'form', /not finite/);
+  assert.match(msg, /data point 1 \(x = 0\)/);
+  assert.match(msg, /finite-difference Jacobian/);
+  // Typing an invalid formula now: its caret error replaces the stale message of the failed fit.
+  await page.fill('#fit-formula', 'a*sin(b*x');
+  assert.match(await message(page, 'formula', /column/), /column/);
+  assert.equal(await page.isVisible('#fit-caret'), true);
+  assert.equal(await message(page, 'form', null), '');
+  assert.deepEqual(realErrors(), []);
+  await page.close();
+});
+
+test('CSV data: the box starts filled; semicolons with decimal commas read with the decimal control', async () => {
+  const { page, realErrors } = await openFit();
+  const points = (await page.evaluate(() => window.gradlab.lastRun())).points;
+  await select(page, 'fit-data', 'csv');
+  // Switching shows the current data as CSV to edit, not an empty box with an error.
+  assert.match(await page.inputValue('#fit-csv'), /^x,y\n/);
+  assert.equal(await message(page, 'csv', null), '');
+  await page.waitForFunction(() => window.gradlab.getState().config.data.kind === 'points');
+  assert.equal((await page.evaluate(() => window.gradlab.lastRun())).points, points);
+  await page.fill('#fit-csv', 'x;y\n0,5;1,2\n1,5;2,0\n2,5;2,4\n');
+  const msg = await message(page, 'csv', /decimal/);
+  assert.match(msg, /"0,5" is not a number \(decimal comma\? choose decimal: comma\)/);
+  // The control the message names exists.
+  assert.equal(await page.isVisible('#fit-csv_decimal'), true);
+  assert.match(await page.textContent('label[for="fit-csv_decimal"]'), /decimal/);
+  await select(page, 'fit-csv_decimal', 'comma');
+  await page.waitForFunction(() => window.gradlab.lastRun().points === 3);
+  assert.deepEqual((await page.evaluate(() => window.gradlab.getState())).config.data, { kind: 'points', x: [0.5, 1.5, 2.5], y: [1.2, 2, 2.4] });
+  assert.equal(await message(page, 'csv', null), '');
+  assert.deepEqual(realErrors(), []);
+  await page.close();
+});
+
+test('"x from" alone keeps the default "x to" (and the other way round)', async () => {
+  const { page, realErrors } = await openFit();
+  await page.fill('#fit-x_min', '0.1');
+  await page.waitForFunction(() => window.gradlab.getState().config.data.x_range?.[0] === 0.1);
+  const range = (await page.evaluate(() => window.gradlab.getState())).config.data.x_range;
+  const mm = await page.evaluate(() => window.gradlab.lastRun().model.id);
+  assert.equal(mm, 'michaelis_menten');
+  assert.equal(range[0], 0.1);
+  assert.ok(range[1] > 0.1);
+  assert.equal(await message(page, 'x_max', null), '');
+  assert.equal(await message(page, 'x_min', null), '');
+  await page.fill('#fit-x_min', '');
+  await page.fill('#fit-x_max', '3');
+  await page.waitForFunction(() => window.gradlab.getState().config.data.x_range?.[1] === 3);
+  // Michaelis–Menten's default x range is [0, 5].
+  assert.deepEqual((await page.evaluate(() => window.gradlab.getState())).config.data.x_range, [0, 3]);
+  assert.equal(range[1], 5);
+  assert.deepEqual(realErrors(), []);
+  await page.close();
+});
+
+test('e and pi are constants in a formula: the label says so and a bare e gets a note', async () => {
+  const { page, realErrors } = await openFit();
+  await select(page, 'fit-model', 'formula');
+  assert.match(await page.textContent('label[for="fit-formula"]'), /every other name except e and pi is a parameter/);
+  assert.equal(await page.isVisible('#fit-formula-note'), false);
+  await page.fill('#fit-formula', 'a*exp(-b*x)+c+e*x');
+  await page.waitForFunction(() => window.gradlab.lastRun().param_names.join() === 'a,b,c');
+  assert.equal(await page.isVisible('#fit-formula-note'), true);
+  assert.match(await page.textContent('#fit-formula-note'), /e is Euler's number/);
+  // Not an error: the fit ran.
+  assert.equal(await message(page, 'formula', null), '');
+  await page.fill('#fit-formula', 'a*exp(-b*x)+c+d*x');
+  await page.waitForFunction(() => window.gradlab.lastRun().param_names.join() === 'a,b,c,d');
+  assert.equal(await page.isVisible('#fit-formula-note'), false);
+  assert.deepEqual(realErrors(), []);
+  await page.close();
+});
+
+test('Gauss–Newton has one colour: gold swatches and curves, as its yellow path on the SSR landscape', async () => {
+  const { page, realErrors } = await openFit();
+  const run = await page.evaluate(() => window.gradlab.lastRun());
+  assert.deepEqual(run.solvers.map((s) => s.color), ['#d62728', '#c8a000']);
+  const swatch = await page.evaluate(() => getComputedStyle(document.querySelector('.solver[data-method="gauss_newton"] .swatch')).backgroundColor);
+  assert.equal(swatch, 'rgb(200, 160, 0)');
+  assert.deepEqual(realErrors(), []);
+  await page.close();
+});
+
+test('untrustworthy standard errors get a note: not converged, or not identifiable', async () => {
+  const { page, realErrors } = await openFit();
+  assert.doesNotMatch(await page.textContent('#fit-readout'), /did not converge|not identifiable/);
+  await page.evaluate(() => { document.querySelector('.solver[data-method="levenberg_marquardt"] details').open = true; });
+  await page.fill('#fit-levenberg_marquardt-max_evaluations', '3');
+  await page.waitForFunction(() => !window.gradlab.lastRun().solvers[0].converged);
+  await page.waitForTimeout(100);
+  assert.match(await page.textContent('#fit-readout'), /Levenberg–Marquardt: did not converge \(.*\): the standard errors describe the last point only/);
+  await page.fill('#fit-levenberg_marquardt-max_evaluations', '50000');
+  await select(page, 'fit-model', 'formula');
+  await page.fill('#fit-formula', 'a*x + b*x');
+  await page.waitForFunction(() => window.gradlab.lastRun().formula === 'a*x + b*x');
+  await page.waitForTimeout(100);
+  const text = await page.textContent('#fit-readout');
+  assert.match(text, /± ∞/);
+  assert.match(text, /Levenberg–Marquardt and Gauss–Newton: ± ∞ for a, b — the parameters are not identifiable: J is rank-deficient \(rank 1 of 2\)/);
+  assert.deepEqual(realErrors(), []);
+  await page.close();
+});
+
+test('a NIST fit has fingerprints, and its link reopens with the same fingerprints', async (t) => {
+  const { page, realErrors } = await openFit();
+  if (!(await page.evaluate(async () => (await fetch('pkg/nist/index.json')).ok))) {
+    t.skip('www/pkg/nist/ is not there');
+    await page.close();
+    return;
+  }
+  await page.waitForTimeout(300);
+  await select(page, 'fit-model', 'nist');
+  await select(page, 'fit-nist', 'Thurber');
+  await page.waitForFunction(() => window.gradlab.lastRun().model.name === 'Thurber');
+  const prints = await page.evaluate(() => window.gradlab.fingerprints());
+  assert.equal(prints.length, 2);
+  for (const p of prints) assert.match(p, /^[0-9a-f]{16}$/);
+  const link = await page.evaluate(() => window.gradlab.link());
+  const again = await ctx.newPage();
+  const errors = [];
+  again.on('pageerror', (e) => errors.push(String(e)));
+  await again.goto(`${BASE}#${link}`);
+  await again.evaluate(() => window.gradlab.ready);
+  await again.waitForFunction(() => window.gradlab.lastRun()?.model?.name === 'Thurber');
+  assert.deepEqual(await again.evaluate(() => window.gradlab.fingerprints()), prints);
+  assert.deepEqual(errors, []);
+  assert.deepEqual(realErrors(), []);
+  await again.close();
   await page.close();
 });
 

@@ -171,14 +171,26 @@ fn d2(op: Op, a: f64, b: f64) -> [f64; 6] {
             let v = a.dpowf(b);
             let la = a.dln();
             let pm1 = a.dpowf(b - 1.0);
-            [
+            let mut d = [
                 v,
                 b * pm1,
                 v * la,
                 b * (b - 1.0) * a.dpowf(b - 2.0),
                 pm1 * (1.0 + b * la),
                 v * la * la,
-            ]
+            ];
+            // Where aᵇ is exactly 0 (a = 0 with b > 0, or underflow) the exponent terms aᵇ·ln a
+            // and aᵇ·ln²a are 0 in the limit, not 0·(−∞) = NaN; so is the mixed term
+            // aᵇ⁻¹(1 + b ln a) when aᵇ⁻¹ is 0 as well (b > 1). Only those NaNs are replaced:
+            // every other value keeps its bits.
+            if v == 0.0 {
+                for k in [2, 4, 5] {
+                    if d[k].is_nan() {
+                        d[k] = 0.0;
+                    }
+                }
+            }
+            d
         }
         Op::F2(Fn2::Atan2) => {
             let r = a * a + b * b;

@@ -149,6 +149,15 @@ pub fn check(text: &str, mode: Mode) -> Result<Info, FormulaError> {
     })
 }
 
+/// Whether `text` uses `name` as a bare (unprefixed) name, e.g. the constant `e` written as `e`
+/// rather than `np.e`. `false` when the text does not tokenize.
+pub fn uses_bare_name(text: &str, name: &str) -> bool {
+    lexer::tokenize(text).is_ok_and(|toks| {
+        toks.iter()
+            .any(|t| matches!(&t.tok, lexer::Tok::Ident(s) if s == name))
+    })
+}
+
 /// Reusable scratch memory, so that evaluating many points allocates nothing per point.
 #[derive(Clone, Debug, Default)]
 pub struct Scratch {

@@ -598,3 +598,40 @@ fn surface_examples_parse_and_have_their_known_minima() {
     let (_, _, h) = surf("x^2 - y^2").eval_hessian(0.3, 0.4, &mut s);
     assert_eq!(h, [[2.0, 0.0], [0.0, -2.0]]);
 }
+
+#[test]
+fn power_derivatives_are_zero_not_nan_where_the_power_is_zero() {
+    // a·x^b at x = 0 (b > 0): the value is 0 and so is every derivative, in the limit:
+    // ∂/∂b = a·x^b·ln x → 0, although 0·ln 0 = 0·(−∞) is NaN in floating point.
+    let m = CurveFormula::parse("a*x^b").unwrap();
+    for b in [0.5, 1.0, 2.0, 3.5] {
+        let mut g = [f64::NAN; 2];
+        let v = m.model_eval(0.0, &[1.5, b], &mut g);
+        assert_eq!(v, 0.0);
+        assert_eq!(g, [0.0, 0.0], "b = {b}");
+    }
+    // Away from 0 the rule is unchanged: ∂/∂b = a·x^b·ln x.
+    let mut g = [0.0; 2];
+    m.model_eval(2.0, &[1.5, 0.5], &mut g);
+    let p = 2.0f64.powf(0.5);
+    assert!((g[0] - p).abs() < 1e-15 && (g[1] - 1.5 * p * 2.0f64.ln()).abs() < 1e-15);
+
+    // Second derivatives of x^y at x = 0: ∂²/∂y² = x^y·ln²x → 0 and, for y > 1,
+    // ∂²/∂x∂y = x^(y−1)(1 + y ln x) → 0; ∂²/∂x² = y(y−1)x^(y−2) = 2 at y = 2.
+    let f = surf("x^y");
+    let mut s = Scratch::new();
+    let (v, g) = f.eval_gradient(0.0, 2.0, &mut s);
+    assert_eq!((v, g), (0.0, [0.0, 0.0]));
+    let h = f.hessian(&[0.0, 2.0]).unwrap();
+    assert_eq!(h.as_slice(), &[2.0, 0.0, 0.0, 0.0]);
+}
+
+#[test]
+fn bare_constant_names_are_found() {
+    assert!(uses_bare_name("a*exp(-b*x)+c+e*x", "e"));
+    assert!(uses_bare_name("e^x", "e"));
+    assert!(!uses_bare_name("np.e*x + a", "e"));
+    assert!(!uses_bare_name("exp(-b*x) + beta", "e"));
+    assert!(!uses_bare_name("1e-3*x + a", "e"));
+    assert!(!uses_bare_name("a $ e", "e"), "untokenizable text");
+}

@@ -115,7 +115,7 @@ pub fn gauss_newton(
     }
     let mut j = DMatrix::zeros(m, n);
     ev.jacobian(&p, &r, &mut j);
-    if let Some(e) = non_finite_jacobian(&j) {
+    if let Some(e) = non_finite_jacobian(model, &j) {
         return Err(e);
     }
     let mut cn = column_norms(&j);

@@ -203,7 +203,7 @@ pub fn levenberg_marquardt(
     }
     let mut j = DMatrix::zeros(m, n);
     ev.jacobian(&p, &r, &mut j);
-    if let Some(e) = non_finite_jacobian(&j) {
+    if let Some(e) = non_finite_jacobian(model, &j) {
         return Err(e);
     }
     let mut cn = column_norms(&j);

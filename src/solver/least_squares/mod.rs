@@ -141,15 +141,18 @@ pub(crate) fn non_finite_start(r: &[f64]) -> Option<String> {
     })
 }
 
-/// Error message when the Jacobian at the start is not finite.
-pub(crate) fn non_finite_jacobian(j: &DMatrix<f64>) -> Option<String> {
+/// Error message when the Jacobian at the start is not finite: which entry, at which data point,
+/// and what to do about it.
+pub(crate) fn non_finite_jacobian(model: &dyn Residuals, j: &DMatrix<f64>) -> Option<String> {
     j.iter().position(|v| !v.is_finite()).map(|k| {
         let (i, c) = (k % j.nrows(), k / j.nrows());
         format!(
-            "the Jacobian is not finite at the start point (∂r{}/∂p{} = {}); choose another start",
+            "the Jacobian is not finite at the start point: ∂r{}/∂p{} = {} at {}; \
+             choose the finite-difference Jacobian or another start",
             i + 1,
             c + 1,
-            j[(i, c)]
+            j[(i, c)],
+            model.describe_residual(i)
         )
     })
 }
