@@ -374,6 +374,9 @@ async function loadNist(name) {
 
 // ---------- stepping ----------
 
+/** A record to show once a NIST file that a link names has loaded (see setViewStep). */
+let pendingStep = null;
+
 function setStep(k) {
   app.set_step(Math.max(0, k));
   drawSoon();
@@ -480,6 +483,10 @@ export function mount() {
   return {
     summary: () => app.summary(),
     redraw: drawAll,
+    /** For links: the shown record, or null at the end of the run. */
+    viewStep: () => (app.step() < app.max_step() ? app.step() : null),
+    /** Shows record k (kept until a NIST file that is still loading has arrived). */
+    setViewStep: (k) => { stopPlay(); pendingStep = k; setStep(Math.min(k, app.max_step())); },
     /** The experiment config as JSON (see README: FitExperiment). */
     getState: () => app.get_state(),
     /** The loaded NIST file a config names (for exports and fingerprints), or undefined. */
@@ -490,11 +497,16 @@ export function mount() {
      * (null is returned; a failure shows in the page).
      */
     setState: (config) => {
+      pendingStep = null;
       const name = config?.model?.kind === 'nist' ? config.model.name : null;
       if (name && !app.has_nist(name)) {
         loadNist(String(name)).then((ok) => {
           if (!ok) return;
-          try { app.set_state(config); refresh(); } catch (e) { showErrors([{ field: 'form', message: String(e) }]); }
+          try {
+            app.set_state(config);
+            refresh();
+            if (pendingStep !== null) { setStep(Math.min(pendingStep, app.max_step())); pendingStep = null; }
+          } catch (e) { showErrors([{ field: 'form', message: String(e) }]); }
         });
         return null;
       }

@@ -77,7 +77,7 @@ test('a v1 regression link replays v1 momentum in the browser, also after the pa
   for (const p of [page, again.page, now.page]) await p.close();
 });
 
-test('the iteration or epoch on show travels in the link (surfaces and regression)', async () => {
+test('the iteration, epoch or record on show travels in the link (all three labs)', async () => {
   const { page, errors } = await open();
   await page.evaluate(() => window.gradlab.current().setStep(5));
   await page.waitForFunction(() => window.gradlab.getState().step === 5);
@@ -96,8 +96,16 @@ test('the iteration or epoch on show travels in the link (surfaces and regressio
   const reg = await open(`${BASE}#${await page.evaluate(() => window.gradlab.link())}`);
   assert.equal(await reg.page.inputValue('#rg-epoch'), '3');
   assert.match(await reg.page.textContent('#rg-epoch-out'), /^3 \//);
-  assert.deepEqual([...errors, ...again.errors, ...reg.errors], []);
-  for (const p of [page, again.page, reg.page]) await p.close();
+  // Curve fitting: the record slider.
+  await page.click('.tabs [data-lab="fit"]');
+  await page.waitForFunction(() => window.gradlab.lastRun()?.lab === 'fit');
+  await page.evaluate(() => { const s = document.querySelector('#fit-step'); s.value = '2'; s.dispatchEvent(new Event('input', { bubbles: true })); });
+  await page.waitForFunction(() => window.gradlab.getState().step === 2);
+  const fit = await open(`${BASE}#${await page.evaluate(() => window.gradlab.link())}`);
+  assert.equal(await fit.page.inputValue('#fit-step'), '2');
+  assert.match(await fit.page.textContent('#fit-step-label'), /^record 2 of/);
+  assert.deepEqual([...errors, ...again.errors, ...reg.errors, ...fit.errors], []);
+  for (const p of [page, again.page, reg.page, fit.page]) await p.close();
 });
 
 test('changing a control updates the URL (replaceState, no history entries); reloading restores it', async () => {
