@@ -1307,8 +1307,7 @@ impl RegressionLab {
                     ))
                 } else if cfg.batch_size > 0 && cfg.batch_size >= n && n > 1 {
                     Some(format!(
-                        "batch size {} ≥ n = {n}: every batch is the whole data set, so this is \
-                         batch GD",
+                        "M = {} ≥ n = {n}: this is batch GD",
                         cfg.batch_size
                     ))
                 } else {

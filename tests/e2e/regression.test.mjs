@@ -175,7 +175,7 @@ test('a run whose loss explodes is flagged as diverging; a batch size ≥ n is c
   assert.equal(await page.locator('#rg-readout [data-warning] ').first().getAttribute('class'), 'stop-bad');
   await setField(page, '#rg-learning_rate', '0.1');
   const b = await setField(page, '#rg-batch_size', '500');
-  assert.match(b.runs[0].warning, /batch size 500 ≥ n = 100: every batch is the whole data set/);
+  assert.match(b.runs[0].warning, /M = 500 ≥ n = 100: this is batch GD/);
   assert.equal(b.runs[1].warning, null);
   assert.deepEqual(errors, []);
   await page.close();
