@@ -111,6 +111,7 @@ function showReadout(s) {
   root.querySelector('.rg-fit').hidden = !s.data_fit;
   root.classList.toggle('rg-mode-multi', multi);
   root.classList.toggle('rg-no-fit', !s.data_fit);
+  $('rg-map-note').hidden = !s.standardize;
   const slider = f('epoch');
   slider.max = String(s.max_epoch);
   slider.value = String(s.epoch);
