@@ -1256,6 +1256,17 @@ pub fn landscape_view(result: &FitResult) -> Option<crate::problem::surfaces::Vi
     v.is_valid().then_some(v)
 }
 
+/// At most this many model evaluations for one SSR landscape (grid² × data points).
+pub const LANDSCAPE_BUDGET: f64 = 3e7;
+
+/// The landscape grid's resolution for `points` observations: 90 × 90 while the SSR evaluations
+/// stay within [`LANDSCAPE_BUDGET`], coarser (down to 24 × 24) for large data sets, so that
+/// 100 000 points do not block the page for seconds.
+pub fn landscape_resolution(points: usize) -> usize {
+    let r = (LANDSCAPE_BUDGET / points.max(1) as f64).sqrt().floor() as usize;
+    r.clamp(24, 90)
+}
+
 /// The SSR of `config`'s fit sampled on an `nx × ny` grid over `view` (2-parameter models only).
 pub fn landscape_grid(
     result: &FitResult,
@@ -1281,6 +1292,21 @@ pub fn landscape_grid(
 mod tests {
     use super::*;
     use crate::trace::StopReason;
+
+    #[test]
+    fn large_data_sets_get_a_coarser_landscape_within_the_budget() {
+        assert_eq!(landscape_resolution(40), 90);
+        assert_eq!(landscape_resolution(3000), 90);
+        for n in [10_000usize, 50_000, 100_000] {
+            let r = landscape_resolution(n);
+            assert!((24..90).contains(&r), "{n}: {r}");
+            assert!(
+                (r * r * n) as f64 <= LANDSCAPE_BUDGET || r == 24,
+                "{n}: {r}"
+            );
+        }
+        assert_eq!(landscape_resolution(100_000), 24);
+    }
 
     #[test]
     fn default_experiment_recovers_the_generating_parameters() {

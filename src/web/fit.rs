@@ -22,8 +22,6 @@ use std::collections::BTreeMap;
 use wasm_bindgen::prelude::*;
 use web_sys::HtmlCanvasElement;
 
-/// Resolution of the SSR landscape grid.
-const LANDSCAPE_GRID: usize = 90;
 /// Points along each drawn curve.
 const CURVE_POINTS: usize = 300;
 
@@ -408,8 +406,8 @@ impl FitLab {
                 &self.result,
                 &self.experiment.model,
                 view,
-                LANDSCAPE_GRID,
-                LANDSCAPE_GRID,
+                experiment_fit::landscape_resolution(self.result.data.len()),
+                experiment_fit::landscape_resolution(self.result.data.len()),
             )
             .map_err(|e| JsValue::from_str(&e))?;
             self.landscape = Some(g);
