@@ -10,8 +10,10 @@
 //! Versions: the prefix says which *behaviour* the link was written against, not only which
 //! syntax. `v1` and `v2` have the same syntax; they differ in what a regression run with momentum
 //! or Adam computes: v1 used update rules local to the regression lab, v2 uses the solver core's
-//! (see [`crate::solver::minibatch::UpdateRules`]). A `v1.` link therefore decodes with
-//! `update_rules: "v1"` on its regression solvers and replays exactly as it did.
+//! (see [`crate::solver::minibatch::UpdateRules`]), and Rastrigin and Ackley have hand-written
+//! gradients in v2 where v1 differentiated them automatically. A `v1.` link therefore decodes with
+//! `update_rules: "v1"` on its regression solvers, and `gradient: "automatic"` on those two
+//! surfaces, and replays exactly as it did.
 //!
 //! Decoding is strict and bounded: at most [`MAX_LINK_CHARS`] characters, at most
 //! [`MAX_INFLATED_BYTES`] after inflating, one decoder per version prefix (unknown versions are an
@@ -557,8 +559,19 @@ fn not_a_link() -> LinkError {
     )
 }
 
-/// A v1 state in v2 terms: its regression runs keep v1's momentum/Adam update rules.
+/// A v1 state in v2 terms: its regression runs keep v1's momentum/Adam update rules, and a
+/// Rastrigin or Ackley surface keeps the gradient v1 used (v1 had no hand-written gradient for
+/// them, so "analytic" meant automatic differentiation).
 fn upgrade_v1(mut state: PageState) -> PageState {
+    if let LabConfig::Surfaces(e) = &mut state.lab {
+        use crate::diff::GradientSource;
+        use crate::experiment::SurfaceId;
+        if matches!(e.surface, SurfaceId::Rastrigin | SurfaceId::Ackley)
+            && e.gradient == GradientSource::Analytic
+        {
+            e.gradient = GradientSource::Automatic;
+        }
+    }
     if let LabConfig::Regression(r) = &mut state.lab {
         use crate::solver::minibatch::{Optimizer, UpdateRules};
         for s in &mut r.solvers {

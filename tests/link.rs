@@ -137,6 +137,35 @@ fn the_step_on_show_travels_in_the_link_and_is_absent_at_the_end() {
     assert!(!json.contains("\"step\":"), "{json}");
 }
 
+/// A Rastrigin race (GD, Newton, BFGS). v1 differentiated Rastrigin automatically; v2 has a
+/// hand-written libm gradient. The v1 fingerprints were read in Chromium from the page as built
+/// before v2's change (they are also what this build's native runner prints for the v1 link).
+const RASTRIGIN_PAYLOAD: &str = "eNpdUdFuwyAM_BeeaUTSbdLyK9OEXHASawQ6IGujKv8-u92qbrxgfPbd2VxUgIPqVVnyAA6L0sqlONCo-stvkuEMpWYaKTJeKuSq-rd90-ld17TvnErhC3Ph5EXNWKfkuWfM4AljtR6L45tbA0KOFEeboTKtaYzpNv3QE_FUk4i49gabVquZoi0TDfWWav90HIax_Kt3ncSvmxir6SiTzHC2VJFlKUX2uTdGXw3amoLqW9y9SDEeb29m0mp4iD3xfCNGh_aQlsjCrfk5jdn0fVY2BBHCWsmxqc8FvEg6yzv1JNrSeCVPeV4CcL1s1E3ol4Di9IOEXT6B98yETP5FeBJIbpY_S3y2vBXV7_ZCxg_g7DVeH4H1DjDNCieZhgc9UnWTxE_P27Z9A0Baofc";
+const RASTRIGIN_V1: [&str; 3] = ["d8e18de68775301d", "2bb9b10c3f24a5b7", "3922982e2d490b5d"];
+const RASTRIGIN_V2: [&str; 3] = ["0feb9ed27588867c", "d2bc1e09511d3aa0", "495a57b46877cbf0"];
+
+#[test]
+fn v1_rastrigin_links_keep_automatic_gradients_v2_uses_the_analytic_one() {
+    use gradlab::diff::GradientSource;
+    let old = decode(&format!("v1.{RASTRIGIN_PAYLOAD}")).unwrap();
+    let LabConfig::Surfaces(e) = &old.lab else {
+        panic!("a surfaces link")
+    };
+    assert_eq!(e.gradient, GradientSource::Automatic);
+    assert_eq!(fingerprints(&old), RASTRIGIN_V1);
+    // Re-shared as v2 it keeps "automatic", so it still replays the v1 run.
+    assert_eq!(
+        fingerprints(&decode(&encode(&old).unwrap().link).unwrap()),
+        RASTRIGIN_V1
+    );
+    let new = decode(&format!("v2.{RASTRIGIN_PAYLOAD}")).unwrap();
+    let LabConfig::Surfaces(e) = &new.lab else {
+        panic!("a surfaces link")
+    };
+    assert_eq!(e.gradient, GradientSource::Analytic);
+    assert_eq!(fingerprints(&new), RASTRIGIN_V2);
+}
+
 #[test]
 fn pinned_v2_links_run_their_pinned_traces() {
     for (link, fps) in PINNED_V2 {

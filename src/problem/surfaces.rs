@@ -10,7 +10,7 @@
 
 use super::Objective;
 use crate::diff::ad::{self, GenericFunction, Scalar};
-use crate::math::exp;
+use crate::math::{cos, exp, sin};
 use nalgebra::DMatrix;
 use serde::{Deserialize, Serialize};
 use std::f64::consts::{E, PI};
@@ -506,6 +506,16 @@ impl Surface for Rastrigin {
     fn fxy<T: Scalar>(&self, x: T, y: T) -> T {
         x * x - (x * (2.0 * PI)).cos() * 10.0 + y * y - (y * (2.0 * PI)).cos() * 10.0 + 20.0
     }
+    // The generic path in f64, operation for operation, with libm's cos (crate::math): the
+    // same bits natively and in wasm.
+    fn value_f64(&self, x: f64, y: f64) -> f64 {
+        x * x - cos(x * (2.0 * PI)) * 10.0 + y * y - cos(y * (2.0 * PI)) * 10.0 + 20.0
+    }
+    /// ∂f/∂x = 2x + 20π sin(2πx) (and the same in y).
+    fn analytic_gradient(&self, x: f64, y: f64) -> Option<[f64; 2]> {
+        let d = |t: f64| 2.0 * t + 20.0 * PI * sin(2.0 * PI * t);
+        Some([d(x), d(y)])
+    }
 }
 
 /// Ackley (2-D) f = −20 exp(−0.2 √(½(x² + y²))) − exp(½(cos 2πx + cos 2πy)) + e + 20. Global
@@ -533,6 +543,26 @@ impl Surface for Ackley {
         let r = ((x * x + y * y) * 0.5).sqrt();
         let cs = ((x * (2.0 * PI)).cos() + (y * (2.0 * PI)).cos()) * 0.5;
         -(r * -0.2).exp() * 20.0 - cs.exp() + E + 20.0
+    }
+    // The generic path in f64 with libm (crate::math): the same bits natively and in wasm.
+    fn value_f64(&self, x: f64, y: f64) -> f64 {
+        let r = ((x * x + y * y) * 0.5).sqrt();
+        let cs = (cos(x * (2.0 * PI)) + cos(y * (2.0 * PI))) * 0.5;
+        -exp(r * -0.2) * 20.0 - exp(cs) + E + 20.0
+    }
+    /// ∇f = 2·e^(−0.2r)·(x, y)/r + π·e^(cs)·(sin 2πx, sin 2πy), r = √(½(x² + y²)),
+    /// cs = ½(cos 2πx + cos 2πy). At the origin f has a cone point (not differentiable); the first
+    /// term is taken as 0 there, which is in the subdifferential — the minimum is stationary.
+    fn analytic_gradient(&self, x: f64, y: f64) -> Option<[f64; 2]> {
+        let r = ((x * x + y * y) * 0.5).sqrt();
+        let cs = (cos(x * (2.0 * PI)) + cos(y * (2.0 * PI))) * 0.5;
+        let a = if r > 0.0 {
+            2.0 * exp(-0.2 * r) / r
+        } else {
+            0.0
+        };
+        let b = PI * exp(cs);
+        Some([a * x + b * sin(2.0 * PI * x), a * y + b * sin(2.0 * PI * y)])
     }
 }
 

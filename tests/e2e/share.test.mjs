@@ -108,6 +108,17 @@ test('the iteration, epoch or record on show travels in the link (all three labs
   for (const p of [page, again.page, reg.page, fit.page]) await p.close();
 });
 
+test('a v1 Rastrigin link keeps v1\'s automatic gradient in the browser; v2 uses the analytic one (native fingerprints)', async () => {
+  const P = 'eNpdUdFuwyAM_BeeaUTSbdLyK9OEXHASawQ6IGujKv8-u92qbrxgfPbd2VxUgIPqVVnyAA6L0sqlONCo-stvkuEMpWYaKTJeKuSq-rd90-ld17TvnErhC3Ph5EXNWKfkuWfM4AljtR6L45tbA0KOFEeboTKtaYzpNv3QE_FUk4i49gabVquZoi0TDfWWav90HIax_Kt3ncSvmxir6SiTzHC2VJFlKUX2uTdGXw3amoLqW9y9SDEeb29m0mp4iD3xfCNGh_aQlsjCrfk5jdn0fVY2BBHCWsmxqc8FvEg6yzv1JNrSeCVPeV4CcL1s1E3ol4Di9IOEXT6B98yETP5FeBJIbpY_S3y2vBXV7_ZCxg_g7DVeH4H1DjDNCieZhgc9UnWTxE_P27Z9A0Baofc';
+  const { page, errors } = await open(`${BASE}#v1.${P}`);
+  assert.deepEqual(await page.evaluate(() => window.gradlab.fingerprints()), ['d8e18de68775301d', '2bb9b10c3f24a5b7', '3922982e2d490b5d']);
+  assert.equal(await page.inputValue('#gradient'), 'automatic');
+  assert.equal(await page.evaluate((l) => window.gradlab.setState(l), `v2.${P}`), null);
+  assert.deepEqual(await page.evaluate(() => window.gradlab.fingerprints()), ['0feb9ed27588867c', 'd2bc1e09511d3aa0', '495a57b46877cbf0']);
+  assert.deepEqual(errors, []);
+  await page.close();
+});
+
 test('changing a control updates the URL (replaceState, no history entries); reloading restores it', async () => {
   const { page, errors } = await open();
   const before = await hash(page);
