@@ -349,7 +349,8 @@ pub fn run_notes(fr: &FitRun, param_names: &[String]) -> Vec<String> {
     notes
 }
 
-/// Notes about a typed formula that parses: a bare `e` is Euler's number, not a parameter.
+/// Notes about a typed formula that parses: a bare `e` is Euler's number, not a parameter; a bare
+/// `y` is a parameter, not the data.
 pub fn formula_notes(text: &str) -> Vec<String> {
     let (_, body) = strip_y_prefix(text);
     let mut notes = Vec::new();
@@ -357,6 +358,13 @@ pub fn formula_notes(text: &str) -> Vec<String> {
         notes.push(
             "note: e is Euler's number 2.71828…, a constant, not a parameter \
              (name a parameter differently, e.g. d)"
+                .to_string(),
+        );
+    }
+    if crate::problem::formula::uses_bare_name(body, "y") {
+        notes.push(
+            "note: y here is a parameter to fit, not the data's y — the model is the right-hand \
+             side only (e.g. a*x + b)"
                 .to_string(),
         );
     }
@@ -1161,10 +1169,12 @@ pub fn trace_csv(result: &FitResult) -> String {
             s.to_string()
         }
     };
-    let mut out = String::from("solver,k");
+    // The iteration column is "record"; parameter columns are "p:<name>", so a parameter called
+    // k, ssr or lambda cannot clash with a fixed column.
+    let mut out = String::from("solver,record");
     for p in &result.param_names {
         out.push(',');
-        out.push_str(&quote(p));
+        out.push_str(&quote(&format!("p:{p}")));
     }
     out.push_str(",ssr,grad_norm,lambda,step,accepted\n");
     let opt = |v: Option<f64>| v.map(|x| format!("{x:?}")).unwrap_or_default();
@@ -1672,6 +1682,16 @@ mod page_tests {
     }
 
     #[test]
+    fn a_bare_y_in_a_formula_gets_a_note() {
+        let n = formula_notes("a*x + y");
+        assert_eq!(n.len(), 1);
+        assert!(n[0].contains("y here is a parameter"), "{n:?}");
+        // The y of a leading "y =" is not the model's y.
+        assert!(formula_notes("y = a*x + b").is_empty());
+        assert!(formula_notes("a*x + y0").is_empty());
+    }
+
+    #[test]
     fn a_bare_e_in_a_formula_gets_a_note() {
         let n = formula_notes("y = a*exp(-b*x) + c + e*x");
         assert_eq!(n.len(), 1);
@@ -1723,13 +1743,32 @@ mod page_tests {
     }
 
     #[test]
+    fn trace_csv_columns_never_clash_with_parameter_names() {
+        // Exponential decay has a parameter called k.
+        let r = run(&FitExperiment {
+            model: FitModel::Builtin {
+                id: ModelId::ExponentialDecay,
+            },
+            ..Default::default()
+        })
+        .unwrap();
+        let csv = trace_csv(&r);
+        let header: Vec<&str> = csv.lines().next().unwrap().split(',').collect();
+        let mut unique = header.clone();
+        unique.sort();
+        unique.dedup();
+        assert_eq!(unique.len(), header.len(), "{header:?}");
+        assert!(header.contains(&"p:k"), "{header:?}");
+    }
+
+    #[test]
     fn trace_csv_has_one_row_per_record() {
         let r = run(&FitExperiment::default()).unwrap();
         let csv = trace_csv(&r);
         let mut lines = csv.lines();
         assert_eq!(
             lines.next().unwrap(),
-            "solver,k,a,μ,σ,ssr,grad_norm,lambda,step,accepted"
+            "solver,record,p:a,p:μ,p:σ,ssr,grad_norm,lambda,step,accepted"
         );
         let rows: usize = r.runs.iter().map(|f| f.run.trace.iterates.len()).sum();
         assert_eq!(lines.clone().count(), rows);

@@ -125,8 +125,35 @@ fn validate_regression(r: &RegressionExperiment) -> Result<(), String> {
             r.solvers.len()
         ));
     }
+    use crate::experiment_regression::{PAGE_MAX_EPOCHS, PAGE_MAX_N, PAGE_MAX_VISITS};
     for s in &r.solvers {
         s.validate()?;
+        // The page's own limits, so that a link never opens a state its form would refuse.
+        if s.epochs > PAGE_MAX_EPOCHS {
+            return Err(format!(
+                "epochs must be at most {PAGE_MAX_EPOCHS} (got {})",
+                s.epochs
+            ));
+        }
+    }
+    if let DataSource::Generated(spec) = &r.data {
+        if spec.n > PAGE_MAX_N {
+            return Err(format!(
+                "number of samples must be between 2 and {PAGE_MAX_N} (got {})",
+                spec.n
+            ));
+        }
+        let visits: f64 = r
+            .solvers
+            .iter()
+            .map(|s| s.epochs as f64 * spec.n as f64)
+            .sum();
+        if visits > PAGE_MAX_VISITS {
+            return Err(format!(
+                "epochs × samples is too much work for the page ({visits} sample visits, at \
+                 most {PAGE_MAX_VISITS:e})"
+            ));
+        }
     }
     if let Some(s) = &r.start {
         if s.len() > 64 {

@@ -476,6 +476,22 @@ fn bad_links_of_every_kind_are_named_errors() {
     ))
     .unwrap_err();
     assert!(epochs.message.contains("epochs"), "{}", epochs.message);
+    // Within the library's limits but beyond the page's: refused, so that the form never holds
+    // a state it would reject on the next edit.
+    let big = decode(&link_of_json(
+        r#"{"lab":"regression","config":{"data":{"source":"generated","n":500000}}}"#,
+    ))
+    .unwrap_err();
+    assert!(
+        big.message.contains("between 2 and 200000"),
+        "{}",
+        big.message
+    );
+    let work = decode(&link_of_json(
+        r#"{"lab":"regression","config":{"data":{"source":"generated","n":100000},"solvers":[{"epochs":1000}]}}"#,
+    ))
+    .unwrap_err();
+    assert!(work.message.contains("too much work"), "{}", work.message);
     let fit = decode(&link_of_json(
         r#"{"lab":"fit","config":{"model":{"kind":"nist","name":"NoSuchProblem"}}}"#,
     ))

@@ -29,12 +29,7 @@ use serde::{Deserialize, Serialize};
 use wasm_bindgen::prelude::*;
 use web_sys::HtmlCanvasElement;
 
-/// Largest generated n the page accepts (the library allows 10⁷; the page stays responsive).
-const PAGE_MAX_N: usize = 200_000;
-/// Largest epochs × n (sample visits) one page run may do.
-const PAGE_MAX_VISITS: f64 = 2e7;
-/// Largest epochs on the page.
-const PAGE_MAX_EPOCHS: usize = 10_000;
+use crate::experiment_regression::{PAGE_MAX_EPOCHS, PAGE_MAX_N, PAGE_MAX_VISITS};
 /// Heat-map grid resolution.
 const MAP_GRID: usize = 120;
 /// 3-D mesh resolution.
@@ -218,6 +213,8 @@ impl RegressionForm {
             }
         };
         let degree = num(&mut errors, "degree", &self.degree, &whole(1.0, 20.0));
+        // Samples in the data, where known here (generated, CSV): a batch size ≥ n is batch GD.
+        let mut data_n: Option<usize> = None;
         let data = match self.source.as_str() {
             "generated" => {
                 let n = num(&mut errors, "n", &self.n, &whole(2.0, PAGE_MAX_N as f64));
@@ -241,6 +238,7 @@ impl RegressionForm {
                 if x_min.is_finite() && x_max.is_finite() && x_min >= x_max {
                     errors.push(fe("x_max", "must be greater than x min"));
                 }
+                data_n = n.is_finite().then_some(n as usize);
                 Some(DataSource::Generated(LinearSpec {
                     n: n as usize,
                     slope,
@@ -275,6 +273,7 @@ impl RegressionForm {
                         };
                         match csv::parse(&self.csv_text, &options) {
                             Ok(d) => {
+                                data_n = Some(d.n());
                                 if degree.is_finite() && degree > 1.0 && d.d() != 1 {
                                     errors.push(fe(
                                         "degree",
@@ -471,7 +470,8 @@ impl RegressionForm {
                 .map_or(UpdateRules::default(), |s| s.update_rules),
         };
         let mut solvers = vec![main.clone()];
-        if self.compare_gd {
+        let main_is_batch_gd = main.batch_size == 0 || data_n.is_some_and(|n| main.batch_size >= n);
+        if self.compare_gd && !main_is_batch_gd {
             solvers.push(MiniBatchConfig {
                 batch_size: 0,
                 ..main

@@ -142,7 +142,7 @@ test('bad input gets messages: too few CSV points, NaN, overflow at the start; t
     return blob ? await blob.text() : '';
   });
   const lines = csv.trim().split('\n');
-  assert.equal(lines[0], 'solver,k,V,K,ssr,grad_norm,lambda,step,accepted');
+  assert.equal(lines[0], 'solver,record,p:V,p:K,ssr,grad_norm,lambda,step,accepted');
   assert.ok(lines.length > 3);
   assert.deepEqual(realErrors(), []);
   await page.close();

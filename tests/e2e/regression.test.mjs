@@ -167,7 +167,7 @@ test('changing a CSV option re-reads the text in the box, not the text applied b
   await page.close();
 });
 
-test('a run whose loss explodes is flagged as diverging; a batch size ≥ n is called batch GD', async () => {
+test('a run whose loss explodes is flagged as diverging; a batch size ≥ n is called batch GD and not run twice', async () => {
   const { page, errors } = await open();
   const r = await setField(page, '#rg-learning_rate', '1.5');
   assert.ok(r.runs.some((x) => x.warning?.startsWith('diverging')), JSON.stringify(r.runs.map((x) => [x.stop, x.loss, x.warning])));
@@ -176,7 +176,9 @@ test('a run whose loss explodes is flagged as diverging; a batch size ≥ n is c
   await setField(page, '#rg-learning_rate', '0.1');
   const b = await setField(page, '#rg-batch_size', '500');
   assert.match(b.runs[0].warning, /M = 500 ≥ n = 100: this is batch GD/);
-  assert.equal(b.runs[1].warning, null);
+  assert.equal(b.runs.length, 1, '"+ batch GD" adds no identical second run');
+  const z = await setField(page, '#rg-batch_size', '0');
+  assert.deepEqual(z.runs.map((r) => r.name), ['Batch GD (α = 0.1)']);
   assert.deepEqual(errors, []);
   await page.close();
 });
