@@ -395,9 +395,12 @@ impl RegressionForm {
             "step_decay" | "cosine" => {
                 let step = self.decay == "step_decay";
                 let a = num(&mut errors, "decay_value", &self.decay_value, &|v| {
-                    if step && v > 0.0 && v <= 1.0 {
-                        Ok(v)
-                    } else if !step && (0.0..=1.0).contains(&v) {
+                    let ok = if step {
+                        v > 0.0 && v <= 1.0
+                    } else {
+                        (0.0..=1.0).contains(&v)
+                    };
+                    if ok {
                         Ok(v)
                     } else if step {
                         Err("γ must be in (0, 1]".into())
