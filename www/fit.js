@@ -263,7 +263,9 @@ function showReadout(s) {
   const notes = [...bySolver].map(([t, who]) => el('p', { className: 'fit-warn', textContent: `${who.join(' and ')}: ${t}` }));
   $('fit-readout').replaceChildren(params, stats, ...notes,
     el('p', { className: 'hint', textContent: `${s.points} data points · ± is one standard error, s²(JᵀJ)⁻¹ at the solution` }));
-  const colors = new Map(solvers.map((r) => [r.method, r.color]));
+  // A method run twice (e.g. LM with the right and a frozen Jacobian) shows its first run's colour.
+  const colors = new Map();
+  for (const r of solvers) if (!colors.has(r.method)) colors.set(r.method, r.color);
   for (const row of root.querySelectorAll('.solver')) {
     const sw = row.querySelector('.swatch');
     const c = colors.get(row.dataset.method);

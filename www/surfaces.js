@@ -135,7 +135,11 @@ function showReadout(summary) {
   });
   $('readout').replaceChildren(table(['solver', 'final x', 'f(x)', '‖∇f(x)‖', 'iterations', 'f evals', '∇f evals', '∇²f evals', 'stopped'], rows, [5, 6, 7]));
   // Colour swatches in the solver list match the plots.
-  const colors = new Map(summary.solvers.map((s, i) => [readForm().solvers[i]?.method, s.color]));
+  // Runs are in the config's order (a guided experiment may list Newton before GD); a method run
+  // twice shows its first run's colour.
+  const methods = (app.get_state().solvers ?? []).map((c) => c.method);
+  const colors = new Map();
+  summary.solvers.forEach((s, i) => { if (methods[i] && !colors.has(methods[i])) colors.set(methods[i], s.color); });
   for (const row of root.querySelectorAll('.solver')) {
     const sw = row.querySelector('.swatch');
     const c = colors.get(row.dataset.method);
