@@ -105,8 +105,10 @@ pub fn presets() -> Vec<Preset> {
                 "rosenbrock",
                 [-1.2, 1.0],
                 json!([{"method": "newton"}, {"method": "bfgs"}, {"method": "gradient_descent_armijo"}]),
-                2000,
-                json!({"stop": {"max_iterations": 2000, "grad_tol": 1e-12}}),
+                120,
+                // 120 iterations: enough to see GD + Armijo's straight (linear) descent without
+                // squeezing Newton's 21 and BFGS's 40 iterations against the axis.
+                json!({"stop": {"max_iterations": 120, "grad_tol": 1e-12}}),
             ),
             basin: false,
         },
@@ -129,7 +131,7 @@ pub fn presets() -> Vec<Preset> {
             id: "peaks-basins",
             title: "Where does each start end up? (basins of peaks)",
             lab: "surfaces",
-            text: "Peaks has a global minimum and a shallower local one. Gradient descent goes to whichever basin it starts in: the basin map runs it from 6,400 starts and colours each by the minimum it reached. \
+            text: "Peaks has a global minimum, a shallower local one, and a very shallow third between the peaks. Gradient descent goes to whichever basin it starts in: the basin map runs it from 6,400 starts and colours each by the minimum it reached. \
                    Click anywhere on the map to try a start yourself.",
             config: surfaces("peaks", [-0.2, -0.6], json!([{"method": "gradient_descent", "learning_rate": 0.05}]), 300, json!({})),
             basin: true,
@@ -176,7 +178,9 @@ pub fn presets() -> Vec<Preset> {
                 "start": {"kind": "default"},
                 "solvers": [
                     {"method": "levenberg_marquardt"},
-                    {"method": "levenberg_marquardt", "frozen_jacobian": true}
+                    // Capped: uncapped, the frozen run takes ~25 000 records and then stops on a
+                    // tiny step as λ explodes (MINPACK's "converged" by xtol, but a stall).
+                    {"method": "levenberg_marquardt", "frozen_jacobian": true, "max_evaluations": 400}
                 ]
             }),
             basin: false,
@@ -251,6 +255,9 @@ mod tests {
         // Newton converges in few iterations; the final ratios show quadratic convergence.
         let t = surfaces_run("newton-quadratic");
         assert!(t[0].stop.is_converged() && t[0].iterations() < 30);
+        assert!(t[1].stop.is_converged(), "BFGS too");
+        // GD + Armijo is still far from done: its linear rate is what the plot shows.
+        assert_eq!(t[2].stop, crate::trace::StopReason::MaxIterations);
         // Nelder–Mead uses no gradient evaluations.
         let t = surfaces_run("nelder-mead");
         assert_eq!(t[0].g_evals, 0);
@@ -284,6 +291,12 @@ mod tests {
         assert!(
             iters[0] * 3 < iters[1],
             "frozen Jacobian is much slower: {iters:?}"
+        );
+        assert!(r.runs[0].run.stop().is_converged());
+        assert_eq!(
+            *r.runs[1].run.stop(),
+            crate::trace::StopReason::MaxEvaluations,
+            "the frozen run does not converge"
         );
     }
 }

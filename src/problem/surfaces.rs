@@ -205,6 +205,12 @@ impl Surface for Peaks {
                 f: -3.049_849,
                 global: false,
             },
+            // A shallow third minimum between the peaks (Hessian positive definite there).
+            KnownMinimum {
+                x: [0.296_446, 0.320_196],
+                f: -0.064_936,
+                global: false,
+            },
         ]
     }
     fn fxy<T: Scalar>(&self, x: T, y: T) -> T {

@@ -274,6 +274,19 @@ test('every guided experiment opens its lab, runs, and explains itself', async (
     const run = await page.evaluate(() => window.gradlab.lastRun());
     const runs = run && (run.solvers ?? run.runs);
     assert.ok(runs && runs.length >= 1, `${id}: ${JSON.stringify(run)?.slice(0, 200)}`);
+    if (run.lab === 'surfaces') {
+      // The solver list's swatches show each method's colour in the plots (first run of it).
+      const methods = (await page.evaluate(() => window.gradlab.getState())).config.solvers.map((c) => c.method);
+      const seen = new Set();
+      for (const [i, m] of methods.entries()) {
+        if (seen.has(m)) continue;
+        seen.add(m);
+        const hex = runs[i].color;
+        const want = `rgb(${parseInt(hex.slice(1, 3), 16)}, ${parseInt(hex.slice(3, 5), 16)}, ${parseInt(hex.slice(5, 7), 16)})`;
+        const got = await page.$eval(`#lab-surfaces .solver[data-method="${m}"] .swatch`, (e) => getComputedStyle(e).backgroundColor);
+        assert.equal(got, want, `${id}: swatch of ${m}`);
+      }
+    }
     await page.click('#lesson-close');
   }
   assert.deepEqual(errors, []);
