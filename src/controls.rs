@@ -122,6 +122,10 @@ impl SurfaceForm {
     }
 
     /// Applies the form to `base`, or returns a message for every bad field.
+    ///
+    /// The form holds one set of settings per method; `base` may race a method twice (a guided
+    /// experiment compares α = 0.19 with α = 0.21). See [`merge_solvers`] for how such runs
+    /// survive an edit.
     pub fn apply(&self, base: &Experiment) -> Result<Experiment, Vec<FieldError>> {
         let mut errors = Vec::new();
         let mut num = |field: &str, text: &str, check: &dyn Fn(f64) -> Result<f64, String>| {
@@ -210,7 +214,7 @@ impl SurfaceForm {
                 return Err(vec![field_error("formula", err.to_string())]);
             }
         }
-        e.solvers = solvers;
+        e.solvers = merge_solvers(&base.solvers, solvers);
         e.stop.max_iterations = iters as usize;
         e.stop.grad_tol = tol;
         e.start = [sx, sy];
@@ -353,9 +357,60 @@ pub fn short(v: f64) -> String {
     }
 }
 
+/// The solvers after a form edit: `base`'s runs in their order (so colours stay put), the first
+/// run of each method still checked taking the form's settings, later runs of the same method
+/// kept as they were (the form cannot show them), unchecked methods dropped, newly checked ones
+/// appended in the form's order.
+pub fn merge_solvers(base: &[SolverConfig], form: Vec<SolverConfig>) -> Vec<SolverConfig> {
+    let mut out = Vec::with_capacity(base.len().max(form.len()));
+    let mut taken: Vec<&str> = Vec::new();
+    for b in base {
+        let m = b.method();
+        if let Some(f) = form.iter().find(|f| f.method() == m) {
+            if taken.contains(&m) {
+                out.push(b.clone());
+            } else {
+                taken.push(m);
+                out.push(f.clone());
+            }
+        }
+    }
+    for f in &form {
+        if !taken.contains(&f.method()) {
+            taken.push(f.method());
+            out.push(f.clone());
+        }
+    }
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_form_edit_keeps_the_runs_the_form_cannot_show_and_the_run_order() {
+        let c = |v: serde_json::Value| -> SolverConfig { serde_json::from_value(v).unwrap() };
+        let gd = |a: f64| c(serde_json::json!({"method": "gradient_descent", "learning_rate": a}));
+        // Two GD runs (a guided experiment): the form shows the first; editing it keeps the second.
+        let merged = merge_solvers(&[gd(0.19), gd(0.21)], vec![gd(0.05)]);
+        assert_eq!(merged, vec![gd(0.05), gd(0.21)]);
+        // The config's order survives the form's (checkbox) order, so colours do not move.
+        let newton = c(serde_json::json!({"method": "newton"}));
+        let bfgs = c(serde_json::json!({"method": "bfgs"}));
+        let armijo = c(serde_json::json!({"method": "gradient_descent_armijo"}));
+        let merged = merge_solvers(
+            &[newton.clone(), bfgs.clone(), armijo.clone()],
+            vec![armijo.clone(), newton.clone(), bfgs.clone()],
+        );
+        assert_eq!(merged, vec![newton.clone(), bfgs.clone(), armijo.clone()]);
+        // Unchecked methods go (with all their runs); newly checked ones are appended.
+        let merged = merge_solvers(
+            &[gd(0.19), gd(0.21), bfgs.clone()],
+            vec![bfgs.clone(), newton.clone()],
+        );
+        assert_eq!(merged, vec![bfgs, newton]);
+    }
 
     fn form() -> SurfaceForm {
         SurfaceForm::from_experiment(&Experiment::default())

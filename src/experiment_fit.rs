@@ -117,6 +117,42 @@ pub enum FitSolver {
     GaussNewton(GaussNewtonSettings),
 }
 
+impl FitSolver {
+    /// The method's name in forms and links.
+    pub fn method(&self) -> &'static str {
+        match self {
+            FitSolver::LevenbergMarquardt(_) => "levenberg_marquardt",
+            FitSolver::GaussNewton(_) => "gauss_newton",
+        }
+    }
+}
+
+/// The solvers after a form edit (the form holds one set of settings per method): `base`'s runs
+/// in their order, the first run of each method still checked taking the form's settings, later
+/// runs of the same method kept as they were, unchecked methods dropped, new ones appended.
+pub fn merge_solvers(base: &[FitSolver], form: Vec<FitSolver>) -> Vec<FitSolver> {
+    let mut out = Vec::with_capacity(base.len().max(form.len()));
+    let mut taken: Vec<&str> = Vec::new();
+    for b in base {
+        let m = b.method();
+        if let Some(f) = form.iter().find(|f| f.method() == m) {
+            if taken.contains(&m) {
+                out.push(b.clone());
+            } else {
+                taken.push(m);
+                out.push(f.clone());
+            }
+        }
+    }
+    for f in &form {
+        if !taken.contains(&f.method()) {
+            taken.push(f.method());
+            out.push(f.clone());
+        }
+    }
+    out
+}
+
 /// A whole curve-fitting experiment.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(default)]
@@ -738,7 +774,11 @@ impl FitForm {
                     ("gauss_newton", serde_json::to_value(st), st.frozen_jacobian)
                 }
             };
-            f.frozen_jacobian |= frozen;
+            // The checkbox shows the first run's setting (the runs the form edits are the first
+            // of each method; a later frozen-Jacobian run is kept as it is by merge_solvers).
+            if f.solvers.is_empty() {
+                f.frozen_jacobian = frozen;
+            }
             let mut params = BTreeMap::new();
             if let Ok(serde_json::Value::Object(o)) = value {
                 for (k, v) in o {
@@ -1740,6 +1780,34 @@ mod page_tests {
         assert!(t.contains("± ∞ for a, b"), "{t}");
         assert!(t.contains("not identifiable"), "{t}");
         assert!(t.contains("rank-deficient (rank 1 of 2)"), "{t}");
+    }
+
+    #[test]
+    fn a_form_edit_keeps_a_second_run_of_the_same_method() {
+        let lm = LmSettings::default();
+        let frozen = LmSettings {
+            frozen_jacobian: true,
+            max_evaluations: 400,
+            ..LmSettings::default()
+        };
+        let edited = LmSettings {
+            max_evaluations: 999,
+            ..LmSettings::default()
+        };
+        let base = [
+            FitSolver::LevenbergMarquardt(lm.clone()),
+            FitSolver::LevenbergMarquardt(frozen.clone()),
+        ];
+        let merged = merge_solvers(&base, vec![FitSolver::LevenbergMarquardt(edited.clone())]);
+        assert_eq!(
+            merged,
+            vec![
+                FitSolver::LevenbergMarquardt(edited),
+                FitSolver::LevenbergMarquardt(frozen)
+            ]
+        );
+        let gn = FitSolver::GaussNewton(GaussNewtonSettings::default());
+        assert_eq!(merge_solvers(&base, vec![gn.clone()]), vec![gn]);
     }
 
     #[test]

@@ -120,7 +120,10 @@ function fillForm(form, summary) {
   $('fit-start-kind').value = form.start;
   $('fit-jacobian').value = form.jacobian;
   $('fit-frozen').checked = form.frozen_jacobian;
-  const chosen = new Map(form.solvers.map((s) => [s.method, s.params]));
+  // A method raced twice shows its first run's settings (the form edits that one; the others
+  // are kept as they are — see merge_solvers in Rust).
+  const chosen = new Map();
+  for (const s of form.solvers) if (!chosen.has(s.method)) chosen.set(s.method, s.params);
   for (const row of root.querySelectorAll('.solver')) {
     const params = chosen.get(row.dataset.method);
     row.querySelector(':scope > label input').checked = !!params;

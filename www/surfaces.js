@@ -54,7 +54,10 @@ function fillForm(form) {
   $('kappa-field').hidden = form.surface !== 'quadratic';
   $('formula-field').hidden = form.surface !== 'formula';
   $('formula-input').value = form.formula;
-  const chosen = new Map(form.solvers.map((s) => [s.method, s.params]));
+  // A method raced twice shows its first run's settings (the form edits that one; the others
+  // are kept as they are — see merge_solvers in Rust).
+  const chosen = new Map();
+  for (const s of form.solvers) if (!chosen.has(s.method)) chosen.set(s.method, s.params);
   for (const row of root.querySelectorAll('.solver')) {
     const params = chosen.get(row.dataset.method);
     row.querySelector('input[type=checkbox]').checked = !!params;

@@ -173,7 +173,11 @@ impl FitLab {
                 }])
             }
         };
-        match form.apply() {
+        match form.apply().map(|mut e| {
+            // Runs the form cannot show (a second LM with a frozen Jacobian) survive the edit.
+            e.solvers = experiment_fit::merge_solvers(&self.experiment.solvers, e.solvers);
+            e
+        }) {
             Ok(e) => match self.set_experiment(e) {
                 Ok(()) => to_js(&ApplyResult {
                     ok: true,

@@ -474,11 +474,27 @@ impl RegressionForm {
         };
         let mut solvers = vec![main.clone()];
         let main_is_batch_gd = main.batch_size == 0 || data_n.is_some_and(|n| main.batch_size >= n);
-        if self.compare_gd && !main_is_batch_gd {
-            solvers.push(MiniBatchConfig {
-                batch_size: 0,
-                ..main
-            });
+        // "+ batch GD" is batch GD with the main run's settings. A guided experiment may race
+        // further runs the form cannot show (SGD with M = 1 and M = 32 and batch GD at its own
+        // α): with the box still ticked they are kept as they are; unticking drops them.
+        let compare_of = |m: &MiniBatchConfig| MiniBatchConfig {
+            batch_size: 0,
+            ..m.clone()
+        };
+        let base_main = base.solvers.first();
+        let is_compare = |s: &MiniBatchConfig| base_main.is_some_and(|m| *s == compare_of(m));
+        let had_compare = base.solvers.iter().skip(1).any(is_compare);
+        if self.compare_gd {
+            if !main_is_batch_gd && (had_compare || base.solvers.len() <= 1) {
+                solvers.push(compare_of(&main));
+            }
+            solvers.extend(
+                base.solvers
+                    .iter()
+                    .skip(1)
+                    .filter(|s| !is_compare(s))
+                    .cloned(),
+            );
         }
         let mut e = base.clone();
         e.data = data.expect("checked");

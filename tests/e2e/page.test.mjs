@@ -262,6 +262,35 @@ test('a learning-rate schedule is drawn and changes the run', async () => {
   await page.close();
 });
 
+test('editing a field after a guided experiment keeps every one of its runs', async () => {
+  const { page, errors } = await open();
+  const runsOf = (r) => (r.solvers ?? r.runs).map((x) => x.solver ?? x.name);
+  const edit = async (preset, field, value) => {
+    await page.selectOption('#preset-menu', preset);
+    await page.waitForFunction(() => !document.getElementById('lesson').hidden);
+    const before = await page.evaluate(() => window.gradlab.lastRun());
+    const state = JSON.stringify((await page.evaluate(() => window.gradlab.getState())).config);
+    const cfg = JSON.stringify(JSON.parse(state).solvers);
+    await page.fill(field, value);
+    await page.waitForFunction((b) => JSON.stringify(window.gradlab.getState().config) !== b, state);
+    const after = await page.evaluate(() => window.gradlab.lastRun());
+    assert.deepEqual(runsOf(after), runsOf(before), `${preset}: runs after editing ${field}`);
+    return { cfg, after: JSON.stringify((await page.evaluate(() => window.gradlab.getState())).config.solvers) };
+  };
+  // Two GD runs (α = 0.19 and 0.21): both stay, with their own rates.
+  const q = await edit('too-large-step', '#max_iterations', '400');
+  assert.equal(q.after, q.cfg);
+  // SGD M = 1, SGD M = 32, batch GD α = 0.1: all three stay.
+  const m = await edit('minibatch-noise', '#rg-epochs', '20');
+  assert.equal(JSON.parse(m.after).length, 3);
+  assert.deepEqual(JSON.parse(m.after).map((s) => [s.batch_size, s.learning_rate]), JSON.parse(m.cfg).map((s) => [s.batch_size, s.learning_rate]));
+  // LM with the right Jacobian and LM with a frozen one: both stay.
+  const f = await edit('wrong-jacobian', '#fit-n', '31');
+  assert.equal(JSON.parse(f.after).length, 2);
+  assert.deepEqual(errors, []);
+  await page.close();
+});
+
 test('every guided experiment opens its lab, runs, and explains itself', async () => {
   const { page, errors } = await open();
   const ids = await page.$$eval('#preset-menu option', (os) => os.map((o) => o.value).filter(Boolean));
