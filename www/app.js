@@ -317,7 +317,13 @@ async function main() {
     return;
   }
   for (const tab of document.querySelectorAll('.tabs [data-lab]')) {
-    tab.addEventListener('click', () => { showLab(tab.dataset.lab); urlSoon(); });
+    tab.addEventListener('click', () => {
+      // A guided experiment's explanation belongs to its lab: leaving the lab closes it.
+      const lesson = $('lesson');
+      if (lesson && lesson.dataset.lab && lesson.dataset.lab !== tab.dataset.lab) lesson.hidden = true;
+      showLab(tab.dataset.lab);
+      urlSoon();
+    });
   }
   $('share-msg').querySelector('.close').addEventListener('click', share.clearMessage);
   wireShareTools();

@@ -27,6 +27,7 @@ export function applyPreset(p, open) {
   $('lesson-title').textContent = p.title;
   $('lesson-text').textContent = p.text;
   $('lesson').hidden = false;
+  $('lesson').dataset.lab = p.lab;
   if (p.basin && lab.startBasin) lab.startBasin();
   return null;
 }

@@ -1,7 +1,7 @@
 //! The convergence plot: f(x_k) − f_best (left axis) and ‖∇f(x_k)‖ (right axis), both on log
 //! scales, against k — one colour per solver, so a race reads at a glance.
 
-use super::{err, fmt_int_tick, fmt_tick, solver_color_on_white, PlotStyle};
+use super::{err, fmt_int_tick, fmt_log_tick, solver_color_on_white, PlotStyle};
 use crate::trace::Trace;
 use plotters::coord::Shift;
 use plotters::prelude::*;
@@ -71,7 +71,7 @@ pub fn draw_convergence<DB: DrawingBackend>(
         .x_labels(8)
         .y_labels(6)
         .x_label_formatter(&|k| fmt_int_tick(*k))
-        .y_label_formatter(&|f| fmt_tick(*f))
+        .y_label_formatter(&|f| fmt_log_tick(*f))
         .draw()
         .map_err(err)?;
     chart
@@ -79,7 +79,7 @@ pub fn draw_convergence<DB: DrawingBackend>(
         .label_style(font.clone())
         .axis_desc_style(desc_font)
         .y_desc(g_desc)
-        .y_label_formatter(&|g| fmt_tick(*g))
+        .y_label_formatter(&|g| fmt_log_tick(*g))
         .draw()
         .map_err(err)?;
 

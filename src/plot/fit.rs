@@ -2,7 +2,7 @@
 //! ‖Jᵀr‖ on a log axis, the damping λ on a second log axis). Like every plot here they draw what
 //! they are given (points, traces) onto any plotters backend and never run a solver.
 
-use super::{err, fmt_int_tick, fmt_tick, PlotStyle};
+use super::{err, fmt_int_tick, fmt_log_tick, fmt_tick, PlotStyle};
 use crate::trace::Trace;
 use plotters::coord::Shift;
 use plotters::prelude::*;
@@ -338,7 +338,7 @@ pub fn draw_lsq_convergence<DB: DrawingBackend>(
     let mut chart = ChartBuilder::on(root)
         .margin(style.px(8.0))
         .margin_right(style.px(6.0))
-        .x_label_area_size(style.px(30.0))
+        .x_label_area_size(style.px(36.0))
         .y_label_area_size(style.px(50.0))
         .right_y_label_area_size(style.px(if has_lambda { 50.0 } else { 8.0 }))
         .build_cartesian_2d(0.0..k_max as f64, (lo..hi).log_scale())
@@ -355,7 +355,7 @@ pub fn draw_lsq_convergence<DB: DrawingBackend>(
         .x_labels(8)
         .y_labels(6)
         .x_label_formatter(&|k| fmt_int_tick(*k))
-        .y_label_formatter(&|f| fmt_tick(*f))
+        .y_label_formatter(&|f| fmt_log_tick(*f))
         .draw()
         .map_err(err)?;
     if has_lambda {
@@ -364,7 +364,7 @@ pub fn draw_lsq_convergence<DB: DrawingBackend>(
             .label_style(font)
             .axis_desc_style(desc_font)
             .y_desc("λ  ····")
-            .y_label_formatter(&|g| fmt_tick(*g))
+            .y_label_formatter(&|g| fmt_log_tick(*g))
             .draw()
             .map_err(err)?;
     }

@@ -137,6 +137,17 @@ pub fn fmt_tick(v: f64) -> String {
     }
 }
 
+/// A tick on a log axis: powers of ten from 10⁴ up and below 10⁻² as `1e4`, `1e-3`, so one axis
+/// never mixes `10000` with `1e9` and the labels stay narrow.
+pub fn fmt_log_tick(v: f64) -> String {
+    let a = v.abs();
+    if v != 0.0 && !(1e-2..1e4).contains(&a) {
+        let s = format!("{v:.0e}");
+        return s.replace("e0", "").replace("e-0", "e-");
+    }
+    fmt_tick(v)
+}
+
 /// [`fmt_tick`] on a linear axis spanning `span`: a tick within 10⁻⁹·span of zero is the zero
 /// tick, computed as lo + k·step with rounding (it would print as `-6e-17`).
 pub fn fmt_linear_tick(v: f64, span: f64) -> String {
@@ -188,6 +199,15 @@ pub(crate) fn err<E: std::fmt::Display>(e: E) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn log_ticks_use_one_notation_for_large_and_small_powers() {
+        assert_eq!(fmt_log_tick(1e4), "1e4");
+        assert_eq!(fmt_log_tick(1e9), "1e9");
+        assert_eq!(fmt_log_tick(1000.0), "1000");
+        assert_eq!(fmt_log_tick(0.1), "0.1");
+        assert_eq!(fmt_log_tick(1e-3), "1e-3");
+    }
 
     #[test]
     fn a_rounded_zero_tick_on_a_linear_axis_prints_as_zero() {

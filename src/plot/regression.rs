@@ -3,7 +3,7 @@
 //! log scale). The loss surface over (w, b) reuses [`super::contour`] and [`super::surface`] with a
 //! [`Grid`] from [`loss_grid`].
 
-use super::{err, fmt_int_tick, fmt_linear_tick, fmt_tick, Grid, PlotStyle};
+use super::{err, fmt_int_tick, fmt_linear_tick, fmt_log_tick, Grid, PlotStyle};
 use crate::problem::surfaces::ViewBox;
 use plotters::coord::Shift;
 use plotters::prelude::*;
@@ -307,7 +307,7 @@ pub fn draw_losses<DB: DrawingBackend>(
         .x_labels(8)
         .y_labels(6)
         .x_label_formatter(&|k| fmt_int_tick(*k))
-        .y_label_formatter(&|f| fmt_tick(*f))
+        .y_label_formatter(&|f| fmt_log_tick(*f))
         .draw()
         .map_err(err)?;
     let clamp = |p: &(f64, f64)| (p.0, p.1.clamp(lo, hi));

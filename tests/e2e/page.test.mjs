@@ -277,6 +277,12 @@ test('editing a field after a guided experiment keeps every one of its runs', as
     assert.deepEqual(runsOf(after), runsOf(before), `${preset}: runs after editing ${field}`);
     return { cfg, after: JSON.stringify((await page.evaluate(() => window.gradlab.getState())).config.solvers) };
   };
+  // The lesson belongs to its lab: switching tabs closes it.
+  await page.selectOption('#preset-menu', 'newton-quadratic');
+  await page.waitForFunction(() => !document.getElementById('lesson').hidden);
+  await page.click('.tabs [data-lab="fit"]');
+  assert.equal(await page.isVisible('#lesson'), false);
+  await page.click('.tabs [data-lab="surfaces"]');
   // Two GD runs (α = 0.19 and 0.21): both stay, with their own rates.
   const q = await edit('too-large-step', '#max_iterations', '400');
   assert.equal(q.after, q.cfg);
