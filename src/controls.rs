@@ -362,11 +362,17 @@ pub fn short(v: f64) -> String {
 /// kept as they were (the form cannot show them), unchecked methods dropped, newly checked ones
 /// appended in the form's order.
 pub fn merge_solvers(base: &[SolverConfig], form: Vec<SolverConfig>) -> Vec<SolverConfig> {
+    merge_runs(base, form, SolverConfig::method)
+}
+
+/// [`merge_solvers`] for any kind of run, `method` naming each run's method (the curve-fitting
+/// lab uses it too).
+pub fn merge_runs<T: Clone>(base: &[T], form: Vec<T>, method: fn(&T) -> &'static str) -> Vec<T> {
     let mut out = Vec::with_capacity(base.len().max(form.len()));
     let mut taken: Vec<&str> = Vec::new();
     for b in base {
-        let m = b.method();
-        if let Some(f) = form.iter().find(|f| f.method() == m) {
+        let m = method(b);
+        if let Some(f) = form.iter().find(|f| method(f) == m) {
             if taken.contains(&m) {
                 out.push(b.clone());
             } else {
@@ -376,8 +382,8 @@ pub fn merge_solvers(base: &[SolverConfig], form: Vec<SolverConfig>) -> Vec<Solv
         }
     }
     for f in &form {
-        if !taken.contains(&f.method()) {
-            taken.push(f.method());
+        if !taken.contains(&method(f)) {
+            taken.push(method(f));
             out.push(f.clone());
         }
     }

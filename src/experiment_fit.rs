@@ -131,26 +131,7 @@ impl FitSolver {
 /// in their order, the first run of each method still checked taking the form's settings, later
 /// runs of the same method kept as they were, unchecked methods dropped, new ones appended.
 pub fn merge_solvers(base: &[FitSolver], form: Vec<FitSolver>) -> Vec<FitSolver> {
-    let mut out = Vec::with_capacity(base.len().max(form.len()));
-    let mut taken: Vec<&str> = Vec::new();
-    for b in base {
-        let m = b.method();
-        if let Some(f) = form.iter().find(|f| f.method() == m) {
-            if taken.contains(&m) {
-                out.push(b.clone());
-            } else {
-                taken.push(m);
-                out.push(f.clone());
-            }
-        }
-    }
-    for f in &form {
-        if !taken.contains(&f.method()) {
-            taken.push(f.method());
-            out.push(f.clone());
-        }
-    }
-    out
+    crate::controls::merge_runs(base, form, FitSolver::method)
 }
 
 /// A whole curve-fitting experiment.
