@@ -1,7 +1,7 @@
 //! The convergence plot: f(x_k) − f_best (left axis) and ‖∇f(x_k)‖ (right axis), both on log
 //! scales, against k — one colour per solver, so a race reads at a glance.
 
-use super::{err, fmt_int_tick, fmt_log_tick, solver_color_on_white, PlotStyle};
+use super::{decades, err, fmt_int_tick, fmt_log_tick, solver_color_on_white, PlotStyle};
 use crate::trace::Trace;
 use plotters::coord::Shift;
 use plotters::prelude::*;
@@ -26,21 +26,11 @@ pub fn draw_convergence<DB: DrawingBackend>(
     let series = gap_series(traces);
     let gaps = series.iter().flatten().map(|p| p.1);
     let (f_lo, f_hi) = decades(gaps);
-    let gs = traces
-        .iter()
-        .flat_map(|t| t.iterates.iter().map(|r| r.grad_norm))
-        .filter(|g| g.is_finite() && *g > 0.0);
-    let (g_lo, g_hi) = gs.fold((f64::INFINITY, f64::NEG_INFINITY), |(a, b), g| {
-        (a.min(g), b.max(g))
-    });
-    let (g_lo, g_hi) = if g_lo.is_finite() {
-        (
-            10f64.powf(g_lo.log10().floor()),
-            10f64.powf(g_hi.log10().ceil().max(g_lo.log10().floor() + 1.0)),
-        )
-    } else {
-        (1e-8, 1.0)
-    };
+    let (g_lo, g_hi) = decades(
+        traces
+            .iter()
+            .flat_map(|t| t.iterates.iter().map(|r| r.grad_norm)),
+    );
 
     let font = ("sans-serif", style.tick_font()).into_font();
     let desc_font = ("sans-serif", style.label_font()).into_font();
@@ -133,21 +123,6 @@ pub fn gap_series(traces: &[Trace]) -> Vec<Vec<(f64, f64)>> {
                 .collect()
         })
         .collect()
-}
-
-/// The smallest range of whole decades holding every positive value (1e-8..1 if none).
-fn decades(values: impl Iterator<Item = f64>) -> (f64, f64) {
-    let (lo, hi) = values
-        .filter(|v| v.is_finite() && *v > 0.0)
-        .fold((f64::INFINITY, f64::NEG_INFINITY), |(a, b), v| {
-            (a.min(v), b.max(v))
-        });
-    if !lo.is_finite() {
-        return (1e-8, 1.0);
-    }
-    let lo_dec = lo.log10().floor();
-    let hi_dec = hi.log10().ceil().max(lo_dec + 1.0);
-    (10f64.powf(lo_dec), 10f64.powf(hi_dec))
 }
 
 #[cfg(test)]

@@ -2,7 +2,7 @@
 //! ‖Jᵀr‖ on a log axis, the damping λ on a second log axis). Like every plot here they draw what
 //! they are given (points, traces) onto any plotters backend and never run a solver.
 
-use super::{err, fmt_int_tick, fmt_log_tick, fmt_tick, PlotStyle};
+use super::{decades, err, fmt_int_tick, fmt_log_tick, fmt_tick, PlotStyle};
 use crate::trace::Trace;
 use plotters::coord::Shift;
 use plotters::prelude::*;
@@ -270,21 +270,6 @@ pub fn draw_residuals<DB: DrawingBackend>(
         }
     }
     Ok(())
-}
-
-/// The smallest whole-decade range holding every positive finite value (1e-8..1 if none).
-fn decades(values: impl Iterator<Item = f64>) -> (f64, f64) {
-    let (lo, hi) = values
-        .filter(|v| v.is_finite() && *v > 0.0)
-        .fold((f64::INFINITY, f64::NEG_INFINITY), |(a, b), v| {
-            (a.min(v), b.max(v))
-        });
-    if !lo.is_finite() {
-        return (1e-8, 1.0);
-    }
-    let lo_dec = lo.log10().floor().max(-300.0);
-    let hi_dec = hi.log10().ceil().max(lo_dec + 1.0).min(300.0);
-    (10f64.powf(lo_dec), 10f64.powf(hi_dec))
 }
 
 /// Least-squares convergence: SSR (solid) and ‖Jᵀr‖ (dashed) on the left log axis, λ (dotted, where

@@ -137,6 +137,22 @@ pub fn fmt_tick(v: f64) -> String {
     }
 }
 
+/// The smallest range of whole decades holding every positive finite value (1e-8..1 if none),
+/// kept within 10^±300 — the y range of every log-scaled convergence plot.
+pub(crate) fn decades(values: impl Iterator<Item = f64>) -> (f64, f64) {
+    let (lo, hi) = values
+        .filter(|v| v.is_finite() && *v > 0.0)
+        .fold((f64::INFINITY, f64::NEG_INFINITY), |(a, b), v| {
+            (a.min(v), b.max(v))
+        });
+    if !lo.is_finite() {
+        return (1e-8, 1.0);
+    }
+    let lo_dec = lo.log10().floor().max(-300.0);
+    let hi_dec = hi.log10().ceil().max(lo_dec + 1.0).min(300.0);
+    (10f64.powf(lo_dec), 10f64.powf(hi_dec))
+}
+
 /// A tick on a log axis: powers of ten from 10⁴ up and below 10⁻² as `1e4`, `1e-3`, so one axis
 /// never mixes `10000` with `1e9` and the labels stay narrow.
 pub fn fmt_log_tick(v: f64) -> String {
