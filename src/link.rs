@@ -249,6 +249,8 @@ pub struct EmbedOptions {
     pub show_readout: bool,
     /// Run and draw on load; `false` shows a "Run" button first.
     pub autoplay: bool,
+    /// Show the guided experiment's explanation ([`PageState::lesson`]) when the state has one.
+    pub show_lesson: bool,
 }
 
 impl Default for EmbedOptions {
@@ -259,6 +261,7 @@ impl Default for EmbedOptions {
             show_controls: true,
             show_readout: true,
             autoplay: true,
+            show_lesson: true,
         }
     }
 }
@@ -310,6 +313,56 @@ pub struct PageState {
     /// page clamps it to the run's length.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub step: Option<u32>,
+    /// A guided experiment's title and explanation, carried by links and embeds so the text
+    /// travels with the setup it explains (plain text; the page shows it with `textContent`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub lesson: Option<Lesson>,
+}
+
+/// The explanation shown with a guided experiment.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Lesson {
+    /// A short heading, e.g. "Adam vs gradient descent on Rosenbrock".
+    pub title: String,
+    /// What the learner sees and why.
+    pub text: String,
+    /// The setup was edited after the lesson was opened: the text explains a different
+    /// experiment than the one shown, and the page says so.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub changed: bool,
+}
+
+impl Lesson {
+    /// Longest title and text a link may carry (characters).
+    pub const MAX_TITLE: usize = 200;
+    pub const MAX_TEXT: usize = 4000;
+
+    /// Plain text of bounded length without control characters (newlines and tabs allowed in
+    /// the text).
+    pub fn validate(&self) -> Result<(), String> {
+        for (what, value, max, multiline) in [
+            ("title", &self.title, Lesson::MAX_TITLE, false),
+            ("text", &self.text, Lesson::MAX_TEXT, true),
+        ] {
+            let n = value.chars().count();
+            if n > max {
+                return Err(format!("lesson {what}: at most {max} characters (got {n})"));
+            }
+            if let Some(c) = value
+                .chars()
+                .find(|&c| c.is_control() && !(multiline && (c == '\n' || c == '\t')))
+            {
+                return Err(format!(
+                    "lesson {what}: control character U+{:04X} is not allowed",
+                    c as u32
+                ));
+            }
+        }
+        if self.title.trim().is_empty() {
+            return Err("lesson title: empty".into());
+        }
+        Ok(())
+    }
 }
 
 impl Default for PageState {
@@ -325,13 +378,18 @@ impl PageState {
             lab,
             embed: EmbedOptions::default(),
             step: None,
+            lesson: None,
         }
     }
 
     /// Validates the lab config and the embed options.
     pub fn validate(&self) -> Result<(), String> {
         self.lab.validate()?;
-        self.embed.validate()
+        self.embed.validate()?;
+        match &self.lesson {
+            Some(lesson) => lesson.validate(),
+            None => Ok(()),
+        }
     }
 
     /// Parses a state from JSON text and validates it (errors as [`LinkError`]s of kind

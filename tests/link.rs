@@ -137,6 +137,49 @@ fn the_step_on_show_travels_in_the_link_and_is_absent_at_the_end() {
     assert!(!json.contains("\"step\":"), "{json}");
 }
 
+#[test]
+fn a_lesson_travels_in_the_link_and_bad_lesson_text_is_a_named_error() {
+    let mut state = PageState::default();
+    state.lesson = Some(link::Lesson {
+        title: "Gradient descent on peaks".into(),
+        text: "Line one.\nThe step α = 0.19 <b>is</b> plain text here.".into(),
+        changed: false,
+    });
+    state.embed.show_lesson = false;
+    let back = decode(&encode(&state).unwrap().link).unwrap();
+    assert_eq!(back, state);
+    // "changed" is kept, and absent from the JSON while false.
+    let json = serde_json::to_string(&state).unwrap();
+    assert!(!json.contains("changed"), "{json}");
+    state.lesson.as_mut().unwrap().changed = true;
+    assert!(
+        decode(&encode(&state).unwrap().link)
+            .unwrap()
+            .lesson
+            .unwrap()
+            .changed
+    );
+    // Links written before lessons existed decode without one, with the lesson shown if added.
+    let old = decode(PINNED[1].0).unwrap();
+    assert!(old.lesson.is_none() && old.embed.show_lesson);
+    // Bounded, no control characters, non-empty title.
+    for (title, text, needle) in [
+        ("t".repeat(201), "x".to_string(), "at most 200"),
+        ("ok".to_string(), "x".repeat(4001), "at most 4000"),
+        ("bad\u{7}".to_string(), "x".to_string(), "U+0007"),
+        ("  ".to_string(), "x".to_string(), "empty"),
+    ] {
+        let json = format!(
+            r#"{{"lab":"surfaces","config":{{}},"lesson":{{"title":{},"text":{}}}}}"#,
+            serde_json::to_string(&title).unwrap(),
+            serde_json::to_string(&text).unwrap()
+        );
+        let err = decode(&link_of_json(&json)).unwrap_err();
+        assert_eq!(err.kind, LinkErrorKind::Invalid, "{json}");
+        assert!(err.message.contains(needle), "{}", err.message);
+    }
+}
+
 /// A Rastrigin race (GD, Newton, BFGS). v1 differentiated Rastrigin automatically; v2 has a
 /// hand-written libm gradient. The v1 fingerprints were read in Chromium from the page as built
 /// before v2's change (they are also what this build's native runner prints for the v1 link).
