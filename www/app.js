@@ -16,8 +16,15 @@ let active = 'surfaces';
 let embedOptions = {};
 let lastLink = '';
 let readyResolve, readyReject;
-const EMBED = new URLSearchParams(location.search).has('embed');
+const PARAMS = new URLSearchParams(location.search);
+const EMBED = PARAMS.has('embed');
 let openFull = null;
+/** The guided experiment's explanation on show: {title, text, changed, lab} or null. */
+let lesson = null;
+/** The config the lesson was written for (JSON without the view), or null when unknown. */
+let lessonBase = null;
+/** Set by a lesson's "restore" button: the config to go back to. */
+let lessonConfig = null;
 
 window.gradlab = {
   /** Resolves with the first run's summary once it is drawn. */
@@ -60,12 +67,16 @@ export function showLab(name) {
   for (const id of Object.keys(LABS)) {
     $(`lab-${id}`).hidden = id !== name;
     const tab = document.querySelector(`.tabs [data-lab="${id}"]`);
-    if (tab) tab.setAttribute('aria-selected', String(id === name));
+    if (tab) {
+      tab.setAttribute('aria-selected', String(id === name));
+      tab.tabIndex = id === name ? 0 : -1;
+    }
   }
   active = name;
   if (!mounted[name]) mounted[name] = LABS[name].mount();
   else mounted[name].redraw();
   if (EMBED) share.applyEmbedOptions($(`lab-${name}`), embedOptions);
+  renderLesson();
   return true;
 }
 
@@ -73,8 +84,49 @@ function currentState() {
   const config = mounted[active]?.getState() ?? null;
   // The iteration/epoch on show, unless it is the end of the run (links then open at the end).
   const step = mounted[active]?.viewStep?.() ?? null;
-  return { lab: active, config, embed: embedOptions, ...(Number.isInteger(step) ? { step } : {}) };
+  const l = lesson && lesson.lab === active ? { lesson: { title: lesson.title, text: lesson.text, ...(lessonChanged() ? { changed: true } : {}) } } : {};
+  return { lab: active, config, embed: embedOptions, ...(Number.isInteger(step) ? { step } : {}), ...l };
 }
+
+// ---------- a guided experiment's lesson travels with the state ----------
+
+/** What a lesson's text depends on: the config without how the plots look (panning is fine). */
+function lessonKey(config) {
+  if (!config || typeof config !== 'object') return '';
+  const { view, ...rest } = config;
+  return JSON.stringify(rest);
+}
+
+function lessonChanged() {
+  if (!lesson) return false;
+  if (lesson.changed && lessonBase === null) return true;
+  return lessonBase !== null && lessonKey(mounted[lesson.lab]?.getState()) !== lessonBase;
+}
+
+/** Shows (or hides) the lesson box; marks it when the setup no longer matches the text. */
+function renderLesson() {
+  const box = $('lesson');
+  const show = !!lesson && lesson.lab === active && !(EMBED && embedOptions.show_lesson === false) && !lesson.dismissed;
+  box.hidden = !show;
+  if (!lesson) return;
+  box.dataset.lab = lesson.lab;
+  $('lesson-title').textContent = lesson.title;
+  $('lesson-text').textContent = lesson.text;
+  const changed = lessonChanged();
+  box.classList.toggle('changed', changed);
+  $('lesson-changed').hidden = !changed;
+  $('lesson-restore').hidden = !lessonConfig;
+}
+
+/** Sets the lesson of a state just applied (from a link, a preset or a script). */
+function setLesson(l, lab, config) {
+  if (!l) { lesson = null; lessonBase = null; lessonConfig = null; renderLesson(); return; }
+  lesson = { title: l.title, text: l.text, changed: !!l.changed, lab, dismissed: false };
+  lessonBase = l.changed ? null : lessonKey(config);
+  lessonConfig = l.changed ? null : config;
+  renderLesson();
+}
+
 
 function encode(state) {
   try {
@@ -92,11 +144,11 @@ function toPageState(input) {
   }
   if (!input || typeof input !== 'object' || Array.isArray(input)) return { error: 'expected a config object' };
   if ('lab' in input && 'config' in input) return { state: { ...input, embed: input.embed ?? embedOptions } };
-  return { state: { lab: active, config: input, embed: embedOptions } };
+  return { state: { lab: active, config: input, embed: embedOptions }, bare: true };
 }
 
 function applyState(input) {
-  const { state, error } = toPageState(input);
+  const { state, error, bare } = toPageState(input);
   if (error) return error;
   let problem;
   try {
@@ -113,14 +165,85 @@ function applyState(input) {
     return err;
   }
   embedOptions = state.embed || {};
-  if (Number.isInteger(state.step)) mounted[state.lab].setViewStep?.(state.step);
+  if (EMBED) embedOptions = { ...embedOptions, ...urlOverrides(state.lab) };
+  const step = EMBED && PARAMS.has('step') ? Number(PARAMS.get('step')) : state.step;
+  if (Number.isInteger(step) && step >= 0) mounted[state.lab].setViewStep?.(step);
+  // A bare config (a script changing the setup) keeps the lesson, which then shows as changed.
+  if (bare) renderLesson(); else setLesson(state.lesson, state.lab, mounted[state.lab].getState());
   if (EMBED) {
     share.applyEmbedOptions($(`lab-${state.lab}`), embedOptions);
     if (embedOptions.autoplay === false) share.showRunCover($(`lab-${state.lab}`), run);
     else share.hideRunCover();
   }
   urlSoon();
+  postHeightSoon();
   return null;
+}
+
+// ---------- embed options from the URL (`?embed&plots=contour,convergence&controls=0…`) ----------
+
+/** The embed options the iframe's URL sets over the link's (only those given). */
+function urlOverrides(lab) {
+  const o = {};
+  const flag = (name, key) => {
+    if (!PARAMS.has(name)) return;
+    const v = PARAMS.get(name).trim().toLowerCase();
+    o[key] = !['0', 'false', 'no', 'off'].includes(v);
+  };
+  flag('controls', 'show_controls');
+  flag('results', 'show_readout');
+  flag('autoplay', 'autoplay');
+  flag('lesson', 'show_lesson');
+  if (PARAMS.has('plots')) {
+    const names = PARAMS.get('plots').split(',').map((n) => n.trim().toLowerCase()).filter(Boolean);
+    o.plots = names.map((n) => share.PLOT_NAMES[lab]?.[n] ?? n).filter((n) => /^[A-Za-z0-9_.-]{1,64}$/.test(n)).slice(0, 16);
+  }
+  return o;
+}
+
+// ---------- embed: tell the parent page the height this embed would like (resize handshake) ----------
+
+/** `aspect=4/3` or `aspect=1.5` from the URL: the plots' width / height (default 4/3). */
+function embedAspect() {
+  const raw = PARAMS.get('aspect') || '';
+  const [a, b] = raw.split(/[/:x]/).map(Number);
+  const r = b ? a / b : a;
+  return Number.isFinite(r) && r >= 0.3 && r <= 4 ? r : 4 / 3;
+}
+
+let lastHeight = 0;
+let heightTimer = 0;
+/**
+ * The height the embed wants at its current width: its chrome (bar, lesson, messages) plus the
+ * plots at the author's aspect — on a narrow screen, where one plot shows at a time, a plot about
+ * as tall as it is wide.
+ */
+function preferredHeight() {
+  const w = document.documentElement.clientWidth;
+  let chrome = 0;
+  for (const e of document.querySelectorAll('body > .embed-bar, body > .lesson, body > .share-msg, body > .fatal')) {
+    if (!e.hidden && e.offsetParent !== null) {
+      const cs = getComputedStyle(e);
+      chrome += e.offsetHeight + parseFloat(cs.marginTop) + parseFloat(cs.marginBottom);
+    }
+  }
+  const narrow = document.documentElement.classList.contains('embed-narrow');
+  const lab = $(`lab-${active}`);
+  let extra = 0;
+  for (const e of lab.querySelectorAll(':scope > .rg-play')) if (e.offsetParent !== null) extra += e.offsetHeight + 4;
+  const plots = narrow ? w * 0.95 + 60 : w / embedAspect();
+  return Math.round(Math.min(3000, Math.max(240, chrome + extra + plots + 8)));
+}
+
+function postHeightSoon() {
+  if (!EMBED || window.parent === window) return;
+  clearTimeout(heightTimer);
+  heightTimer = setTimeout(() => {
+    const h = preferredHeight();
+    if (Math.abs(h - lastHeight) < 2) return;
+    lastHeight = h;
+    window.parent.postMessage({ type: 'gradlab:resize', height: h }, '*');
+  }, 60);
 }
 
 function run() {
@@ -141,6 +264,7 @@ function urlSoon() {
 }
 
 function updateUrl() {
+  renderLesson();
   const e = encode(currentState());
   if (!e) return;
   if (e.link !== lastLink) {
@@ -196,8 +320,7 @@ function wireShareTools() {
   $('embed-snippet').addEventListener('click', () => {
     const e = encode(currentState());
     if (!e) return;
-    share.showCopyDialog('Embed this experiment', share.embedSnippet(e.link),
-      e.notice || 'Paste this into a web page. It works from 600×400 up; several embeds on one page are independent.');
+    share.showEmbedBuilder(e.link, currentState(), e.notice || '');
   });
   const menu = $('export-menu');
   for (const b of menu.querySelectorAll('[data-export]')) {
@@ -289,6 +412,16 @@ function onMessage(ev) {
  * redrawn at its new size (the labs' own observers only watch the lab as a whole).
  */
 function watchEmbedLayout() {
+  // Narrow (a phone): one plot at a time with a switcher in the bar (share.js layoutEmbed).
+  const narrowQuery = matchMedia('(max-width: 559px)');
+  const setNarrow = () => {
+    document.documentElement.classList.toggle('embed-narrow', narrowQuery.matches);
+    const main = document.querySelector('main:not([hidden])');
+    if (main) share.layoutEmbed(main);
+    postHeightSoon();
+  };
+  narrowQuery.addEventListener('change', setNarrow);
+  setNarrow();
   let frame = 0;
   const redraw = () => {
     cancelAnimationFrame(frame);
@@ -316,25 +449,55 @@ async function main() {
     readyReject(e);
     return;
   }
-  for (const tab of document.querySelectorAll('.tabs [data-lab]')) {
+  const tabs = [...document.querySelectorAll('.tabs [data-lab]')];
+  for (const tab of tabs) {
     tab.addEventListener('click', () => {
-      // A guided experiment's explanation belongs to its lab: leaving the lab closes it.
-      const lesson = $('lesson');
-      if (lesson && lesson.dataset.lab && lesson.dataset.lab !== tab.dataset.lab) lesson.hidden = true;
       showLab(tab.dataset.lab);
+      urlSoon();
+    });
+    // WAI-ARIA tabs: ←/→ (and Home/End) move to the neighbouring tab and show its lab.
+    tab.addEventListener('keydown', (e) => {
+      const i = tabs.indexOf(tab);
+      const j = { ArrowLeft: i - 1, ArrowRight: i + 1, Home: 0, End: tabs.length - 1 }[e.key];
+      if (j === undefined) return;
+      e.preventDefault();
+      const next = tabs[(j + tabs.length) % tabs.length];
+      next.focus();
+      showLab(next.dataset.lab);
       urlSoon();
     });
   }
   $('share-msg').querySelector('.close').addEventListener('click', share.clearMessage);
   wireShareTools();
   if (location.hash.length > 1) openLink(location.hash);
+  else if (EMBED) applyState(wasm.default_state('surfaces'));
   else showLab('surfaces');
   watchChanges();
-  if (!EMBED) initPresets((name) => (showLab(name) ? mounted[name] : null), updateUrl);
+  if (!EMBED) {
+    initPresets((p) => {
+      const err = applyState({ lab: p.lab, config: p.config, embed: embedOptions, lesson: { title: p.title, text: p.text } });
+      if (!err && p.basin) mounted[p.lab].startBasin?.();
+      return err;
+    }, updateUrl);
+  }
+  $('lesson-text').addEventListener('click', () => { $('lesson').classList.toggle('expanded'); postHeightSoon(); });
+  $('lesson-close').addEventListener('click', () => { if (lesson) lesson.dismissed = true; renderLesson(); postHeightSoon(); });
+  $('lesson-restore').addEventListener('click', () => {
+    if (!lesson || !lessonConfig) return;
+    const err = mounted[lesson.lab].setState(lessonConfig);
+    if (err) share.showMessage(`The original experiment could not be restored: ${err}`, 'error');
+    renderLesson();
+    urlSoon();
+  });
   updateUrl();
   readyResolve(mounted[active].summary());
   if (window.parent !== window) {
     window.parent.postMessage({ type: 'gradlab:ready', state: currentState() }, '*');
+    if (EMBED) {
+      new ResizeObserver(postHeightSoon).observe(document.documentElement);
+      for (const e of document.querySelectorAll('body > *')) new ResizeObserver(postHeightSoon).observe(e);
+      postHeightSoon();
+    }
   }
 }
 

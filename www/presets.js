@@ -3,31 +3,19 @@
 import { presets } from './pkg/gradlab.js';
 import { $, el } from './ui.js';
 
-/** Fills the menu; `open(lab)` shows a lab and returns its API. */
-export function initPresets(open, changed = () => {}) {
+/**
+ * Fills the menu; `apply(preset)` applies one (its lab, config and lesson) and returns null or an
+ * error message. The lesson box itself is app.js's: a lesson is part of the page state and link.
+ */
+export function initPresets(apply, changed = () => {}) {
   const list = presets();
   const menu = $('preset-menu');
   for (const p of list) menu.append(el('option', { value: p.id, textContent: p.title }));
   menu.addEventListener('change', () => {
     const p = list.find((q) => q.id === menu.value);
     menu.value = '';
-    if (p) applyPreset(p, open);
+    if (p) apply(p);
     changed();
   });
-  $('lesson-close').addEventListener('click', () => { $('lesson').hidden = true; });
   return list;
-}
-
-/** Applies preset `p`: returns null, or the lab's error message. */
-export function applyPreset(p, open) {
-  const lab = open(p.lab);
-  if (!lab) return `unknown lab ${p.lab}`;
-  const error = lab.setState(p.config);
-  if (error) return error;
-  $('lesson-title').textContent = p.title;
-  $('lesson-text').textContent = p.text;
-  $('lesson').hidden = false;
-  $('lesson').dataset.lab = p.lab;
-  if (p.basin && lab.startBasin) lab.startBasin();
-  return null;
 }

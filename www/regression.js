@@ -2,7 +2,7 @@
 // No numerics here: the form's text goes to Rust as typed; Rust parses the CSV, validates, trains,
 // solves exactly and draws. User text only reaches the page through textContent / value.
 import { RegressionLab } from './pkg/gradlab.js';
-import { $, el, fmt, table, playbackKeys, speedSelect } from './ui.js';
+import { $, el, fmt, table, playbackKeys, speedSelect, plotGestures } from './ui.js';
 
 const TEXT = ['n', 'slope', 'true_intercept', 'noise', 'x_min', 'x_max', 'data_seed', 'degree',
   'delimiter', 'decimal', 'header', 'target', 'learning_rate', 'batch_size', 'epochs', 'seed',
@@ -258,33 +258,27 @@ function wire() {
   });
   $('rg-reset-start').addEventListener('click', () => { if (guard('running', () => app.reset_start())) refresh(); });
 
+  // Loss map: click/tap = start there; the page keeps the wheel and one-finger swipes.
   const c = $('rg-contour');
-  c.addEventListener('pointermove', (e) => {
-    const p = app.contour_point(c, e.offsetX, e.offsetY);
-    $('rg-hover').textContent = p ? `w = ${fmt(p[0], 4)}, b = ${fmt(p[1], 4)}, loss = ${fmt(p[2], 4)}` : '';
-  });
-  c.addEventListener('pointerleave', () => { $('rg-hover').textContent = ''; });
-  c.addEventListener('click', (e) => {
-    stopPlay();
-    if (guard('running', () => app.click_contour(c, e.offsetX, e.offsetY))) {
-      showErrors([]);
-      showReadout(app.summary());
-      drawAll();
-    }
+  plotGestures(c, {
+    tap: (x, y) => {
+      stopPlay();
+      if (guard('running', () => app.click_contour(c, x, y))) {
+        showErrors([]);
+        showReadout(app.summary());
+        drawAll();
+      }
+    },
+    hover: (x, y) => {
+      const p = app.contour_point(c, x, y);
+      $('rg-hover').textContent = p ? `w = ${fmt(p[0], 4)}, b = ${fmt(p[1], 4)}, loss = ${fmt(p[2], 4)}` : '';
+    },
+    leave: () => { $('rg-hover').textContent = ''; },
   });
 
+  // Loss surface: drag (two fingers on touch, arrows on the keyboard) rotates it.
   const s = $('rg-surface');
-  let last = null;
-  s.addEventListener('pointerdown', (e) => { last = [e.clientX, e.clientY]; s.setPointerCapture(e.pointerId); s.classList.add('dragging'); });
-  s.addEventListener('pointermove', (e) => {
-    if (!last) return;
-    app.rotate(e.clientX - last[0], e.clientY - last[1]);
-    last = [e.clientX, e.clientY];
-    drawSoon('surface');
-  });
-  const end = () => { last = null; s.classList.remove('dragging'); };
-  s.addEventListener('pointerup', end);
-  s.addEventListener('pointercancel', end);
+  plotGestures(s, { label: 'Arrow keys rotate', keyStep: 15, drag: (dx, dy) => { app.rotate(dx, dy); drawSoon('surface'); } });
 
   let resizeFrame = 0;
   new ResizeObserver(() => {

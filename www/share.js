@@ -49,6 +49,157 @@ export function embedSnippet(link) {
     'title="gradlab experiment" allow="clipboard-write"></iframe>';
 }
 
+/** Friendly plot names per lab (the `<gradlab-embed plots="…">` attribute) → canvas ids. */
+export const PLOT_NAMES = {
+  surfaces: { contour: 'contour', map: 'contour', surface: 'surface3d', '3d': 'surface3d', convergence: 'convergence' },
+  regression: { data: 'rg-data', fit: 'rg-data', 'loss-map': 'rg-contour', map: 'rg-contour', 'loss-surface': 'rg-surface', surface: 'rg-surface', loss: 'rg-loss', predicted: 'rg-predicted', residuals: 'rg-residuals' },
+  fit: { curve: 'fit-curve-canvas', data: 'fit-curve-canvas', residuals: 'fit-residuals', convergence: 'fit-convergence', landscape: 'fit-landscape', map: 'fit-landscape' },
+};
+
+/** The builder's plot choices per lab: [name, label], in the lab's order. */
+const BUILDER_PLOTS = {
+  surfaces: [['contour', 'contour map'], ['surface', '3-D surface'], ['convergence', 'convergence']],
+  regression: [['data', 'data and fit'], ['loss-map', 'loss map'], ['loss-surface', 'loss surface'], ['loss', 'loss per epoch'], ['predicted', 'predicted vs actual'], ['residuals', 'residuals']],
+  fit: [['curve', 'data and fit'], ['residuals', 'residuals'], ['convergence', 'convergence'], ['landscape', 'SSR landscape']],
+};
+
+/** Text for an HTML attribute value in a snippet the author pastes (shown in a textarea only). */
+function attr(text) {
+  return String(text).replaceAll('&', '&amp;').replaceAll('"', '&quot;').replaceAll('<', '&lt;').replaceAll('>', '&gt;');
+}
+
+/** The URL parameters of a builder choice (only those that differ from the defaults). */
+function embedParams(choice) {
+  const p = [];
+  if (choice.plots.length && choice.plots.length < choice.allPlots) p.push(['plots', choice.plots.join(',')]);
+  if (!choice.controls) p.push(['controls', '0']);
+  if (!choice.results) p.push(['results', '0']);
+  if (!choice.autoplay) p.push(['autoplay', '0']);
+  if (choice.hasLesson && !choice.lesson) p.push(['lesson', '0']);
+  if (choice.aspect !== '4/3') p.push(['aspect', choice.aspect]);
+  return p;
+}
+
+/** The `<gradlab-embed>` snippet (with its script tag) for a builder choice. */
+export function elementSnippet(link, choice) {
+  const script = new URL('embed.js', pageUrl('')).href.replace(/#$/, '');
+  const attrs = [`link="${attr(link)}"`];
+  for (const [k, v] of embedParams(choice)) attrs.push(`${k}="${attr(v)}"`);
+  attrs.push(`description="${attr(choice.description)}"`);
+  return `<script type="module" src="${attr(script)}"></script>\n<gradlab-embed ${attrs.join('\n               ')}></gradlab-embed>`;
+}
+
+/** The plain iframe snippet for a builder choice (fixed height; works without the script). */
+export function iframeSnippet(link, choice, width = 640) {
+  const u = new URL(embedUrl(link));
+  u.search = `?embed${embedParams(choice).map(([k, v]) => `&${k}=${encodeURIComponent(v)}`).join('')}`;
+  const [a, b] = choice.aspect.split('/').map(Number);
+  const height = Math.round(width / (b ? a / b : a)) + 40;
+  return `<iframe src="${attr(u.href)}" width="${width}" height="${height}" ` +
+    'style="border:1px solid #dde1e8;border-radius:8px;max-width:100%" loading="lazy" ' +
+    `title="${attr(choice.description || 'gradlab experiment')}" allow="clipboard-write"></iframe>`;
+}
+
+let builder = null;
+/**
+ * The embed builder: choose plots, controls, results, autoplay, the lesson, the aspect and a
+ * description; a live preview at phone, small or article width; copy the `<gradlab-embed>` or the
+ * iframe snippet. `state` is the page state ({lab, lesson?}), `link` its permalink.
+ */
+export function showEmbedBuilder(link, state, notice = '') {
+  builder?.remove();
+  const lab = state.lab;
+  const plots = BUILDER_PLOTS[lab] || [];
+  const check = (name, label, on) => {
+    const box = el('input', { type: 'checkbox', checked: on, name });
+    return el('label', { className: 'eb-check' }, box, ` ${label}`);
+  };
+  const plotBoxes = plots.map(([n, label]) => check(`plot-${n}`, label, true));
+  const controls = check('controls', 'controls (⚙ drawer)', true);
+  const results = check('results', 'results table', true);
+  const autoplay = check('autoplay', 'run on load (else a Run button)', true);
+  const lessonBox = check('lesson', 'the lesson text', true);
+  lessonBox.hidden = !state.lesson;
+  const aspect = el('select', { name: 'aspect' },
+    ...[['16/9', 'wide 16:9'], ['4/3', '4:3'], ['1/1', 'square'], ['3/4', 'tall 3:4']].map(([v, t]) => el('option', { value: v, textContent: t, selected: v === '4/3' })));
+  const description = el('input', { type: 'text', name: 'description', value: state.lesson?.title || '', placeholder: 'What the reader will see, e.g. “Adam overshoots on Rosenbrock”', spellcheck: true });
+  const descMsg = el('span', { className: 'msg', role: 'alert' });
+  const width = el('select', { name: 'width', ariaLabel: 'preview width' },
+    ...[['390', 'phone (390 px)'], ['600', 'small (600 px)'], ['720', 'article (720 px)']].map(([v, t]) => el('option', { value: v, textContent: t, selected: v === '600' })));
+  const frame = el('iframe', { className: 'eb-preview', title: 'preview of the embed' });
+  const frameBox = el('div', { className: 'eb-frame-box' }, frame);
+  const elText = el('textarea', { readOnly: true, rows: 4, spellcheck: false, className: 'copy-text', ariaLabel: 'gradlab-embed snippet' });
+  const ifText = el('textarea', { readOnly: true, rows: 3, spellcheck: false, className: 'copy-text', ariaLabel: 'iframe snippet' });
+  const status = el('span', { className: 'copy-status', role: 'status' });
+  const copyBtn = (area, label) => {
+    const b = el('button', { type: 'button', textContent: label });
+    b.addEventListener('click', async () => { status.textContent = (await copyText(area.value, area)) ? 'copied' : 'select the text and copy it'; });
+    return b;
+  };
+  const close = el('button', { type: 'button', textContent: 'Close' });
+  builder = el('dialog', { id: 'embed-builder', className: 'share-dialog embed-builder' },
+    el('h3', { className: 'dialog-title', textContent: 'Embed this experiment' }),
+    notice ? el('p', { className: 'copy-note', textContent: notice }) : '',
+    el('div', { className: 'eb-grid' },
+      el('fieldset', {}, el('legend', { textContent: 'plots' }), ...plotBoxes),
+      el('fieldset', {}, el('legend', { textContent: 'show' }), controls, results, autoplay, lessonBox),
+      el('div', { className: 'eb-fields' },
+        el('label', {}, 'shape ', aspect),
+        el('label', { className: 'eb-desc' }, 'description (required: the accessible name and what shows before it loads)', description, descMsg))),
+    el('div', { className: 'eb-preview-head' }, el('b', { textContent: 'Preview' }), ' ', width),
+    frameBox,
+    el('p', { className: 'copy-note', textContent: '<gradlab-embed> (recommended: loads when scrolled near, sizes itself, never traps the scroll):' }),
+    elText,
+    el('div', { className: 'dialog-buttons' }, copyBtn(elText, 'Copy <gradlab-embed>')),
+    el('p', { className: 'copy-note', textContent: 'or a plain iframe (fixed height):' }),
+    ifText,
+    el('div', { className: 'dialog-buttons' }, copyBtn(ifText, 'Copy iframe'), close, status));
+  close.addEventListener('click', () => builder.close());
+  builder.addEventListener('close', () => builder.remove());
+  const value = (label) => label.querySelector('input').checked;
+  let timer = 0;
+  let lastSrc = '';
+  const update = () => {
+    const choice = {
+      plots: plots.filter((_, i) => value(plotBoxes[i])).map(([n]) => n),
+      allPlots: plots.length,
+      controls: value(controls), results: value(results), autoplay: value(autoplay),
+      lesson: value(lessonBox), hasLesson: !!state.lesson,
+      aspect: aspect.value, description: description.value.trim(),
+    };
+    descMsg.textContent = choice.description ? '' : 'Add a description: screen readers announce it, and readers see it before the embed loads.';
+    description.setAttribute('aria-invalid', String(!choice.description));
+    elText.value = elementSnippet(link, choice);
+    ifText.value = iframeSnippet(link, choice);
+    const w = Number(width.value);
+    const [a, b] = choice.aspect.split('/').map(Number);
+    frame.style.width = `${w}px`;
+    if (!frame.dataset.sized) frame.style.height = `${Math.round(w / (a / b)) + 40}px`;
+    const u = new URL(embedUrl(link));
+    u.search = `?embed${embedParams(choice).map(([k, v]) => `&${k}=${encodeURIComponent(v)}`).join('')}`;
+    if (u.href !== lastSrc) {
+      lastSrc = u.href;
+      clearTimeout(timer);
+      timer = setTimeout(() => { delete frame.dataset.sized; frame.src = u.href; }, 250);
+    }
+  };
+  // The preview follows the embed's own height message, as <gradlab-embed> does.
+  const onMessage = (ev) => {
+    if (ev.source !== frame.contentWindow || ev.data?.type !== 'gradlab:resize') return;
+    const h = Number(ev.data.height);
+    if (Number.isFinite(h)) { frame.style.height = `${Math.max(200, Math.min(3000, h))}px`; frame.dataset.sized = '1'; }
+  };
+  window.addEventListener('message', onMessage);
+  builder.addEventListener('close', () => window.removeEventListener('message', onMessage));
+  builder.addEventListener('input', update);
+  builder.addEventListener('change', update);
+  document.body.append(builder);
+  update();
+  builder.showModal();
+  description.focus();
+  return builder;
+}
+
 let dialog = null;
 /** A modal with a read-only text box and a Copy button (built once, text only). */
 export function showCopyDialog(title, text, note = '') {
@@ -146,12 +297,58 @@ export function layoutEmbed(root) {
     s.classList.remove('embed-tall');
     if (!empty && !s.hidden && !s.classList.contains('embed-off')) shown.push(s);
   }
-  const n = shown.length;
+  const narrow = document.documentElement.classList.contains('embed-narrow');
+  const current = shown.find((x) => x.dataset.embedCurrent === 'true') || shown[0];
+  for (const x of sections) x.classList.toggle('embed-away', narrow && shown.length > 1 && x !== current);
+  buildSwitcher(root, narrow ? shown : [], current);
+  const n = narrow ? Math.min(1, shown.length) : shown.length;
   const cols = n <= 1 ? 1 : n <= 4 ? 2 : 3;
   const rows = Math.max(1, Math.ceil(n / cols));
   if (cols === 2 && n % 2 === 1) shown[0].classList.add('embed-tall');
   root.style.setProperty('--embed-cols', String(cols));
   root.style.setProperty('--embed-rows', String(rows));
+}
+
+/** A plot's short name for the switcher: its heading's own text ("Contour map", "Surface"…). */
+function plotName(section) {
+  const h = section.querySelector('h3');
+  const own = h ? [...h.childNodes].filter((c) => c.nodeType === Node.TEXT_NODE).map((c) => c.textContent).join('').trim() : '';
+  return own || section.getAttribute('aria-label') || 'plot';
+}
+
+/**
+ * On a narrow embed (a phone), one plot shows at a time: a row of buttons in the bar switches
+ * between the shown plots (WAI-ARIA tabs: click, or ←/→ on a focused button).
+ */
+function buildSwitcher(root, shown, current) {
+  let bar = document.getElementById('embed-switcher');
+  if (!bar) {
+    const host = document.querySelector('.embed-bar');
+    if (!host) return;
+    bar = el('div', { id: 'embed-switcher', className: 'embed-switcher', role: 'tablist', ariaLabel: 'Plots' });
+    host.after(bar);
+  }
+  bar.hidden = shown.length < 2;
+  const buttons = shown.map((sec) => {
+    const b = el('button', { type: 'button', role: 'tab', textContent: plotName(sec) });
+    const on = sec === current;
+    b.setAttribute('aria-selected', String(on));
+    b.tabIndex = on ? 0 : -1;
+    b.addEventListener('click', () => {
+      for (const x of shown) delete x.dataset.embedCurrent;
+      sec.dataset.embedCurrent = 'true';
+      layoutEmbed(root);
+      document.querySelector('#embed-switcher [aria-selected=true]')?.focus();
+    });
+    return b;
+  });
+  buttons.forEach((b, i) => b.addEventListener('keydown', (e) => {
+    const j = { ArrowLeft: i - 1, ArrowRight: i + 1 }[e.key];
+    if (j === undefined) return;
+    e.preventDefault();
+    buttons[(j + buttons.length) % buttons.length].click();
+  }));
+  bar.replaceChildren(...buttons);
 }
 
 /** Shows or hides the bar's toggle for a drawer ('controls' or 'results'); a hidden one is closed. */

@@ -2,7 +2,7 @@
 // No numerics here: the form's text goes to Rust as typed; Rust validates, solves and draws.
 // User text only ever reaches the page through textContent / value, never innerHTML.
 import { SurfaceLab } from './pkg/gradlab.js';
-import { $, el, fmt, table, playbackKeys } from './ui.js';
+import { $, el, fmt, table, playbackKeys, plotGestures } from './ui.js';
 
 const TEXT_FIELDS = ['schedule_a', 'schedule_b', 'quadratic_condition', 'max_iterations', 'tolerance', 'start_x', 'start_y', 'x_min', 'x_max', 'y_min', 'y_max'];
 const canvases = { contour: $('contour'), surface: $('surface3d'), convergence: $('convergence') };
@@ -330,6 +330,11 @@ function applySoon() {
 
 // ---------- events ----------
 
+/** Back to the surface's default view box (the map's ⟲ button, the 0 key, the form's button). */
+function resetView() {
+  if (app.reset_view()) refresh();
+}
+
 function wire() {
   for (const f of TEXT_FIELDS) $(f).addEventListener('input', applySoon);
   $('gradient').addEventListener('change', apply);
@@ -351,50 +356,38 @@ function wire() {
     if (guard('switching surface', () => { app.select_surface(e.target.value); return true; })) refresh();
   });
   $('controls').addEventListener('submit', (e) => { e.preventDefault(); apply(); });
-  $('reset-view').addEventListener('click', () => { if (app.reset_view()) refresh(); });
+  $('reset-view').addEventListener('click', resetView);
 
-  // Contour map: click = start here, drag = pan, wheel = zoom.
+  // Contour map: click/tap = start here, drag or two fingers = pan, Ctrl+wheel or pinch = zoom;
+  // a plain wheel and a one-finger swipe scroll the page (ui.js plotGestures).
   const c = canvases.contour;
-  let down = null;
-  c.addEventListener('pointerdown', (e) => { down = { x: e.offsetX, y: e.offsetY, moved: false }; c.setPointerCapture(e.pointerId); });
-  c.addEventListener('pointermove', (e) => {
-    if (down && (down.moved || Math.hypot(e.offsetX - down.x, e.offsetY - down.y) > 4)) {
-      down.moved = true;
-      c.classList.add('panning');
-      if (app.pan(c, e.offsetX - down.x, e.offsetY - down.y)) drawSoon('contour', 'surface');
-      down.x = e.offsetX; down.y = e.offsetY;
-      return;
-    }
-    const p = app.contour_point(c, e.offsetX, e.offsetY);
-    $('hover').textContent = p ? `x = ${fmt(p[0], 3)}, y = ${fmt(p[1], 3)}, f = ${fmt(p[2], 4)}` : '';
+  let viewTimer = 0;
+  const viewChanged = () => {
+    drawSoon('contour', 'surface');
+    clearTimeout(viewTimer);
+    viewTimer = setTimeout(() => fillForm(app.form()), 120);
+  };
+  plotGestures(c, {
+    label: 'Arrow keys pan, + and − zoom, 0 resets the view',
+    drag: (dx, dy) => { if (app.pan(c, dx, dy)) viewChanged(); },
+    zoom: (factor, x, y) => { if (app.zoom(c, x, y, factor)) viewChanged(); },
+    reset: resetView,
+    tap: (x, y) => { if (guard('running', () => app.click_contour(c, x, y))) refresh(); },
+    hover: (x, y) => {
+      const p = app.contour_point(c, x, y);
+      $('hover').textContent = p ? `x = ${fmt(p[0], 3)}, y = ${fmt(p[1], 3)}, f = ${fmt(p[2], 4)}` : '';
+    },
+    leave: () => { $('hover').textContent = ''; },
   });
-  c.addEventListener('pointerup', (e) => {
-    const was = down;
-    down = null;
-    c.classList.remove('panning');
-    if (!was) return;
-    if (was.moved) { fillForm(app.form()); return; }
-    if (guard('running', () => app.click_contour(c, e.offsetX, e.offsetY))) refresh();
-  });
-  c.addEventListener('pointerleave', () => { $('hover').textContent = ''; });
-  c.addEventListener('wheel', (e) => {
-    e.preventDefault();
-    if (app.zoom(c, e.offsetX, e.offsetY, e.deltaY > 0 ? 1.25 : 0.8)) { fillForm(app.form()); drawSoon('contour', 'surface'); }
-  }, { passive: false });
+  $('map-reset').addEventListener('click', resetView);
 
-  // Surface: drag to rotate.
+  // Surface: drag (two fingers on touch, arrows on the keyboard) rotates it.
   const s = canvases.surface;
-  let last = null;
-  s.addEventListener('pointerdown', (e) => { last = [e.clientX, e.clientY]; s.setPointerCapture(e.pointerId); s.classList.add('dragging'); });
-  s.addEventListener('pointermove', (e) => {
-    if (!last) return;
-    app.rotate(e.clientX - last[0], e.clientY - last[1]);
-    last = [e.clientX, e.clientY];
-    drawSoon('surface');
+  plotGestures(s, {
+    label: 'Arrow keys rotate',
+    keyStep: 15,
+    drag: (dx, dy) => { app.rotate(dx, dy); drawSoon('surface'); },
   });
-  const end = () => { last = null; s.classList.remove('dragging'); };
-  s.addEventListener('pointerup', end);
-  s.addEventListener('pointercancel', end);
 
   let resizeFrame = 0;
   new ResizeObserver(() => {

@@ -37,11 +37,16 @@ export function table(headers, rows, minor = []) {
 
 /**
  * Playback keys for a lab (space = play/pause, ←/→ = step, Home/End = first/last), active while
- * `root` is shown and the focus is not in a form field.
+ * `root` is shown, wherever the focus is except in a form field, on a tab, in a dialog or on a
+ * plot that takes its own keys; on a button or link Space/Enter keep their own meaning (so after
+ * clicking « or ▶, → still steps).
  */
 export function playbackKeys(root, { toggle, step, first, last }) {
   document.addEventListener('keydown', (e) => {
-    if (root.hidden || e.target.closest?.('input, textarea, select, button') || e.altKey || e.ctrlKey || e.metaKey) return;
+    if (root.hidden || e.defaultPrevented || e.altKey || e.ctrlKey || e.metaKey) return;
+    const t = e.target instanceof Element ? e.target : null;
+    if (t?.closest('input, textarea, select, [role=tab], dialog, .gesture-plot, [contenteditable]')) return;
+    if (t?.closest('button, summary, a') && (e.key === ' ' || e.key === 'Enter')) return;
     const keys = { ' ': toggle, ArrowLeft: () => step(-1), ArrowRight: () => step(1), Home: first, End: last };
     if (keys[e.key]) { e.preventDefault(); keys[e.key](); }
   });
@@ -52,4 +57,138 @@ export function speedSelect(id, values, selected) {
   const s = el('select', { id, title: 'playback speed (steps per second)', ariaLabel: 'playback speed' });
   for (const v of values) s.append(el('option', { value: String(v), textContent: `${v}/s`, selected: v === selected }));
   return s;
+}
+
+const MAC = /Mac|iPhone|iPad/.test(navigator.platform || navigator.userAgent || '');
+
+/** A short text over a plot for a moment (gesture hints); text only, never markup. */
+export function flashHint(canvas, text, ms = 1400) {
+  const host = canvas.parentElement;
+  let hint = host.querySelector(':scope > .gesture-hint');
+  if (!hint) {
+    hint = el('div', { className: 'gesture-hint', role: 'status' });
+    host.append(hint);
+  }
+  hint.textContent = text;
+  hint.style.top = `${canvas.offsetTop + canvas.offsetHeight / 2}px`;
+  hint.classList.add('on');
+  clearTimeout(hint.timer);
+  hint.timer = setTimeout(() => hint.classList.remove('on'), ms);
+}
+
+/**
+ * Gestures on a plot that respect the page around it (maps' "cooperative" convention):
+ * - mouse: drag → `drag(dx, dy)` (CSS px), a click that did not move → `tap(x, y)`;
+ * - wheel: scrolls the page; Ctrl/⌘ + wheel (a trackpad pinch arrives as one) → `zoom(factor, x, y)`
+ *   (factor > 1 zooms out), a plain wheel shows a brief "Ctrl + scroll to zoom" hint when zoomable;
+ * - touch: one finger scrolls the page (`touch-action: pan-x pan-y`, the browser keeps the scroll),
+ *   a tap → `tap`; two fingers → `drag` by the midpoint's movement and `zoom` by the pinch;
+ * - keyboard (the canvas is focusable): arrows → `drag` by `keyStep` px (as if the content were
+ *   dragged the other way: → moves the view right), +/− → `zoom` about the centre, 0 → `reset`.
+ * `hover(x, y)` / `leave()` follow a mouse. Every callback is optional. All handlers are passive
+ * except Ctrl+wheel and two-finger touch moves, which the plot consumes.
+ */
+export function plotGestures(canvas, { drag, zoom, tap, reset, hover, leave, keyStep = 40, label } = {}) {
+  canvas.tabIndex = 0;
+  canvas.classList.add('gesture-plot');
+  if (label && !canvas.getAttribute('aria-label')?.includes('arrow')) {
+    canvas.setAttribute('aria-label', `${canvas.getAttribute('aria-label') || ''}. ${label}`.replace(/^\. /, ''));
+  }
+  let down = null; // the mouse/pen drag or the touch tap in progress
+  let multi = false; // a two-finger gesture happened since the last touch began
+  canvas.addEventListener('pointerdown', (e) => {
+    if (e.pointerType === 'touch') {
+      if (!e.isPrimary) return;
+      multi = false;
+      down = { x: e.offsetX, y: e.offsetY, moved: false, touch: true };
+      return;
+    }
+    if (e.button !== 0) return;
+    down = { x: e.offsetX, y: e.offsetY, moved: false, touch: false };
+    canvas.setPointerCapture(e.pointerId);
+  });
+  canvas.addEventListener('pointermove', (e) => {
+    if (down && !down.touch) {
+      if (down.moved || Math.hypot(e.offsetX - down.x, e.offsetY - down.y) > 4) {
+        down.moved = true;
+        canvas.classList.add('dragging');
+        drag?.(e.offsetX - down.x, e.offsetY - down.y);
+        down.x = e.offsetX; down.y = e.offsetY;
+      }
+      return;
+    }
+    if (down?.touch) {
+      if (Math.hypot(e.offsetX - down.x, e.offsetY - down.y) > 8) down.moved = true;
+      return;
+    }
+    if (e.pointerType !== 'touch') hover?.(e.offsetX, e.offsetY);
+  });
+  const end = (e, cancelled) => {
+    const was = down;
+    down = null;
+    canvas.classList.remove('dragging');
+    if (!was || cancelled || was.moved || (was.touch && multi)) return;
+    tap?.(e.offsetX, e.offsetY);
+  };
+  canvas.addEventListener('pointerup', (e) => end(e, false));
+  canvas.addEventListener('pointercancel', (e) => end(e, true));
+  canvas.addEventListener('pointerleave', (e) => { if (e.pointerType !== 'touch') leave?.(); });
+
+  canvas.addEventListener('wheel', (e) => {
+    if (!zoom) return;
+    if (!(e.ctrlKey || e.metaKey)) {
+      flashHint(canvas, `${MAC ? '⌘' : 'Ctrl'} + scroll to zoom`);
+      return; // the page scrolls
+    }
+    e.preventDefault();
+    const factor = Math.exp(Math.max(-1, Math.min(1, e.deltaY / (e.deltaMode === 1 ? 3 : 100))) * Math.log(1.25));
+    zoom(factor, e.offsetX, e.offsetY);
+  }, { passive: false });
+
+  // Two fingers: pan (or rotate) with the midpoint, pinch to zoom. One finger is left to the page.
+  let pinch = null;
+  const local = (t) => {
+    const r = canvas.getBoundingClientRect();
+    return [t.clientX - r.left - canvas.clientLeft, t.clientY - r.top - canvas.clientTop];
+  };
+  const twoFinger = (e) => {
+    const [a, b] = [local(e.touches[0]), local(e.touches[1])];
+    return { mx: (a[0] + b[0]) / 2, my: (a[1] + b[1]) / 2, d: Math.hypot(a[0] - b[0], a[1] - b[1]) };
+  };
+  canvas.addEventListener('touchstart', (e) => {
+    if (e.touches.length >= 2) { multi = true; pinch = twoFinger(e); }
+  }, { passive: true });
+  canvas.addEventListener('touchmove', (e) => {
+    if (e.touches.length < 2) return;
+    if (e.cancelable) e.preventDefault();
+    multi = true;
+    const now = twoFinger(e);
+    if (pinch) {
+      if (drag && (now.mx !== pinch.mx || now.my !== pinch.my)) drag(now.mx - pinch.mx, now.my - pinch.my);
+      if (zoom && pinch.d > 0 && now.d > 0 && Math.abs(now.d / pinch.d - 1) > 1e-3) zoom(pinch.d / now.d, now.mx, now.my);
+    }
+    pinch = now;
+  }, { passive: false });
+  canvas.addEventListener('touchend', (e) => { if (e.touches.length < 2) pinch = null; }, { passive: true });
+  canvas.addEventListener('touchcancel', () => { pinch = null; }, { passive: true });
+
+  canvas.addEventListener('keydown', (e) => {
+    if (e.altKey || e.ctrlKey || e.metaKey) return;
+    const s = e.shiftKey ? keyStep * 4 : keyStep;
+    const w = canvas.clientWidth / 2;
+    const h = canvas.clientHeight / 2;
+    const keys = {
+      ArrowLeft: drag && (() => drag(s, 0)),
+      ArrowRight: drag && (() => drag(-s, 0)),
+      ArrowUp: drag && (() => drag(0, s)),
+      ArrowDown: drag && (() => drag(0, -s)),
+      '+': zoom && (() => zoom(0.8, w, h)),
+      '=': zoom && (() => zoom(0.8, w, h)),
+      '-': zoom && (() => zoom(1.25, w, h)),
+      _: zoom && (() => zoom(1.25, w, h)),
+      0: reset,
+    };
+    const act = keys[e.key];
+    if (act) { e.preventDefault(); e.stopPropagation(); act(); }
+  });
 }

@@ -6,13 +6,15 @@ import { join } from 'node:path';
 
 export const BASE = process.env.GRADLAB_URL || 'http://127.0.0.1:8000/';
 
-export async function launch() {
+/** A fresh headless Chromium context; `options` add to Playwright's (e.g. isMobile, hasTouch). */
+export async function launch(options = {}) {
   return chromium.launchPersistentContext(mkdtempSync(join(tmpdir(), 'gradlab-chromium-')), {
+    ...options,
     executablePath: process.env.CHROMIUM || '/usr/bin/chromium',
     headless: true,
     args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking',
       '--disable-component-update', '--disable-sync', '--disable-dev-shm-usage'],
-    viewport: { width: 1400, height: 900 },
+    viewport: options.viewport || { width: 1400, height: 900 },
   });
 }
 

@@ -161,13 +161,18 @@ test('the wrong (frozen) Jacobian toggle changes the runs', async () => {
   await page.close();
 });
 
-test('the fit lab fits a 600×400 iframe without horizontal scrolling', async () => {
+test('the fit lab in a 600×400 window: one column, no inner scrolling strip, no horizontal scrolling', async () => {
   const { page, realErrors } = await openFit({ width: 600, height: 400 });
   const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
   assert.ok(overflow <= 0, `horizontal overflow ${overflow}px`);
-  // The data plot starts within the first screen.
-  const top = await page.evaluate(() => document.getElementById('fit-curve-canvas').getBoundingClientRect().top);
-  assert.ok(top < 400, `data plot at ${top}px`);
+  const m = await page.evaluate(() => {
+    const c = document.querySelector('#lab-fit .fit-controls');
+    const plot = document.getElementById('fit-curve-canvas').getBoundingClientRect();
+    return { strip: c.scrollHeight - c.clientHeight, controlsBottom: c.getBoundingClientRect().bottom, plotTop: plot.top, plotWidth: plot.width };
+  });
+  assert.ok(m.strip <= 1, `the controls are not a scrolling strip (${m.strip}px hidden)`);
+  assert.ok(m.plotTop >= m.controlsBottom && m.plotWidth > 540, `the data plot follows the controls at full width: ${JSON.stringify(m)}`);
+  await page.locator('#fit-curve-canvas').scrollIntoViewIfNeeded();
   assert.ok(await inkShare(page, 'fit-curve-canvas') > 0.02);
   assert.deepEqual(realErrors(), []);
   await page.close();

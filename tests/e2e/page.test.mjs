@@ -138,14 +138,19 @@ test('bad input gets an inline message and no run; the page stays usable', async
   await page.close();
 });
 
-test('the layout fits a 600×400 iframe: controls and both maps are visible without scrolling', async () => {
+test('a 600×400 window (no ?embed): one column — controls, then full-width plots; no inner scrolling strip, no horizontal scroll', async () => {
   const { page, errors } = await open({ width: 600, height: 400 });
-  for (const id of ['#gradient_descent-learning_rate', '#contour', '#surface3d']) {
-    const b = await page.locator(id).boundingBox();
-    assert.ok(b && b.y >= 0 && b.y + Math.min(b.height, 200) <= 400 && b.x + b.width <= 600, `${id} visible: ${JSON.stringify(b)}`);
-  }
+  const m = await page.evaluate(() => {
+    const box = (id) => document.getElementById(id).getBoundingClientRect();
+    const controls = document.querySelector('#lab-surfaces .controls');
+    return { form: box('controls').bottom, map: box('contour'), surf: box('surface3d'), strip: controls.scrollHeight - controls.clientHeight };
+  });
+  assert.ok(m.strip <= 1, `the controls are not a scrolling strip (${m.strip}px hidden)`);
+  assert.ok(m.map.top >= m.form && m.surf.top >= m.map.bottom, 'controls, then the map, then the surface');
+  assert.ok(m.map.width > 540, `the map is full width (${m.map.width}px)`);
   const scrollW = await page.evaluate(() => document.documentElement.scrollWidth);
   assert.ok(scrollW <= 600, `no horizontal scroll (${scrollW})`);
+  await page.locator('#contour').scrollIntoViewIfNeeded();
   assert.ok(await inkShare(page, 'contour') > 0.1);
   assert.deepEqual(errors, []);
   await page.close();

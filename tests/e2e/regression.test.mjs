@@ -228,11 +228,16 @@ test('the epoch slider replays the runs; clicking the loss map starts from there
   await page.close();
 });
 
-test('the lab fits a 600×400 iframe: controls and the first plots visible, no horizontal scroll', async () => {
+test('a 600×400 window: one column (controls, full-width plots), no inner scrolling strip, no horizontal scroll', async () => {
   const { page, errors } = await open({ width: 600, height: 400 });
+  const strip = await page.evaluate(() => { const c = document.querySelector('#lab-regression .controls'); return c.scrollHeight - c.clientHeight; });
+  assert.ok(strip <= 1, `the controls are not a scrolling strip (${strip}px hidden)`);
+  let last = 0;
   for (const id of ['#rg-learning_rate', '#rg-data', '#rg-contour']) {
     const b = await page.locator(id).boundingBox();
-    assert.ok(b && b.y >= 0 && b.y + Math.min(b.height, 150) <= 400 && b.x + b.width <= 600, `${id} visible: ${JSON.stringify(b)}`);
+    assert.ok(b && b.y >= last && b.x + b.width <= 600, `${id} below the one before: ${JSON.stringify(b)}`);
+    if (id !== '#rg-learning_rate') assert.ok(b.width > 540, `${id} full width`);
+    last = b.y;
   }
   const scrollW = await page.evaluate(() => document.documentElement.scrollWidth);
   assert.ok(scrollW <= 600, `no horizontal scroll (${scrollW})`);

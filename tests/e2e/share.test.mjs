@@ -298,15 +298,17 @@ test('exports: trace CSV/JSON, PNG at device pixel ratio, config JSON; import re
   await other.page.close();
 });
 
-test('Copy link and Embed show the link and an iframe snippet', async () => {
+test('Copy link and Embed show the link and the embed builder\'s snippets', async () => {
   const { page, errors } = await open();
   await page.click('#copy-link');
   const text = await page.inputValue('#share-dialog textarea');
-  assert.equal(text, `${BASE}#${await page.evaluate(() => window.gradlab.link())}`);
+  const link = await page.evaluate(() => window.gradlab.link());
+  assert.equal(text, `${BASE}#${link}`);
   await page.click('#share-dialog button:text("Close")');
   await page.click('#embed-snippet');
-  const snippet = await page.inputValue('#share-dialog textarea');
-  assert.match(snippet, /^<iframe src="[^"]+\?embed#v2\.[A-Za-z0-9_-]+" width="640" height="480"/);
+  const snippet = await page.inputValue('#embed-builder textarea[aria-label="iframe snippet"]');
+  assert.match(snippet, /^<iframe src="[^"]+\?embed#v2\.[A-Za-z0-9_-]+" width="640" height="520"/);
+  assert.ok(snippet.includes(link));
   assert.deepEqual(errors, []);
   await page.close();
 });
