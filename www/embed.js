@@ -36,8 +36,9 @@ const STYLE = `
 .label { position: absolute; top: 0.6rem; left: 0.9rem; font-size: 0.8rem; font-weight: 600;
   letter-spacing: 0.04em; color: #5b6475; }
 .description { margin: 0; max-width: 36rem; }
-.note { margin: 0; padding: 0.4rem 0.6rem; border-radius: 6px; background: #fff3cd; color: #664d03;
-  font-size: 0.9rem; }
+.note { margin: 0 0 0.5rem; padding: 0.4rem 0.6rem; border-radius: 6px; background: #fff3cd; color: #664d03;
+  font: 0.9rem/1.4 system-ui, -apple-system, "Segoe UI", Roboto, sans-serif; }
+.note[hidden] { display: none; }
 .actions { display: flex; flex-wrap: wrap; gap: 0.5rem 1rem; align-items: center; }
 button { font: inherit; font-size: 0.9rem; padding: 0.35rem 0.9rem; border-radius: 6px; cursor: pointer;
   border: 1px solid #3b6fd8; background: #3b6fd8; color: #fff; }
@@ -61,7 +62,8 @@ function parseAspect(text) {
   const m = text.trim().match(/^(\d+(?:\.\d+)?)\s*(?:[/:]\s*(\d+(?:\.\d+)?))?$/);
   if (!m) return null;
   const v = m[2] === undefined ? Number(m[1]) : Number(m[1]) / Number(m[2]);
-  return Number.isFinite(v) && v > 0.1 && v < 10 ? v : null;
+  // The page accepts 0.3…4 (www/app.js embedAspect); outside that it would use 4/3 anyway.
+  return Number.isFinite(v) && v >= 0.3 && v <= 4 ? v : null;
 }
 
 /** The experiment part of a link: `v2.…` as is; from a whole URL (or `#v2.…`) its fragment. */
@@ -111,9 +113,10 @@ class GradlabEmbed extends HTMLElement {
     this.openLink.rel = 'noopener';
     this.openLink.textContent = 'Open in gradlab ↗';
     actions.append(this.loadButton, this.openLink);
-    ph.append(label, this.descriptionEl, this.noteEl, actions);
+    ph.append(label, this.descriptionEl, actions);
     this.box.append(ph);
-    root.append(style, this.box);
+    // The note to the author sits above the box, so it stays visible after the iframe has loaded.
+    root.append(style, this.noteEl, this.box);
     this.onMessage = this.onMessage.bind(this);
   }
 

@@ -162,7 +162,9 @@ ${SPACER}`);
   // The iframe fills the reserved box until the page says otherwise: no layout shift.
   const loaded = await box(page, '#a');
   assert.ok(Math.abs(loaded.top - before.top) < 1, 'the box did not move');
-  // Height follows the iframe's own resize message (clamped to 200…3000).
+  // Height follows the iframe's own resize message (clamped to 200…3000). First let the page's
+  // own height message (if the page sends one) arrive, so it cannot land between the checks.
+  await page.waitForTimeout(400);
   await a.evaluate(() => parent.postMessage({ type: 'gradlab:resize', height: 555 }, '*'));
   await page.waitForFunction(() => document.querySelector('#a').shadowRoot.querySelector('iframe').getBoundingClientRect().height === 555);
   assert.equal(Math.round((await box(page, '#a')).height), 555, 'the element follows its iframe');
@@ -182,6 +184,37 @@ ${SPACER}`);
   await page.waitForTimeout(100);
   assert.equal(await frameHeight(page, '#a'), 3000, 'a non-number height is ignored');
   assert.deepEqual(errors, []);
+  await page.close();
+});
+
+test('<gradlab-embed> follows the height the gradlab page itself asks for, also after the column narrows', async () => {
+  const url = serveArticle('/handshake.html', `<gradlab-embed id="a" link="${links.peaks}" plots="contour,convergence" aspect="16/9"
+  description="Gradient descent on peaks"></gradlab-embed>`);
+  const page = await ctx.newPage();
+  await page.setViewportSize({ width: 1000, height: 900 });
+  // Record every resize message the page receives from the embed's frame (before embed.js runs).
+  await page.addInitScript(() => {
+    window.heights = [];
+    addEventListener('message', (ev) => {
+      const f = document.getElementById('a')?.iframe;
+      if (f && ev.source === f.contentWindow && ev.data?.type === 'gradlab:resize') window.heights.push(ev.data.height);
+    });
+  });
+  await page.goto(url);
+  await embedFrame(page, '#a');
+  await page.waitForFunction(() => window.heights.length > 0, null, { timeout: 10000 });
+  const follows = () => page.waitForFunction(() => {
+    const want = Math.min(3000, Math.max(200, Math.round(window.heights.at(-1))));
+    return document.getElementById('a').iframe.getBoundingClientRect().height === want;
+  });
+  await follows();
+  const wide = await frameHeight(page, '#a');
+  // A phone-width column: the page asks for another height and the element follows.
+  const n = await page.evaluate(() => window.heights.length);
+  await page.setViewportSize({ width: 390, height: 900 });
+  await page.waitForFunction((n) => window.heights.length > n, n, { timeout: 10000 });
+  await follows();
+  assert.notEqual(await frameHeight(page, '#a'), wide, 'a new height for a narrow column');
   await page.close();
 });
 
@@ -222,6 +255,35 @@ test('two <gradlab-embed>s are independent; a changed link updates the iframe', 
   await page.close();
 });
 
+test('<gradlab-embed> placeholder: description, label, Load button and full-page link, light and dark', async () => {
+  const url = serveArticle('/placeholder.html', `<p>Text above.</p>
+<gradlab-embed id="a" link="${links.peaks}" aspect="16/9" description="Gradient descent on peaks, from (−0.2, −0.6) to the global minimum"></gradlab-embed>
+<p>Text below.</p>`);
+  for (const scheme of ['light', 'dark']) {
+    const page = await ctx.newPage();
+    await page.emulateMedia({ colorScheme: scheme });
+    await page.setViewportSize({ width: 390, height: 700 });
+    // An observer that never fires: the element waits for its reader, as when scrolled far away.
+    await page.addInitScript(() => { window.IntersectionObserver = class { observe() {} disconnect() {} }; });
+    await page.goto(url);
+    await page.waitForFunction(() => customElements.get('gradlab-embed'));
+    const b = await box(page, '#a');
+    assert.ok(Math.abs(b.height - Math.max(240, b.width * 9 / 16)) < 2, `16/9 box, at least 240 px: ${JSON.stringify(b)}`);
+    assert.equal(await page.locator('#a .label').textContent(), 'gradlab');
+    assert.ok(await page.locator('#a .description').isVisible());
+    assert.equal(await page.locator('#a .note').isVisible(), false);
+    mkdirSync(SHOTS, { recursive: true });
+    await page.screenshot({ path: join(SHOTS, `embed-placeholder-${scheme}.png`) });
+    assert.equal(await iframeCount(page), 0);
+    // "Load" creates the iframe at once, in the same box.
+    await page.locator('#a button').click();
+    await embedFrame(page, '#a');
+    assert.equal(await page.locator('#a button').isVisible(), false);
+    assert.ok(await page.locator('#a .description').isHidden(), 'the placeholder hides once the page has loaded');
+    await page.close();
+  }
+});
+
 test('<gradlab-embed> without a description: a console warning and a visible note to the author', async () => {
   const url = serveArticle('/missing.html', `<gradlab-embed id="a" link="${links.peaks}"></gradlab-embed>
 <gradlab-embed id="b" link="${links.peaks}" description="Described"></gradlab-embed>`);
@@ -231,11 +293,14 @@ test('<gradlab-embed> without a description: a console warning and a visible not
   assert.ok(await note.isVisible(), 'the note is visible');
   assert.match(await note.textContent(), /gradlab-embed: add a description attribute/);
   assert.equal(await page.locator('#b .note').isVisible(), false, 'no note when there is a description');
+  mkdirSync(SHOTS, { recursive: true });
   assert.equal(warnings.filter((w) => /gradlab-embed: the description attribute is missing/.test(w)).length, 1,
     `one warning: ${JSON.stringify(warnings)}`);
   // Still usable: it loads, with a generic accessible name.
   await embedFrame(page, '#a');
   assert.equal(await page.locator('#a iframe').getAttribute('title'), 'gradlab experiment');
+  assert.ok(await note.isVisible(), 'the note stays visible after the iframe has loaded');
+  await page.screenshot({ path: join(SHOTS, 'embed-missing-description.png') });
   await page.close();
 });
 
