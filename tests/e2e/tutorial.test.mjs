@@ -5,7 +5,8 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { createServer } from 'node:http';
-import { mkdtempSync, mkdirSync } from 'node:fs';
+import { mkdtempSync, mkdirSync, writeFileSync } from 'node:fs';
+import { pathToFileURL } from 'node:url';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { chromium } from 'playwright-core';
@@ -301,6 +302,21 @@ test('<gradlab-embed> without a description: a console warning and a visible not
   assert.equal(await page.locator('#a iframe').getAttribute('title'), 'gradlab experiment');
   assert.ok(await note.isVisible(), 'the note stays visible after the iframe has loaded');
   await page.screenshot({ path: join(SHOTS, 'embed-missing-description.png') });
+  await page.close();
+});
+
+test('<gradlab-embed> in a file:// article (embed.js by its absolute URL) loads and draws', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'gradlab-article-'));
+  const file = join(dir, 'article.html');
+  writeFileSync(file, `<!doctype html><html lang="en"><head><meta charset="utf-8"><link rel="icon" href="data:,">
+<script type="module" src="${BASE}embed.js"></script></head><body><p>A saved article.</p>
+<gradlab-embed id="a" link="${links.other}" description="Gradient descent on peaks from (1.5, 1.2)"></gradlab-embed></body></html>`);
+  const { page, errors } = await open(pathToFileURL(file).href);
+  const a = await embedFrame(page, '#a');
+  assert.deepEqual(await a.evaluate(() => window.gradlab.lastRun().start), [1.5, 1.2]);
+  assertDrawn(await canvasInk(a), 'file:// article');
+  assert.ok((await page.locator('#a iframe').getAttribute('src')).startsWith(`${BASE}?embed#`));
+  assert.deepEqual(errors, []);
   await page.close();
 });
 
