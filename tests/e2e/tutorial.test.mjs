@@ -126,6 +126,17 @@ const box = (page, selector) => page.locator(selector).evaluate((el) => {
 });
 const frameHeight = (page, selector) => page.locator(`${selector} iframe`).evaluate((f) => f.getBoundingClientRect().height);
 
+/** Stops a gradlab frame's own messages to its parent; `window.post(m)` still posts `m` to it. */
+async function silence(frame) {
+  const replaced = await frame.evaluate(() => {
+    const parent = window.parent;
+    window.post = (m) => parent.postMessage(m, '*');
+    window.parent = { postMessage() {} };
+    return window.parent !== parent;
+  });
+  assert.ok(replaced, 'the frame\'s parent was replaced');
+}
+
 const SPACER = '<div style="height: 2400px">Scroll down.</div>';
 
 test('<gradlab-embed> on a cross-origin article: lazy, draws, follows its own resize messages only', async () => {
@@ -163,10 +174,11 @@ ${SPACER}`);
   // The iframe fills the reserved box until the page says otherwise: no layout shift.
   const loaded = await box(page, '#a');
   assert.ok(Math.abs(loaded.top - before.top) < 1, 'the box did not move');
-  // Height follows the iframe's own resize message (clamped to 200…3000). First let the page's
-  // own height message (if the page sends one) arrive, so it cannot land between the checks.
-  await page.waitForTimeout(400);
-  await a.evaluate(() => parent.postMessage({ type: 'gradlab:resize', height: 555 }, '*'));
+  // Height follows the iframe's own resize message (clamped to 200…3000). The page in the frame
+  // sends its own height messages too (the next test checks those); here they are silenced, so the
+  // fake ones below are the only ones: `parent` is [Replaceable], `post` keeps the real one.
+  await silence(a);
+  await a.evaluate(() => window.post({ type: 'gradlab:resize', height: 555 }, '*'));
   await page.waitForFunction(() => document.querySelector('#a').shadowRoot.querySelector('iframe').getBoundingClientRect().height === 555);
   assert.equal(Math.round((await box(page, '#a')).height), 555, 'the element follows its iframe');
   assert.equal(Math.round((await box(page, '#a')).width), Math.round(before.width), 'width stays 100 % of the column');
@@ -174,14 +186,15 @@ ${SPACER}`);
   await page.evaluate(() => window.postMessage({ type: 'gradlab:resize', height: 321 }, '*'));
   await page.evaluate(() => scrollTo(0, document.getElementById('b').getBoundingClientRect().top + scrollY - 100));
   const b = await embedFrame(page, '#b');
-  await b.evaluate(() => parent.postMessage({ type: 'gradlab:resize', height: 444 }, '*'));
+  await silence(b);
+  await b.evaluate(() => window.post({ type: 'gradlab:resize', height: 444 }, '*'));
   await page.waitForFunction(() => document.querySelector('#b').shadowRoot.querySelector('iframe').getBoundingClientRect().height === 444);
   assert.equal(await frameHeight(page, '#a'), 555, 'messages from the article and from the other frame are ignored');
-  await a.evaluate(() => parent.postMessage({ type: 'gradlab:resize', height: 20 }, '*'));
+  await a.evaluate(() => window.post({ type: 'gradlab:resize', height: 20 }, '*'));
   await page.waitForFunction(() => document.querySelector('#a').shadowRoot.querySelector('iframe').getBoundingClientRect().height === 200);
-  await a.evaluate(() => parent.postMessage({ type: 'gradlab:resize', height: 1e6 }, '*'));
+  await a.evaluate(() => window.post({ type: 'gradlab:resize', height: 1e6 }, '*'));
   await page.waitForFunction(() => document.querySelector('#a').shadowRoot.querySelector('iframe').getBoundingClientRect().height === 3000);
-  await a.evaluate(() => parent.postMessage({ type: 'gradlab:resize', height: 'tall' }, '*'));
+  await a.evaluate(() => window.post({ type: 'gradlab:resize', height: 'tall' }, '*'));
   await page.waitForTimeout(100);
   assert.equal(await frameHeight(page, '#a'), 3000, 'a non-number height is ignored');
   assert.deepEqual(errors, []);
