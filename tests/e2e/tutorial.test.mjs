@@ -355,6 +355,7 @@ async function readTutorial(options, name) {
   assert.equal(await target.locator(`#${last} iframe`).count(), 0, 'the last embed has no iframe at the top of the article');
   // Scroll down in steps of most of a screen, as a reader does.
   const seen = new Set();
+  const labs = {};
   for (let i = 0; i < 200; i++) {
     const { y, max } = await target.evaluate(() => ({ y: scrollY, max: document.scrollingElement.scrollHeight - innerHeight }));
     for (const id of ids) {
@@ -366,6 +367,10 @@ async function readTutorial(options, name) {
       if (!near) continue;
       const frame = await embedFrame(target, `#${id}`);
       assertDrawn(await canvasInk(frame), `${name}: ${id}`);
+      labs[id] = await frame.evaluate(() => {
+        const run = window.gradlab.lastRun();
+        return `${window.gradlab.lab()}:${run.surface ?? run.model_name ?? run.n}`;
+      });
       seen.add(id);
       // A screenshot of the screen with this embed in the middle, as the reader sees it.
       mkdirSync(SHOTS, { recursive: true });
@@ -378,6 +383,9 @@ async function readTutorial(options, name) {
     await target.waitForTimeout(120);
   }
   assert.deepEqual([...seen].sort(), [...ids].sort(), 'every embed was scrolled to and drew');
+  // Each link opens the experiment its section is about (the NIST file is loaded for Misra1a).
+  assert.deepEqual(ids.map((id) => labs[id]),
+    ['regression:50', 'surfaces:formula', 'surfaces:formula', 'regression:200', 'fit:Misra1a']);
   // No horizontal overflow of the article.
   const overflow = await target.evaluate(() => document.scrollingElement.scrollWidth - innerWidth);
   assert.ok(overflow <= 0, `${name}: no horizontal scroll (${overflow} px)`);
