@@ -160,16 +160,12 @@ fn contour_map_shows_the_heat_map_extrema_and_the_trajectory() {
             false
         })
         .unwrap()
+        .0
     };
     save("contour", &buf);
     // Find the pixel of a data point by scanning the inverse map (tests PixelMap both ways).
     let to_px = |x: f64, y: f64| {
-        let (x0, x1) = map.x_px;
-        let (y0, y1) = map.y_px;
-        let px =
-            x0 as f64 + (x - map.view.x_min) / (map.view.x_max - map.view.x_min) * (x1 - x0) as f64;
-        let py =
-            y0 as f64 + (map.view.y_max - y) / (map.view.y_max - map.view.y_min) * (y1 - y0) as f64;
+        let (px, py) = map.to_pixel(x, y);
         let back = map.to_data(px, py).unwrap();
         assert!((back.0 - x).abs() < 1e-9 && (back.1 - y).abs() < 1e-9);
         (px.round() as i32, py.round() as i32)
@@ -193,7 +189,8 @@ fn contour_map_shows_the_heat_map_extrema_and_the_trajectory() {
     // The trajectory (solver colour 0 = (255, 64, 64)) is drawn.
     assert!(count(&buf, |c| c == (255, 64, 64)) > 100);
     // The colour bar (right of the plot area) shows both ends of viridis.
-    let bar_x = map.x_px.1 + 12;
+    // (the bar's strip starts 12 px right of the plot area, 2 px into its column)
+    let bar_x = map.x_px.1 + 20;
     let top = pixel(&buf, bar_x, map.y_px.0 + 2);
     let bottom = pixel(&buf, bar_x, map.y_px.1 - 2);
     assert!(top.0 > 200 && top.1 > 200 && top.2 < 90, "bar top {top:?}");
@@ -354,6 +351,7 @@ fn color_bar_is_labelled_and_its_ticks_sit_at_their_values() {
             false
         })
         .unwrap()
+        .0
     };
     save("contour-labels", &buf);
     let texts = texts.borrow();
@@ -387,7 +385,8 @@ fn color_bar_is_labelled_and_its_ticks_sit_at_their_values() {
     assert!(texts2.borrow().iter().any(|(t, _)| t == "f(x, y)"));
 
     // Tick labels right of the bar: the round values, each centred on its value's row.
-    let ticks = color_bar_ticks(&grid, (bottom - top) as f64, 11.0 * 1.9);
+    let min_gap = gradlab::plot::layout::text_size("0", 11.0).1 + 6.0;
+    let ticks = color_bar_ticks(&grid, (bottom - top) as f64, min_gap);
     assert!(ticks.len() >= 4, "{ticks:?}");
     for v in &ticks {
         let label = fmt_tick(*v);
@@ -402,7 +401,7 @@ fn color_bar_is_labelled_and_its_ticks_sit_at_their_values() {
             "tick {label} at {centre}, value row {row}"
         );
         // The bar's colour at that row is the colour of that value.
-        let bar = pixel(&buf, map.x_px.1 + 8, row.round() as i32);
+        let bar = pixel(&buf, map.x_px.1 + 20, row.round() as i32);
         let want = gradlab::plot::viridis(grid.normalized(*v));
         let close = |a: u8, b: u8| (a as i32 - b as i32).abs() <= 24;
         assert!(

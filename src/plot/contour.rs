@@ -1,6 +1,9 @@
 //! The contour map: filled heat map, contour lines, colour bar, and trajectories on top.
 
-use super::{axis_ticks, err, fmt_linear_tick, fmt_tick, solver_color, viridis, Grid, PlotStyle};
+use super::layout::{
+    frame_chart, layout_frame, text_size, Axis, Frame, FrameSpec, LegendEntry, Painter, Swatch,
+};
+use super::{axis_ticks, err, fmt_tick, solver_color, viridis, Grid, PlotLayout, PlotStyle};
 use crate::problem::surfaces::ViewBox;
 use crate::trace::Trace;
 use plotters::coord::Shift;
@@ -8,6 +11,9 @@ use plotters::prelude::*;
 use plotters::style::text_anchor::{HPos, Pos, VPos};
 
 /// The screen ↔ data mapping of a drawn map, so a click can be converted to (x, y) in Rust.
+///
+/// It is plotters' own mapping: `view.x_min` at pixel `x_px.0`, `view.x_max` at `x_px.1 − 1`,
+/// `view.y_max` at `y_px.0`, `view.y_min` at `y_px.1 − 1`.
 #[derive(Clone, Copy, Debug, PartialEq)]
 pub struct PixelMap {
     /// Left and right pixel of the plot area (exclusive right).
@@ -19,6 +25,14 @@ pub struct PixelMap {
 }
 
 impl PixelMap {
+    /// Pixels spanned by the data range: (x, y).
+    fn span_px(&self) -> (f64, f64) {
+        (
+            ((self.x_px.1 - 1 - self.x_px.0) as f64).max(1.0),
+            ((self.y_px.1 - 1 - self.y_px.0) as f64).max(1.0),
+        )
+    }
+
     /// The data point under backend pixel (px, py), or `None` outside the plot area.
     pub fn to_data(&self, px: f64, py: f64) -> Option<(f64, f64)> {
         let (x0, x1) = (self.x_px.0 as f64, self.x_px.1 as f64);
@@ -26,9 +40,29 @@ impl PixelMap {
         if !(px >= x0 && px <= x1 && py >= y0 && py <= y1) {
             return None;
         }
-        let x = self.view.x_min + (px - x0) / (x1 - x0) * (self.view.x_max - self.view.x_min);
-        let y = self.view.y_max - (py - y0) / (y1 - y0) * (self.view.y_max - self.view.y_min);
-        Some((x, y))
+        let (sx, sy) = self.units_per_px();
+        Some((
+            self.view.x_min + (px - x0) * sx,
+            self.view.y_max - (py - y0) * sy,
+        ))
+    }
+
+    /// The backend pixel (fractional) of data point (x, y): the inverse of [`PixelMap::to_data`].
+    pub fn to_pixel(&self, x: f64, y: f64) -> (f64, f64) {
+        let (sx, sy) = self.units_per_px();
+        (
+            self.x_px.0 as f64 + (x - self.view.x_min) / sx,
+            self.y_px.0 as f64 + (self.view.y_max - y) / sy,
+        )
+    }
+
+    /// Data units per backend pixel along x and along y.
+    pub fn units_per_px(&self) -> (f64, f64) {
+        let (w, h) = self.span_px();
+        (
+            (self.view.x_max - self.view.x_min) / w,
+            (self.view.y_max - self.view.y_min) / h,
+        )
     }
 
     /// Width and height of the plot area in pixels.
@@ -37,6 +71,23 @@ impl PixelMap {
             (self.x_px.1 - self.x_px.0).max(1) as u32,
             (self.y_px.1 - self.y_px.0).max(1) as u32,
         )
+    }
+}
+
+/// `view` grown along one axis, symmetrically about its centre, so that a plot area whose data
+/// range spans `w × h` pixels shows one data unit as many pixels in x as in y (as a map does):
+/// the other axis keeps its range exactly.
+pub fn equal_scale_view(view: ViewBox, w: f64, h: f64) -> ViewBox {
+    let (w, h) = (w.max(1.0), h.max(1.0));
+    let (sx, sy) = (view.x_max - view.x_min, view.y_max - view.y_min);
+    if sx / w >= sy / h {
+        let u = sx / w;
+        let cy = (view.y_min + view.y_max) / 2.0;
+        ViewBox::new(view.x_min, view.x_max, cy - u * h / 2.0, cy + u * h / 2.0)
+    } else {
+        let u = sy / h;
+        let cx = (view.x_min + view.x_max) / 2.0;
+        ViewBox::new(cx - u * w / 2.0, cx + u * w / 2.0, view.y_min, view.y_max)
     }
 }
 
@@ -128,6 +179,10 @@ pub struct MapOverlay<'a> {
     /// Name of the mapped quantity (`f(x, y)`, the loss, SSR …): the colour bar's label and the
     /// vertical axis of the 3-D surface (`f(x, y)` when empty).
     pub value: &'a str,
+    /// Equal scales: show this view box grown along one axis so that a data unit is as many
+    /// pixels in x as in y ([`equal_scale_view`]; the grid must then be sampled over
+    /// [`shown_view`]). `None`: the grid's view box fills the plot area.
+    pub equal_scale: Option<ViewBox>,
 }
 
 impl MapOverlay<'_> {
@@ -157,7 +212,71 @@ impl MapOverlay<'_> {
     }
 }
 
-/// Draws the heat map with contour lines, colour bar and trajectories onto `root`.
+/// Width of the colour bar column at the right of a map, CSS px.
+const BAR_W: f64 = 66.0;
+
+/// The legend of a map: one entry per trajectory when there are several.
+fn map_legend(overlay: &MapOverlay) -> Vec<LegendEntry> {
+    if overlay.traces.len() < 2 {
+        return Vec::new();
+    }
+    overlay
+        .traces
+        .iter()
+        .enumerate()
+        .map(|(n, t)| LegendEntry {
+            label: t.solver.clone(),
+            swatch: Swatch::Path(solver_color(n)),
+        })
+        .collect()
+}
+
+/// Width of the colour bar column, device px.
+fn bar_width(w: i32, style: &PlotStyle) -> i32 {
+    (style.px(BAR_W) as i32).min(w / 4)
+}
+
+/// The layout of a map on a `w × h` device-px canvas showing `view` (grown to equal scales when
+/// `overlay.equal_scale` is set: then `view` is that box).
+fn map_frame(w: i32, h: i32, overlay: &MapOverlay, view: ViewBox, style: &PlotStyle) -> Frame {
+    let legend = map_legend(overlay);
+    let fit = move |pw: f64, ph: f64| {
+        let v = equal_scale_view(view, pw, ph);
+        ((v.x_min, v.x_max), (v.y_min, v.y_max))
+    };
+    let fit_ref: &super::layout::FitRanges = &fit;
+    let spec = FrameSpec {
+        x: Axis::linear(view.x_min, view.x_max, overlay.x_name()),
+        y: Axis::linear(view.y_min, view.y_max, overlay.y_name()),
+        y2: None,
+        legend: &legend,
+        right_reserve: bar_width(w, style),
+        grid_lines: false,
+        fit_ranges: overlay.equal_scale.is_some().then_some(fit_ref),
+    };
+    layout_frame(w, h, &spec, style)
+}
+
+/// The data range a map drawn on a `width × height` device-px canvas shows: `overlay.equal_scale`
+/// grown to the plot area's aspect (equal scales), or `view` as it is without `equal_scale`.
+/// Sample the map's [`Grid`] over this box.
+pub fn shown_view(
+    (width, height): (u32, u32),
+    overlay: &MapOverlay,
+    view: ViewBox,
+    style: &PlotStyle,
+) -> ViewBox {
+    let v = overlay.equal_scale.unwrap_or(view);
+    let f = map_frame(width as i32, height as i32, overlay, v, style);
+    ViewBox::new(f.x.lo, f.x.hi, f.y.lo, f.y.hi)
+}
+
+/// Draws the heat map with contour lines, colour bar and trajectories onto `root`; returns the
+/// pixel mapping and the layout of the text (with the data units per CSS px of each axis).
+///
+/// The range shown is `grid.view`, or with `overlay.equal_scale` that box grown to equal scales
+/// ([`shown_view`], which `grid` should have been sampled over). The legend (several runs) is a
+/// row above the plot area, the colour bar a column at its right.
 ///
 /// `raster` is offered the plot area first: a backend that can blit an image fast (a canvas via
 /// `putImageData`) paints [`Grid::rgba`] there and returns `true`; otherwise (bitmap tests) the
@@ -168,39 +287,33 @@ pub fn draw_contour_map<DB: DrawingBackend>(
     overlay: &MapOverlay,
     style: &PlotStyle,
     raster: &mut dyn FnMut(PixelMap) -> bool,
-) -> Result<PixelMap, String> {
+) -> Result<(PixelMap, PlotLayout), String> {
     root.fill(&WHITE).map_err(err)?;
-    let (w, _) = root.dim_in_pixel();
-    let bar_w = style.px(62.0).min(w / 4);
-    let (main, bar) = root.split_horizontally(w - bar_w);
-    let v = grid.view;
-    let font = ("sans-serif", style.tick_font()).into_font();
-    let desc_font = ("sans-serif", style.label_font()).into_font();
-
-    let mut chart = ChartBuilder::on(&main)
-        .margin(style.px(8.0))
-        .margin_right(style.px(4.0))
-        .x_label_area_size(style.px(34.0))
-        .y_label_area_size(style.px(44.0))
-        .build_cartesian_2d(v.x_min..v.x_max, v.y_min..v.y_max)
-        .map_err(err)?;
-    chart
-        .configure_mesh()
-        .disable_mesh()
-        .x_labels(7)
-        .y_labels(7)
-        .label_style(font.clone())
-        .axis_desc_style(desc_font.clone())
-        .x_desc(overlay.x_name())
-        .y_desc(overlay.y_name())
-        .x_label_formatter(&|x| fmt_linear_tick(*x, v.x_max - v.x_min))
-        .y_label_formatter(&|y| fmt_linear_tick(*y, v.y_max - v.y_min))
-        .draw()
-        .map_err(err)?;
-    let (xr, yr) = chart.plotting_area().get_pixel_range();
+    let mut painter = Painter::new(root, style);
+    let (w, h) = painter.dims();
+    let frame = map_frame(
+        w,
+        h,
+        overlay,
+        overlay.equal_scale.unwrap_or(grid.view),
+        style,
+    );
+    let v = ViewBox::new(frame.x.lo, frame.x.hi, frame.y.lo, frame.y.hi);
+    let legend = map_legend(overlay);
+    let spec = FrameSpec {
+        x: frame.x.clone(),
+        y: frame.y.clone(),
+        y2: None,
+        legend: &legend,
+        right_reserve: bar_width(w, style),
+        grid_lines: false,
+        fit_ranges: None,
+    };
+    let mut chart = frame_chart(root, &frame, v.x_min..v.x_max, v.y_min..v.y_max)?;
+    let [x0, y0, x1, y1] = frame.plot;
     let map = PixelMap {
-        x_px: (xr.start, xr.end),
-        y_px: (yr.start, yr.end),
+        x_px: (x0, x1),
+        y_px: (y0, y1),
         view: v,
     };
 
@@ -261,19 +374,12 @@ pub fn draw_contour_map<DB: DrawingBackend>(
         chart
             .draw_series(segs.iter().map(|s| PathElement::new(s.to_vec(), halo)))
             .map_err(err)?;
-        let series = chart
+        chart
             .draw_series(
                 segs.iter()
                     .map(|s| PathElement::new(s.to_vec(), color.stroke_width(style.px(2.0)))),
             )
             .map_err(err)?;
-        if overlay.traces.len() > 1 {
-            let lw = style.px(2.0);
-            let len = style.ipx(14.0);
-            series.label(trace.solver.clone()).legend(move |(x, y)| {
-                PathElement::new(vec![(x, y), (x + len, y)], color.stroke_width(lw))
-            });
-        }
         if let Some(simplex) = trace.iterates[last - 1].simplex.as_ref() {
             let mut poly: Vec<(f64, f64)> = simplex.iter().map(|p| (p[0], p[1])).collect();
             if let Some(&first) = poly.first() {
@@ -309,41 +415,15 @@ pub fn draw_contour_map<DB: DrawingBackend>(
                 .map_err(err)?;
         }
     }
-    if overlay.traces.len() > 1 {
-        chart
-            .configure_series_labels()
-            .position(emptiest_corner(overlay.traces, &v))
-            .background_style(WHITE.mix(0.85))
-            .border_style(BLACK.mix(0.4))
-            .label_font(font.clone())
-            .margin(style.px(6.0))
-            .draw()
-            .map_err(err)?;
-    }
-
-    draw_color_bar(&bar, grid, overlay.value_name(), style, yr.start, yr.end)?;
-    Ok(map)
-}
-
-/// The corner of the view crossed by the fewest trajectory points: where the legend hides least.
-fn emptiest_corner(traces: &[Trace], v: &ViewBox) -> SeriesLabelPosition {
-    let (cx, cy) = ((v.x_min + v.x_max) / 2.0, (v.y_min + v.y_max) / 2.0);
-    let mut counts = [0usize; 4]; // UL, UR, LL, LR
-    for r in traces.iter().flat_map(|t| &t.iterates) {
-        let (x, y) = (r.x[0], r.x[1]);
-        if x < v.x_min || x > v.x_max || y < v.y_min || y > v.y_max {
-            continue;
-        }
-        counts[usize::from(y < cy) * 2 + usize::from(x >= cx)] += 1;
-    }
-    let best = (0..4).min_by_key(|&i| counts[i]).unwrap_or(0);
-    [
-        SeriesLabelPosition::UpperLeft,
-        SeriesLabelPosition::UpperRight,
-        SeriesLabelPosition::LowerLeft,
-        SeriesLabelPosition::LowerRight,
-    ][best]
-        .clone()
+    // The frame last: the raster (a canvas `putImageData`) replaces every pixel of the plot
+    // area, so the axis lines on its edges are drawn after it.
+    frame.draw(&mut painter, &spec, style)?;
+    draw_color_bar(&mut painter, grid, overlay.value_name(), style, &frame)?;
+    let mut layout = painter.finish();
+    let (ux, uy) = map.units_per_px();
+    layout.x_units_per_px = Some(ux * style.scale);
+    layout.y_units_per_px = Some(uy * style.scale);
+    Ok((map, layout))
 }
 
 /// The values labelled on the colour bar of `grid`, for a bar `bar_px` pixels tall whose labels
@@ -410,57 +490,75 @@ pub fn color_bar_ticks(grid: &Grid, bar_px: f64, min_gap_px: f64) -> Vec<f64> {
     ticks
 }
 
-/// A vertical colour bar aligned with the plot area (rows `top..bottom`): round tick values at
-/// their true positions on the right, the quantity's name `label` under it.
+/// A vertical colour bar in the reserved column at the right, aligned with the plot area: round
+/// tick values at their true positions on the right, the quantity's name `label` under it (on
+/// the row of the x axis' title).
 fn draw_color_bar<DB: DrawingBackend>(
-    area: &DrawingArea<DB, Shift>,
+    painter: &mut Painter<DB>,
     grid: &Grid,
     label: &str,
     style: &PlotStyle,
-    top: i32,
-    bottom: i32,
+    frame: &Frame,
 ) -> Result<(), String> {
-    let (w, _) = area.dim_in_pixel();
-    let font = ("sans-serif", style.tick_font()).into_font();
-    let x0 = style.ipx(2.0);
-    let x1 = (w as i32 - style.ipx(44.0)).max(x0 + style.ipx(6.0));
-    let (top, bottom) = (top, bottom.max(top + 1));
+    let root = painter.root();
+    let (w, _) = painter.dims();
+    let bar_w = bar_width(w, style);
+    let left = w - bar_w;
+    let (tf, lf) = frame.fonts;
+    let x0 = left + style.ipx(2.0);
+    let x1 = x0 + style.ipx(14.0);
+    let (top, bottom) = (frame.plot[1], frame.plot[3].max(frame.plot[1] + 1));
     let height = (bottom - top) as f64;
     let steps = 64;
     let y = |t: f64| bottom - (t * height).round() as i32;
     for k in 0..steps {
         let (a, b) = (k as f64 / steps as f64, (k + 1) as f64 / steps as f64);
-        area.draw(&Rectangle::new(
+        root.draw(&Rectangle::new(
             [(x0, y(b)), (x1, y(a))],
             viridis((a + b) / 2.0).filled(),
         ))
         .map_err(err)?;
     }
     let axis = ShapeStyle::from(&BLACK).stroke_width(1);
-    area.draw(&PathElement::new(vec![(x1, top), (x1, bottom)], axis))
+    root.draw(&PathElement::new(vec![(x1, top), (x1, bottom)], axis))
         .map_err(err)?;
     let tick = style.ipx(4.0);
     let gap = style.ipx(3.0);
-    let min_gap = style.tick_font() as f64 * 1.9;
+    let min_gap = text_size("0", tf as f64).1 + style.px(6.0) as f64;
+    let ink = RGBColor(40, 40, 40);
     for v in color_bar_ticks(grid, height, min_gap) {
         let y = y(grid.normalized(v));
-        area.draw(&PathElement::new(vec![(x1, y), (x1 + tick, y)], axis))
+        root.draw(&PathElement::new(vec![(x1, y), (x1 + tick, y)], axis))
             .map_err(err)?;
-        area.draw(&Text::new(
-            fmt_tick(v),
-            (x1 + tick + gap, y),
-            TextStyle::from(font.clone()).pos(Pos::new(HPos::Left, VPos::Center)),
-        ))
-        .map_err(err)?;
+        let text = fmt_tick(v);
+        let tw = text_size(&text, tf as f64).0;
+        let x = ((x1 + tick + gap) as f64).min(w as f64 - tw - 1.0);
+        painter.text(
+            &text,
+            (x, y as f64),
+            Pos::new(HPos::Left, VPos::Center),
+            tf,
+            &ink,
+            false,
+            "bar_tick",
+        )?;
     }
-    // The quantity's name, centred under the bar and its numbers, on the row of the x ticks.
-    let desc = ("sans-serif", style.label_font()).into_font();
-    area.draw(&Text::new(
-        label.to_string(),
-        (w as i32 / 2, bottom + style.ipx(7.0)),
-        TextStyle::from(desc).pos(Pos::new(HPos::Center, VPos::Top)),
-    ))
-    .map_err(err)?;
+    // The quantity's name, centred under the bar and its numbers.
+    let th = text_size("0", tf as f64).1;
+    let name = super::layout::fit_text(label, lf as f64, (bar_w - style.ipx(4.0)) as f64);
+    let nw = text_size(&name, lf as f64).0;
+    let cx = (left + bar_w / 2) as f64;
+    let l = (cx - nw / 2.0).min(w as f64 - nw - style.px(2.0) as f64);
+    let yt = (bottom - 1 + tick + gap) as f64 + th + style.px(4.0) as f64;
+    painter.text(
+        &name,
+        (l, yt),
+        Pos::new(HPos::Left, VPos::Top),
+        lf,
+        &ink,
+        false,
+        "bar_title",
+    )?;
     Ok(())
 }
 
@@ -476,8 +574,9 @@ mod tests {
             view: ViewBox::new(-3.0, 3.0, -3.0, 3.0),
         };
         assert_eq!(m.to_data(50.0, 10.0), Some((-3.0, 3.0)));
-        assert_eq!(m.to_data(250.0, 110.0), Some((3.0, -3.0)));
-        assert_eq!(m.to_data(150.0, 60.0), Some((0.0, 0.0)));
+        assert_eq!(m.to_data(249.0, 109.0), Some((3.0, -3.0)));
+        assert_eq!(m.to_data(149.5, 59.5), Some((0.0, 0.0)));
+        assert_eq!(m.to_pixel(3.0, -3.0), (249.0, 109.0));
         assert_eq!(m.to_data(20.0, 60.0), None);
     }
 

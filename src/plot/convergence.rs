@@ -1,7 +1,8 @@
 //! The convergence plot: f(x_k) − f_best (left axis) and ‖∇f(x_k)‖ (right axis), both on log
 //! scales, against k — one colour per solver, so a race reads at a glance.
 
-use super::{decades, err, fmt_int_tick, fmt_log_tick, solver_color_on_white, PlotStyle};
+use super::layout::{frame_chart, layout_frame, Axis, FrameSpec, Painter};
+use super::{decades, err, solver_color_on_white, PlotLayout, PlotStyle};
 use crate::trace::Trace;
 use plotters::coord::Shift;
 use plotters::prelude::*;
@@ -15,7 +16,7 @@ pub fn draw_convergence<DB: DrawingBackend>(
     traces: &[Trace],
     upto: Option<usize>,
     style: &PlotStyle,
-) -> Result<(), String> {
+) -> Result<PlotLayout, String> {
     root.fill(&WHITE).map_err(err)?;
     let k_max = traces
         .iter()
@@ -32,8 +33,6 @@ pub fn draw_convergence<DB: DrawingBackend>(
             .flat_map(|t| t.iterates.iter().map(|r| r.grad_norm)),
     );
 
-    let font = ("sans-serif", style.tick_font()).into_font();
-    let desc_font = ("sans-serif", style.label_font()).into_font();
     // A short plot (an embed cell) has no room for the long rotated axis titles.
     let short = (root.dim_in_pixel().1 as f64) < style.px(240.0) as f64;
     let (f_desc, g_desc) = if short {
@@ -41,37 +40,21 @@ pub fn draw_convergence<DB: DrawingBackend>(
     } else {
         ("f(xₖ) − f_best  —— solid", "‖∇f(xₖ)‖  - - dashed")
     };
-    let mut chart = ChartBuilder::on(root)
-        .margin(style.px(8.0))
-        .margin_right(style.px(6.0))
-        .x_label_area_size(style.px(34.0))
-        .y_label_area_size(style.px(50.0))
-        .right_y_label_area_size(style.px(50.0))
-        .build_cartesian_2d(0.0..k_max as f64, (f_lo..f_hi).log_scale())
-        .map_err(err)?
+    let mut painter = Painter::new(root, style);
+    let (w, h) = painter.dims();
+    let spec = FrameSpec {
+        x: Axis::int(0.0, k_max as f64, "iteration k"),
+        y: Axis::log(f_lo, f_hi, f_desc),
+        y2: Some(Axis::log(g_lo, g_hi, g_desc)),
+        legend: &[],
+        right_reserve: 0,
+        grid_lines: true,
+        fit_ranges: None,
+    };
+    let frame = layout_frame(w, h, &spec, style);
+    frame.draw(&mut painter, &spec, style)?;
+    let mut chart = frame_chart(root, &frame, 0.0..k_max as f64, (f_lo..f_hi).log_scale())?
         .set_secondary_coord(0.0..k_max as f64, (g_lo..g_hi).log_scale());
-    chart
-        .configure_mesh()
-        .light_line_style(BLACK.mix(0.04))
-        .bold_line_style(BLACK.mix(0.1))
-        .label_style(font.clone())
-        .axis_desc_style(desc_font.clone())
-        .x_desc("iteration k")
-        .y_desc(f_desc)
-        .x_labels(8)
-        .y_labels(6)
-        .x_label_formatter(&|k| fmt_int_tick(*k))
-        .y_label_formatter(&|f| fmt_log_tick(*f))
-        .draw()
-        .map_err(err)?;
-    chart
-        .configure_secondary_axes()
-        .label_style(font.clone())
-        .axis_desc_style(desc_font)
-        .y_desc(g_desc)
-        .y_label_formatter(&|g| fmt_log_tick(*g))
-        .draw()
-        .map_err(err)?;
 
     for (n, (t, f_pts)) in traces.iter().zip(series).enumerate() {
         let color = solver_color_on_white(n);
@@ -101,7 +84,7 @@ pub fn draw_convergence<DB: DrawingBackend>(
             )))
             .map_err(err)?;
     }
-    Ok(())
+    Ok(painter.finish())
 }
 
 /// Per trace, the points (k, f(x_k) − f_best), where f_best is the lowest f any trace reached;

@@ -2,7 +2,8 @@
 //! ‖Jᵀr‖ on a log axis, the damping λ on a second log axis). Like every plot here they draw what
 //! they are given (points, traces) onto any plotters backend and never run a solver.
 
-use super::{decades, err, fmt_int_tick, fmt_log_tick, fmt_tick, PlotStyle};
+use super::layout::{frame_chart, layout_frame, Axis, FrameSpec, LegendEntry, Painter, Swatch};
+use super::{decades, err, PlotLayout, PlotStyle};
 use crate::trace::Trace;
 use plotters::coord::Shift;
 use plotters::prelude::*;
@@ -82,7 +83,7 @@ pub fn draw_fit<DB: DrawingBackend>(
     y: &[f64],
     curves: &[CurveSeries],
     style: &PlotStyle,
-) -> Result<(), String> {
+) -> Result<PlotLayout, String> {
     root.fill(&WHITE).map_err(err)?;
     let (x_lo, x_hi) = padded_range(x.iter().copied(), 0.03);
     let (d_lo, d_hi) = padded_range(y.iter().copied(), 0.08);
@@ -93,28 +94,28 @@ pub fn draw_fit<DB: DrawingBackend>(
     );
     let y_lo = d_lo.min(c_lo.max(d_lo - 2.0 * span));
     let y_hi = d_hi.max(c_hi.min(d_hi + 2.0 * span));
-    let font = ("sans-serif", style.tick_font()).into_font();
-    let desc_font = ("sans-serif", style.label_font()).into_font();
-    let mut chart = ChartBuilder::on(root)
-        .margin(style.px(8.0))
-        .x_label_area_size(style.px(30.0))
-        .y_label_area_size(style.px(48.0))
-        .build_cartesian_2d(x_lo..x_hi, y_lo..y_hi)
-        .map_err(err)?;
-    chart
-        .configure_mesh()
-        .light_line_style(BLACK.mix(0.04))
-        .bold_line_style(BLACK.mix(0.1))
-        .label_style(font.clone())
-        .axis_desc_style(desc_font)
-        .x_desc("x")
-        .y_desc("y")
-        .x_labels(8)
-        .y_labels(6)
-        .x_label_formatter(&|v| fmt_tick(*v))
-        .y_label_formatter(&|v| fmt_tick(*v))
-        .draw()
-        .map_err(err)?;
+    let legend: Vec<LegendEntry> = curves
+        .iter()
+        .filter(|c| !c.label.is_empty())
+        .map(|c| LegendEntry {
+            label: c.label.clone(),
+            swatch: Swatch::Line(c.color, if c.dashed { 1.5 } else { 2.2 }, c.dashed),
+        })
+        .collect();
+    let mut painter = Painter::new(root, style);
+    let (w, h) = painter.dims();
+    let spec = FrameSpec {
+        x: Axis::linear(x_lo, x_hi, "x"),
+        y: Axis::linear(y_lo, y_hi, "y"),
+        y2: None,
+        legend: &legend,
+        right_reserve: 0,
+        grid_lines: true,
+        fit_ranges: None,
+    };
+    let frame = layout_frame(w, h, &spec, style);
+    frame.draw(&mut painter, &spec, style)?;
+    let mut chart = frame_chart(root, &frame, x_lo..x_hi, y_lo..y_hi)?;
     let r = style.ipx(2.5);
     chart
         .draw_series(
@@ -131,11 +132,10 @@ pub fn draw_fit<DB: DrawingBackend>(
     for c in curves {
         let w = style.px(if c.dashed { 1.5 } else { 2.2 });
         let style_c = c.color.stroke_width(w);
-        let mut first = true;
         for run in finite_runs(&c.points) {
             let run: Vec<_> = run.iter().map(clip).collect();
             if c.dashed {
-                let s = chart
+                chart
                     .draw_series(DashedLineSeries::new(
                         run,
                         style.px(6.0),
@@ -143,56 +143,14 @@ pub fn draw_fit<DB: DrawingBackend>(
                         style_c,
                     ))
                     .map_err(err)?;
-                if first && !c.label.is_empty() {
-                    let (col, len) = (c.color, style.ipx(14.0));
-                    s.label(c.label.clone()).legend(move |(x, y)| {
-                        PathElement::new(vec![(x, y), (x + len, y)], col.stroke_width(w))
-                    });
-                }
             } else {
-                let s = chart
+                chart
                     .draw_series(LineSeries::new(run, style_c))
                     .map_err(err)?;
-                if first && !c.label.is_empty() {
-                    let (col, len) = (c.color, style.ipx(14.0));
-                    s.label(c.label.clone()).legend(move |(x, y)| {
-                        PathElement::new(vec![(x, y), (x + len, y)], col.stroke_width(w))
-                    });
-                }
             }
-            first = false;
         }
     }
-    if curves.iter().any(|c| !c.label.is_empty()) {
-        // The legend goes to the right-hand corner with fewer data points under it.
-        let mid_x = x_lo + 0.55 * (x_hi - x_lo);
-        let mid_y = 0.5 * (y_lo + y_hi);
-        let upper = x
-            .iter()
-            .zip(y)
-            .filter(|(a, b)| **a > mid_x && **b > mid_y)
-            .count();
-        let lower = x
-            .iter()
-            .zip(y)
-            .filter(|(a, b)| **a > mid_x && **b <= mid_y)
-            .count();
-        let corner = if upper <= lower {
-            SeriesLabelPosition::UpperRight
-        } else {
-            SeriesLabelPosition::LowerRight
-        };
-        chart
-            .configure_series_labels()
-            .position(corner)
-            .background_style(WHITE.mix(0.85))
-            .border_style(BLACK.mix(0.3))
-            .label_font(font)
-            .margin(style.px(5.0))
-            .draw()
-            .map_err(err)?;
-    }
-    Ok(())
+    Ok(painter.finish())
 }
 
 /// One solver's residuals r_i = f(x_i; p) − y_i.
@@ -210,7 +168,7 @@ pub fn draw_residuals<DB: DrawingBackend>(
     root: &DrawingArea<DB, Shift>,
     series: &[ResidualSeries],
     style: &PlotStyle,
-) -> Result<(), String> {
+) -> Result<PlotLayout, String> {
     root.fill(&WHITE).map_err(err)?;
     let (x_lo, x_hi) = padded_range(
         series.iter().flat_map(|s| s.points.iter().map(|p| p.0)),
@@ -222,28 +180,20 @@ pub fn draw_residuals<DB: DrawingBackend>(
         .filter(|v| v.is_finite())
         .fold(0.0, f64::max);
     let m = if m > 0.0 { m * 1.1 } else { 1.0 };
-    let font = ("sans-serif", style.tick_font()).into_font();
-    let desc_font = ("sans-serif", style.label_font()).into_font();
-    let mut chart = ChartBuilder::on(root)
-        .margin(style.px(8.0))
-        .x_label_area_size(style.px(30.0))
-        .y_label_area_size(style.px(48.0))
-        .build_cartesian_2d(x_lo..x_hi, -m..m)
-        .map_err(err)?;
-    chart
-        .configure_mesh()
-        .light_line_style(BLACK.mix(0.04))
-        .bold_line_style(BLACK.mix(0.1))
-        .label_style(font)
-        .axis_desc_style(desc_font)
-        .x_desc("x")
-        .y_desc("residual f(x) − y")
-        .x_labels(8)
-        .y_labels(5)
-        .x_label_formatter(&|v| fmt_tick(*v))
-        .y_label_formatter(&|v| fmt_tick(if v.abs() < 1e-9 * m { 0.0 } else { *v }))
-        .draw()
-        .map_err(err)?;
+    let mut painter = Painter::new(root, style);
+    let (w, h) = painter.dims();
+    let spec = FrameSpec {
+        x: Axis::linear(x_lo, x_hi, "x"),
+        y: Axis::linear(-m, m, "residual f(x) − y"),
+        y2: None,
+        legend: &[],
+        right_reserve: 0,
+        grid_lines: true,
+        fit_ranges: None,
+    };
+    let frame = layout_frame(w, h, &spec, style);
+    frame.draw(&mut painter, &spec, style)?;
+    let mut chart = frame_chart(root, &frame, x_lo..x_hi, -m..m)?;
     chart
         .draw_series(std::iter::once(PathElement::new(
             vec![(x_lo, 0.0), (x_hi, 0.0)],
@@ -269,7 +219,7 @@ pub fn draw_residuals<DB: DrawingBackend>(
                 .map_err(err)?;
         }
     }
-    Ok(())
+    Ok(painter.finish())
 }
 
 /// Least-squares convergence: SSR (solid) and ‖Jᵀr‖ (dashed) on the left log axis, λ (dotted, where
@@ -280,7 +230,7 @@ pub fn draw_lsq_convergence<DB: DrawingBackend>(
     traces: &[Trace],
     upto: Option<usize>,
     style: &PlotStyle,
-) -> Result<(), String> {
+) -> Result<PlotLayout, String> {
     root.fill(&WHITE).map_err(err)?;
     let k_max = traces
         .iter()
@@ -318,41 +268,21 @@ pub fn draw_lsq_convergence<DB: DrawingBackend>(
             .flat_map(|t| lambda(t).into_iter().map(|p| p.1)),
     );
     let has_lambda = traces.iter().any(|t| !lambda(t).is_empty());
-    let font = ("sans-serif", style.tick_font()).into_font();
-    let desc_font = ("sans-serif", style.label_font()).into_font();
-    let mut chart = ChartBuilder::on(root)
-        .margin(style.px(8.0))
-        .margin_right(style.px(6.0))
-        .x_label_area_size(style.px(36.0))
-        .y_label_area_size(style.px(50.0))
-        .right_y_label_area_size(style.px(if has_lambda { 50.0 } else { 8.0 }))
-        .build_cartesian_2d(0.0..k_max as f64, (lo..hi).log_scale())
-        .map_err(err)?
+    let mut painter = Painter::new(root, style);
+    let (w, h) = painter.dims();
+    let spec = FrameSpec {
+        x: Axis::int(0.0, k_max as f64, "record k (LM: one per trial step)"),
+        y: Axis::log(lo, hi, "SSR —— · ‖Jᵀr‖ - -"),
+        y2: has_lambda.then(|| Axis::log(l_lo, l_hi, "λ  ····")),
+        legend: &[],
+        right_reserve: 0,
+        grid_lines: true,
+        fit_ranges: None,
+    };
+    let frame = layout_frame(w, h, &spec, style);
+    frame.draw(&mut painter, &spec, style)?;
+    let mut chart = frame_chart(root, &frame, 0.0..k_max as f64, (lo..hi).log_scale())?
         .set_secondary_coord(0.0..k_max as f64, (l_lo..l_hi).log_scale());
-    chart
-        .configure_mesh()
-        .light_line_style(BLACK.mix(0.04))
-        .bold_line_style(BLACK.mix(0.1))
-        .label_style(font.clone())
-        .axis_desc_style(desc_font.clone())
-        .x_desc("record k (LM: one per trial step)")
-        .y_desc("SSR —— · ‖Jᵀr‖ - -")
-        .x_labels(8)
-        .y_labels(6)
-        .x_label_formatter(&|k| fmt_int_tick(*k))
-        .y_label_formatter(&|f| fmt_log_tick(*f))
-        .draw()
-        .map_err(err)?;
-    if has_lambda {
-        chart
-            .configure_secondary_axes()
-            .label_style(font)
-            .axis_desc_style(desc_font)
-            .y_desc("λ  ····")
-            .y_label_formatter(&|g| fmt_log_tick(*g))
-            .draw()
-            .map_err(err)?;
-    }
     let floor = |pts: Vec<(f64, f64)>| -> Vec<(f64, f64)> {
         pts.into_iter()
             .filter(|p| p.1.is_finite() && p.1 >= 0.0)
@@ -398,7 +328,7 @@ pub fn draw_lsq_convergence<DB: DrawingBackend>(
             )))
             .map_err(err)?;
     }
-    Ok(())
+    Ok(painter.finish())
 }
 
 #[cfg(test)]

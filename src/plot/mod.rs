@@ -5,6 +5,8 @@
 //! * [`contour`] — heat map + contour lines + colour bar, with trajectories overlaid;
 //! * [`surface`] — the 3-D surface with trajectories, for any camera yaw/pitch;
 //! * [`convergence`] — f(x_k) and ‖∇f(x_k)‖ (log scale) against k.
+//! * [`layout`] — axes, ticks and legends sized from the canvas, and the record of every text
+//!   placed ([`PlotLayout`], what each draw function returns).
 //!
 //! A plot never calls a solver: it draws a [`crate::trace::Trace`] it is given.
 
@@ -12,6 +14,7 @@ pub mod contour;
 pub mod convergence;
 pub mod fit;
 pub mod grid;
+pub mod layout;
 pub mod regression;
 pub mod schedule;
 pub mod surface;
@@ -21,6 +24,7 @@ use plotters::style::RGBColor;
 pub use contour::{draw_contour_map, PixelMap};
 pub use convergence::draw_convergence;
 pub use grid::Grid;
+pub use layout::PlotLayout;
 pub use surface::draw_surface;
 
 /// Sizes that scale with the device pixel ratio, so text is the same size on every screen.
@@ -45,13 +49,18 @@ impl PlotStyle {
     pub fn ipx(&self, css_px: f64) -> i32 {
         self.px(css_px) as i32
     }
-    /// Font size for axis tick labels.
-    pub fn tick_font(&self) -> u32 {
-        self.px(11.0)
+    /// A font of at least `css_px` CSS pixels, in device pixels (rounded up, so never smaller).
+    pub fn font(&self, css_px: f64) -> u32 {
+        (css_px * self.scale - 1e-9).ceil().max(1.0) as u32
     }
-    /// Font size for axis descriptions and captions.
+    /// Font size for axis tick labels, legends and colour-bar numbers: 11 CSS px
+    /// ([`layout::MIN_FONT_CSS`]).
+    pub fn tick_font(&self) -> u32 {
+        self.font(layout::MIN_FONT_CSS)
+    }
+    /// Font size for axis titles.
     pub fn label_font(&self) -> u32 {
-        self.px(12.5)
+        self.font(12.5)
     }
 }
 

@@ -3,7 +3,8 @@
 //! log scale). The loss surface over (w, b) reuses [`super::contour`] and [`super::surface`] with a
 //! [`Grid`] from [`loss_grid`].
 
-use super::{err, fmt_int_tick, fmt_linear_tick, fmt_log_tick, Grid, PlotStyle};
+use super::layout::{frame_chart, layout_frame, Axis, FrameSpec, LegendEntry, Painter, Swatch};
+use super::{err, Grid, PlotLayout, PlotStyle};
 use crate::problem::surfaces::ViewBox;
 use plotters::coord::Shift;
 use plotters::prelude::*;
@@ -89,7 +90,7 @@ pub fn draw_xy<DB: DrawingBackend>(
     series: &[Series],
     axes: &Axes,
     style: &PlotStyle,
-) -> Result<(), String> {
+) -> Result<PlotLayout, String> {
     root.fill(&WHITE).map_err(err)?;
     let dots = || {
         series
@@ -108,31 +109,32 @@ pub fn draw_xy<DB: DrawingBackend>(
         .or_else(|| padded_range(dots().map(|p| p.1)))
         .or_else(|| padded_range(all().map(|p| p.1)))
         .unwrap_or((0.0, 1.0));
-    let font = ("sans-serif", style.tick_font()).into_font();
-    let desc_font = ("sans-serif", style.label_font()).into_font();
-    let mut chart = ChartBuilder::on(root)
-        .margin(style.px(8.0))
-        .margin_right(style.px(12.0))
-        .x_label_area_size(style.px(34.0))
-        .y_label_area_size(style.px(50.0))
-        .build_cartesian_2d(xr.0..xr.1, yr.0..yr.1)
-        .map_err(err)?;
-    chart
-        .configure_mesh()
-        .light_line_style(BLACK.mix(0.04))
-        .bold_line_style(BLACK.mix(0.1))
-        .label_style(font.clone())
-        .axis_desc_style(desc_font)
-        .x_desc(axes.x_desc.as_str())
-        .y_desc(axes.y_desc.as_str())
-        .x_labels(7)
-        .y_labels(6)
-        .x_label_formatter(&|x| fmt_linear_tick(*x, xr.1 - xr.0))
-        .y_label_formatter(&|y| fmt_linear_tick(*y, yr.1 - yr.0))
-        .draw()
-        .map_err(err)?;
+    let legend: Vec<LegendEntry> = series
+        .iter()
+        .filter(|s| !s.label.is_empty())
+        .map(|s| LegendEntry {
+            label: s.label.clone(),
+            swatch: match s.mark {
+                Mark::Dots { .. } => Swatch::Dot(s.color),
+                Mark::Line { width, dashed } => Swatch::Line(s.color, width.max(1.5), dashed),
+            },
+        })
+        .collect();
+    let mut painter = Painter::new(root, style);
+    let (w, h) = painter.dims();
+    let spec = FrameSpec {
+        x: Axis::linear(xr.0, xr.1, &axes.x_desc),
+        y: Axis::linear(yr.0, yr.1, &axes.y_desc),
+        y2: None,
+        legend: &legend,
+        right_reserve: 0,
+        grid_lines: true,
+        fit_ranges: None,
+    };
+    let frame = layout_frame(w, h, &spec, style);
+    frame.draw(&mut painter, &spec, style)?;
+    let mut chart = frame_chart(root, &frame, xr.0..xr.1, yr.0..yr.1)?;
     let view = ViewBox::new(xr.0, xr.1, yr.0, yr.1);
-    let mut labelled = false;
     for s in series {
         let color = s.color;
         let pts: Vec<(f64, f64)> = s
@@ -141,7 +143,7 @@ pub fn draw_xy<DB: DrawingBackend>(
             .copied()
             .filter(|p| p.0.is_finite() && p.1.is_finite())
             .collect();
-        let anno = match s.mark {
+        match s.mark {
             Mark::Dots { radius, alpha } => {
                 let r = style.ipx(radius);
                 let inside =
@@ -176,34 +178,8 @@ pub fn draw_xy<DB: DrawingBackend>(
                 }
             }
         };
-        if !s.label.is_empty() {
-            labelled = true;
-            let (mark, lw, r) = (s.mark, style.px(2.0), style.ipx(3.0));
-            let len = style.ipx(14.0);
-            anno.label(s.label.clone())
-                .legend(move |(x, y)| match mark {
-                    Mark::Dots { .. } => {
-                        Circle::new((x + len / 2, y), r, color.filled()).into_dyn()
-                    }
-                    Mark::Line { .. } => {
-                        PathElement::new(vec![(x, y), (x + len, y)], color.stroke_width(lw))
-                            .into_dyn()
-                    }
-                });
-        }
     }
-    if labelled {
-        chart
-            .configure_series_labels()
-            .position(SeriesLabelPosition::UpperLeft)
-            .background_style(WHITE.mix(0.85))
-            .border_style(BLACK.mix(0.3))
-            .label_font(font)
-            .margin(style.px(5.0))
-            .draw()
-            .map_err(err)?;
-    }
-    Ok(())
+    Ok(painter.finish())
 }
 
 /// Splits a polyline (consecutive data-space segments) into dashes 1/120 of the plot's extent
@@ -265,7 +241,7 @@ pub fn draw_losses<DB: DrawingBackend>(
     minimum: Option<f64>,
     upto: Option<f64>,
     style: &PlotStyle,
-) -> Result<(), String> {
+) -> Result<PlotLayout, String> {
     root.fill(&WHITE).map_err(err)?;
     let pos = |v: &f64| v.is_finite() && *v > 0.0;
     let vals = runs
@@ -287,29 +263,33 @@ pub fn draw_losses<DB: DrawingBackend>(
         .flat_map(|r| r.epochs.iter().chain(&r.batches).map(|p| p.0))
         .filter(|v| v.is_finite())
         .fold(1.0f64, f64::max);
-    let font = ("sans-serif", style.tick_font()).into_font();
-    let desc_font = ("sans-serif", style.label_font()).into_font();
-    let mut chart = ChartBuilder::on(root)
-        .margin(style.px(8.0))
-        .margin_right(style.px(12.0))
-        .x_label_area_size(style.px(34.0))
-        .y_label_area_size(style.px(50.0))
-        .build_cartesian_2d(0.0..e_max, (lo..hi).log_scale())
-        .map_err(err)?;
-    chart
-        .configure_mesh()
-        .light_line_style(BLACK.mix(0.04))
-        .bold_line_style(BLACK.mix(0.1))
-        .label_style(font.clone())
-        .axis_desc_style(desc_font)
-        .x_desc("epoch")
-        .y_desc("MSE (log)")
-        .x_labels(8)
-        .y_labels(6)
-        .x_label_formatter(&|k| fmt_int_tick(*k))
-        .y_label_formatter(&|f| fmt_log_tick(*f))
-        .draw()
-        .map_err(err)?;
+    let mut legend: Vec<LegendEntry> = runs
+        .iter()
+        .map(|r| LegendEntry {
+            label: r.label.clone(),
+            swatch: Swatch::Line(r.color, 2.5, false),
+        })
+        .collect();
+    if minimum.filter(pos).is_some() {
+        legend.push(LegendEntry {
+            label: "exact minimum (QR)".into(),
+            swatch: Swatch::Line(RGBColor(100, 100, 100), 1.5, true),
+        });
+    }
+    let mut painter = Painter::new(root, style);
+    let (w, h) = painter.dims();
+    let spec = FrameSpec {
+        x: Axis::int(0.0, e_max, "epoch"),
+        y: Axis::log(lo, hi, "MSE (log)"),
+        y2: None,
+        legend: &legend,
+        right_reserve: 0,
+        grid_lines: true,
+        fit_ranges: None,
+    };
+    let frame = layout_frame(w, h, &spec, style);
+    frame.draw(&mut painter, &spec, style)?;
+    let mut chart = frame_chart(root, &frame, 0.0..e_max, (lo..hi).log_scale())?;
     let clamp = |p: &(f64, f64)| (p.0, p.1.clamp(lo, hi));
     for r in runs {
         let faint: Vec<(f64, f64)> = thin(&r.batches)
@@ -327,17 +307,12 @@ pub fn draw_losses<DB: DrawingBackend>(
     for r in runs {
         let bold: Vec<(f64, f64)> = r.epochs.iter().filter(|p| pos(&p.1)).map(clamp).collect();
         let color = r.color;
-        let (lw, len) = (style.px(2.5), style.ipx(14.0));
         chart
             .draw_series(LineSeries::new(
                 bold.clone(),
                 color.stroke_width(style.px(2.5)),
             ))
-            .map_err(err)?
-            .label(r.label.clone())
-            .legend(move |(x, y)| {
-                PathElement::new(vec![(x, y), (x + len, y)], color.stroke_width(lw))
-            });
+            .map_err(err)?;
         if bold.len() <= 60 {
             chart
                 .draw_series(
@@ -358,9 +333,7 @@ pub fn draw_losses<DB: DrawingBackend>(
                 );
                 PathElement::new(vec![(a, m), (b, m)], st)
             }))
-            .map_err(err)?
-            .label("exact minimum (QR)")
-            .legend(move |(x, y)| PathElement::new(vec![(x, y), (x + 5, y), (x + 9, y)], st));
+            .map_err(err)?;
     }
     if let Some(e) = upto.filter(|e| e.is_finite()) {
         chart
@@ -370,16 +343,7 @@ pub fn draw_losses<DB: DrawingBackend>(
             )))
             .map_err(err)?;
     }
-    chart
-        .configure_series_labels()
-        .position(SeriesLabelPosition::UpperRight)
-        .background_style(WHITE.mix(0.85))
-        .border_style(BLACK.mix(0.3))
-        .label_font(font)
-        .margin(style.px(5.0))
-        .draw()
-        .map_err(err)?;
-    Ok(())
+    Ok(painter.finish())
 }
 
 /// The loss of a 2-parameter model θ = (w, b) sampled on a grid from its exact quadratic form.

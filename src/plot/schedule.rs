@@ -1,6 +1,7 @@
 //! A small plot of a learning-rate schedule, α_k / α against k.
 
-use super::{err, fmt_int_tick, fmt_tick, PlotStyle};
+use super::layout::{frame_chart, layout_frame, Axis, FrameSpec, Painter};
+use super::{err, PlotLayout, PlotStyle};
 use crate::solver::schedule::Schedule;
 use plotters::coord::Shift;
 use plotters::prelude::*;
@@ -12,28 +13,23 @@ pub fn draw_schedule<DB: DrawingBackend>(
     k_max: usize,
     upto: Option<usize>,
     style: &PlotStyle,
-) -> Result<(), String> {
+) -> Result<PlotLayout, String> {
     root.fill(&WHITE).map_err(err)?;
     let k_max = k_max.max(1);
-    let font = ("sans-serif", style.tick_font()).into_font();
-    let mut chart = ChartBuilder::on(root)
-        .margin(style.px(4.0))
-        .margin_right(style.px(10.0))
-        .x_label_area_size(style.px(18.0))
-        .y_label_area_size(style.px(34.0))
-        .build_cartesian_2d(0.0..k_max as f64, 0.0..1.05)
-        .map_err(err)?;
-    chart
-        .configure_mesh()
-        .light_line_style(BLACK.mix(0.04))
-        .bold_line_style(BLACK.mix(0.1))
-        .x_labels(5)
-        .y_labels(3)
-        .label_style(font)
-        .x_label_formatter(&|k| fmt_int_tick(*k))
-        .y_label_formatter(&|f| fmt_tick(*f))
-        .draw()
-        .map_err(err)?;
+    let mut painter = Painter::new(root, style);
+    let (w, h) = painter.dims();
+    let spec = FrameSpec {
+        x: Axis::int(0.0, k_max as f64, ""),
+        y: Axis::linear(0.0, 1.05, ""),
+        y2: None,
+        legend: &[],
+        right_reserve: 0,
+        grid_lines: true,
+        fit_ranges: None,
+    };
+    let frame = layout_frame(w, h, &spec, style);
+    frame.draw(&mut painter, &spec, style)?;
+    let mut chart = frame_chart(root, &frame, 0.0..k_max as f64, 0.0..1.05)?;
     let n = k_max.min(2_000);
     let pts = (0..=n).map(|i| {
         let k = i * k_max / n;
@@ -54,5 +50,5 @@ pub fn draw_schedule<DB: DrawingBackend>(
             )))
             .map_err(err)?;
     }
-    Ok(())
+    Ok(painter.finish())
 }

@@ -1,7 +1,8 @@
 //! The 3-D surface z = f(x, y), coloured by height, with trajectories drawn on it.
 
 use super::contour::MapOverlay;
-use super::{axis_ticks, err, fmt_tick, solver_color, viridis, Grid, PlotStyle};
+use super::layout::{anchored_box, boxes_overlap, Painter};
+use super::{axis_ticks, err, fmt_tick, solver_color, viridis, Grid, PlotLayout, PlotStyle};
 use plotters::coord::Shift;
 use plotters::prelude::*;
 use plotters::style::text_anchor::{HPos, Pos, VPos};
@@ -24,8 +25,9 @@ pub fn draw_surface<DB: DrawingBackend>(
     overlay: &MapOverlay,
     camera: Camera,
     style: &PlotStyle,
-) -> Result<(), String> {
+) -> Result<PlotLayout, String> {
     root.fill(&WHITE).map_err(err)?;
+    let mut painter = Painter::new(root, style);
     let (traces, upto) = (overlay.traces, overlay.upto);
     let v = grid.view;
     let (lo, hi) = (grid.lo, grid.hi);
@@ -62,7 +64,7 @@ pub fn draw_surface<DB: DrawingBackend>(
         .draw()
         .map_err(err)?;
     let names = [overlay.x_name(), overlay.value_name(), overlay.y_name()];
-    draw_axis_labels(root, &chart, &axes, names, &font, style)?;
+    draw_axis_labels(&mut painter, &chart, &axes, names, &font, style)?;
 
     // Painter's algorithm: far cells first.
     let coord = chart.as_coord_spec();
@@ -131,7 +133,7 @@ pub fn draw_surface<DB: DrawingBackend>(
                 .map_err(err)?;
         }
     }
-    Ok(())
+    Ok(painter.finish())
 }
 
 /// A 3-D chart on a backend `DB` (x, f, y ranges of f64).
@@ -253,18 +255,14 @@ fn axis_layout<DB: DrawingBackend>(
     })
 }
 
-/// Estimated width and height of `text` in pixels.
+/// Estimated width and height of `text` in pixels ([`super::layout::text_size`]: the same
+/// estimate that places and reports every label).
 fn text_size<DB: DrawingBackend>(
-    root: &DrawingArea<DB, Shift>,
+    _root: &DrawingArea<DB, Shift>,
     text: &str,
     font: &FontDesc,
 ) -> (f64, f64) {
-    root.estimate_text_size(text, &TextStyle::from(font.clone()))
-        .map(|(w, h)| (w as f64, h as f64))
-        .unwrap_or((
-            text.chars().count() as f64 * font.get_size() * 0.6,
-            font.get_size(),
-        ))
+    super::layout::text_size(text, font.get_size())
 }
 
 /// The text anchor for a label placed in direction `n` from its point: the label's near side.
@@ -287,35 +285,26 @@ fn anchor_for(n: (f64, f64)) -> Pos {
 }
 
 /// The box `[left, top, right, bottom]` of a `w × h` label anchored by `pos` at `(x, y)`.
-fn label_box(x: f64, y: f64, (w, h): (f64, f64), pos: Pos) -> [f64; 4] {
-    let left = match pos.h_pos {
-        HPos::Left => x,
-        HPos::Center => x - w / 2.0,
-        HPos::Right => x - w,
-    };
-    let top = match pos.v_pos {
-        VPos::Top => y,
-        VPos::Center => y - h / 2.0,
-        VPos::Bottom => y - h,
-    };
-    [left, top, left + w, top + h]
+fn label_box(x: f64, y: f64, size: (f64, f64), pos: Pos) -> [f64; 4] {
+    anchored_box(x.round(), y.round(), size, pos, false)
 }
 
 fn overlaps(a: &[f64; 4], b: &[f64; 4], pad: f64) -> bool {
-    a[0] < b[2] + pad && b[0] < a[2] + pad && a[1] < b[3] + pad && b[1] < a[3] + pad
+    boxes_overlap(a, b, pad)
 }
 
 /// Tick marks, tick labels and axis names of the three axes. A tick label that would overlap one
 /// already drawn is left out (the f axis is labelled first, then x, then y); a name goes past
 /// its axis' labels — above the top end of an upright axis — and stays inside the picture.
 fn draw_axis_labels<DB: DrawingBackend>(
-    root: &DrawingArea<DB, Shift>,
+    painter: &mut Painter<DB>,
     chart: &Chart3d<'_, DB>,
     axes: &[AxisLayout; 3],
     names: [&str; 3],
     font: &FontDesc,
     style: &PlotStyle,
 ) -> Result<(), String> {
+    let root = painter.root();
     let area = chart.plotting_area();
     let tick = style.px(4.0) as f64;
     let gap = style.px(3.0) as f64;
@@ -323,6 +312,9 @@ fn draw_axis_labels<DB: DrawingBackend>(
     let name_font = ("sans-serif", style.label_font()).into_font();
     let (xr, yr) = root.get_pixel_range();
     let mut placed: Vec<[f64; 4]> = Vec::new();
+    // Tick labels are drawn after the names: one a name could not avoid is left out.
+    type Pending = (String, (f64, f64), Pos, &'static str, [f64; 4]);
+    let mut pending: Vec<Pending> = Vec::new();
     let mut reach = [0.0f64; 3]; // how far each axis' labels reach from its edge, along its normal
     for axis in [&axes[1], &axes[0], &axes[2]] {
         let n = axis.normal;
@@ -341,20 +333,17 @@ fn draw_axis_labels<DB: DrawingBackend>(
                     + PathElement::new(vec![(0, 0), mark], line)),
             )
             .map_err(err)?;
-            if placed.iter().any(|q| overlaps(q, &b, 1.0)) {
+            let outside = b[0] < xr.start as f64
+                || b[1] < yr.start as f64
+                || b[2] > xr.end as f64
+                || b[3] > yr.end as f64;
+            if outside || placed.iter().any(|q| overlaps(q, &b, style.px(4.0) as f64)) {
                 continue;
             }
             placed.push(b);
             reach[axis.idx] = reach[axis.idx].max(n.0.abs() * size.0 + n.1.abs() * size.1);
-            area.draw(
-                &(EmptyElement::at((p[0], p[1], p[2]))
-                    + Text::new(
-                        text,
-                        (off.0.round() as i32, off.1.round() as i32),
-                        TextStyle::from(font.clone()).pos(pos),
-                    )),
-            )
-            .map_err(err)?;
+            let role = ["x_tick", "z_tick", "y_tick"][axis.idx];
+            pending.push((text, (at.0 + off.0, at.1 + off.1), pos, role, b));
         }
     }
     // The names, once every tick label is placed: past the labels, inside the picture, clear
@@ -367,6 +356,7 @@ fn draw_axis_labels<DB: DrawingBackend>(
     };
     // A name keeps a little more room from the numbers than they keep from each other.
     let clear = style.px(5.0) as f64;
+    let mut name_boxes: Vec<[f64; 4]> = Vec::new();
     for axis in [&axes[1], &axes[0], &axes[2]] {
         let name = names[axis.idx];
         if name.is_empty() {
@@ -408,12 +398,23 @@ fn draw_axis_labels<DB: DrawingBackend>(
             })
             .unwrap_or(&fitted[0]);
         placed.push(label_box(x, y, size, npos));
-        root.draw(&Text::new(
-            name.to_string(),
-            (x.round() as i32 - xr.start, y.round() as i32 - yr.start),
-            TextStyle::from(name_font.clone()).pos(npos),
-        ))
-        .map_err(err)?;
+        name_boxes.push(label_box(x, y, size, npos));
+        painter.text(
+            name,
+            (x, y),
+            npos,
+            name_font.get_size() as u32,
+            &RGBColor(40, 40, 40),
+            false,
+            ["x_title", "z_title", "y_title"][axis.idx],
+        )?;
+    }
+    let ink = RGBColor(40, 40, 40);
+    for (text, at, pos, role, b) in pending {
+        if name_boxes.iter().any(|q| overlaps(q, &b, 1.0)) {
+            continue;
+        }
+        painter.text(&text, at, pos, font.get_size() as u32, &ink, false, role)?;
     }
     Ok(())
 }

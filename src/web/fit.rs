@@ -2,7 +2,7 @@
 //! Levenberg–Marquardt and Gauss–Newton on the same plots (data + curves, residuals, convergence
 //! with λ, SSR landscape for 2-parameter models), the results table and the trace as CSV.
 
-use super::{backend, draw_map_on_canvas, fit_canvas, to_js};
+use super::{backend, draw_map_on_canvas, fit_canvas, to_js, Layouts};
 use crate::controls::FieldError;
 use crate::experiment_fit::{
     self, landscape_grid, landscape_view, parse_formula, resolve_model, trace_csv, AnyModel,
@@ -33,6 +33,7 @@ pub struct FitLab {
     nist: BTreeMap<String, String>,
     step: usize,
     landscape: Option<Grid>,
+    layouts: Layouts,
 }
 
 /// One solver's fit, as `window.gradlab.lastRun()` reports it.
@@ -125,6 +126,7 @@ impl FitLab {
             nist: BTreeMap::new(),
             step,
             landscape: None,
+            layouts: Layouts::default(),
         }
     }
 
@@ -320,6 +322,16 @@ impl FitLab {
         self.result.param_names.len() == 2
     }
 
+    /// Where the text of the plot last drawn on the canvas with id `canvas_id` is, in CSS px of
+    /// that canvas (for layout checks): `{width, height, labels: [{x, y, w, h, text, role,
+    /// font_px}], min_font_px, plot: {x, y, w, h}, legend: {x, y, w, h} | null,
+    /// x_units_per_px?, y_units_per_px?}` — `role` is `x_tick`, `y_tick`, `y2_tick`, `bar_tick`,
+    /// `x_title`, `y_title`, `y2_title`, `bar_title` or `legend`; the units per px are given for
+    /// the SSR landscape. `null` when nothing was drawn there.
+    pub fn layout(&self, canvas_id: &str) -> JsValue {
+        self.layouts.get(canvas_id)
+    }
+
     /// Draws the data with the final fitted curves, or, when a step before the end is chosen, the
     /// curves at that step (solid) and the final ones (dashed).
     pub fn draw_fit(&self, canvas: &HtmlCanvasElement) -> Result<(), JsValue> {
@@ -361,7 +373,8 @@ impl FitLab {
                 }
             }
         }
-        draw_fit(&root, &xs, &data.y, &curves, &PlotStyle { scale: dpr })?;
+        let layout = draw_fit(&root, &xs, &data.y, &curves, &PlotStyle { scale: dpr })?;
+        self.layouts.record(canvas, layout);
         root.present()
             .map_err(|e| JsValue::from_str(&e.to_string()))
     }
@@ -380,7 +393,8 @@ impl FitLab {
                 });
             }
         }
-        draw_residuals(&root, &series, &PlotStyle { scale: dpr })?;
+        let layout = draw_residuals(&root, &series, &PlotStyle { scale: dpr })?;
+        self.layouts.record(canvas, layout);
         root.present()
             .map_err(|e| JsValue::from_str(&e.to_string()))
     }
@@ -391,7 +405,8 @@ impl FitLab {
         let root = backend(canvas)?.into_drawing_area();
         let traces: Vec<Trace> = self.traces().cloned().collect();
         let upto = (self.step < self.max_step()).then_some(self.step);
-        draw_lsq_convergence(&root, &traces, upto, &PlotStyle { scale: dpr })?;
+        let layout = draw_lsq_convergence(&root, &traces, upto, &PlotStyle { scale: dpr })?;
+        self.layouts.record(canvas, layout);
         root.present()
             .map_err(|e| JsValue::from_str(&e.to_string()))
     }
@@ -428,16 +443,22 @@ impl FitLab {
                 self.result.param_names.get(1).map_or("", String::as_str),
             ),
             value: "SSR",
+            // Two parameters in different units: the map fills its plot area.
+            equal_scale: None,
         };
         // The landscape changes with the step shown: no raster cache (it is cheap at this size).
-        draw_map_on_canvas(
+        let (_, layout) = draw_map_on_canvas(
             canvas,
             grid,
             &overlay,
             &mut None,
-            &|w, h| grid.rgba(w, h),
+            &|map: crate::plot::PixelMap| {
+                let (w, h) = map.size();
+                grid.rgba(w, h)
+            },
             false,
         )?;
+        self.layouts.record(canvas, layout);
         Ok(true)
     }
 

@@ -59,17 +59,45 @@ pub fn presets() -> JsValue {
 /// A heat-map raster kept for one plot area, so a redraw with the same map reuses it.
 pub(crate) type RasterCache = Option<(crate::plot::PixelMap, web_sys::ImageData)>;
 
+/// The layout of the text of the plots a lab drew last, per canvas id (see `layout()` of each
+/// lab). Interior mutability: some draw methods take `&self`.
+#[derive(Default)]
+pub(crate) struct Layouts(
+    std::cell::RefCell<std::collections::HashMap<String, crate::plot::PlotLayout>>,
+);
+
+impl Layouts {
+    /// Keeps `layout` as the one of `canvas` (by its id).
+    pub(crate) fn record(&self, canvas: &HtmlCanvasElement, layout: crate::plot::PlotLayout) {
+        self.0.borrow_mut().insert(canvas.id(), layout);
+    }
+
+    /// Forgets the layout of `canvas` (it was cleared, nothing is drawn on it).
+    pub(crate) fn clear(&self, canvas: &HtmlCanvasElement) {
+        self.0.borrow_mut().remove(&canvas.id());
+    }
+
+    /// The layout of the canvas with id `canvas_id` as a JS object, or `null`.
+    pub(crate) fn get(&self, canvas_id: &str) -> JsValue {
+        match self.0.borrow().get(canvas_id) {
+            Some(l) => to_js(l),
+            None => JsValue::NULL,
+        }
+    }
+}
+
 /// Draws a contour map on `canvas` (sized by devicePixelRatio): the heat map is painted as one
-/// `putImageData` of `raster(width, height)` — reused from `cache` while the plot area is unchanged,
-/// when `cacheable` — then the contour lines, colour bar and `overlay` on top.
+/// `putImageData` of `raster(plot area)` — reused from `cache` while the plot area is unchanged,
+/// when `cacheable` — then the contour lines, colour bar and `overlay` on top. Returns the pixel
+/// mapping and the text layout.
 pub(crate) fn draw_map_on_canvas(
     canvas: &HtmlCanvasElement,
     grid: &crate::plot::Grid,
     overlay: &crate::plot::contour::MapOverlay,
     cache: &mut RasterCache,
-    raster: &dyn Fn(u32, u32) -> Vec<u8>,
+    raster: &dyn Fn(crate::plot::PixelMap) -> Vec<u8>,
     cacheable: bool,
-) -> Result<crate::plot::PixelMap, JsValue> {
+) -> Result<(crate::plot::PixelMap, crate::plot::PlotLayout), JsValue> {
     use plotters::prelude::IntoDrawingArea;
     use wasm_bindgen::JsCast;
     let dpr = fit_canvas(canvas);
@@ -86,7 +114,7 @@ pub(crate) fn draw_map_on_canvas(
             _ => {
                 let (w, h) = map.size();
                 // Copy into a JS-owned array: a view of wasm memory would be overwritten later.
-                let data = js_sys::Uint8ClampedArray::from(&raster(w, h)[..]);
+                let data = js_sys::Uint8ClampedArray::from(&raster(map)[..]);
                 web_sys::ImageData::new_with_js_u8_clamped_array_and_sh(&data, w, h).ok()
             }
         };
@@ -99,7 +127,7 @@ pub(crate) fn draw_map_on_canvas(
         }
         ok
     };
-    let map = crate::plot::draw_contour_map(
+    let drawn = crate::plot::draw_contour_map(
         &root,
         grid,
         overlay,
@@ -109,5 +137,5 @@ pub(crate) fn draw_map_on_canvas(
     *cache = kept;
     root.present()
         .map_err(|e| JsValue::from_str(&e.to_string()))?;
-    Ok(map)
+    Ok(drawn)
 }

@@ -7,7 +7,7 @@
 //! experiment (and its data) in place and returns messages naming the field (and, for CSV, the
 //! row and column).
 
-use super::{backend, draw_map_on_canvas, fit_canvas, to_js};
+use super::{backend, draw_map_on_canvas, fit_canvas, to_js, Layouts};
 use crate::controls::{number, short, FieldError};
 use crate::experiment_regression::{run, DataSource, RegressionExperiment, RegressionResult};
 use crate::plot::contour::MapOverlay;
@@ -525,6 +525,7 @@ pub struct RegressionLab {
     raster: super::RasterCache,
     map: Option<PixelMap>,
     camera: Camera,
+    layouts: Layouts,
 }
 
 #[derive(Serialize)]
@@ -623,9 +624,20 @@ impl RegressionLab {
                 yaw: 0.6,
                 pitch: 0.45,
             },
+            layouts: Layouts::default(),
         };
         lab.derive();
         lab
+    }
+
+    /// Where the text of the plot last drawn on the canvas with id `canvas_id` is, in CSS px of
+    /// that canvas (for layout checks): `{width, height, labels: [{x, y, w, h, text, role,
+    /// font_px}], min_font_px, plot: {x, y, w, h}, legend: {x, y, w, h} | null,
+    /// x_units_per_px?, y_units_per_px?}` — `role` is `x_tick`, `y_tick`, `y2_tick`, `bar_tick`,
+    /// `z_tick`, `x_title`, `y_title`, `y2_title`, `bar_title`, `z_title` or `legend`; the units
+    /// per px are given for the loss map. `null` when nothing is drawn there.
+    pub fn layout(&self, canvas_id: &str) -> JsValue {
+        self.layouts.get(canvas_id)
     }
 
     /// The experiment as its serde config (see [`crate::experiment_regression`]).
@@ -818,7 +830,8 @@ impl RegressionLab {
                 });
             }
         }
-        draw_xy(&root, &series, &axes, &PlotStyle { scale: dpr })?;
+        let layout = draw_xy(&root, &series, &axes, &PlotStyle { scale: dpr })?;
+        self.layouts.record(canvas, layout);
         root.present()
             .map_err(|e| JsValue::from_str(&e.to_string()))
     }
@@ -846,13 +859,14 @@ impl RegressionLab {
         let dpr = fit_canvas(canvas);
         let root = backend(canvas)?.into_drawing_area();
         let epoch = self.epoch.unwrap_or(cfg.epochs);
-        crate::plot::schedule::draw_schedule(
+        let layout = crate::plot::schedule::draw_schedule(
             &root,
             &schedule,
             cfg.epochs,
             Some(epoch),
             &PlotStyle { scale: dpr },
         )?;
+        self.layouts.record(canvas, layout);
         root.present()
             .map_err(|e| JsValue::from_str(&e.to_string()))?;
         Ok(true)
@@ -898,13 +912,14 @@ impl RegressionLab {
             })
             .collect();
         let minimum = self.result.exact.as_ref().ok().map(|f| f.mse);
-        draw_losses(
+        let layout = draw_losses(
             &root,
             &runs,
             minimum,
             self.epoch.map(|e| e as f64),
             &PlotStyle { scale: dpr },
         )?;
+        self.layouts.record(canvas, layout);
         root.present()
             .map_err(|e| JsValue::from_str(&e.to_string()))
     }
@@ -919,6 +934,7 @@ impl RegressionLab {
                 .fill(&WHITE)
                 .map_err(|e| JsValue::from_str(&e.to_string()))?;
             self.map = None;
+            self.layouts.clear(canvas);
             return Ok(());
         };
         let traces = self.shown_paths();
@@ -929,10 +945,17 @@ impl RegressionLab {
             marks: &marks,
             axes: ("w", "b"),
             value: "MSE",
+            // (w, b) have different units: the map fills its plot area.
+            equal_scale: None,
         };
-        let raster = |w, h| grid.rgba(w, h);
-        let map = draw_map_on_canvas(canvas, &grid, &overlay, &mut self.raster, &raster, true)?;
+        let raster = |map: PixelMap| {
+            let (w, h) = map.size();
+            grid.rgba(w, h)
+        };
+        let (map, layout) =
+            draw_map_on_canvas(canvas, &grid, &overlay, &mut self.raster, &raster, true)?;
         self.map = Some(map);
+        self.layouts.record(canvas, layout);
         Ok(())
     }
 
@@ -943,6 +966,7 @@ impl RegressionLab {
         let Some(grid) = self.surface_grid() else {
             root.fill(&WHITE)
                 .map_err(|e| JsValue::from_str(&e.to_string()))?;
+            self.layouts.clear(canvas);
             return Ok(());
         };
         let traces = self.shown_paths();
@@ -952,14 +976,16 @@ impl RegressionLab {
             marks: &[],
             axes: ("w", "b"),
             value: "MSE",
+            equal_scale: None,
         };
-        draw_surface(
+        let layout = draw_surface(
             &root,
             &grid,
             &overlay,
             self.camera,
             &PlotStyle { scale: dpr },
         )?;
+        self.layouts.record(canvas, layout);
         root.present()
             .map_err(|e| JsValue::from_str(&e.to_string()))
     }
@@ -1268,7 +1294,8 @@ impl RegressionLab {
             x_range: range(first.iter().map(|p| p.0).collect()),
             y_range: range(first.iter().map(|p| p.1).collect()),
         };
-        draw_xy(&root, &series, &axes, &PlotStyle { scale: dpr })?;
+        let layout = draw_xy(&root, &series, &axes, &PlotStyle { scale: dpr })?;
+        self.layouts.record(canvas, layout);
         root.present()
             .map_err(|e| JsValue::from_str(&e.to_string()))
     }

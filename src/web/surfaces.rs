@@ -1,6 +1,6 @@
 //! The surfaces lab: 2-D test surfaces, a race of solvers, contour map, 3-D surface, convergence.
 
-use super::{backend, draw_map_on_canvas, fit_canvas, to_js, RasterCache};
+use super::{backend, draw_map_on_canvas, fit_canvas, to_js, Layouts, RasterCache};
 use crate::controls::{FieldError, SurfaceForm};
 use crate::diff::check_gradient;
 use crate::experiment::Experiment;
@@ -33,6 +33,7 @@ pub struct SurfaceLab {
     surface_grid: Option<Grid>,
     raster: RasterCache,
     map: Option<PixelMap>,
+    layouts: Layouts,
 }
 
 /// One solver's result, as `window.gradlab.lastRun()` reports it.
@@ -92,6 +93,7 @@ impl SurfaceLab {
             surface_grid: None,
             raster: None,
             map: None,
+            layouts: Layouts::default(),
         }
     }
 
@@ -241,10 +243,11 @@ impl SurfaceLab {
     pub fn pan(&mut self, canvas: &HtmlCanvasElement, dx: f64, dy: f64) -> bool {
         let Some(map) = self.map else { return false };
         let dpr = canvas.width() as f64 / canvas.client_width().max(1) as f64;
-        let (w, h) = map.size();
+        // The drawn mapping (equal scales: the shown range may be wider than the view box).
+        let (ux, uy) = map.units_per_px();
         let v = self.view_box();
-        let sx = (v.x_max - v.x_min) / w as f64 * dpr;
-        let sy = (v.y_max - v.y_min) / h as f64 * dpr;
+        let sx = ux * dpr;
+        let sy = uy * dpr;
         self.set_view_box(ViewBox::new(
             v.x_min - dx * sx,
             v.x_max - dx * sx,
@@ -279,16 +282,19 @@ impl SurfaceLab {
             marks: &[],
             axes: ("x", "y"),
             value: "f(x, y)",
+            equal_scale: None,
         };
-        draw_surface(&root, &grid, &overlay, camera, &PlotStyle { scale: dpr })?;
+        let layout = draw_surface(&root, &grid, &overlay, camera, &PlotStyle { scale: dpr })?;
+        self.layouts.record(canvas, layout);
         root.present()
             .map_err(|e| JsValue::from_str(&e.to_string()))
     }
 
     /// Draws the heat map (or the basin map) with contour lines and trajectories; remembers its
-    /// pixel mapping for clicks.
+    /// pixel mapping for clicks. The map keeps equal scales in x and y: the view box is grown
+    /// along one axis to the plot area's aspect (the stored view box does not change).
     pub fn draw_contour(&mut self, canvas: &HtmlCanvasElement) -> Result<(), JsValue> {
-        let grid = self.map_grid();
+        let dpr = fit_canvas(canvas);
         let marks: Vec<(f64, f64)> = self
             .experiment
             .surface
@@ -296,19 +302,57 @@ impl SurfaceLab {
             .iter()
             .map(|m| (m.x[0], m.x[1]))
             .collect();
+        let view = self.view_box();
+        let shown = {
+            let overlay = self.overlay(&marks);
+            crate::plot::contour::shown_view(
+                (canvas.width(), canvas.height()),
+                &overlay,
+                view,
+                &PlotStyle { scale: dpr },
+            )
+        };
+        let grid = self.map_grid(shown);
         let overlay = MapOverlay {
             traces: &self.traces,
             upto: self.upto,
             marks: &marks,
             axes: ("x", "y"),
             value: "f(x, y)",
+            equal_scale: Some(view),
         };
         let basin = self.basin.as_ref();
-        let raster = |w, h| match basin {
-            Some(b) => b.rgba(w, h),
-            None => grid.rgba(w, h),
+        let raster = |map: PixelMap| {
+            let (w, h) = map.size();
+            let mut out = grid.rgba(w, h);
+            if let Some(b) = basin {
+                // The basin map covers the stored view box: paste it over that part.
+                let (l, t) = map.to_pixel(view.x_min, view.y_max);
+                let (r, btm) = map.to_pixel(view.x_max, view.y_min);
+                let (l, t) = (
+                    (l.round() as i32 - map.x_px.0).max(0),
+                    (t.round() as i32 - map.y_px.0).max(0),
+                );
+                let r = (r.round() as i32 + 1 - map.x_px.0).min(w as i32);
+                let btm = (btm.round() as i32 + 1 - map.y_px.0).min(h as i32);
+                if r > l && btm > t {
+                    let (bw, bh) = ((r - l) as usize, (btm - t) as usize);
+                    let img = b.rgba(bw as u32, bh as u32);
+                    for row in 0..bh {
+                        for col in 0..bw {
+                            let src = (row * bw + col) * 4;
+                            if img[src + 3] == 0 {
+                                continue;
+                            }
+                            let dst = ((t as usize + row) * w as usize + l as usize + col) * 4;
+                            out[dst..dst + 4].copy_from_slice(&img[src..src + 4]);
+                        }
+                    }
+                }
+            }
+            out
         };
-        let map = draw_map_on_canvas(
+        let (map, layout) = draw_map_on_canvas(
             canvas,
             &grid,
             &overlay,
@@ -317,14 +361,26 @@ impl SurfaceLab {
             basin.is_none(),
         )?;
         self.map = Some(map);
+        self.layouts.record(canvas, layout);
         Ok(())
+    }
+
+    /// Where the text of the plot last drawn on the canvas with id `canvas_id` is, in CSS px of
+    /// that canvas (for layout checks): `{width, height, labels: [{x, y, w, h, text, role,
+    /// font_px}], min_font_px, plot: {x, y, w, h}, legend: {x, y, w, h} | null,
+    /// x_units_per_px?, y_units_per_px?}` — `role` is `x_tick`, `y_tick`, `y2_tick`, `bar_tick`,
+    /// `z_tick`, `x_title`, `y_title`, `y2_title`, `bar_title`, `z_title` or `legend`; the units
+    /// per px are given for maps. `null` when nothing was drawn there.
+    pub fn layout(&self, canvas_id: &str) -> JsValue {
+        self.layouts.get(canvas_id)
     }
 
     /// Draws the convergence plot.
     pub fn draw_convergence(&mut self, canvas: &HtmlCanvasElement) -> Result<(), JsValue> {
         let dpr = fit_canvas(canvas);
         let root = backend(canvas)?.into_drawing_area();
-        draw_convergence(&root, &self.traces, self.upto, &PlotStyle { scale: dpr })?;
+        let layout = draw_convergence(&root, &self.traces, self.upto, &PlotStyle { scale: dpr })?;
+        self.layouts.record(canvas, layout);
         root.present()
             .map_err(|e| JsValue::from_str(&e.to_string()))
     }
@@ -422,13 +478,14 @@ impl SurfaceLab {
         let dpr = fit_canvas(canvas);
         let root = backend(canvas)?.into_drawing_area();
         let k_max = self.experiment.stop.max_iterations;
-        crate::plot::schedule::draw_schedule(
+        let layout = crate::plot::schedule::draw_schedule(
             &root,
             &schedule,
             k_max,
             Some(self.step()),
             &PlotStyle { scale: dpr },
         )?;
+        self.layouts.record(canvas, layout);
         root.present()
             .map_err(|e| JsValue::from_str(&e.to_string()))?;
         Ok(true)
@@ -564,17 +621,31 @@ impl SurfaceLab {
         self.experiment.view.view_box
     }
 
-    fn map_grid(&mut self) -> Grid {
-        if self.map_grid.is_none() {
+    /// The map's grid over `shown` (the view box grown to equal scales): as fine as
+    /// [`MAP_GRID`] points across the view box, at most twice as many points in all.
+    fn map_grid(&mut self, shown: ViewBox) -> Grid {
+        if self.map_grid.as_ref().map(|g| g.view) != Some(shown) {
             let f = self.objective();
-            self.map_grid = Some(Grid::sample(
-                f.as_ref(),
-                self.view_box(),
-                MAP_GRID,
-                MAP_GRID,
-            ));
+            let v = self.view_box();
+            let rx = ((shown.x_max - shown.x_min) / (v.x_max - v.x_min)).max(1.0);
+            let ry = ((shown.y_max - shown.y_min) / (v.y_max - v.y_min)).max(1.0);
+            let cap = (2.0 / (rx * ry)).sqrt().min(1.0);
+            let n = |r: f64| ((MAP_GRID as f64 * r * cap).round() as usize).max(MAP_GRID / 2);
+            self.map_grid = Some(Grid::sample(f.as_ref(), shown, n(rx), n(ry)));
         }
         self.map_grid.clone().expect("just set")
+    }
+
+    /// What the contour map shows over the surface.
+    fn overlay<'a>(&'a self, marks: &'a [(f64, f64)]) -> MapOverlay<'a> {
+        MapOverlay {
+            traces: &self.traces,
+            upto: self.upto,
+            marks,
+            axes: ("x", "y"),
+            value: "f(x, y)",
+            equal_scale: Some(self.view_box()),
+        }
     }
 
     fn surface_grid(&mut self) -> Grid {
