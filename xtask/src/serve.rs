@@ -77,6 +77,15 @@ fn handle(mut stream: TcpStream, dir: &Path) -> std::io::Result<()> {
     }
     let mut file = dir.join(&rel);
     if file.is_dir() {
+        // `/tutorial` → `/tutorial/`, so the page's relative links (`../embed.js`) resolve.
+        if !path_part.ends_with('/') {
+            let query = &target[path_part.len()..];
+            let head = format!(
+                "HTTP/1.1 301 Moved Permanently\r\nLocation: {path_part}/{query}\r\nContent-Length: 0\r\nConnection: close\r\n\r\n"
+            );
+            stream.write_all(head.as_bytes())?;
+            return stream.flush();
+        }
         file = file.join("index.html");
     }
     let (status, body, ctype) = if method != "GET" && method != "HEAD" {
@@ -92,7 +101,9 @@ fn handle(mut stream: TcpStream, dir: &Path) -> std::io::Result<()> {
         }
     };
     let head = format!(
-        "HTTP/1.1 {status}\r\nContent-Type: {ctype}\r\nContent-Length: {}\r\nCache-Control: no-cache\r\nConnection: close\r\n\r\n",
+        // Any origin may load the files (an article elsewhere loads embed.js as a module script,
+        // which needs CORS); everything here is public and static.
+        "HTTP/1.1 {status}\r\nContent-Type: {ctype}\r\nContent-Length: {}\r\nCache-Control: no-cache\r\nAccess-Control-Allow-Origin: *\r\nConnection: close\r\n\r\n",
         body.len()
     );
     stream.write_all(head.as_bytes())?;
