@@ -372,9 +372,12 @@ pub struct Tick {
     pub px: i32,
 }
 
-/// The densest tick set of `axis` whose labels keep `gap` px apart along the axis, which runs
-/// from pixel `a` (the low end) to `b`; labels are `font` device px. `bounds` is the pixel range
-/// a label box may occupy along the axis (labels at the ends are shifted inside it).
+/// The densest tick set of `axis` whose ticks are at least `min_step` px apart and whose labels
+/// keep `gap` px apart along the axis, which runs from pixel `a` (the low end) to `b`; labels are
+/// `font` device px. `bounds` is the pixel range a label box may occupy along the axis (labels at
+/// the ends are shifted inside it). On an axis too short for two ticks `min_step` apart, the
+/// densest set whose labels keep apart.
+#[allow(clippy::too_many_arguments)]
 pub fn fit_ticks(
     axis: &Axis,
     a: i32,
@@ -382,6 +385,25 @@ pub fn fit_ticks(
     horizontal: bool,
     font: f64,
     gap: f64,
+    min_step: f64,
+    bounds: (f64, f64),
+) -> Vec<Tick> {
+    let ticks = fit_ticks_spaced(axis, a, b, horizontal, font, gap, min_step, bounds);
+    if ticks.len() >= 2 || min_step == 0.0 {
+        return ticks;
+    }
+    fit_ticks_spaced(axis, a, b, horizontal, font, gap, 0.0, bounds)
+}
+
+#[allow(clippy::too_many_arguments)]
+fn fit_ticks_spaced(
+    axis: &Axis,
+    a: i32,
+    b: i32,
+    horizontal: bool,
+    font: f64,
+    gap: f64,
+    min_step: f64,
     bounds: (f64, f64),
 ) -> Vec<Tick> {
     for set in axis.tick_sets() {
@@ -405,7 +427,10 @@ pub fn fit_ticks(
         let inside = extents
             .iter()
             .all(|e| e.0 >= bounds.0 - 0.5 && e.1 <= bounds.1 + 0.5);
-        if inside && sorted.windows(2).all(|w| w[1].0 >= w[0].1 + gap) {
+        let spaced = ticks
+            .windows(2)
+            .all(|w| ((w[1].px - w[0].px).abs() as f64) >= min_step);
+        if inside && spaced && sorted.windows(2).all(|w| w[1].0 >= w[0].1 + gap) {
             return ticks;
         }
     }
@@ -508,6 +533,9 @@ const MARGIN: f64 = 8.0;
 const TICK: f64 = 4.0;
 const TICK_GAP: f64 = 3.0;
 const LABEL_GAP: f64 = 6.0;
+/// Least distance between neighbouring ticks, CSS px: horizontal and vertical axes.
+const MIN_X_STEP: f64 = 36.0;
+const MIN_Y_STEP: f64 = 30.0;
 
 /// Lays out the chrome of a `w × h` device-px canvas.
 pub fn layout_frame(w: i32, h: i32, spec: &FrameSpec, style: &PlotStyle) -> Frame {
@@ -562,10 +590,12 @@ pub fn layout_frame(w: i32, h: i32, spec: &FrameSpec, style: &PlotStyle) -> Fram
     let y1 = (h - bottom).max(y0 + 2);
     let v_bounds = (0.0, h as f64 - bottom as f64 + th as f64 / 2.0);
     let vgap = p(4.0) as f64;
+    // Not denser than this, however small the labels.
+    let y_step = p(MIN_Y_STEP) as f64;
     let y2_axis = spec.y2.clone();
     let y2_ticks = y2_axis
         .as_ref()
-        .map(|a| fit_ticks(a, y1 - 1, y0, false, tfp, vgap, v_bounds))
+        .map(|a| fit_ticks(a, y1 - 1, y0, false, tfp, vgap, y_step, v_bounds))
         .unwrap_or_default();
     let widest = |t: &[Tick]| {
         t.iter()
@@ -590,7 +620,7 @@ pub fn layout_frame(w: i32, h: i32, spec: &FrameSpec, style: &PlotStyle) -> Fram
             let (xr, yr) = f((x1(left) - 1 - left) as f64, (y1 - 1 - y0) as f64);
             (x_axis.lo, x_axis.hi, y_axis.lo, y_axis.hi) = (xr.0, xr.1, yr.0, yr.1);
         }
-        y_ticks = fit_ticks(&y_axis, y1 - 1, y0, false, tfp, vgap, v_bounds);
+        y_ticks = fit_ticks(&y_axis, y1 - 1, y0, false, tfp, vgap, y_step, v_bounds);
         let need = side(&y_ticks, has_yt);
         if need <= left {
             break;
@@ -599,6 +629,7 @@ pub fn layout_frame(w: i32, h: i32, spec: &FrameSpec, style: &PlotStyle) -> Fram
     }
     let x0 = left;
     let x1 = x1(x0);
+    let x_step = p(MIN_X_STEP) as f64;
     let x_ticks = fit_ticks(
         &x_axis,
         x0,
@@ -606,6 +637,7 @@ pub fn layout_frame(w: i32, h: i32, spec: &FrameSpec, style: &PlotStyle) -> Fram
         true,
         tfp,
         p(8.0) as f64,
+        x_step,
         (0.0, right_edge as f64),
     );
     let title_room = |len: i32| (len + th).max(0) as f64;
@@ -869,12 +901,12 @@ mod tests {
     #[test]
     fn ticks_thin_out_on_a_short_axis_and_never_collide() {
         let a = Axis::linear(-3.0, 3.0, "x");
-        let long = fit_ticks(&a, 50, 1000, true, 11.0, 8.0, (0.0, 1100.0));
-        let short = fit_ticks(&a, 50, 150, true, 11.0, 8.0, (0.0, 160.0));
+        let long = fit_ticks(&a, 50, 1000, true, 11.0, 8.0, 36.0, (0.0, 1100.0));
+        let short = fit_ticks(&a, 50, 150, true, 11.0, 8.0, 36.0, (0.0, 160.0));
         assert!(long.len() >= 7, "{long:?}");
         assert!(short.len() < long.len() && !short.is_empty(), "{short:?}");
         let a = Axis::log(1e-12, 1e4, "");
-        let t = fit_ticks(&a, 300, 0, false, 11.0, 4.0, (0.0, 310.0));
+        let t = fit_ticks(&a, 300, 0, false, 11.0, 4.0, 30.0, (0.0, 310.0));
         assert!(t.len() >= 3, "{t:?}");
         for w in t.windows(2) {
             assert!((w[0].px - w[1].px).abs() as f64 >= text_size("0", 11.0).1 + 4.0);
