@@ -9,6 +9,8 @@
 //! the usual defaults). The checks run on those boxes of what was really drawn, and on the layout
 //! each draw function reports (which must contain them: the page reads that report).
 
+#![cfg(not(target_arch = "wasm32"))]
+
 use gradlab::experiment::Experiment;
 use gradlab::plot::contour::{draw_contour_map, shown_view, MapOverlay};
 use gradlab::plot::fit::ResidualSeries;
@@ -722,6 +724,15 @@ fn contour_map_keeps_equal_scales_and_clicks_land_where_drawn() {
         assert!((l - map.x_px.0 as f64).abs() < 1e-9 && (t - map.y_px.0 as f64).abs() < 1e-9);
         assert!((r - (map.x_px.1 - 1) as f64).abs() < 1e-9, "{what}");
         assert!((b - (map.y_px.1 - 1) as f64).abs() < 1e-9, "{what}");
+        // The reported view is the drawn one; with the plot rect and the units per px it maps
+        // a CSS point to data as a click does.
+        assert_eq!(layout.view, Some(shown), "{what}");
+        let (cssx, cssy) = (px / dpr, py / dpr);
+        let plot = layout.plot.unwrap();
+        let fx = shown.x_min + (cssx - plot.x) * lx;
+        let fy = shown.y_max - (cssy - plot.y) * ly;
+        let (tx, ty) = map.to_data(px, py).unwrap();
+        assert!((fx - tx).abs() < 1e-9 && (fy - ty).abs() < 1e-9, "{what}");
         // The reported plot rect is the pixel map's, in CSS px.
         let plot = layout.plot.unwrap();
         assert!((plot.x - map.x_px.0 as f64 / dpr).abs() < 1e-9, "{what}");

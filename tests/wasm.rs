@@ -121,3 +121,88 @@ fn every_solver_runs_in_wasm() {
         }
     }
 }
+
+fn get(v: &wasm_bindgen::JsValue, k: &str) -> wasm_bindgen::JsValue {
+    js_sys::Reflect::get(v, &k.into()).unwrap()
+}
+
+fn num(v: &wasm_bindgen::JsValue, k: &str) -> f64 {
+    get(v, k)
+        .as_f64()
+        .unwrap_or_else(|| panic!("{k} is a number"))
+}
+
+/// `layout(id)` reports what the map drew: boxes at least as wide as the browser's own text
+/// metrics, none overlapping, fonts ≥ 11 px, equal x and y scales on a tall canvas, and the
+/// numbers convert a CSS point to the data point a click there picks.
+#[wasm_bindgen_test]
+fn layout_reports_the_drawn_text_and_a_click_lands_where_it_says() {
+    let mut app = App::new();
+    let map = canvas(300, 520);
+    map.set_id("layout-map");
+    app.draw_contour(&map).unwrap();
+    assert!(app.layout("no-such-canvas").is_null());
+    let l = app.layout("layout-map");
+    let (ux, uy) = (num(&l, "x_units_per_px"), num(&l, "y_units_per_px"));
+    assert!((ux - uy).abs() <= 1e-9 * ux, "{ux} vs {uy}");
+    assert!(num(&l, "min_font_px") >= 11.0);
+    let doc = web_sys::window().unwrap().document().unwrap();
+    let probe: HtmlCanvasElement = doc.create_element("canvas").unwrap().dyn_into().unwrap();
+    let ctx: CanvasRenderingContext2d = probe
+        .get_context("2d")
+        .unwrap()
+        .unwrap()
+        .dyn_into()
+        .unwrap();
+    let measure: js_sys::Function = get(&ctx, "measureText").dyn_into().unwrap();
+    let labels: js_sys::Array = get(&l, "labels").dyn_into().unwrap();
+    let boxes: Vec<[f64; 4]> = labels
+        .iter()
+        .map(|b| {
+            let text = get(&b, "text").as_string().unwrap();
+            let role = get(&b, "role").as_string().unwrap();
+            ctx.set_font(&format!("{}px sans-serif", num(&b, "font_px")));
+            let m = measure.call1(&ctx, &text.clone().into()).unwrap();
+            let real = num(&m, "width");
+            // Vertical titles stand up: their length is the box height.
+            let along = if role == "y_title" || role == "y2_title" {
+                num(&b, "h")
+            } else {
+                num(&b, "w")
+            };
+            assert!(
+                real <= along + 0.5,
+                "{text}: drawn {real} px, reported {along}"
+            );
+            [num(&b, "x"), num(&b, "y"), num(&b, "w"), num(&b, "h")]
+        })
+        .collect();
+    assert!(boxes.len() >= 8, "{} labels", boxes.len());
+    for (i, a) in boxes.iter().enumerate() {
+        for b in &boxes[i + 1..] {
+            let apart = a[0] + a[2] <= b[0]
+                || b[0] + b[2] <= a[0]
+                || a[1] + a[3] <= b[1]
+                || b[1] + b[3] <= a[1];
+            assert!(apart, "{a:?} overlaps {b:?}");
+        }
+    }
+    // A click at the CSS point of data (1, −2) picks (1, −2).
+    let (plot, view) = (get(&l, "plot"), get(&l, "view"));
+    let cx = num(&plot, "x") + (1.0 - num(&view, "x_min")) / ux;
+    let cy = num(&plot, "y") + (num(&view, "y_max") + 2.0) / uy;
+    let p = app.contour_point(&map, cx, cy).unwrap();
+    assert!(
+        (p[0] - 1.0).abs() < 1e-9 && (p[1] + 2.0).abs() < 1e-9,
+        "{p:?}"
+    );
+    // The tall canvas shows more y, and the stored view box (the link) is unchanged.
+    assert!(num(&view, "y_max") - num(&view, "y_min") > 6.5);
+    let stored = get(&get(&app.get_state(), "view"), "view_box");
+    assert_eq!([num(&stored, "x_min"), num(&stored, "y_max")], [-3.0, 3.0]);
+    // A drag of 40 CSS px moves the view by 40 px at the drawn scale.
+    assert!(app.pan(&map, 40.0, 0.0));
+    let moved = get(&get(&app.get_state(), "view"), "view_box");
+    let shift = -3.0 - num(&moved, "x_min");
+    assert!((shift - 40.0 * ux).abs() < 1e-3, "{shift} vs {}", 40.0 * ux);
+}

@@ -421,6 +421,7 @@ pub fn draw_contour_map<DB: DrawingBackend>(
     draw_color_bar(&mut painter, grid, overlay.value_name(), style, &frame)?;
     let mut layout = painter.finish();
     let (ux, uy) = map.units_per_px();
+    layout.view = Some(v);
     layout.x_units_per_px = Some(ux * style.scale);
     layout.y_units_per_px = Some(uy * style.scale);
     Ok((map, layout))

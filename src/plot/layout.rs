@@ -140,6 +140,11 @@ pub struct PlotLayout {
     pub plot: Option<Rect>,
     /// The legend's box, when there is one (outside `plot`).
     pub legend: Option<Rect>,
+    /// The data range drawn (maps): `x_min` at the left edge of `plot`, `y_max` at its top;
+    /// the data point under CSS px (cx, cy) is (x_min + (cx − plot.x)·x_units_per_px,
+    /// y_max − (cy − plot.y)·y_units_per_px), exactly as clicks are converted.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub view: Option<crate::problem::surfaces::ViewBox>,
     /// Data units per CSS px along x (maps).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub x_units_per_px: Option<f64>,
