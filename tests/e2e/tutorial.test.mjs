@@ -117,7 +117,7 @@ const canvasInk = (frame) => frame.evaluate(() => {
 
 function assertDrawn(plots, what) {
   assert.ok(plots.length >= 1, `${what}: at least one visible plot`);
-  for (const p of plots) assert.ok(p.ink > 0.03, `${what}: ${p.id} has ink (${(p.ink * 100).toFixed(1)} %)`);
+  for (const p of plots) assert.ok(p.ink > 0.01, `${what}: ${p.id} has ink (${(p.ink * 100).toFixed(1)} %)`);
 }
 
 const box = (page, selector) => page.locator(selector).evaluate((el) => {
