@@ -414,11 +414,13 @@ impl FitLab {
     /// Draws the SSR landscape with the solver paths (2-parameter models); `false` otherwise.
     pub fn draw_landscape(&mut self, canvas: &HtmlCanvasElement) -> Result<bool, JsValue> {
         if !self.has_landscape() {
+            self.layouts.clear(canvas);
             return Ok(false);
         }
         let _dpr = fit_canvas(canvas);
         if self.landscape.is_none() {
             let Some(view) = landscape_view(&self.result) else {
+                self.layouts.clear(canvas);
                 return Ok(false);
             };
             let g = landscape_grid(

@@ -850,10 +850,12 @@ impl RegressionLab {
     /// `false` (nothing drawn) without decay.
     pub fn draw_schedule(&mut self, canvas: &HtmlCanvasElement) -> Result<bool, JsValue> {
         let Some(cfg) = self.experiment.solvers.first() else {
+            self.layouts.clear(canvas);
             return Ok(false);
         };
         let schedule = cfg.decay.schedule();
         if schedule == crate::solver::schedule::Schedule::Constant {
+            self.layouts.clear(canvas);
             return Ok(false);
         }
         let dpr = fit_canvas(canvas);

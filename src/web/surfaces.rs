@@ -473,6 +473,7 @@ impl SurfaceLab {
     pub fn draw_schedule(&mut self, canvas: &HtmlCanvasElement) -> Result<bool, JsValue> {
         let schedule = self.experiment.schedule;
         if schedule == crate::solver::schedule::Schedule::Constant {
+            self.layouts.clear(canvas);
             return Ok(false);
         }
         let dpr = fit_canvas(canvas);
