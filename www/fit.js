@@ -487,6 +487,8 @@ export function mount() {
   probeNist();
   return {
     summary: () => app.summary(),
+    /** Where the last drawing of canvas `id` put its text, plot area and legend (CSS px; Rust layout()). */
+    layout: (id) => app.layout(id),
     redraw: drawAll,
     /** For links: the shown record, or null at the end of the run. */
     viewStep: () => (app.step() < app.max_step() ? app.step() : null),

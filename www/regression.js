@@ -298,6 +298,8 @@ export function mount() {
   wire();
   return {
     summary: () => app.summary(),
+    /** Where the last drawing of canvas `id` put its text, plot area and legend (CSS px; Rust layout()). */
+    layout: (id) => app.layout(id),
     redraw: drawAll,
     /** For links: the shown epoch, or null at the end of the run. */
     viewStep: () => {

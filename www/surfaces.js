@@ -408,6 +408,8 @@ export function mount() {
   wirePlayer();
   return {
     summary: () => app.summary(),
+    /** Where the last drawing of canvas `id` put its text, plot area and legend (CSS px; Rust layout()). */
+    layout: (id) => app.layout(id),
     /** Playback: the shown iteration, and how each solver got there. */
     step: () => app.step(),
     setStep: (k) => { stopPlaying(); setStep(k); return app.step(); },

@@ -154,6 +154,9 @@ test('phone article: a one-finger swipe over each plot scrolls the article, pinc
       .catch(async () => assert.fail(`a swipe over ${id} did not scroll the article (scrollY ${y0} → ${await page.evaluate(() => scrollY)})`));
     assert.deepEqual(await viewBox(frame), before, `a one-finger swipe over ${id} must not pan the map`);
   }
+  // The map keeps equal x and y scales in the narrow embed too.
+  const lay = await frame.evaluate(() => window.gradlab.current().layout('contour'));
+  assert.ok(Math.abs(lay.x_units_per_px / lay.y_units_per_px - 1) < 1e-9, 'square data aspect in a phone embed');
   // Pinch (two fingers moving apart) over the map zooms in.
   await scrollToEmbed(page);
   await frame.click('#embed-switcher button:nth-child(1)');
@@ -194,6 +197,31 @@ test('layout: at 320, 390, 760 and 1366 px the page has no horizontal overflow a
         const cut = [...root.querySelectorAll('section.panel')].filter((s) => s.offsetParent && s.getBoundingClientRect().right > innerWidth + 0.5).map((s) => s.getAttribute('aria-label'));
         return { overflow: document.scrollingElement.scrollWidth - innerWidth, small, cut, columns: getComputedStyle(root).gridTemplateColumns.split(' ').length };
       }, lab);
+      // The drawing code's own layout numbers: tick labels never collide, nothing under 11 px,
+      // every label inside its canvas; the surfaces map has equal x and y scales.
+      const plots = await page.evaluate((lab) => [...document.querySelectorAll(`#lab-${lab} section.plot canvas`)]
+        .filter((c) => c.offsetParent && c.width > 0)
+        .map((c) => ({ id: c.id, w: c.clientWidth, h: c.clientHeight, layout: window.gradlab.current().layout(c.id) })), lab);
+      assert.ok(plots.filter((p) => p.layout).length >= 2, `${lab} at ${width}px reports its layouts`);
+      for (const { id, w, h, layout } of plots) {
+        if (!layout) continue;
+        assert.ok(layout.min_font_px >= 11, `${lab}/${id} at ${width}px: ${layout.min_font_px}px text`);
+        const ls = layout.labels;
+        for (const a of ls) {
+          assert.ok(a.x >= -0.5 && a.y >= -0.5 && a.x + a.w <= w + 0.5 && a.y + a.h <= h + 0.5, `${lab}/${id} at ${width}px: “${a.text}” outside the canvas`);
+        }
+        for (let i = 0; i < ls.length; i++) {
+          for (let j = i + 1; j < ls.length; j++) {
+            const [a, b] = [ls[i], ls[j]];
+            const overlap = a.x < b.x + b.w && b.x < a.x + a.w && a.y < b.y + b.h && b.y < a.y + a.h;
+            assert.ok(!overlap, `${lab}/${id} at ${width}px: “${a.text}” overlaps “${b.text}”`);
+          }
+        }
+        if (id === 'contour') {
+          const r = layout.x_units_per_px / layout.y_units_per_px;
+          assert.ok(Math.abs(r - 1) < 1e-9, `contour map at ${width}px: data aspect ${r}`);
+        }
+      }
       assert.ok(m.overflow <= 0, `${lab} at ${width}px: page overflows by ${m.overflow}px`);
       assert.deepEqual(m.cut, [], `${lab} at ${width}px: panels cut off`);
       assert.deepEqual(m.small, [], `${lab} at ${width}px: text under 11 px`);
