@@ -8,8 +8,10 @@
 //! 3. [`solver`] — *how it is minimized*: each method advances one iteration at a time; one shared
 //!    driver ([`solver::run`]) counts evaluations, checks stop criteria and records the trace.
 //! 4. [`trace`] — *what happened*: one [`trace::Iterate`] per iteration and a named [`trace::StopReason`].
-//! 5. [`experiment`] — a serde config of one whole experiment and `run(config) -> traces`, a pure
-//!    function (so a permalink reproduces a run bit for bit).
+//! 5. [`lab`] — the three labs (surfaces, regression, fit), each a serde config of one whole
+//!    experiment, `run(config)` (a pure function, so a permalink reproduces a run bit for bit), the
+//!    page's form text → config, and the catalog of what the page offers; plus what the labs share
+//!    (presets, explanations, basins of attraction, permalinks).
 //! 6. [`plot`] — surface, contour and convergence charts drawn onto *any* plotters backend (a canvas
 //!    in the browser, a bitmap in native tests).
 //! 7. `web` (wasm32 only) — the single `#[wasm_bindgen]` module: exports and DOM glue.
@@ -22,17 +24,10 @@
     allow(clippy::field_reassign_with_default, clippy::needless_range_loop)
 )]
 
-pub mod basin;
-pub mod controls;
 pub mod diff;
-pub mod experiment;
-pub mod experiment_fit;
-pub mod experiment_regression;
-pub mod explain;
-pub mod link;
+pub mod lab;
 pub mod math;
 pub mod plot;
-pub mod presets;
 pub mod problem;
 pub mod rng;
 pub mod solver;

@@ -1,7 +1,7 @@
 //! Pins the default experiment's trace bit for bit. tests/wasm.rs asserts the same fingerprint in
 //! the browser, so the native and wasm builds provably compute identical trajectories.
 
-use gradlab::experiment::Experiment;
+use gradlab::lab::surfaces::Experiment;
 
 /// Fingerprint of `Experiment::default().run()`, shared with tests/wasm.rs.
 pub const DEFAULT_FINGERPRINT: u64 = 0xebf5_f1b9_b608_51c3;

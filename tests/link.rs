@@ -3,11 +3,11 @@
 //! every kind, the data-too-large notice, and the pinned trace fingerprints of the native runner
 //! that the browser test (tests/e2e/share.test.mjs) compares against the wasm build.
 
-use gradlab::experiment::{solver_catalog, SurfaceId};
-use gradlab::link::{
+use gradlab::lab::link::{
     self, decode, encode, LabConfig, LinkErrorKind, PageState, MAX_INFLATED_BYTES, MAX_LINK_CHARS,
     TYPICAL_LINK_CHARS,
 };
+use gradlab::lab::surfaces::{solver_catalog, SurfaceId};
 use gradlab::rng::SplitMix64;
 use serde_json::{json, Value};
 
@@ -585,7 +585,7 @@ fn a_dataset_too_large_for_a_link_is_truncated_with_a_notice() {
     let LabConfig::Regression(reg) = &back.lab else {
         panic!()
     };
-    let gradlab::experiment_regression::DataSource::Csv { text: kept, .. } = &reg.data else {
+    let gradlab::lab::regression::DataSource::Csv { text: kept, .. } = &reg.data else {
         panic!()
     };
     // The kept rows are the first rows of the original, unchanged.
@@ -703,8 +703,8 @@ fn the_native_runner_prints_the_pinned_traces() {
 
 #[test]
 fn a_link_whose_formula_does_not_parse_is_a_named_error() {
-    use gradlab::experiment::{Experiment, SurfaceId};
-    use gradlab::link::{decode, encode, LabConfig, PageState};
+    use gradlab::lab::link::{decode, encode, LabConfig, PageState};
+    use gradlab::lab::surfaces::{Experiment, SurfaceId};
     let mut e = Experiment {
         surface: SurfaceId::Formula,
         formula: "x^2 + (y - 1".into(),

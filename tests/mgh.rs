@@ -4,7 +4,7 @@
 //! software", ACM TOMS 7 (1981), 17–41. Gradients and Hessians by forward-mode AD.
 
 use gradlab::diff::{relative_error, Evaluator, GradientSource};
-use gradlab::experiment::SolverConfig;
+use gradlab::lab::surfaces::SolverConfig;
 use gradlab::problem::mgh::{MghKind, MghProblem};
 use gradlab::problem::Objective;
 use gradlab::solver::{run, StopCriteria};

@@ -11,7 +11,7 @@
 
 #![cfg(not(target_arch = "wasm32"))]
 
-use gradlab::experiment::Experiment;
+use gradlab::lab::surfaces::Experiment;
 use gradlab::plot::contour::{draw_contour_map, shown_view, MapOverlay};
 use gradlab::plot::fit::ResidualSeries;
 use gradlab::plot::fit::{draw_fit, draw_lsq_convergence, draw_residuals, CurveSeries};

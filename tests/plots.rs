@@ -4,7 +4,7 @@
 //! text, [`Texts`] records each string with its box, and the box is painted solid in the text's
 //! colour, so "the label is drawn there" is ink in a region of the bitmap.)
 
-use gradlab::experiment::Experiment;
+use gradlab::lab::surfaces::Experiment;
 use gradlab::plot::surface::Camera;
 use gradlab::plot::{
     contour::color_bar_ticks, contour::MapOverlay, draw_contour_map, draw_convergence,

@@ -8,7 +8,7 @@
 //! BFGS, about twenty for Newton with line search) — "well under 100" for BFGS, as the issue asks.
 
 use gradlab::diff::{Evaluator, GradientSource};
-use gradlab::experiment::{solver_catalog, Experiment, SolverConfig, SurfaceId};
+use gradlab::lab::surfaces::{solver_catalog, Experiment, SolverConfig, SurfaceId};
 use gradlab::problem::surfaces::{Himmelblau, Quadratic, Rosenbrock, Saddle, Surface};
 use gradlab::problem::Objective;
 use gradlab::solver::{run, StopCriteria};

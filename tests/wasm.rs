@@ -2,7 +2,7 @@
 //! (`cargo test --target wasm32-unknown-unknown --test wasm`).
 #![cfg(target_arch = "wasm32")]
 
-use gradlab::experiment::Experiment;
+use gradlab::lab::surfaces::Experiment;
 use gradlab::problem::surfaces::Peaks;
 use gradlab::web::SurfaceLab as App;
 use wasm_bindgen::JsCast;
@@ -93,7 +93,7 @@ fn a_click_on_the_map_restarts_there() {
 
 #[wasm_bindgen_test]
 fn every_solver_runs_in_wasm() {
-    use gradlab::experiment::{solver_catalog, SolverConfig, SurfaceId};
+    use gradlab::lab::surfaces::{solver_catalog, SolverConfig, SurfaceId};
     // Rosenbrock from (−1.2, 1): minimum 0 at (1, 1) (Rosenbrock 1960).
     let mut e = Experiment::default();
     e.surface = SurfaceId::Rosenbrock;

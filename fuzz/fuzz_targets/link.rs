@@ -1,4 +1,4 @@
-//! Fuzz target for the permalink decoder (`gradlab::link::decode`): arbitrary input must give a
+//! Fuzz target for the permalink decoder (`gradlab::lab::link::decode`): arbitrary input must give a
 //! state or a named error — never a panic, never unbounded work — and any state it accepts must be
 //! valid and survive encode → decode unchanged. Three ways in, so libFuzzer reaches every layer:
 //! the bytes as link text; as the compressed payload (base64url-wrapped); as the JSON itself
@@ -6,7 +6,7 @@
 #![no_main]
 
 use base64::Engine;
-use gradlab::link::{decode, encode, PageState};
+use gradlab::lab::link::{decode, encode, PageState};
 use libfuzzer_sys::fuzz_target;
 
 fn check(text: &str) {

@@ -9,7 +9,7 @@
 //! "Export config" writes it) or a file holding a link. NIST curve-fitting problems read their
 //! `.dat` file from `$NIST_STRD_DIR/nonlinear/` (default `../shared/nist-strd`).
 
-use gradlab::link::{self, LabConfig, PageState};
+use gradlab::lab::link::{self, LabConfig, PageState};
 use std::process::ExitCode;
 
 const USAGE: &str = "usage: gradlab <link | #fragment | URL | config.json | -> [--format csv|jsonl|json] [--fingerprint] [--encode]\n\
@@ -110,7 +110,7 @@ fn nist_text(state: &PageState) -> Result<Option<String>, String> {
     let LabConfig::Fit(f) = &state.lab else {
         return Ok(None);
     };
-    let gradlab::experiment_fit::FitModel::Nist { name } = &f.model else {
+    let gradlab::lab::fit::FitModel::Nist { name } = &f.model else {
         return Ok(None);
     };
     if !name.bytes().all(|b| b.is_ascii_alphanumeric()) {

@@ -111,7 +111,7 @@ pub fn gap_series(traces: &[Trace]) -> Vec<Vec<(f64, f64)>> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::experiment::Experiment;
+    use crate::lab::surfaces::Experiment;
 
     #[test]
     fn gaps_are_measured_from_the_best_value() {

@@ -682,7 +682,7 @@ impl Surface for Saddle {
 mod tests {
     use super::*;
     use crate::diff::{central_gradient, check_gradient, relative_error};
-    use crate::experiment::SurfaceId;
+    use crate::lab::surfaces::SurfaceId;
 
     /// SplitMix64: a tiny deterministic generator for test points.
     struct Rng(u64);

@@ -143,7 +143,7 @@ mod tests {
 
     #[test]
     fn gradient_descent_follows_the_schedule() {
-        use crate::experiment::Experiment;
+        use crate::lab::surfaces::Experiment;
         let mut e = Experiment::default();
         e.schedule = Schedule::Exponential { gamma: 0.8 };
         let t = &e.run().unwrap()[0];

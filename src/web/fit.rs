@@ -3,11 +3,11 @@
 //! with λ, SSR landscape for 2-parameter models), the results table and the trace as CSV.
 
 use super::{backend, draw_map_on_canvas, fit_canvas, to_js, Layouts};
-use crate::controls::FieldError;
-use crate::experiment_fit::{
+use crate::lab::fit::{
     self, landscape_grid, landscape_view, parse_formula, resolve_model, trace_csv, AnyModel,
     FitExperiment, FitForm, FitModel, FitResult,
 };
+use crate::lab::form::FieldError;
 use crate::plot::contour::MapOverlay;
 use crate::plot::fit::{
     draw_fit, draw_lsq_convergence, draw_residuals, fit_color, CurveSeries, ResidualSeries,
@@ -118,7 +118,7 @@ impl FitLab {
     #[wasm_bindgen(constructor)]
     pub fn new() -> FitLab {
         let experiment = default_experiment();
-        let result = experiment_fit::run(&experiment).expect("the default fit runs");
+        let result = fit::run(&experiment).expect("the default fit runs");
         let step = max_step(&result);
         FitLab {
             experiment,
@@ -132,7 +132,7 @@ impl FitLab {
 
     /// Models, NIST names and solvers with hyperparameters: `{models, nist, solvers}`.
     pub fn catalog(&self) -> JsValue {
-        to_js(&experiment_fit::catalog())
+        to_js(&fit::catalog())
     }
 
     /// The experiment as its serde config (see `experiment_fit`).
@@ -177,7 +177,7 @@ impl FitLab {
         };
         match form.apply().map(|mut e| {
             // Runs the form cannot show (a second LM with a frozen Jacobian) survive the edit.
-            e.solvers = experiment_fit::merge_solvers(&self.experiment.solvers, e.solvers);
+            e.solvers = fit::merge_solvers(&self.experiment.solvers, e.solvers);
             e
         }) {
             Ok(e) => match self.set_experiment(e) {
@@ -205,7 +205,7 @@ impl FitLab {
                 message: String::new(),
                 column: 0,
                 caret: String::new(),
-                notes: experiment_fit::formula_notes(text),
+                notes: fit::formula_notes(text),
             },
             Err(e) => FormulaCheck {
                 ok: false,
@@ -283,10 +283,8 @@ impl FitLab {
                 let k = self.step.min(t.iterates.len() - 1);
                 let it = &t.iterates[k];
                 let accel_limit = match solver {
-                    experiment_fit::FitSolver::LevenbergMarquardt(st) => {
-                        Some(st.acceleration_ratio)
-                    }
-                    experiment_fit::FitSolver::GaussNewton(_) => None,
+                    fit::FitSolver::LevenbergMarquardt(st) => Some(st.acceleration_ratio),
+                    fit::FitSolver::GaussNewton(_) => None,
                 };
                 S {
                     solver: &t.solver,
@@ -295,8 +293,8 @@ impl FitLab {
                     ssr: 2.0 * it.f,
                     grad_norm: it.grad_norm,
                     lambda: it.extra("lambda"),
-                    lambda_text: it.extra("lambda").map(crate::explain::num),
-                    lines: crate::explain::least_squares_step(t, k, accel_limit),
+                    lambda_text: it.extra("lambda").map(crate::lab::explain::num),
+                    lines: crate::lab::explain::least_squares_step(t, k, accel_limit),
                 }
             })
             .collect();
@@ -309,7 +307,7 @@ impl FitLab {
         if d.predictors != 1 {
             return String::new();
         }
-        experiment_fit::points_csv(&d.x, &d.y)
+        fit::points_csv(&d.x, &d.y)
     }
 
     /// The traces as CSV (`solver,k,<params>…,ssr,grad_norm,lambda,step,accepted`).
@@ -427,8 +425,8 @@ impl FitLab {
                 &self.result,
                 &self.experiment.model,
                 view,
-                experiment_fit::landscape_resolution(self.result.data.len()),
-                experiment_fit::landscape_resolution(self.result.data.len()),
+                fit::landscape_resolution(self.result.data.len()),
+                fit::landscape_resolution(self.result.data.len()),
             )
             .map_err(|e| JsValue::from_str(&e))?;
             self.landscape = Some(g);
@@ -521,7 +519,7 @@ impl FitLab {
             })?),
             _ => None,
         };
-        let result = experiment_fit::run_with_nist(&e, text.map(|s| s.as_str()))?;
+        let result = fit::run_with_nist(&e, text.map(|s| s.as_str()))?;
         self.experiment = e;
         self.result = result;
         self.step = max_step(&self.result);
@@ -550,8 +548,8 @@ impl FitLab {
                 .map(|(i, (fr, s))| RunSummary {
                     solver: &fr.run.trace.solver,
                     method: match s {
-                        experiment_fit::FitSolver::LevenbergMarquardt(_) => "levenberg_marquardt",
-                        experiment_fit::FitSolver::GaussNewton(_) => "gauss_newton",
+                        fit::FitSolver::LevenbergMarquardt(_) => "levenberg_marquardt",
+                        fit::FitSolver::GaussNewton(_) => "gauss_newton",
                     },
                     color: hex(fit_color(i)),
                     params: &fr.run.params,
@@ -567,7 +565,7 @@ impl FitLab {
                     stop: fr.run.stop(),
                     stop_label: &fr.stop_label,
                     converged: fr.run.stop().is_converged(),
-                    notes: experiment_fit::run_notes(fr, &r.param_names),
+                    notes: fit::run_notes(fr, &r.param_names),
                 })
                 .collect(),
         }

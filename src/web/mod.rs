@@ -50,10 +50,10 @@ pub(crate) fn backend(canvas: &HtmlCanvasElement) -> Result<CanvasBackend, JsVal
         .ok_or_else(|| JsValue::from_str("canvas has no 2-D context"))
 }
 
-/// The guided experiments: `[{id, title, lab, text, config, basin}]` (see [`crate::presets`]).
+/// The guided experiments: `[{id, title, lab, text, config, basin}]` (see [`crate::lab::presets`]).
 #[wasm_bindgen]
 pub fn presets() -> JsValue {
-    to_js(&crate::presets::presets())
+    to_js(&crate::lab::presets::presets())
 }
 
 /// A heat-map raster kept for one plot area, so a redraw with the same map reuses it.

@@ -1,9 +1,9 @@
 //! Permalinks, validation and trace export for the page shell (`www/app.js`, `www/share.js`).
-//! Free functions over a page state `{lab, config, embed}` (see [`crate::link::PageState`]); every
+//! Free functions over a page state `{lab, config, embed}` (see [`crate::lab::link::PageState`]); every
 //! one returns a value or an error string and never panics on bad input.
 
 use super::to_js;
-use crate::link::{self, PageState};
+use crate::lab::link::{self, PageState};
 use serde::Serialize;
 use wasm_bindgen::prelude::*;
 
@@ -25,7 +25,7 @@ pub fn encode_link(state: JsValue) -> Result<JsValue, JsValue> {
 }
 
 /// Decodes a link (URL, `#fragment` or `v2.…`/`v1.…`): `{ok: true, state}` or
-/// `{ok: false, kind, message}` (kinds as in [`crate::link::LinkErrorKind`]).
+/// `{ok: false, kind, message}` (kinds as in [`crate::lab::link::LinkErrorKind`]).
 #[wasm_bindgen]
 pub fn decode_link(text: &str) -> JsValue {
     #[derive(Serialize)]

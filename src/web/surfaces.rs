@@ -1,10 +1,11 @@
 //! The surfaces lab: 2-D test surfaces, a race of solvers, contour map, 3-D surface, convergence.
 
 use super::{backend, draw_map_on_canvas, fit_canvas, to_js, Layouts, RasterCache};
-use crate::controls::{FieldError, SurfaceForm};
 use crate::diff::check_gradient;
-use crate::experiment::Experiment;
-use crate::experiment::{solver_catalog, surface_catalog, SurfaceId};
+use crate::lab::form::FieldError;
+use crate::lab::surfaces::Experiment;
+use crate::lab::surfaces::SurfaceForm;
+use crate::lab::surfaces::{solver_catalog, surface_catalog, SurfaceId};
 use crate::plot::contour::MapOverlay;
 use crate::plot::surface::Camera;
 use crate::plot::{draw_convergence, draw_surface, solver_color, Grid, PixelMap, PlotStyle};
@@ -24,7 +25,7 @@ const SURFACE_GRID: usize = 44;
 #[wasm_bindgen]
 pub struct SurfaceLab {
     /// The basin map being computed or shown, if any.
-    basin: Option<crate::basin::BasinMap>,
+    basin: Option<crate::lab::basin::BasinMap>,
     /// Playback position: the plots show iterations 0..=k (`None`: the whole runs).
     upto: Option<usize>,
     experiment: Experiment,
@@ -102,8 +103,8 @@ impl SurfaceLab {
     pub fn catalog(&self) -> JsValue {
         #[derive(Serialize)]
         struct Catalog {
-            surfaces: Vec<crate::experiment::SurfaceInfo>,
-            solvers: Vec<crate::experiment::SolverInfo>,
+            surfaces: Vec<crate::lab::surfaces::SurfaceInfo>,
+            solvers: Vec<crate::lab::surfaces::SolverInfo>,
         }
         to_js(&Catalog {
             surfaces: surface_catalog(),
@@ -414,7 +415,8 @@ impl SurfaceLab {
     /// Starts a basin map: the first solver run from each cell of an n×n grid over the view.
     pub fn basin_start(&mut self, n: usize) -> Result<(), JsValue> {
         self.basin = Some(
-            crate::basin::BasinMap::new(&self.experiment, n).map_err(|m| JsValue::from_str(&m))?,
+            crate::lab::basin::BasinMap::new(&self.experiment, n)
+                .map_err(|m| JsValue::from_str(&m))?,
         );
         Ok(())
     }
@@ -455,7 +457,8 @@ impl SurfaceLab {
                     .iter()
                     .enumerate()
                     .map(|(i, m)| {
-                        let c = crate::basin::BASIN_COLORS[i % crate::basin::BASIN_COLORS.len()];
+                        let c = crate::lab::basin::BASIN_COLORS
+                            [i % crate::lab::basin::BASIN_COLORS.len()];
                         M {
                             x: m.x,
                             f: m.f,
@@ -538,12 +541,12 @@ impl SurfaceLab {
                 let lines = if kk == 0 {
                     vec![format!(
                         "start: x₀ = {}, f(x₀) = {}, ∇f(x₀) = {}",
-                        crate::explain::vec(&r.x),
-                        crate::explain::num(r.f),
-                        crate::explain::vec(&r.vector("grad").unwrap_or_default())
+                        crate::lab::explain::vec(&r.x),
+                        crate::lab::explain::num(r.f),
+                        crate::lab::explain::vec(&r.vector("grad").unwrap_or_default())
                     )]
                 } else {
-                    let mut l = crate::explain::update_rule(c, t, kk - 1).unwrap_or_default();
+                    let mut l = crate::lab::explain::update_rule(c, t, kk - 1).unwrap_or_default();
                     if kk == t.iterations() && k >= kk {
                         l.push(format!("stopped: {}", t.stop.label()));
                     }

@@ -23,9 +23,9 @@
 //! Also here: the trace export shared by the page and the native runner ([`run_traces`],
 //! [`traces_csv`], [`traces_jsonl`]), so both print the same numbers from the same config.
 
-use crate::experiment::Experiment;
-use crate::experiment_fit::{self, FitData, FitExperiment, FitSolver};
-use crate::experiment_regression::{self, DataSource, RegressionExperiment};
+use crate::lab::fit::{self, FitData, FitExperiment, FitSolver};
+use crate::lab::regression::{self, DataSource, RegressionExperiment};
+use crate::lab::surfaces::Experiment;
 use crate::trace::{Iterate, StopReason};
 use base64::engine::general_purpose::{GeneralPurpose, GeneralPurposeConfig};
 use base64::engine::DecodePaddingMode;
@@ -125,7 +125,7 @@ fn validate_regression(r: &RegressionExperiment) -> Result<(), String> {
             r.solvers.len()
         ));
     }
-    use crate::experiment_regression::{PAGE_MAX_EPOCHS, PAGE_MAX_N, PAGE_MAX_VISITS};
+    use crate::lab::regression::{PAGE_MAX_EPOCHS, PAGE_MAX_N, PAGE_MAX_VISITS};
     for s in &r.solvers {
         s.validate()?;
         // The page's own limits, so that a link never opens a state its form would refuse.
@@ -193,7 +193,7 @@ fn validate_fit(f: &FitExperiment) -> Result<(), String> {
             FitSolver::GaussNewton(st) => st.validate()?,
         }
     }
-    let model = experiment_fit::resolve_model(&f.model)?;
+    let model = fit::resolve_model(&f.model)?;
     if let Some(steps) = &f.jacobian.rel_step {
         if steps.len() > 64 {
             return Err(format!("at most 64 relative steps (got {})", steps.len()));
@@ -221,7 +221,7 @@ fn validate_fit(f: &FitExperiment) -> Result<(), String> {
         }
         FitData::Nist => {}
     }
-    if let experiment_fit::FitStart::Values { values } = &f.start {
+    if let fit::FitStart::Values { values } = &f.start {
         use crate::problem::least_squares::CurveModel;
         if values.len() != model.num_params() {
             return Err(format!(
@@ -650,7 +650,7 @@ fn not_a_link() -> LinkError {
 fn upgrade_v1(mut state: PageState) -> PageState {
     if let LabConfig::Surfaces(e) = &mut state.lab {
         use crate::diff::GradientSource;
-        use crate::experiment::SurfaceId;
+        use crate::lab::surfaces::SurfaceId;
         if matches!(e.surface, SurfaceId::Rastrigin | SurfaceId::Ackley)
             && e.gradient == GradientSource::Analytic
         {
@@ -768,7 +768,7 @@ pub fn run_traces(state: &PageState, nist_text: Option<&str>) -> Result<Vec<Expo
             .map(|(i, t)| one(i, "iterations", t))
             .collect(),
         LabConfig::Regression(r) => {
-            let res = experiment_regression::run(r)?;
+            let res = regression::run(r)?;
             let mut out = vec![];
             for (i, t) in res.traces.iter().enumerate() {
                 out.push(one(i, "steps", &t.steps));
@@ -780,7 +780,7 @@ pub fn run_traces(state: &PageState, nist_text: Option<&str>) -> Result<Vec<Expo
             }
             out
         }
-        LabConfig::Fit(f) => experiment_fit::run_with_nist(f, nist_text)?
+        LabConfig::Fit(f) => fit::run_with_nist(f, nist_text)?
             .runs
             .iter()
             .enumerate()

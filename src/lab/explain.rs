@@ -5,7 +5,7 @@
 //! from the recorded iterates (x, ∇f and the solver's extras), so what the page shows is what the
 //! solver did.
 
-use crate::experiment::SolverConfig;
+use crate::lab::surfaces::SolverConfig;
 use crate::trace::{Iterate, Trace};
 
 /// The Unicode subscript of `k` (x₁₂).
@@ -314,7 +314,7 @@ pub fn update_rule(config: &SolverConfig, trace: &Trace, k: usize) -> Option<Vec
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::experiment::Experiment;
+    use crate::lab::surfaces::Experiment;
 
     #[test]
     fn subscripts_and_numbers() {
@@ -347,7 +347,7 @@ mod tests {
 
     #[test]
     fn every_solver_explains_its_steps() {
-        use crate::experiment::{solver_catalog, SurfaceId};
+        use crate::lab::surfaces::{solver_catalog, SurfaceId};
         let mut e = Experiment::default();
         e.surface = SurfaceId::Rosenbrock;
         e.start = [-1.2, 1.0];
@@ -510,12 +510,12 @@ mod lsq_tests {
 
     #[test]
     fn levenberg_marquardt_steps_are_explained_with_their_numbers() {
-        let p = crate::presets::presets()
+        let p = crate::lab::presets::presets()
             .into_iter()
             .find(|p| p.id == "gn-vs-lm-bad-start")
             .unwrap();
-        let e: crate::experiment_fit::FitExperiment = serde_json::from_value(p.config).unwrap();
-        let r = crate::experiment_fit::run(&e).unwrap();
+        let e: crate::lab::fit::FitExperiment = serde_json::from_value(p.config).unwrap();
+        let r = crate::lab::fit::run(&e).unwrap();
         let lm = &r.runs[0].run.trace;
         let rejected = lm
             .iterates
@@ -543,9 +543,9 @@ mod lsq_tests {
 
     /// The default fit of the page (Michaelis–Menten, generated data, LM with geodesic
     /// acceleration, α = 0.75).
-    fn michaelis_menten() -> crate::experiment_fit::FitResult {
-        crate::experiment_fit::run(&crate::experiment_fit::FitExperiment {
-            model: crate::experiment_fit::FitModel::Builtin {
+    fn michaelis_menten() -> crate::lab::fit::FitResult {
+        crate::lab::fit::run(&crate::lab::fit::FitExperiment {
+            model: crate::lab::fit::FitModel::Builtin {
                 id: crate::problem::least_squares::ModelId::MichaelisMenten,
             },
             ..Default::default()

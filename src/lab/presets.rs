@@ -30,9 +30,9 @@ fn surfaces(surface: &str, start: [f64; 2], solvers: Value, iters: usize, extra:
         "start": start,
         "solvers": solvers,
         "stop": {"max_iterations": iters, "grad_tol": 1e-8},
-        "view": {"view_box": crate::experiment::SurfaceId::Peaks.view(), "yaw": 0.6, "pitch": 0.45},
+        "view": {"view_box": crate::lab::surfaces::SurfaceId::Peaks.view(), "yaw": 0.6, "pitch": 0.45},
     });
-    let id: crate::experiment::SurfaceId =
+    let id: crate::lab::surfaces::SurfaceId =
         serde_json::from_value(json!(surface)).unwrap_or_default();
     v["view"]["view_box"] = serde_json::to_value(id.view()).unwrap_or(Value::Null);
     if let (Some(obj), Some(more)) = (v.as_object_mut(), extra.as_object()) {
@@ -191,7 +191,7 @@ pub fn presets() -> Vec<Preset> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::experiment::Experiment;
+    use crate::lab::surfaces::Experiment;
     use crate::trace::StopReason;
 
     fn surfaces_run(id: &str) -> Vec<crate::trace::Trace> {
@@ -210,17 +210,16 @@ mod tests {
                     e.run().unwrap_or_else(|e| panic!("{}: {e}", p.id));
                 }
                 "regression" => {
-                    let e: crate::experiment_regression::RegressionExperiment =
+                    let e: crate::lab::regression::RegressionExperiment =
                         serde_json::from_value(p.config.clone())
                             .unwrap_or_else(|e| panic!("{}: {e}", p.id));
-                    crate::experiment_regression::run(&e)
-                        .unwrap_or_else(|e| panic!("{}: {e}", p.id));
+                    crate::lab::regression::run(&e).unwrap_or_else(|e| panic!("{}: {e}", p.id));
                 }
                 "fit" => {
-                    let e: crate::experiment_fit::FitExperiment =
+                    let e: crate::lab::fit::FitExperiment =
                         serde_json::from_value(p.config.clone())
                             .unwrap_or_else(|e| panic!("{}: {e}", p.id));
-                    crate::experiment_fit::run(&e).unwrap_or_else(|e| panic!("{}: {e}", p.id));
+                    crate::lab::fit::run(&e).unwrap_or_else(|e| panic!("{}: {e}", p.id));
                 }
                 other => panic!("unknown lab {other}"),
             }
@@ -271,8 +270,8 @@ mod tests {
             .into_iter()
             .find(|p| p.id == "gn-vs-lm-bad-start")
             .unwrap();
-        let e: crate::experiment_fit::FitExperiment = serde_json::from_value(p.config).unwrap();
-        let r = crate::experiment_fit::run(&e).unwrap();
+        let e: crate::lab::fit::FitExperiment = serde_json::from_value(p.config).unwrap();
+        let r = crate::lab::fit::run(&e).unwrap();
         let (lm, gn) = (&r.runs[0].run, &r.runs[1].run);
         assert!(
             lm.trace.stop.is_converged() && (lm.params[1] - 0.8).abs() < 0.05,
@@ -285,8 +284,8 @@ mod tests {
             .into_iter()
             .find(|p| p.id == "wrong-jacobian")
             .unwrap();
-        let e: crate::experiment_fit::FitExperiment = serde_json::from_value(p.config).unwrap();
-        let r = crate::experiment_fit::run(&e).unwrap();
+        let e: crate::lab::fit::FitExperiment = serde_json::from_value(p.config).unwrap();
+        let r = crate::lab::fit::run(&e).unwrap();
         let iters: Vec<usize> = r.runs.iter().map(|f| f.run.trace.iterations()).collect();
         assert!(
             iters[0] * 3 < iters[1],

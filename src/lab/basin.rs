@@ -7,7 +7,7 @@
 //! are the same minimum); runs that diverge or run out of iterations are left uncoloured.
 
 use crate::diff::Evaluator;
-use crate::experiment::Experiment;
+use crate::lab::surfaces::Experiment;
 use crate::problem::surfaces::ViewBox;
 use crate::problem::Objective;
 use crate::solver::{self, StopCriteria};
@@ -168,7 +168,7 @@ impl BasinMap {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::experiment::{SolverConfig, SurfaceId};
+    use crate::lab::surfaces::{SolverConfig, SurfaceId};
 
     fn complete(e: &Experiment, n: usize) -> BasinMap {
         let mut b = BasinMap::new(e, n).unwrap();

@@ -2,9 +2,10 @@
 //!
 //! The page sends what the user typed, unparsed; every check happens here (natively tested), so
 //! the JavaScript glue never interprets numbers.
-
+use super::catalog::solver_catalog;
+use super::config::{Experiment, SolverConfig, SurfaceId};
 use crate::diff::GradientSource;
-use crate::experiment::{solver_catalog, Experiment, SolverConfig, SurfaceId};
+use crate::lab::form::{merge_runs, number, short, FieldError};
 use crate::problem::surfaces::ViewBox;
 use crate::solver::schedule::Schedule;
 use crate::solver::MAX_ITERATIONS;
@@ -57,16 +58,6 @@ pub struct SurfaceForm {
     pub schedule_a: String,
     /// Drop every s iterations (step decay) or the period T (cosine).
     pub schedule_b: String,
-}
-
-/// A message for one form field.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-pub struct FieldError {
-    /// The field's name: a [`SurfaceForm`] field, `"<method>.<param>"` for a hyperparameter,
-    /// `"<method>"` for a solver as a whole, or `"form"`.
-    pub field: String,
-    /// What is wrong, in words.
-    pub message: String,
 }
 
 fn field_error(field: &str, message: impl Into<String>) -> FieldError {
@@ -334,60 +325,12 @@ fn bounded(v: f64, limit: f64) -> Result<f64, String> {
     }
 }
 
-/// Parses a number as people type it: surrounding spaces, a leading `+`, `1e-3`, `.5`, and a
-/// Unicode minus are fine; anything else says what was expected.
-pub fn number(text: &str) -> Result<f64, String> {
-    let t = text.trim().replace('−', "-");
-    if t.is_empty() {
-        return Err("enter a number".into());
-    }
-    match t.parse::<f64>() {
-        Ok(v) if v.is_finite() => Ok(v),
-        Ok(_) => Err(format!("“{}” is not a finite number", text.trim())),
-        Err(_) => Err(format!("“{}” is not a number", text.trim())),
-    }
-}
-
-/// The shortest text that parses back to exactly `v` (exponent form for small numbers).
-pub fn short(v: f64) -> String {
-    if v != 0.0 && (v.abs() < 1e-3 || v.abs() >= 1e7) {
-        format!("{v:e}")
-    } else {
-        format!("{v}")
-    }
-}
-
 /// The solvers after a form edit: `base`'s runs in their order (so colours stay put), the first
 /// run of each method still checked taking the form's settings, later runs of the same method
 /// kept as they were (the form cannot show them), unchecked methods dropped, newly checked ones
 /// appended in the form's order.
 pub fn merge_solvers(base: &[SolverConfig], form: Vec<SolverConfig>) -> Vec<SolverConfig> {
     merge_runs(base, form, SolverConfig::method)
-}
-
-/// [`merge_solvers`] for any kind of run, `method` naming each run's method (the curve-fitting
-/// lab uses it too).
-pub fn merge_runs<T: Clone>(base: &[T], form: Vec<T>, method: fn(&T) -> &'static str) -> Vec<T> {
-    let mut out = Vec::with_capacity(base.len().max(form.len()));
-    let mut taken: Vec<&str> = Vec::new();
-    for b in base {
-        let m = method(b);
-        if let Some(f) = form.iter().find(|f| method(f) == m) {
-            if taken.contains(&m) {
-                out.push(b.clone());
-            } else {
-                taken.push(m);
-                out.push(f.clone());
-            }
-        }
-    }
-    for f in &form {
-        if !taken.contains(&method(f)) {
-            taken.push(method(f));
-            out.push(f.clone());
-        }
-    }
-    out
 }
 
 #[cfg(test)]

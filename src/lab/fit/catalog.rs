@@ -1,0 +1,127 @@
+//! What the curve-fitting lab offers: models, NIST names, solvers with their hyperparameters.
+
+use super::form::json_name;
+use crate::problem::least_squares::ModelId;
+use crate::problem::nist::{self};
+use crate::solver::least_squares::{GaussNewtonSettings, LmSettings};
+use serde::Serialize;
+
+/// A built-in model as the page lists it.
+#[derive(Clone, Debug, Serialize)]
+pub struct ModelInfo {
+    /// Serde id.
+    pub id: String,
+    /// Display name.
+    pub name: &'static str,
+    /// Formula as shown.
+    pub formula: &'static str,
+    /// Parameter names.
+    pub params: Vec<&'static str>,
+    /// True parameters of the generated data.
+    pub true_params: &'static [f64],
+    /// Default start.
+    pub start: &'static [f64],
+    /// Default x range.
+    pub x_range: [f64; 2],
+}
+
+/// One hyperparameter of a solver, for generating the page's controls.
+#[derive(Clone, Debug, Serialize)]
+pub struct ParamInfo {
+    /// Settings field name.
+    pub name: String,
+    /// Default value as text.
+    pub default: String,
+    /// `true` for on/off switches.
+    pub switch: bool,
+    /// One line of help.
+    pub help: &'static str,
+}
+
+/// A solver with its hyperparameters.
+#[derive(Clone, Debug, Serialize)]
+pub struct SolverInfo {
+    /// Serde method name.
+    pub method: &'static str,
+    /// Display name.
+    pub name: &'static str,
+    /// One line of help.
+    pub help: &'static str,
+    /// Hyperparameters (without the frozen-Jacobian toggle, which is one switch for all).
+    pub params: Vec<ParamInfo>,
+}
+
+/// Everything the lab's menus are built from.
+#[derive(Clone, Debug, Serialize)]
+pub struct FitCatalog {
+    /// The built-in models.
+    pub models: Vec<ModelInfo>,
+    /// The NIST StRD nonlinear problem names.
+    pub nist: Vec<&'static str>,
+    /// The solvers.
+    pub solvers: Vec<SolverInfo>,
+}
+
+fn param_help(name: &str) -> &'static str {
+    match name {
+        "ftol" => "stop when the actual and predicted relative reductions of SSR are below this",
+        "xtol" => "stop when the scaled step is below this times the scaled parameters",
+        "gtol" => "stop when the residuals are orthogonal to every Jacobian column within this",
+        "max_evaluations" => "budget of residual evaluations (finite-difference ones included)",
+        "initial_damping" => "τ: the first λ is τ·max (JᵀJ)ⱼⱼ/Dⱼ²",
+        "scaling" => "Marquardt's scaling D = max ‖Jⱼ‖ (scale-invariant, as MINPACK)",
+        "restarts" => "restarts from a converged stop while they still lower SSR",
+        "geodesic_acceleration" => "add the second-order (geodesic) correction to each step",
+        "acceleration_ratio" => "reject steps whose correction exceeds this share of the step",
+        "max_backtracks" => "most halvings of the step in one line search",
+        _ => "",
+    }
+}
+
+fn params_of<T: Serialize>(default: T) -> Vec<ParamInfo> {
+    let Ok(serde_json::Value::Object(o)) = serde_json::to_value(default) else {
+        return vec![];
+    };
+    o.into_iter()
+        .filter(|(k, _)| k != "frozen_jacobian")
+        .map(|(k, v)| ParamInfo {
+            help: param_help(&k),
+            switch: v.is_boolean(),
+            default: v.to_string(),
+            name: k,
+        })
+        .collect()
+}
+
+/// The lab's catalog: models, NIST names, solvers with their hyperparameters.
+pub fn catalog() -> FitCatalog {
+    FitCatalog {
+        models: ModelId::ALL
+            .iter()
+            .map(|id| ModelInfo {
+                id: json_name(id),
+                name: id.name(),
+                formula: id.formula(),
+                params: id.param_names().to_vec(),
+                true_params: id.true_params(),
+                start: id.default_start(),
+                x_range: id.default_x_range(),
+            })
+            .collect(),
+        nist: nist::NAMES.to_vec(),
+        solvers: vec![
+            SolverInfo {
+                method: "levenberg_marquardt",
+                name: "Levenberg–Marquardt",
+                help: "damped Gauss–Newton: (JᵀJ + λD²)h = −Jᵀr by QR, λ by the gain ratio",
+                params: params_of(LmSettings::default()),
+            },
+            SolverInfo {
+                method: "gauss_newton",
+                name: "Gauss–Newton",
+                help: "min ‖Jh + r‖ by SVD, then a backtracking line search",
+                params: params_of(GaussNewtonSettings::default()),
+            },
+        ],
+    }
+}

@@ -1,0 +1,174 @@
+//! One whole experiment → traces.
+//!
+//! [`Experiment::run`] is a pure function of the config: the same config (e.g. decoded from a
+//! permalink) gives the same traces, bit for bit, natively and in wasm.
+
+use super::config::{defaults, Experiment, SolverConfig, SurfaceId};
+use crate::diff::Evaluator;
+use crate::problem::formula::SurfaceFormula;
+use crate::problem::Objective;
+use crate::solver::{
+    self, AdaGrad, Adam, Bfgs, CgFormula, ConjugateGradient, GradientDescent,
+    GradientDescentArmijo, Lbfgs, Momentum, NelderMead, Nesterov, Newton, RmsProp, Solver,
+    MAX_ITERATIONS,
+};
+use crate::trace::Trace;
+
+impl SolverConfig {
+    /// Builds the solver, or says what is wrong with the hyperparameters.
+    pub fn build(&self) -> Result<Box<dyn Solver>, String> {
+        self.validate()?;
+        Ok(match *self {
+            SolverConfig::GradientDescent { learning_rate } => {
+                Box::new(GradientDescent { learning_rate })
+            }
+            SolverConfig::GradientDescentArmijo {
+                initial_step,
+                c1,
+                shrink,
+                max_trials,
+            } => Box::new(GradientDescentArmijo {
+                initial_step,
+                c1,
+                shrink,
+                max_trials,
+            }),
+            SolverConfig::Momentum {
+                learning_rate,
+                momentum,
+            } => Box::new(Momentum::new(learning_rate, momentum)),
+            SolverConfig::Nesterov {
+                learning_rate,
+                momentum,
+            } => Box::new(Nesterov::new(learning_rate, momentum)),
+            SolverConfig::Adagrad {
+                learning_rate,
+                epsilon,
+            } => Box::new(AdaGrad::new(learning_rate, epsilon)),
+            SolverConfig::Rmsprop {
+                learning_rate,
+                decay,
+                epsilon,
+            } => Box::new(RmsProp::new(learning_rate, decay, epsilon)),
+            SolverConfig::Adam {
+                learning_rate,
+                beta1,
+                beta2,
+                epsilon,
+            } => Box::new(Adam::new(learning_rate, beta1, beta2, epsilon)),
+            SolverConfig::Newton { c1, min_shift } => Box::new(Newton {
+                c1,
+                min_shift,
+                max_trials: defaults::MAX_TRIALS,
+            }),
+            SolverConfig::Bfgs { c1, c2 } => Box::new(Bfgs::new(c1, c2)),
+            SolverConfig::Lbfgs { memory, c1, c2 } => Box::new(Lbfgs::new(memory, c1, c2)),
+            SolverConfig::CgFletcherReeves {
+                restart_every,
+                c1,
+                c2,
+            } => Box::new(ConjugateGradient::new(
+                CgFormula::FletcherReeves,
+                restart_every,
+                c1,
+                c2,
+            )),
+            SolverConfig::CgPolakRibiere {
+                restart_every,
+                c1,
+                c2,
+            } => Box::new(ConjugateGradient::new(
+                CgFormula::PolakRibierePlus,
+                restart_every,
+                c1,
+                c2,
+            )),
+            SolverConfig::NelderMead {
+                initial_size,
+                x_tol,
+                f_tol,
+            } => Box::new(NelderMead::new(initial_size, x_tol, f_tol)),
+        })
+    }
+}
+
+impl Experiment {
+    /// Checks every field, returning the first problem in words.
+    pub fn validate(&self) -> Result<(), String> {
+        if !self.start.iter().all(|v| v.is_finite()) {
+            return Err("start point must be finite numbers".into());
+        }
+        if self.stop.max_iterations == 0 || self.stop.max_iterations > MAX_ITERATIONS {
+            return Err(format!(
+                "max iterations must be between 1 and {MAX_ITERATIONS} (got {})",
+                self.stop.max_iterations
+            ));
+        }
+        if !(self.stop.grad_tol.is_finite() && self.stop.grad_tol >= 0.0) {
+            return Err(format!(
+                "tolerance must be a number ≥ 0 (got {})",
+                self.stop.grad_tol
+            ));
+        }
+        if !(self.quadratic_condition.is_finite()
+            && (1.0..=1e8).contains(&self.quadratic_condition))
+        {
+            return Err(format!(
+                "quadratic condition number must be between 1 and 1e8 (got {})",
+                self.quadratic_condition
+            ));
+        }
+        if !self.view.view_box.is_valid() {
+            return Err("view box must have finite bounds with min < max".into());
+        }
+        if self.solvers.is_empty() {
+            return Err("choose at least one solver".into());
+        }
+        self.schedule.validate()?;
+        if self.surface == SurfaceId::Formula {
+            SurfaceFormula::parse(&self.formula).map_err(|e| format!("formula: {e}"))?;
+        }
+        for s in &self.solvers {
+            s.build()?;
+        }
+        Ok(())
+    }
+
+    /// The objective minimized: the built-in surface, or the compiled formula.
+    pub fn objective(&self) -> Result<Box<dyn Objective>, String> {
+        if self.surface == SurfaceId::Formula {
+            let f = SurfaceFormula::parse(&self.formula).map_err(|e| format!("formula: {e}"))?;
+            Ok(Box::new(f))
+        } else {
+            Ok(self.surface.objective_with(self.quadratic_condition))
+        }
+    }
+
+    /// The formula shown on the page for this experiment's surface.
+    pub fn formula_text(&self) -> String {
+        if self.surface == SurfaceId::Formula {
+            self.formula.clone()
+        } else {
+            self.surface.formula().to_string()
+        }
+    }
+
+    /// Runs every solver from the start point.
+    pub fn run(&self) -> Result<Vec<Trace>, String> {
+        self.validate()?;
+        let objective = self.objective()?;
+        let mut traces = Vec::with_capacity(self.solvers.len());
+        for s in &self.solvers {
+            let mut solver = s.build()?;
+            let ev = Evaluator::new(objective.as_ref(), self.gradient);
+            traces.push(solver::run_scheduled(
+                solver.as_mut(),
+                &ev,
+                &self.start,
+                &self.stop,
+                &self.schedule,
+            ));
+        }
+        Ok(traces)
+    }
+}
