@@ -39,20 +39,41 @@ impl Solver for AdaGrad {
     }
 
     fn step(&mut self, ev: &Evaluator, state: &mut State) -> StepInfo {
-        let mut rates = Vec::with_capacity(state.x.len());
-        for ((a, x), g) in self.accum.iter_mut().zip(&mut state.x).zip(&state.grad) {
-            *a += g * g;
-            let r = self.learning_rate * state.lr_factor / (a.sqrt() + self.epsilon);
-            *x -= r * g;
-            rates.push(r);
-        }
-        state.f = ev.value(&state.x);
-        if state.f.is_finite() {
-            ev.gradient(&state.x, &mut state.grad);
-        }
-        StepInfo {
-            extra: vec![("effective_rate_norm".into(), norm(&rates))],
-            ..Default::default()
-        }
+        scaled_step(
+            ev,
+            state,
+            &mut self.accum,
+            self.learning_rate,
+            self.epsilon,
+            |a, g| a + g * g,
+        )
+    }
+}
+
+/// One step of the diagonally scaled gradient methods (AdaGrad, RMSProp): per coordinate,
+/// `s ← accumulate(s, g)`, then x −= α·lr_factor/(√s + ε) · g; reports ‖rates‖ as
+/// `effective_rate_norm`. They differ only in `accumulate`.
+pub(super) fn scaled_step(
+    ev: &Evaluator,
+    state: &mut State,
+    acc: &mut [f64],
+    learning_rate: f64,
+    epsilon: f64,
+    accumulate: impl Fn(f64, f64) -> f64,
+) -> StepInfo {
+    let mut rates = Vec::with_capacity(state.x.len());
+    for ((a, x), g) in acc.iter_mut().zip(&mut state.x).zip(&state.grad) {
+        *a = accumulate(*a, *g);
+        let r = learning_rate * state.lr_factor / (a.sqrt() + epsilon);
+        *x -= r * g;
+        rates.push(r);
+    }
+    state.f = ev.value(&state.x);
+    if state.f.is_finite() {
+        ev.gradient(&state.x, &mut state.grad);
+    }
+    StepInfo {
+        extra: vec![("effective_rate_norm".into(), norm(&rates))],
+        ..Default::default()
     }
 }

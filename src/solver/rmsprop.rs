@@ -4,8 +4,9 @@
 //!
 //! Reference: Tieleman & Hinton, COURSERA *Neural Networks for Machine Learning*, lecture 6.5 (2012).
 
+use super::adagrad::scaled_step;
 use super::{Solver, State, StepInfo};
-use crate::diff::{norm, Evaluator};
+use crate::diff::Evaluator;
 
 /// RMSProp.
 #[derive(Clone, Debug)]
@@ -41,20 +42,14 @@ impl Solver for RmsProp {
     }
 
     fn step(&mut self, ev: &Evaluator, state: &mut State) -> StepInfo {
-        let mut rates = Vec::with_capacity(state.x.len());
-        for ((e, x), g) in self.avg.iter_mut().zip(&mut state.x).zip(&state.grad) {
-            *e = self.decay * *e + (1.0 - self.decay) * g * g;
-            let r = self.learning_rate * state.lr_factor / (e.sqrt() + self.epsilon);
-            *x -= r * g;
-            rates.push(r);
-        }
-        state.f = ev.value(&state.x);
-        if state.f.is_finite() {
-            ev.gradient(&state.x, &mut state.grad);
-        }
-        StepInfo {
-            extra: vec![("effective_rate_norm".into(), norm(&rates))],
-            ..Default::default()
-        }
+        let decay = self.decay;
+        scaled_step(
+            ev,
+            state,
+            &mut self.avg,
+            self.learning_rate,
+            self.epsilon,
+            |e, g| decay * e + (1.0 - decay) * g * g,
+        )
     }
 }
