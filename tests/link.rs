@@ -139,12 +139,14 @@ fn the_step_on_show_travels_in_the_link_and_is_absent_at_the_end() {
 
 #[test]
 fn a_lesson_travels_in_the_link_and_bad_lesson_text_is_a_named_error() {
-    let mut state = PageState::default();
-    state.lesson = Some(link::Lesson {
-        title: "Gradient descent on peaks".into(),
-        text: "Line one.\nThe step α = 0.19 <b>is</b> plain text here.".into(),
-        changed: false,
-    });
+    let mut state = PageState {
+        lesson: Some(link::Lesson {
+            title: "Gradient descent on peaks".into(),
+            text: "Line one.\nThe step α = 0.19 <b>is</b> plain text here.".into(),
+            changed: false,
+        }),
+        ..PageState::default()
+    };
     state.embed.show_lesson = false;
     let back = decode(&encode(&state).unwrap().link).unwrap();
     assert_eq!(back, state);

@@ -9,6 +9,7 @@ import * as regression from './regression.js';
 import * as fit from './fit.js';
 import { initPresets } from './presets.js';
 import * as share from './share.js';
+import * as engine from './engine.js';
 
 const LABS = { surfaces, regression, fit };
 const mounted = {};
@@ -39,11 +40,16 @@ window.gradlab = {
   getState: () => currentState(),
   /**
    * Validates and applies a page state {lab, config, embed?} or a bare config of the active lab,
-   * re-runs and redraws. Returns null on success, else an error message (nothing changes).
+   * re-runs (in the worker) and redraws. Resolves to null once drawn, else to an error message
+   * (nothing changes). Since the worker: a Promise (it returned the value directly before).
    */
   setState: (state) => applyState(state),
-  /** Re-runs the current experiment (and starts an embed waiting for "Run"); returns the summary. */
+  /** Re-runs the current experiment (and starts an embed waiting for "Run"); resolves to the summary. */
   run: () => run(),
+  /** Resolves when no run is pending (every lab shows its latest state). */
+  settled: () => engine.idle(),
+  /** Why runs happen on the page thread, or null while the worker does them. */
+  worker: () => (engine.fallback() ? { ok: false, reason: engine.fallback() } : { ok: true }),
   /** The current permalink (`v2.…`, without `#`). */
   link: () => encode(currentState())?.link ?? null,
   /** The bit-exact fingerprints of the current experiment's traces (hex strings). */
@@ -147,7 +153,12 @@ function toPageState(input) {
   return { state: { lab: active, config: input, embed: embedOptions }, bare: true };
 }
 
-function applyState(input) {
+let applyGeneration = 0;
+/**
+ * Validates and applies a page state; resolves to null once its run (in the worker) is drawn, or
+ * to the reason it was not applied (the previous state stays). A newer call supersedes it.
+ */
+async function applyState(input) {
   const { state, error, bare } = toPageState(input);
   if (error) return error;
   let problem;
@@ -157,9 +168,11 @@ function applyState(input) {
     problem = String(e);
   }
   if (problem) return problem;
+  const generation = ++applyGeneration;
   const previous = active;
   showLab(state.lab);
-  const err = mounted[state.lab].setState(state.config);
+  const err = await mounted[state.lab].setState(state.config);
+  if (generation !== applyGeneration) return null;
   if (err) {
     if (previous !== state.lab) showLab(previous);
     return err;
@@ -246,9 +259,10 @@ function postHeightSoon() {
   }, 60);
 }
 
-function run() {
+/** Re-runs the shown experiment; resolves to its summary once drawn, or {error}. */
+async function run() {
   share.hideRunCover();
-  const err = mounted[active].setState(mounted[active].getState());
+  const err = await mounted[active].setState(mounted[active].getState());
   if (err) return { error: err };
   mounted[active].redraw();
   return mounted[active].summary();
@@ -289,10 +303,10 @@ function watchChanges() {
 }
 
 /** Opens the experiment in `hash`; a bad link opens the default experiment with a message. */
-function openLink(hash) {
+async function openLink(hash) {
   const r = wasm.decode_link(hash);
   if (r.ok) {
-    const err = applyState(r.state);
+    const err = await applyState(r.state);
     if (!err) {
       lastLink = hash.replace(/^#/, '');
       share.clearMessage();
@@ -302,7 +316,7 @@ function openLink(hash) {
   } else {
     share.showMessage(`This link could not be opened: ${r.message}. Showing the default experiment instead.`, 'error');
   }
-  applyState(wasm.default_state('surfaces'));
+  await applyState(wasm.default_state('surfaces'));
   return false;
 }
 
@@ -366,7 +380,7 @@ async function importFile(file) {
     return;
   }
   const parsed = wasm.parse_state_json(text);
-  const err = parsed.ok ? applyState(parsed.state) : parsed.message;
+  const err = parsed.ok ? await applyState(parsed.state) : parsed.message;
   if (err) share.showMessage(`${file.name} was not imported: ${err}`, 'error');
   else share.showMessage(`Imported ${file.name}.`, 'info');
 }
@@ -391,13 +405,11 @@ function onMessage(ev) {
   switch (d.type) {
     case 'gradlab:getState': reply({ ok: true, state: currentState() }); break;
     case 'gradlab:setState': {
-      const error = applyState(d.config);
-      reply(error ? { ok: false, error } : { ok: true, summary: window.gradlab.lastRun() });
+      applyState(d.config).then((error) => reply(error ? { ok: false, error } : { ok: true, summary: window.gradlab.lastRun() }));
       break;
     }
     case 'gradlab:run': {
-      const r = run();
-      reply(r?.error ? { ok: false, error: r.error } : { ok: true, summary: r });
+      run().then((r) => reply(r?.error ? { ok: false, error: r.error } : { ok: true, summary: r }));
       break;
     }
     case 'gradlab:lastRun': reply({ ok: true, summary: window.gradlab.lastRun() }); break;
@@ -443,7 +455,11 @@ async function main() {
   }
   window.addEventListener('message', onMessage);
   try {
-    await init();
+    // Compiled once: the page and its worker (www/engine.js) instantiate the same module.
+    const module = await WebAssembly.compileStreaming(fetch(new URL('./pkg/gradlab_bg.wasm', import.meta.url)))
+      .catch(async () => WebAssembly.compile(await (await fetch(new URL('./pkg/gradlab_bg.wasm', import.meta.url))).arrayBuffer()));
+    await init({ module_or_path: module });
+    engine.start(module, (why) => share.showMessage(`Runs happen on this page's own thread, so long ones may pause it: ${why}.`, 'info'));
   } catch (e) {
     showFatal(`Could not load gradlab's WebAssembly module (${e}). Build it with \`cargo xtask build\`.`);
     readyReject(e);
@@ -469,26 +485,28 @@ async function main() {
   }
   $('share-msg').querySelector('.close').addEventListener('click', share.clearMessage);
   wireShareTools();
-  if (location.hash.length > 1) openLink(location.hash);
-  else if (EMBED) applyState(wasm.default_state('surfaces'));
+  if (location.hash.length > 1) await openLink(location.hash);
+  else if (EMBED) await applyState(wasm.default_state('surfaces'));
   else showLab('surfaces');
   watchChanges();
   if (!EMBED) {
-    initPresets((p) => {
-      const err = applyState({ lab: p.lab, config: p.config, embed: embedOptions, lesson: { title: p.title, text: p.text } });
+    initPresets(async (p) => {
+      const err = await applyState({ lab: p.lab, config: p.config, embed: embedOptions, lesson: { title: p.title, text: p.text } });
       if (!err && p.basin) mounted[p.lab].startBasin?.();
+      updateUrl();
       return err;
     }, updateUrl);
   }
   $('lesson-text').addEventListener('click', () => { $('lesson').classList.toggle('expanded'); postHeightSoon(); });
   $('lesson-close').addEventListener('click', () => { if (lesson) lesson.dismissed = true; renderLesson(); postHeightSoon(); });
-  $('lesson-restore').addEventListener('click', () => {
+  $('lesson-restore').addEventListener('click', async () => {
     if (!lesson || !lessonConfig) return;
-    const err = mounted[lesson.lab].setState(lessonConfig);
+    const err = await mounted[lesson.lab].setState(lessonConfig);
     if (err) share.showMessage(`The original experiment could not be restored: ${err}`, 'error');
     renderLesson();
     urlSoon();
   });
+  await engine.idle();
   updateUrl();
   readyResolve(mounted[active].summary());
   if (window.parent !== window) {

@@ -3,6 +3,7 @@
 // User text only reaches the page through textContent / value, never innerHTML.
 import { FitLab } from './pkg/gradlab.js';
 import { $, el, fmt, table, playbackKeys, speedSelect } from './ui.js';
+import * as engine from './engine.js';
 
 const root = $('lab-fit');
 const canvases = {
@@ -326,13 +327,30 @@ function drawSoon() {
   frame = requestAnimationFrame(() => { frame = 0; drawAll(); });
 }
 
+let lastError = null;
+/**
+ * Runs the fit Rust left pending in the worker (www/engine.js), then `then()` and shows it;
+ * resolves to null or the reason it was not run (the previous fit then stays on screen, marked).
+ */
+function settle(then = () => {}) {
+  lastError = null;
+  return engine.settle(app, 'fit', () => {
+    then();
+    showErrors([]);
+    showReadout(app.summary());
+    drawAll();
+  }, (message) => {
+    lastError = message ?? 'cancelled';
+    fillForm(app.form(), app.summary());
+    if (message) showErrors([{ field: 'form', message }]);
+    engine.markPrevious('fit', message ? 'Not fitted — the plots show the previous fit.' : 'Cancelled — the plots show the previous fit.');
+  }).then(() => lastError);
+}
+
 /** After Rust changed the experiment itself (setState, NIST loaded): show it all. */
 function refresh() {
-  const summary = app.summary();
-  fillForm(app.form(), summary);
   showErrors([]);
-  showReadout(summary);
-  drawAll();
+  return settle(() => fillForm(app.form(), app.summary()));
 }
 
 function apply() {
@@ -348,13 +366,14 @@ function apply() {
   if (!result) return;
   showErrors(result.errors);
   if (result.ok) {
-    const f = app.form();
-    if (result.summary.param_names.join('\u0000') !== paramNames.join('\u0000') || form.start === 'default') {
-      setParams(result.summary.param_names, { ...f, true_params: form.true_params.length === result.summary.param_names.length ? form.true_params : [] });
-    }
-    if (form.model === 'nist') $('fit-shown').textContent = result.summary.formula;
-    showReadout(result.summary);
-    drawAll();
+    settle(() => {
+      const summary = app.summary();
+      const f = app.form();
+      if (summary.param_names.join('\u0000') !== paramNames.join('\u0000') || form.start === 'default') {
+        setParams(summary.param_names, { ...f, true_params: form.true_params.length === summary.param_names.length ? form.true_params : [] });
+      }
+      if (form.model === 'nist') $('fit-shown').textContent = summary.formula;
+    });
   }
 }
 
@@ -480,9 +499,12 @@ async function probeNist() {
 /** Builds the lab in the page (the wasm module is already initialised); returns its API. */
 export function mount() {
   app = new FitLab();
+  app.set_deferred(true); // fits go to the worker (or, without one, engine.js runs them here)
   catalog = app.catalog();
   buildControls();
-  refresh();
+  fillForm(app.form(), app.summary());
+  showReadout(app.summary());
+  drawAll();
   wire();
   probeNist();
   return {
@@ -507,23 +529,25 @@ export function mount() {
       pendingStep = null;
       const name = config?.model?.kind === 'nist' ? config.model.name : null;
       if (name && !app.has_nist(name)) {
-        loadNist(String(name)).then((ok) => {
-          if (!ok) return;
+        return loadNist(String(name)).then(async (ok) => {
+          if (!ok) return `could not load the NIST data for ${name}`;
           try {
             app.set_state(config);
-            refresh();
-            if (pendingStep !== null) { setStep(Math.min(pendingStep, app.max_step())); pendingStep = null; }
-          } catch (e) { showErrors([{ field: 'form', message: String(e) }]); }
+          } catch (e) {
+            showErrors([{ field: 'form', message: String(e) }]);
+            return String(e);
+          }
+          const err = await refresh();
+          if (pendingStep !== null) { setStep(Math.min(pendingStep, app.max_step())); pendingStep = null; }
+          return err;
         });
-        return null;
       }
       try {
         app.set_state(config);
       } catch (e) {
-        return String(e);
+        return Promise.resolve(String(e));
       }
-      refresh();
-      return null;
+      return refresh();
     },
   };
 }

@@ -3,6 +3,7 @@
 // solves exactly and draws. User text only reaches the page through textContent / value.
 import { RegressionLab } from './pkg/gradlab.js';
 import { $, el, fmt, table, playbackKeys, speedSelect, plotGestures } from './ui.js';
+import * as engine from './engine.js';
 
 const TEXT = ['n', 'slope', 'true_intercept', 'noise', 'x_min', 'x_max', 'data_seed', 'degree',
   'delimiter', 'decimal', 'header', 'target', 'learning_rate', 'batch_size', 'epochs', 'seed',
@@ -161,11 +162,30 @@ function drawSoon(...names) {
   });
 }
 
+let lastError = null;
+/**
+ * Runs what Rust left pending in the worker (www/engine.js), then shows it (`then()` first);
+ * resolves to null or the reason it was not run (the previous run then stays on screen, marked).
+ */
+function settle(then = () => {}) {
+  lastError = null;
+  return engine.settle(app, 'regression', () => {
+    then();
+    showErrors([]);
+    showReadout(app.summary());
+    drawAll();
+  }, (message) => {
+    lastError = message ?? 'cancelled';
+    fillForm(app.form());
+    if (message) showErrors([{ field: message.includes('polynomial') ? 'degree' : 'form', message }]);
+    engine.markPrevious('regression', message ? 'Not run — the plots show the previous run.' : 'Cancelled — the plots show the previous run.');
+  }).then(() => lastError);
+}
+
 function refresh() {
   fillForm(app.form());
   showErrors([]);
-  showReadout(app.summary());
-  drawAll();
+  return settle();
 }
 
 function apply(csvText) {
@@ -173,11 +193,7 @@ function apply(csvText) {
   const result = guard('running', () => app.apply_form(readForm(csvText)));
   if (!result) return;
   showErrors(result.errors);
-  if (result.ok) {
-    if (csvText !== undefined) csvApplied = csvText;
-    showReadout(result.summary);
-    drawAll();
-  }
+  if (result.ok) settle(() => { if (csvText !== undefined) csvApplied = csvText; });
 }
 
 let timer = 0;
@@ -263,11 +279,7 @@ function wire() {
   plotGestures(c, {
     tap: (x, y) => {
       stopPlay();
-      if (guard('running', () => app.click_contour(c, x, y))) {
-        showErrors([]);
-        showReadout(app.summary());
-        drawAll();
-      }
+      if (guard('running', () => app.click_contour(c, x, y))) settle();
     },
     hover: (x, y) => {
       const p = app.contour_point(c, x, y);
@@ -292,6 +304,7 @@ function wire() {
 export function mount() {
   root = $('lab-regression');
   app = new RegressionLab();
+  app.set_deferred(true); // runs go to the worker (or, without one, engine.js runs them here)
   fillForm(app.form());
   showReadout(app.summary());
   drawAll();
@@ -309,15 +322,14 @@ export function mount() {
     setViewStep: (e) => { stopPlay(); setEpoch(e); },
     /** The experiment config (RegressionExperiment) as JSON. */
     getState: () => app.get_state(),
-    /** Validates and applies a config, re-runs and redraws; returns an error message or null. */
+    /** Validates and applies a config, re-runs (in the worker) and redraws; resolves to an error message or null. */
     setState: (config) => {
       try {
         app.set_state(config);
       } catch (e) {
-        return String(e);
+        return Promise.resolve(String(e));
       }
-      refresh();
-      return null;
+      return refresh();
     },
   };
 }

@@ -3,6 +3,7 @@
 // User text only ever reaches the page through textContent / value, never innerHTML.
 import { SurfaceLab } from './pkg/gradlab.js';
 import { $, el, fmt, table, playbackKeys, plotGestures } from './ui.js';
+import * as engine from './engine.js';
 
 const TEXT_FIELDS = ['schedule_a', 'schedule_b', 'quadratic_condition', 'max_iterations', 'tolerance', 'start_x', 'start_y', 'x_min', 'x_max', 'y_min', 'y_max'];
 const canvases = { contour: $('contour'), surface: $('surface3d'), convergence: $('convergence') };
@@ -303,12 +304,33 @@ function drawSoon(...which) {
   });
 }
 
+/** Shows the installed run: readout and plots. */
+function show() {
+  showErrors([]);
+  showReadout(app.summary());
+  drawAll();
+}
+
+let lastError = null;
+/**
+ * Runs what Rust left pending in the worker (www/engine.js), then shows it; resolves to null or
+ * the reason it was not run (the previous run then stays on screen, marked).
+ */
+function settle() {
+  lastError = null;
+  return engine.settle(app, 'surfaces', show, (message) => {
+    lastError = message ?? 'cancelled';
+    fillForm(app.form());
+    if (message) showErrors([{ field: 'form', message }]);
+    engine.markPrevious('surfaces', message ? 'Not run — the plots show the previous run.' : 'Cancelled — the plots show the previous run.');
+  }).then(() => lastError);
+}
+
 /** After Rust changed the experiment itself (click, zoom, surface switch): show it all. */
 function refresh() {
   fillForm(app.form());
   showErrors([]);
-  showReadout(app.summary());
-  drawAll();
+  return settle();
 }
 
 function apply() {
@@ -317,8 +339,7 @@ function apply() {
   showErrors(result.errors);
   if (result.ok) {
     $('kappa-field').hidden = $('surface').value !== 'quadratic';
-    showReadout(result.summary);
-    drawAll();
+    settle();
   }
 }
 
@@ -399,6 +420,7 @@ function wire() {
 /** Builds the lab in the page (the wasm module is already initialised); returns its API. */
 export function mount() {
   app = new SurfaceLab();
+  app.set_deferred(true); // runs go to the worker (or, without one, engine.js runs them here)
   catalog = app.catalog();
   buildControls();
   fillForm(app.form());
@@ -422,15 +444,14 @@ export function mount() {
     redraw: drawAll,
     /** The experiment config as JSON. */
     getState: () => app.get_state(),
-    /** Validates and applies a config, re-runs and redraws; returns an error message or null. */
+    /** Validates and applies a config, re-runs (in the worker) and redraws; resolves to an error message or null. */
     setState: (config) => {
       try {
         app.set_state(config);
       } catch (e) {
-        return String(e);
+        return Promise.resolve(String(e));
       }
-      refresh();
-      return null;
+      return refresh();
     },
   };
 }

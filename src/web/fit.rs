@@ -34,6 +34,10 @@ pub struct FitLab {
     step: usize,
     landscape: Option<Grid>,
     layouts: Layouts,
+    /// Fits go to the Web Worker: a changed experiment waits here until the page hands its
+    /// result (and SSR landscape) to `accept`.
+    deferred: bool,
+    pending: Option<FitExperiment>,
 }
 
 /// One solver's fit, as `window.gradlab.lastRun()` reports it.
@@ -127,7 +131,41 @@ impl FitLab {
             step,
             landscape: None,
             layouts: Layouts::default(),
+            deferred: false,
+            pending: None,
         }
+    }
+
+    /// From now on, fits are left to the page's worker (see [`FitLab::pending`]).
+    pub fn set_deferred(&mut self, on: bool) {
+        self.deferred = on;
+    }
+
+    /// The fit the page must have done, `{lab: "fit", config, nist}`, or `null`.
+    pub fn pending(&self) -> JsValue {
+        match &self.pending {
+            Some(e) => super::engine::request("fit", e, self.nist_for(e)),
+            None => JsValue::NULL,
+        }
+    }
+
+    /// Installs the worker's result (`engine_run` bytes: the fit and its SSR landscape).
+    pub fn accept(&mut self, bytes: &[u8]) -> Result<(), JsValue> {
+        let e = self
+            .pending
+            .take()
+            .ok_or_else(|| JsValue::from_str("no fit is pending"))?;
+        let outcome: super::engine::FitOutcome = super::engine::decode(bytes)?;
+        self.install(e, outcome.result);
+        self.landscape = outcome
+            .landscape
+            .map(|l| Grid::from_values(l.view, l.nx, l.ny, l.values));
+        Ok(())
+    }
+
+    /// Forgets the pending experiment (its fit was cancelled or failed): the previous one stays.
+    pub fn drop_pending(&mut self) {
+        self.pending = None;
     }
 
     /// Models, NIST names and solvers with hyperparameters: `{models, nist, solvers}`.
@@ -137,7 +175,7 @@ impl FitLab {
 
     /// The experiment as its serde config (see `experiment_fit`).
     pub fn get_state(&self) -> JsValue {
-        to_js(&self.experiment)
+        to_js(self.latest())
     }
 
     /// Replaces the experiment by `config` after validating and running it; on error nothing
@@ -150,10 +188,12 @@ impl FitLab {
 
     /// The form for the current experiment (text fields; start values resolved).
     pub fn form(&self) -> JsValue {
-        to_js(&FitForm::from_experiment(
-            &self.experiment,
-            Some(&self.result.start),
-        ))
+        // Start values resolved from the current fit; a pending one resolves them in the worker.
+        let start = self
+            .pending
+            .is_none()
+            .then_some(self.result.start.as_slice());
+        to_js(&FitForm::from_experiment(self.latest(), start))
     }
 
     /// Applies what the user typed: `{ok: true, summary}` after a new fit, or
@@ -177,14 +217,14 @@ impl FitLab {
         };
         match form.apply().map(|mut e| {
             // Runs the form cannot show (a second LM with a frozen Jacobian) survive the edit.
-            e.solvers = fit::merge_solvers(&self.experiment.solvers, e.solvers);
+            e.solvers = fit::merge_solvers(&self.latest().solvers, e.solvers);
             e
         }) {
             Ok(e) => match self.set_experiment(e) {
                 Ok(()) => to_js(&ApplyResult {
                     ok: true,
                     errors: vec![],
-                    summary: Some(self.summary_data()),
+                    summary: self.pending.is_none().then(|| self.summary_data()),
                 }),
                 Err(message) => fail(vec![FieldError {
                     field: "form".into(),
@@ -512,19 +552,44 @@ impl FitLab {
         self.result.runs.iter().map(|r| &r.run.trace)
     }
 
-    fn set_experiment(&mut self, e: FitExperiment) -> Result<(), String> {
-        let text = match &e.model {
-            FitModel::Nist { name } => Some(self.nist.get(name).ok_or_else(|| {
-                format!("the NIST data for {name} are not loaded (is www/pkg/nist/ there?)")
-            })?),
+    /// The experiment the page shows in its form and links: the pending one, else the current.
+    fn latest(&self) -> &FitExperiment {
+        self.pending.as_ref().unwrap_or(&self.experiment)
+    }
+
+    /// The NIST StRD file a NIST model needs (`None` for other models or when not loaded).
+    fn nist_for(&self, e: &FitExperiment) -> Option<&str> {
+        match &e.model {
+            FitModel::Nist { name } => self.nist.get(name).map(String::as_str),
             _ => None,
-        };
-        let result = fit::run_with_nist(&e, text.map(|s| s.as_str()))?;
+        }
+    }
+
+    fn set_experiment(&mut self, e: FitExperiment) -> Result<(), String> {
+        if let FitModel::Nist { name } = &e.model {
+            if !self.nist.contains_key(name) {
+                return Err(format!(
+                    "the NIST data for {name} are not loaded (is www/pkg/nist/ there?)"
+                ));
+            }
+        }
+        if self.deferred {
+            if e.solvers.is_empty() {
+                return Err("choose at least one solver".into());
+            }
+            self.pending = Some(e);
+            return Ok(());
+        }
+        let result = fit::run_with_nist(&e, self.nist_for(&e))?;
+        self.install(e, result);
+        Ok(())
+    }
+
+    fn install(&mut self, e: FitExperiment, result: FitResult) {
         self.experiment = e;
         self.result = result;
         self.step = max_step(&self.result);
         self.landscape = None;
-        Ok(())
     }
 
     fn summary_data(&self) -> Summary<'_> {

@@ -9,6 +9,7 @@
 //! * [`fit::FitLab`] — curve fitting by least squares (`www/fit.js`).
 //! * [`share`] — permalinks, validation and trace export for the page shell (`www/app.js`).
 
+pub mod engine;
 pub mod fit;
 pub mod regression;
 pub mod share;

@@ -52,6 +52,10 @@ pub struct RegressionLab {
     map: Option<PixelMap>,
     camera: Camera,
     layouts: Layouts,
+    /// Runs go to the Web Worker: a changed experiment waits here (with the map view to keep
+    /// after it, for a click on the map) until the page hands its result to `accept`.
+    deferred: bool,
+    pending: Option<(RegressionExperiment, Option<ViewBox>)>,
 }
 
 #[derive(Serialize)]
@@ -151,9 +155,40 @@ impl RegressionLab {
                 pitch: 0.45,
             },
             layouts: Layouts::default(),
+            deferred: false,
+            pending: None,
         };
         lab.derive();
         lab
+    }
+
+    /// From now on, runs are left to the page's worker (see [`RegressionLab::pending`]).
+    pub fn set_deferred(&mut self, on: bool) {
+        self.deferred = on;
+    }
+
+    /// The run the page must have done, `{lab: "regression", config}`, or `null`.
+    pub fn pending(&self) -> JsValue {
+        match &self.pending {
+            Some((e, _)) => super::engine::request("regression", e, None),
+            None => JsValue::NULL,
+        }
+    }
+
+    /// Installs the worker's result (`engine_run` bytes) for the pending experiment.
+    pub fn accept(&mut self, bytes: &[u8]) -> Result<(), JsValue> {
+        let (e, keep_view) = self
+            .pending
+            .take()
+            .ok_or_else(|| JsValue::from_str("no run is pending"))?;
+        let result: RegressionResult = super::engine::decode(bytes)?;
+        self.install(e, result, keep_view);
+        Ok(())
+    }
+
+    /// Forgets the pending experiment (its run was cancelled or failed): the previous one stays.
+    pub fn drop_pending(&mut self) {
+        self.pending = None;
     }
 
     /// Where the text of the plot last drawn on the canvas with id `canvas_id` is, in CSS px of
@@ -168,7 +203,7 @@ impl RegressionLab {
 
     /// The experiment as its serde config (see [`crate::lab::regression`]).
     pub fn get_state(&self) -> JsValue {
-        to_js(&self.experiment)
+        to_js(self.latest())
     }
 
     /// Replaces the experiment by `config` after validating and running it; a bad config leaves
@@ -184,7 +219,7 @@ impl RegressionLab {
 
     /// The form for the current experiment, as text.
     pub fn form(&self) -> JsValue {
-        to_js(&RegressionForm::from_experiment(&self.experiment))
+        to_js(&RegressionForm::from_experiment(self.latest()))
     }
 
     /// Applies what the user typed: `{ok: true, summary}` after a new run, or
@@ -201,12 +236,12 @@ impl RegressionLab {
             Ok(f) => f,
             Err(e) => return fail(vec![fe("form", e.to_string())]),
         };
-        match form.apply(&self.experiment) {
+        match form.apply(self.latest()) {
             Ok(e) => match self.set_experiment(e) {
                 Ok(()) => to_js(&ApplyResult {
                     ok: true,
                     errors: vec![],
-                    summary: Some(self.summary_data()),
+                    summary: self.pending.is_none().then(|| self.summary_data()),
                 }),
                 Err(m) => {
                     let field = if m.contains("polynomial") {
@@ -244,24 +279,16 @@ impl RegressionLab {
         let Some(p) = self.contour_point(canvas, css_x, css_y) else {
             return false;
         };
-        let mut e = self.experiment.clone();
+        let mut e = self.latest().clone();
         let q = |v: f64| format!("{v:.4e}").parse().unwrap_or(v);
         e.start = Some(vec![q(p[0]), q(p[1])]);
-        let keep_view = self.view;
-        let ok = self.set_experiment(e).is_ok();
-        if ok && keep_view.is_some() {
-            // Keep the map where it was, so the click lands where the user pointed.
-            self.view = keep_view;
-            self.map_grid = None;
-            self.surface_grid = None;
-            self.raster = None;
-        }
-        ok
+        // Keep the map where it was, so the click lands where the user pointed.
+        self.set_experiment_keeping(e, self.view).is_ok()
     }
 
     /// Back to θ₀ = 0.
     pub fn reset_start(&mut self) -> bool {
-        let mut e = self.experiment.clone();
+        let mut e = self.latest().clone();
         e.start = None;
         self.set_experiment(e).is_ok()
     }
@@ -600,12 +627,49 @@ fn page_default() -> RegressionExperiment {
 }
 
 impl RegressionLab {
+    /// The experiment the page shows in its form and links: the pending one, else the current.
+    fn latest(&self) -> &RegressionExperiment {
+        self.pending.as_ref().map_or(&self.experiment, |(e, _)| e)
+    }
+
     fn set_experiment(&mut self, e: RegressionExperiment) -> Result<(), String> {
+        self.set_experiment_keeping(e, None)
+    }
+
+    /// Runs `e` here — or, deferred, leaves it to the worker — and shows it; `keep_view` keeps
+    /// the loss map's view instead of fitting it to the new runs.
+    fn set_experiment_keeping(
+        &mut self,
+        e: RegressionExperiment,
+        keep_view: Option<ViewBox>,
+    ) -> Result<(), String> {
+        if self.deferred {
+            for s in &e.solvers {
+                s.validate()?;
+            }
+            self.pending = Some((e, keep_view));
+            return Ok(());
+        }
         let result = run(&e)?;
+        self.install(e, result, keep_view);
+        Ok(())
+    }
+
+    fn install(
+        &mut self,
+        e: RegressionExperiment,
+        result: RegressionResult,
+        keep_view: Option<ViewBox>,
+    ) {
         self.experiment = e;
         self.result = result;
         self.derive();
-        Ok(())
+        if keep_view.is_some() {
+            self.view = keep_view;
+            self.map_grid = None;
+            self.surface_grid = None;
+            self.raster = None;
+        }
     }
 
     /// Recomputes what the plots need from the result.

@@ -35,6 +35,10 @@ pub struct SurfaceLab {
     raster: RasterCache,
     map: Option<PixelMap>,
     layouts: Layouts,
+    /// Runs go to the Web Worker: a changed experiment waits in `pending` (the plots keep the
+    /// previous run) until the page hands its result to [`SurfaceLab::accept`].
+    deferred: bool,
+    pending: Option<Experiment>,
 }
 
 /// One solver's result, as `window.gradlab.lastRun()` reports it.
@@ -95,7 +99,38 @@ impl SurfaceLab {
             raster: None,
             map: None,
             layouts: Layouts::default(),
+            deferred: false,
+            pending: None,
         }
+    }
+
+    /// From now on, runs are left to the page's worker (see [`SurfaceLab::pending`]).
+    pub fn set_deferred(&mut self, on: bool) {
+        self.deferred = on;
+    }
+
+    /// The run the page must have done, `{lab: "surfaces", config}`, or `null`.
+    pub fn pending(&self) -> JsValue {
+        match &self.pending {
+            Some(e) => super::engine::request("surfaces", e, None),
+            None => JsValue::NULL,
+        }
+    }
+
+    /// Installs the worker's result (`engine_run` bytes) for the pending experiment.
+    pub fn accept(&mut self, bytes: &[u8]) -> Result<(), JsValue> {
+        let e = self
+            .pending
+            .take()
+            .ok_or_else(|| JsValue::from_str("no run is pending"))?;
+        let traces: Vec<Trace> = super::engine::decode(bytes)?;
+        self.install(e, traces);
+        Ok(())
+    }
+
+    /// Forgets the pending experiment (its run was cancelled or failed): the previous one stays.
+    pub fn drop_pending(&mut self) {
+        self.pending = None;
     }
 
     /// The surfaces and solvers on offer, with formulas, defaults, ranges and one-line help:
@@ -112,9 +147,10 @@ impl SurfaceLab {
         })
     }
 
-    /// The whole experiment as its serde config (plain JSON: surface, start, solvers, stop, view…).
+    /// The whole experiment as its serde config (plain JSON: surface, start, solvers, stop, view…);
+    /// while a run is pending, the experiment it is for.
     pub fn get_state(&self) -> JsValue {
-        to_js(&self.experiment)
+        to_js(self.latest())
     }
 
     /// Replaces the experiment by `config` (as from [`SurfaceLab::get_state`]) after validating it,
@@ -127,7 +163,7 @@ impl SurfaceLab {
 
     /// The form for the current experiment, as text.
     pub fn form(&self) -> JsValue {
-        to_js(&SurfaceForm::from_experiment(&self.experiment))
+        to_js(&SurfaceForm::from_experiment(self.latest()))
     }
 
     /// Switches to surface `id` with its default view and start point (keeping the solvers) and
@@ -135,7 +171,7 @@ impl SurfaceLab {
     pub fn select_surface(&mut self, id: &str) -> Result<(), JsValue> {
         let surface: SurfaceId = serde_json::from_value(serde_json::Value::String(id.into()))
             .map_err(|_| JsValue::from_str(&format!("unknown surface “{id}”")))?;
-        let mut e = self.experiment.clone();
+        let mut e = self.latest().clone();
         e.surface = surface;
         e.view.view_box = surface.view();
         e.start = surface.start();
@@ -164,12 +200,12 @@ impl SurfaceLab {
                 }])
             }
         };
-        match form.apply(&self.experiment) {
+        match form.apply(self.latest()) {
             Ok(e) => match self.set_experiment(e) {
                 Ok(()) => to_js(&ApplyResult {
                     ok: true,
                     errors: vec![],
-                    summary: Some(self.summary_data()),
+                    summary: self.pending.is_none().then(|| self.summary_data()),
                 }),
                 Err(message) => fail(vec![FieldError {
                     field: "form".into(),
@@ -406,7 +442,7 @@ impl SurfaceLab {
         let Some(p) = self.contour_point(canvas, css_x, css_y) else {
             return false;
         };
-        let mut e = self.experiment.clone();
+        let mut e = self.latest().clone();
         // Round to 4 decimals: a readable start point that the form shows exactly.
         e.start = [(p[0] * 1e4).round() / 1e4, (p[1] * 1e4).round() / 1e4];
         self.set_experiment(e).is_ok()
@@ -595,8 +631,42 @@ impl SurfaceLab {
         self.set_experiment(e).is_ok()
     }
 
+    /// The experiment the page shows in its form and links: the pending one, else the current.
+    fn latest(&self) -> &Experiment {
+        self.pending.as_ref().unwrap_or(&self.experiment)
+    }
+
+    /// Makes `e` the experiment: at once when only the view changed (runs do not depend on it),
+    /// else after running it here — or, deferred, after the worker has run it.
     fn set_experiment(&mut self, e: Experiment) -> Result<(), String> {
+        let mut same_run = e.clone();
+        same_run.view = self.experiment.view;
+        if self.pending.is_none() && same_run == self.experiment {
+            let traces = std::mem::take(&mut self.traces);
+            let (upto, basin) = (self.upto, self.basin.take());
+            self.install(e, traces);
+            self.upto = upto;
+            // A basin map belongs to its view box.
+            if basin
+                .as_ref()
+                .is_some_and(|b| b.view == self.experiment.view.view_box)
+            {
+                self.basin = basin;
+            }
+            return Ok(());
+        }
+        if self.deferred {
+            e.validate()?;
+            e.objective()?; // a typed formula that does not parse is refused here, at once
+            self.pending = Some(e);
+            return Ok(());
+        }
         let traces = e.run()?;
+        self.install(e, traces);
+        Ok(())
+    }
+
+    fn install(&mut self, e: Experiment, traces: Vec<Trace>) {
         if e.surface != self.experiment.surface
             || e.view.view_box != self.experiment.view.view_box
             || e.quadratic_condition != self.experiment.quadratic_condition
@@ -610,7 +680,6 @@ impl SurfaceLab {
         self.traces = traces;
         self.upto = None;
         self.basin = None;
-        Ok(())
     }
 
     /// The objective being minimized (a typed formula that no longer parses cannot be the

@@ -83,9 +83,9 @@ for (const lab of Object.keys(PLOTS)) {
 
 test('embed.plots chooses the plots: two of them share the iframe, each larger', async () => {
   const { page } = await openPage(ctx, BASE);
-  const link = await page.evaluate(() => {
+  const link = await page.evaluate(async () => {
     const s = window.gradlab.getState();
-    const err = window.gradlab.setState({ ...s, embed: { plots: ['contour', 'convergence'] } });
+    const err = await window.gradlab.setState({ ...s, embed: { plots: ['contour', 'convergence'] } });
     return err ?? window.gradlab.link();
   });
   await page.close();
@@ -128,9 +128,9 @@ test('the controls and the results open as drawers from the bar; Escape closes t
 
 test('show_controls / show_readout false: no drawer toggles', async () => {
   const { page } = await openPage(ctx, BASE);
-  const link = await page.evaluate(() => {
+  const link = await page.evaluate(async () => {
     const s = window.gradlab.getState();
-    const err = window.gradlab.setState({ ...s, embed: { show_controls: false, show_readout: false } });
+    const err = await window.gradlab.setState({ ...s, embed: { show_controls: false, show_readout: false } });
     return err ?? window.gradlab.link();
   });
   await page.close();

@@ -101,7 +101,7 @@ test('the sample order is a choice: file order ignores the seed; each order give
   assert.equal(new Set(prints).size, 3, prints.join(' '));
   assert.equal((await page.evaluate(() => window.gradlab.getState())).config.solvers[0].shuffle, 'none');
   // File order: the shuffle seed changes nothing.
-  const other = await page.evaluate(() => { const s = window.gradlab.getState(); s.config.solvers[0].seed = 99; window.gradlab.setState(s); return window.gradlab.lastRun(); });
+  const other = await page.evaluate(async () => { const s = window.gradlab.getState(); s.config.solvers[0].seed = 99; await window.gradlab.setState(s); return window.gradlab.lastRun(); });
   assert.equal(other.runs[0].fingerprint, none.runs[0].fingerprint);
   // The link restores the choice in the form.
   const link = await page.evaluate(() => window.gradlab.link());

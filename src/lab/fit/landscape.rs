@@ -105,3 +105,29 @@ pub fn landscape_grid(
         ny,
     ))
 }
+
+/// The SSR landscape of a 2-parameter fit as plain data (sampled in the page's worker and sent
+/// to the page, where it becomes a [`crate::plot::Grid`] again).
+#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct Landscape {
+    pub view: crate::problem::surfaces::ViewBox,
+    pub nx: usize,
+    pub ny: usize,
+    /// Row-major, y outer (as [`crate::plot::Grid::values`]).
+    pub values: Vec<f64>,
+}
+
+/// The landscape the page draws for `result` (`None` unless the model has 2 parameters).
+pub fn landscape(result: &FitResult, model: &FitModel) -> Result<Option<Landscape>, String> {
+    let Some(view) = landscape_view(result) else {
+        return Ok(None);
+    };
+    let r = landscape_resolution(result.data.len());
+    let g = landscape_grid(result, model, view, r, r)?;
+    Ok(Some(Landscape {
+        view: g.view,
+        nx: g.nx,
+        ny: g.ny,
+        values: g.values,
+    }))
+}

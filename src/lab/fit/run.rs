@@ -379,3 +379,34 @@ pub fn run_with_nist(config: &FitExperiment, nist_text: Option<&str>) -> Result<
         runs,
     })
 }
+
+/// [`run_with_nist`] solver by solver, then the SSR landscape, calling `progress(fraction done)`
+/// after each part (the page's worker reports it). Solvers are independent, so the result equals
+/// `run_with_nist`'s bit for bit (tests/engine.rs).
+pub fn run_each(
+    config: &FitExperiment,
+    nist_text: Option<&str>,
+    progress: &mut dyn FnMut(f64),
+) -> Result<(FitResult, Option<super::Landscape>), String> {
+    let n = config.solvers.len();
+    let parts = (n + 1) as f64;
+    let result = if n <= 1 {
+        run_with_nist(config, nist_text)?
+    } else {
+        let mut all: Option<FitResult> = None;
+        for (i, s) in config.solvers.iter().enumerate() {
+            let mut one = config.clone();
+            one.solvers = vec![s.clone()];
+            let r = run_with_nist(&one, nist_text)?;
+            match &mut all {
+                None => all = Some(r),
+                Some(a) => a.runs.extend(r.runs),
+            }
+            progress((i + 1) as f64 / parts);
+        }
+        all.ok_or_else(|| "choose at least one solver".to_string())?
+    };
+    let landscape = super::landscape(&result, &config.model)?;
+    progress(1.0);
+    Ok((result, landscape))
+}

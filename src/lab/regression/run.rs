@@ -142,3 +142,30 @@ pub fn run(cfg: &RegressionExperiment) -> Result<RegressionResult, String> {
         },
     })
 }
+
+/// [`run`] run by run, calling `progress(fraction done)` after each (the page's worker reports
+/// it). Runs are independent (each has its own seed), so the result equals `run(cfg)`'s bit for
+/// bit (tests/engine.rs); the data and the exact fit are computed once per run.
+pub fn run_each(
+    cfg: &RegressionExperiment,
+    progress: &mut dyn FnMut(f64),
+) -> Result<RegressionResult, String> {
+    let n = cfg.solvers.len();
+    if n <= 1 {
+        let r = run(cfg)?;
+        progress(1.0);
+        return Ok(r);
+    }
+    let mut all: Option<RegressionResult> = None;
+    for (i, s) in cfg.solvers.iter().enumerate() {
+        let mut one = cfg.clone();
+        one.solvers = vec![s.clone()];
+        let r = run(&one)?;
+        match &mut all {
+            None => all = Some(r),
+            Some(a) => a.traces.extend(r.traces),
+        }
+        progress((i + 1) as f64 / n as f64);
+    }
+    all.ok_or_else(|| "choose at least one run".to_string())
+}

@@ -172,3 +172,21 @@ impl Experiment {
         Ok(traces)
     }
 }
+
+impl Experiment {
+    /// [`Experiment::run`] solver by solver, calling `progress(fraction done)` after each (the
+    /// page's worker reports it). The solvers of a race are independent, so the traces equal
+    /// `run()`'s bit for bit (tests/engine.rs).
+    pub fn run_each(&self, progress: &mut dyn FnMut(f64)) -> Result<Vec<Trace>, String> {
+        self.validate()?;
+        let n = self.solvers.len();
+        let mut traces = Vec::with_capacity(n);
+        for (i, s) in self.solvers.iter().enumerate() {
+            let mut one = self.clone();
+            one.solvers = vec![s.clone()];
+            traces.extend(one.run()?);
+            progress((i + 1) as f64 / n.max(1) as f64);
+        }
+        Ok(traces)
+    }
+}

@@ -1,0 +1,84 @@
+//! The compute side of the page (`www/worker.js`, a module Web Worker running this same wasm
+//! module): a request `{lab, config, nist?}` in, the lab's result out as MessagePack bytes that
+//! the page's lab object installs with its `accept`. Stateless and without drawing, so the same
+//! function runs on the page thread when no worker can be had.
+//!
+//! Why bytes: the result crosses the thread boundary in one transferred `ArrayBuffer` (no copy,
+//! no JSON of big arrays), every f64 bit for bit; MessagePack is self-describing, so the traces'
+//! optional fields survive. Runs go solver by solver, reporting the fraction done after each
+//! (the solvers of a race are independent: the traces equal those of one joint run, bit for bit —
+//! `tests/engine.rs`).
+
+use crate::lab::fit::{self as lab_fit, FitExperiment, FitResult};
+use crate::lab::regression::{self as lab_regression, RegressionExperiment};
+use crate::lab::surfaces::Experiment;
+use serde::{de::DeserializeOwned, Deserialize, Serialize};
+use wasm_bindgen::prelude::*;
+
+/// A fit and, for a 2-parameter model, its SSR landscape (what the fit lab's `accept` takes).
+#[derive(Serialize, Deserialize)]
+pub struct FitOutcome {
+    pub result: FitResult,
+    pub landscape: Option<lab_fit::Landscape>,
+}
+
+/// Encodes a result for the trip to the page.
+fn encode<T: Serialize>(value: &T) -> Result<Vec<u8>, JsValue> {
+    rmp_serde::to_vec_named(value)
+        .map_err(|e| JsValue::from_str(&format!("encoding the result: {e}")))
+}
+
+/// Decodes what [`engine_run`] encoded.
+pub(crate) fn decode<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, JsValue> {
+    rmp_serde::from_slice(bytes)
+        .map_err(|e| JsValue::from_str(&format!("decoding the result: {e}")))
+}
+
+/// The request a lab hands to the page for the worker: `{lab, config, nist?}`.
+pub(crate) fn request<T: Serialize>(lab: &str, config: &T, nist: Option<&str>) -> JsValue {
+    #[derive(Serialize)]
+    struct Request<'a, T> {
+        lab: &'a str,
+        config: &'a T,
+        #[serde(skip_serializing_if = "Option::is_none")]
+        nist: Option<&'a str>,
+    }
+    super::to_js(&Request { lab, config, nist })
+}
+
+/// Runs one experiment of lab `lab` ("surfaces", "regression", "fit") from its serde `config`;
+/// `nist` is the NIST StRD file a fit of a NIST model needs; `progress(fraction)` is called after
+/// each solver. Returns the result as bytes, or throws the run's error message.
+#[wasm_bindgen]
+pub fn engine_run(
+    lab: &str,
+    config: JsValue,
+    nist: Option<String>,
+    progress: Option<js_sys::Function>,
+) -> Result<Vec<u8>, JsValue> {
+    let mut report = |fraction: f64| {
+        if let Some(f) = &progress {
+            let _ = f.call1(&JsValue::NULL, &JsValue::from_f64(fraction));
+        }
+    };
+    let bad =
+        |e: serde_wasm_bindgen::Error| JsValue::from_str(&format!("not a {lab} experiment: {e}"));
+    let err = |m: String| JsValue::from_str(&m);
+    match lab {
+        "surfaces" => {
+            let e: Experiment = serde_wasm_bindgen::from_value(config).map_err(bad)?;
+            encode(&e.run_each(&mut report).map_err(err)?)
+        }
+        "regression" => {
+            let e: RegressionExperiment = serde_wasm_bindgen::from_value(config).map_err(bad)?;
+            encode(&lab_regression::run_each(&e, &mut report).map_err(err)?)
+        }
+        "fit" => {
+            let e: FitExperiment = serde_wasm_bindgen::from_value(config).map_err(bad)?;
+            let (result, landscape) =
+                lab_fit::run_each(&e, nist.as_deref(), &mut report).map_err(err)?;
+            encode(&FitOutcome { result, landscape })
+        }
+        other => Err(JsValue::from_str(&format!("unknown lab “{other}”"))),
+    }
+}
