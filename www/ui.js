@@ -37,15 +37,17 @@ export function table(headers, rows, minor = []) {
 
 /**
  * Playback keys for a lab (space = play/pause, ←/→ = step, Home/End = first/last), active while
- * `root` is shown, wherever the focus is except in a form field, on a tab, in a dialog or on a
- * plot that takes its own keys; on a button or link Space/Enter keep their own meaning (so after
- * clicking « or ▶, → still steps).
+ * `root` is shown, wherever the focus is except in a form field, on a tab or in a dialog; a
+ * focused plot keeps ←/→ for itself; on a button or link Space/Enter keep their own meaning (so
+ * after clicking « or ▶, → still steps). The keys never scroll the page (or an embed's host).
  */
 export function playbackKeys(root, { toggle, step, first, last }) {
   document.addEventListener('keydown', (e) => {
     if (root.hidden || e.defaultPrevented || e.altKey || e.ctrlKey || e.metaKey) return;
     const t = e.target instanceof Element ? e.target : null;
-    if (t?.closest('input, textarea, select, [role=tab], dialog, .gesture-plot, [contenteditable]')) return;
+    if (t?.closest('input, textarea, select, [role=tab], dialog, [contenteditable]')) return;
+    // A focused plot keeps its own arrows (pan/rotate); Space, Home and End still drive playback.
+    if (t?.closest('.gesture-plot') && e.key.startsWith('Arrow')) return;
     if (t?.closest('button, summary, a') && (e.key === ' ' || e.key === 'Enter')) return;
     const keys = { ' ': toggle, ArrowLeft: () => step(-1), ArrowRight: () => step(1), Home: first, End: last };
     if (keys[e.key]) { e.preventDefault(); keys[e.key](); }

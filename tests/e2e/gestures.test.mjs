@@ -262,6 +262,15 @@ test('keyboard: tabs follow the WAI-ARIA pattern, a focused map pans/zooms/reset
   await page.click('#map-reset');
   assert.deepEqual(await box(), b0);
 
+  // Space / Home / End on a focused plot drive playback and never scroll the page.
+  await page.evaluate(() => scrollTo(0, 200));
+  const y = await page.evaluate(() => scrollY);
+  await page.focus('#contour');
+  await page.keyboard.press('Home');
+  assert.equal(await page.evaluate(() => window.gradlab.current().step()), 0, 'Home on the map: first iteration');
+  await page.keyboard.press('End');
+  assert.ok(await page.evaluate(() => window.gradlab.current().step()) > 0, 'End on the map: last iteration');
+  assert.equal(await page.evaluate(() => scrollY), y, 'the page did not scroll');
   // Playback keys after clicking a playback button.
   await page.click('#pb-first');
   assert.equal(await page.evaluate(() => window.gradlab.current().step()), 0);

@@ -1,0 +1,136 @@
+// End-to-end: runs happen in a module Web Worker (www/worker.js, www/engine.js, src/web/engine.rs).
+// The page stays responsive, a long run shows progress and can be cancelled (the previous result
+// stays, marked), a newer edit supersedes an older one, a page without workers falls back to its
+// own thread with a note, and the results are the pinned, bit-exact ones.
+// Run with the built page served: GRADLAB_URL=http://127.0.0.1:PORT/ node --test tests/e2e/worker.test.mjs
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { launch, BASE, openPage } from './browser.mjs';
+
+// tests/link.rs PINNED / share.test.mjs: the Rosenbrock race and its native fingerprints.
+const ROSENBROCK_LINK = 'v1.eNpVUttugzAM_Zc8U0SYpq38yjRFhhgaLSQsMb2s4t9nQ9t1vGAf-xzfclUeWtWoPKceOsyqUF0MvRtUc72DHE4xY2hT7L44IRMkUs3HTpd1ocvqk6Hoj5gyg1c1Ih2iZVLbD6ueVk1VVlWl2a7F3i_FUxpYGDnNI6TgwmASEK6MulAtEqz0_WZv9D17OGXnY1CNxt37P72A3mIyI4JlWRccOfAmu59VtX4t1NlQ9BuzUP3D0a-LjEJxkuFHOBtHyN24GHiymico1JDAPrMz4bT53PBDbLWt45UMGDo0bZwDt6ar21dWyyblMJCsYKY4cqGOG_6ewUrRzvAhrJPqwhTFo8OTtCZ_1jyLfTaj44RdLQnsAKOrfbkF9M2RwMta-AKsoks-x-SoO0i7bwvjOLZoRXPykeSW8hQozml7FPdp1OfqUopekmRlh3gyfxClGW9g4iPEme6YzDl5uKimB59xWX4BjV7MJw';
+const ROSENBROCK_FINGERPRINTS = ['1d5abf514e5de4df', '7225cbd2dd4a7c72', '649810a66abc2b6e'];
+
+/** A curve fit slow enough to watch: 100 000 points, LM and Gauss–Newton, with its landscape. */
+const SLOW_FIT = {
+  lab: 'fit',
+  config: {
+    model: { kind: 'builtin', id: 'exponential_decay' },
+    data: { kind: 'generated', n: 100000, noise: 0.02, seed: 5 },
+    start: { kind: 'default' },
+    solvers: [{ method: 'levenberg_marquardt' }, { method: 'gauss_newton' }],
+  },
+};
+
+let ctx;
+before(async () => { ctx = await launch(); });
+after(async () => { await ctx?.close(); });
+
+test('runs happen in the worker and give the pinned, bit-exact traces', async () => {
+  const { page, errors } = await openPage(ctx, BASE);
+  assert.deepEqual(await page.evaluate(() => window.gradlab.worker()), { ok: true });
+  assert.equal(await page.evaluate((l) => window.gradlab.setState(l), ROSENBROCK_LINK), null);
+  assert.deepEqual(await page.evaluate(() => window.gradlab.fingerprints()), ROSENBROCK_FINGERPRINTS);
+  // What is drawn is the worker's result: its final points are the pinned run's.
+  const run = await page.evaluate(() => window.gradlab.lastRun());
+  assert.deepEqual(run.solvers.map((s) => s.solver), ['BFGS', 'Adam', 'Nelder–Mead']);
+  assert.deepEqual(errors, []);
+  await page.close();
+});
+
+test('two quick edits in a row end with the second edit\'s result', async () => {
+  const { page, errors } = await openPage(ctx, BASE);
+  const lr = page.locator('#gradient_descent-learning_rate');
+  await lr.fill('0.02');
+  await page.waitForTimeout(170); // the first edit is applied (150 ms) and sent to the worker…
+  await lr.fill('0.03'); // …and superseded by the second
+  await page.waitForFunction(() => window.gradlab.lastRun().solvers[0].solver.includes('0.03'));
+  await page.evaluate(() => window.gradlab.settled());
+  await page.waitForTimeout(300);
+  const run = await page.evaluate(() => window.gradlab.lastRun());
+  assert.match(run.solvers[0].solver, /0\.03/);
+  assert.equal((await page.evaluate(() => window.gradlab.getState())).config.solvers[0].learning_rate, 0.03);
+  assert.deepEqual(errors, []);
+  await page.close();
+});
+
+test('a long run shows progress and Cancel; cancelling keeps the previous result, marked', async () => {
+  const { page, errors } = await openPage(ctx, BASE);
+  await page.click('.tabs [data-lab="fit"]');
+  const before = await page.evaluate(() => window.gradlab.lastRun());
+  const done = page.evaluate((s) => window.gradlab.setState(s), SLOW_FIT);
+  await page.waitForSelector('#busy-fit:not([hidden]) button', { timeout: 5000 });
+  assert.match(await page.textContent('#busy-fit .busy-text'), /running/);
+  await page.click('#busy-fit button');
+  assert.match(await done, /cancelled/);
+  assert.match(await page.textContent('#busy-fit .busy-text'), /Cancelled — the plots show the previous fit/);
+  const after = await page.evaluate(() => window.gradlab.lastRun());
+  assert.equal(after.points, before.points, 'the previous fit is still shown');
+  assert.notEqual((await page.evaluate(() => window.gradlab.getState())).config.data.n, 100000, 'the state is the previous one');
+  // The worker was replaced and runs the next request.
+  assert.equal(await page.evaluate(() => window.gradlab.setState({ lab: 'fit', config: { data: { kind: 'generated', n: 25, noise: 0.02, seed: 9 } } })), null);
+  assert.equal((await page.evaluate(() => window.gradlab.lastRun())).points, 25);
+  assert.deepEqual(errors, []);
+  await page.close();
+});
+
+test('the page thread stays free while a 100 000-point fit and its landscape run in the worker: frames keep coming, no task over 50 ms', async () => {
+  const page = await ctx.newPage();
+  await page.addInitScript(() => {
+    window.longTasks = [];
+    new PerformanceObserver((l) => { for (const e of l.getEntries()) window.longTasks.push(e.duration); }).observe({ type: 'longtask' });
+  });
+  await page.goto(BASE);
+  await page.evaluate(() => window.gradlab.ready);
+  await page.click('.tabs [data-lab="fit"]'); // mount the lab first: that draws its default fit
+  await page.waitForTimeout(300);
+  // While the worker computes, the page keeps answering: frames keep coming.
+  const frames = await page.evaluate(async (s) => {
+    let n = 0;
+    let on = true;
+    const tick = () => { n++; if (on) requestAnimationFrame(tick); };
+    requestAnimationFrame(tick);
+    const t0 = performance.now();
+    window.longTasks = [];
+    const run = window.gradlab.setState(s);
+    // Sample the frames during the worker's computation only (before the result is drawn).
+    await new Promise((r) => setTimeout(r, 400));
+    const during = { frames: n, ms: performance.now() - t0, long: window.longTasks.slice() };
+    on = false;
+    await run;
+    return during;
+  }, SLOW_FIT);
+  assert.ok(frames.frames >= 10, `frames kept coming while the worker fitted: ${JSON.stringify(frames)}`);
+  assert.deepEqual(frames.long.filter((d) => d > 50), [], 'no long task while the worker computes');
+  await page.close();
+});
+
+test('no worker (blocked or unsupported): the same runs on the page thread, with a note', async () => {
+  const page = await ctx.newPage();
+  await page.addInitScript(() => { window.Worker = undefined; });
+  const errors = [];
+  page.on('pageerror', (e) => errors.push(String(e)));
+  await page.goto(BASE);
+  await page.evaluate(() => window.gradlab.ready);
+  const w = await page.evaluate(() => window.gradlab.worker());
+  assert.equal(w.ok, false);
+  assert.match(await page.textContent('#share-msg'), /page's own thread/);
+  assert.equal(await page.evaluate((l) => window.gradlab.setState(l), ROSENBROCK_LINK), null);
+  assert.deepEqual(await page.evaluate(() => window.gradlab.fingerprints()), ROSENBROCK_FINGERPRINTS);
+  assert.ok((await page.evaluate(() => window.gradlab.lastRun())).solvers.length === 3);
+  assert.deepEqual(errors, []);
+  await page.close();
+});
+
+test('a run error inside the worker is a named message and the previous result stays', async () => {
+  const { page, errors } = await openPage(ctx, BASE);
+  const before = await page.evaluate(() => window.gradlab.lastRun());
+  // Valid as a config, fails when run: a formula undefined at the start point is fine (named stop),
+  // so use a regression CSV whose text column is caught by the run.
+  const err = await page.evaluate(() => window.gradlab.setState({ lab: 'regression', config: { data: { source: 'csv', text: 'x,y\n1,2\n2,abc\n', options: {} } } }));
+  assert.ok(typeof err === 'string' && err.length > 5, `named message: ${err}`);
+  assert.equal(await page.evaluate(() => window.gradlab.lab()), 'surfaces', 'back on the lab that was shown');
+  assert.deepEqual(await page.evaluate(() => window.gradlab.lastRun()), before);
+  assert.deepEqual(errors, []);
+  await page.close();
+});
