@@ -4,9 +4,9 @@
 // README.md). Each lab lives in its own module and exposes {summary, redraw, getState, setState}.
 import init, * as wasm from './pkg/gradlab.js';
 import { $ } from './ui.js';
-import * as surfaces from './surfaces.js';
-import * as regression from './regression.js';
-import * as fit from './fit.js';
+import * as surfaces from './labs/surfaces.js';
+import * as regression from './labs/regression.js';
+import * as fit from './labs/fit.js';
 import { initPresets } from './presets.js';
 import * as share from './share.js';
 import * as engine from './engine.js';

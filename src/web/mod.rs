@@ -3,21 +3,20 @@
 //! Everything else — parsing, validation, solving, drawing, the screen→data mapping of clicks —
 //! happens in Rust. Every export returns a value or an error string; none panics on bad input.
 //!
-//! * [`surfaces::SurfaceLab`] — 2-D surfaces and the solver race (`www/surfaces.js`).
-//! * [`regression::RegressionLab`] — linear regression: GD/SGD against the exact answer
-//!   (`www/regression.js`).
-//! * [`fit::FitLab`] — curve fitting by least squares (`www/fit.js`).
+//! * [`engine`] — the worker side (`www/worker.js`): a request in, a lab's result out as bytes.
+//! * [`view::surfaces::SurfaceLab`] — 2-D surfaces and the solver race (`www/labs/surfaces.js`).
+//! * [`view::regression::RegressionLab`] — linear regression: GD/SGD against the exact answer
+//!   (`www/labs/regression.js`).
+//! * [`view::fit::FitLab`] — curve fitting by least squares (`www/labs/fit.js`).
 //! * [`share`] — permalinks, validation and trace export for the page shell (`www/app.js`).
 
 pub mod engine;
-pub mod fit;
-pub mod regression;
 pub mod share;
-pub mod surfaces;
+pub mod view;
 
-pub use fit::FitLab;
-pub use regression::RegressionLab;
-pub use surfaces::SurfaceLab;
+pub use view::fit::FitLab;
+pub use view::regression::RegressionLab;
+pub use view::surfaces::SurfaceLab;
 
 use plotters_canvas::CanvasBackend;
 use serde::Serialize;

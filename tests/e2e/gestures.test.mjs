@@ -263,9 +263,9 @@ test('keyboard: tabs follow the WAI-ARIA pattern, a focused map pans/zooms/reset
   assert.deepEqual(await box(), b0);
 
   // Space / Home / End on a focused plot drive playback and never scroll the page.
-  await page.evaluate(() => scrollTo(0, 200));
-  const y = await page.evaluate(() => scrollY);
   await page.focus('#contour');
+  await page.evaluate(() => scrollBy(0, 20));
+  const y = await page.evaluate(() => scrollY);
   await page.keyboard.press('Home');
   assert.equal(await page.evaluate(() => window.gradlab.current().step()), 0, 'Home on the map: first iteration');
   await page.keyboard.press('End');

@@ -74,6 +74,7 @@ test('clicking the contour map starts a new run from the clicked point', async (
   const box = await page.locator('#contour').boundingBox();
   // Near the upper-left of the plot area: the run ends in a different minimum.
   await page.mouse.click(box.x + box.width * 0.3, box.y + box.height * 0.45);
+  await page.evaluate(() => window.gradlab.settled()); // the run happens in the worker
   const run = await page.evaluate(() => window.gradlab.lastRun());
   assert.ok(Math.abs(run.start[0] + 0.2) > 0.05 || Math.abs(run.start[1] + 0.6) > 0.05, `start moved: ${run.start}`);
   assert.equal(await page.inputValue('#start_x'), String(run.start[0]));

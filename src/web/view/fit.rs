@@ -2,7 +2,6 @@
 //! Levenberg–Marquardt and Gauss–Newton on the same plots (data + curves, residuals, convergence
 //! with λ, SSR landscape for 2-parameter models), the results table and the trace as CSV.
 
-use super::{backend, draw_map_on_canvas, fit_canvas, to_js, Layouts};
 use crate::lab::fit::{
     self, landscape_grid, landscape_view, parse_formula, resolve_model, trace_csv, AnyModel,
     FitExperiment, FitForm, FitModel, FitResult,
@@ -16,6 +15,7 @@ use crate::plot::{solver_color, Grid, PlotStyle};
 use crate::problem::least_squares::{CurveModel, Data, ModelId};
 use crate::problem::nist;
 use crate::trace::{StopReason, Trace};
+use crate::web::{backend, draw_map_on_canvas, fit_canvas, to_js, Layouts};
 use plotters::prelude::*;
 use serde::Serialize;
 use std::collections::BTreeMap;
@@ -144,7 +144,7 @@ impl FitLab {
     /// The fit the page must have done, `{lab: "fit", config, nist}`, or `null`.
     pub fn pending(&self) -> JsValue {
         match &self.pending {
-            Some(e) => super::engine::request("fit", e, self.nist_for(e)),
+            Some(e) => crate::web::engine::request("fit", e, self.nist_for(e)),
             None => JsValue::NULL,
         }
     }
@@ -155,7 +155,7 @@ impl FitLab {
             .pending
             .take()
             .ok_or_else(|| JsValue::from_str("no fit is pending"))?;
-        let outcome: super::engine::FitOutcome = super::engine::decode(bytes)?;
+        let outcome: crate::web::engine::FitOutcome = crate::web::engine::decode(bytes)?;
         self.install(e, outcome.result);
         self.landscape = outcome
             .landscape

@@ -1,6 +1,5 @@
 //! The surfaces lab: 2-D test surfaces, a race of solvers, contour map, 3-D surface, convergence.
 
-use super::{backend, draw_map_on_canvas, fit_canvas, to_js, Layouts, RasterCache};
 use crate::diff::check_gradient;
 use crate::lab::form::FieldError;
 use crate::lab::surfaces::Experiment;
@@ -11,6 +10,7 @@ use crate::plot::surface::Camera;
 use crate::plot::{draw_convergence, draw_surface, solver_color, Grid, PixelMap, PlotStyle};
 use crate::problem::surfaces::ViewBox;
 use crate::trace::Trace;
+use crate::web::{backend, draw_map_on_canvas, fit_canvas, to_js, Layouts, RasterCache};
 use plotters::prelude::*;
 use serde::Serialize;
 use wasm_bindgen::prelude::*;
@@ -112,7 +112,7 @@ impl SurfaceLab {
     /// The run the page must have done, `{lab: "surfaces", config}`, or `null`.
     pub fn pending(&self) -> JsValue {
         match &self.pending {
-            Some(e) => super::engine::request("surfaces", e, None),
+            Some(e) => crate::web::engine::request("surfaces", e, None),
             None => JsValue::NULL,
         }
     }
@@ -123,7 +123,7 @@ impl SurfaceLab {
             .pending
             .take()
             .ok_or_else(|| JsValue::from_str("no run is pending"))?;
-        let traces: Vec<Trace> = super::engine::decode(bytes)?;
+        let traces: Vec<Trace> = crate::web::engine::decode(bytes)?;
         self.install(e, traces);
         Ok(())
     }

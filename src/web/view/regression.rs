@@ -7,7 +7,6 @@
 //! experiment (and its data) in place and returns messages naming the field (and, for CSV, the
 //! row and column).
 
-use super::{backend, draw_map_on_canvas, fit_canvas, to_js, Layouts};
 use crate::lab::form::FieldError;
 use crate::lab::regression::{
     fe, run, DataSource, RegressionExperiment, RegressionForm, RegressionResult,
@@ -22,6 +21,7 @@ use crate::problem::regression::Dataset;
 use crate::problem::surfaces::ViewBox;
 use crate::solver::minibatch::{EpochBench, MiniBatchConfig, Shuffle};
 use crate::trace::{StopReason, Trace};
+use crate::web::{backend, draw_map_on_canvas, fit_canvas, to_js, Layouts};
 use plotters::prelude::*;
 use serde::Serialize;
 use wasm_bindgen::prelude::*;
@@ -48,7 +48,7 @@ pub struct RegressionLab {
     view: Option<ViewBox>,
     map_grid: Option<Grid>,
     surface_grid: Option<Grid>,
-    raster: super::RasterCache,
+    raster: crate::web::RasterCache,
     map: Option<PixelMap>,
     camera: Camera,
     layouts: Layouts,
@@ -170,7 +170,7 @@ impl RegressionLab {
     /// The run the page must have done, `{lab: "regression", config}`, or `null`.
     pub fn pending(&self) -> JsValue {
         match &self.pending {
-            Some((e, _)) => super::engine::request("regression", e, None),
+            Some((e, _)) => crate::web::engine::request("regression", e, None),
             None => JsValue::NULL,
         }
     }
@@ -181,7 +181,7 @@ impl RegressionLab {
             .pending
             .take()
             .ok_or_else(|| JsValue::from_str("no run is pending"))?;
-        let result: RegressionResult = super::engine::decode(bytes)?;
+        let result: RegressionResult = crate::web::engine::decode(bytes)?;
         self.install(e, result, keep_view);
         Ok(())
     }

@@ -1,9 +1,10 @@
 // The linear-regression lab: wires DOM events to the Rust `RegressionLab` (www/pkg).
 // No numerics here: the form's text goes to Rust as typed; Rust parses the CSV, validates, trains,
 // solves exactly and draws. User text only reaches the page through textContent / value.
-import { RegressionLab } from './pkg/gradlab.js';
-import { $, el, fmt, table, playbackKeys, speedSelect, plotGestures } from './ui.js';
-import * as engine from './engine.js';
+import { RegressionLab } from '../pkg/gradlab.js';
+import { $, el, fmt, table, playbackKeys, speedSelect, plotGestures } from '../ui.js';
+import * as engine from '../engine.js';
+import { player } from '../playback.js';
 
 const TEXT = ['n', 'slope', 'true_intercept', 'noise', 'x_min', 'x_max', 'data_seed', 'degree',
   'delimiter', 'decimal', 'header', 'target', 'learning_rate', 'batch_size', 'epochs', 'seed',
@@ -204,7 +205,13 @@ function applySoon() {
 
 // ---------- playback ----------
 
-let playTimer = 0;
+const play = player({
+  get: () => Number(f('epoch').value),
+  set: (e) => setEpoch(e),
+  last: () => summary.max_epoch,
+  speed: () => Number($('rg-speed').value),
+  changed: (on) => { $('rg-playbtn').textContent = on ? '❚❚' : '▶'; },
+});
 function setEpoch(e) {
   const shown = app.set_epoch(e);
   f('epoch').value = String(shown);
@@ -212,21 +219,8 @@ function setEpoch(e) {
   drawSoon('data', 'contour', 'surface', 'loss', 'predicted', 'residuals');
   return shown;
 }
-function stopPlay() {
-  clearInterval(playTimer);
-  playTimer = 0;
-  $('rg-playbtn').textContent = '▶';
-}
-function togglePlay() {
-  if (playTimer) { stopPlay(); return; }
-  let e = Number(f('epoch').value) >= summary.max_epoch ? 0 : Number(f('epoch').value);
-  $('rg-playbtn').textContent = '❚❚';
-  playTimer = setInterval(() => {
-    e = Math.min(summary.max_epoch, e + 1);
-    setEpoch(e);
-    if (e >= summary.max_epoch) stopPlay();
-  }, 1000 / Number($('rg-speed').value));
-}
+const stopPlay = () => play.stop();
+const togglePlay = () => play.toggle();
 
 // ---------- events ----------
 

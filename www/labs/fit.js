@@ -1,9 +1,10 @@
 // The curve-fitting lab: wires DOM events to the Rust `FitLab` (www/pkg). No numerics here: the
 // form's text goes to Rust as typed; Rust validates, fits, draws and writes the CSV export.
 // User text only reaches the page through textContent / value, never innerHTML.
-import { FitLab } from './pkg/gradlab.js';
-import { $, el, fmt, table, playbackKeys, speedSelect } from './ui.js';
-import * as engine from './engine.js';
+import { FitLab } from '../pkg/gradlab.js';
+import { $, el, fmt, table, playbackKeys, speedSelect } from '../ui.js';
+import * as engine from '../engine.js';
+import { player } from '../playback.js';
 
 const root = $('lab-fit');
 const canvases = {
@@ -20,7 +21,6 @@ let app = null;
 let catalog = null;
 let nistAvailable = false;
 let paramNames = [];
-let playTimer = 0;
 
 // ---------- building the controls ----------
 
@@ -406,21 +406,15 @@ function setStep(k) {
   drawSoon();
 }
 
-function stopPlay() {
-  if (playTimer) clearInterval(playTimer);
-  playTimer = 0;
-  $('fit-play').textContent = 'play';
-}
-
-function togglePlay() {
-  if (playTimer) { stopPlay(); return; }
-  if (app.step() >= app.max_step()) app.set_step(0);
-  $('fit-play').textContent = 'pause';
-  playTimer = setInterval(() => {
-    if (app.step() >= app.max_step()) { stopPlay(); return; }
-    setStep(app.step() + 1);
-  }, 1000 / Number($('fit-speed').value));
-}
+const play = player({
+  get: () => app.step(),
+  set: (k) => setStep(k),
+  last: () => app.max_step(),
+  speed: () => Number($('fit-speed').value),
+  changed: (on) => { $('fit-play').textContent = on ? 'pause' : 'play'; },
+});
+const stopPlay = () => play.stop();
+const togglePlay = () => play.toggle();
 
 // ---------- events ----------
 

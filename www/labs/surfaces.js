@@ -1,9 +1,10 @@
 // The surfaces lab: wires DOM events to the Rust `SurfaceLab` (www/pkg, built by `cargo xtask build`).
 // No numerics here: the form's text goes to Rust as typed; Rust validates, solves and draws.
 // User text only ever reaches the page through textContent / value, never innerHTML.
-import { SurfaceLab } from './pkg/gradlab.js';
-import { $, el, fmt, table, playbackKeys, plotGestures } from './ui.js';
-import * as engine from './engine.js';
+import { SurfaceLab } from '../pkg/gradlab.js';
+import { $, el, fmt, table, playbackKeys, plotGestures } from '../ui.js';
+import * as engine from '../engine.js';
+import { player } from '../playback.js';
 
 const TEXT_FIELDS = ['schedule_a', 'schedule_b', 'quadratic_condition', 'max_iterations', 'tolerance', 'start_x', 'start_y', 'x_min', 'x_max', 'y_min', 'y_max'];
 const canvases = { contour: $('contour'), surface: $('surface3d'), convergence: $('convergence') };
@@ -170,9 +171,16 @@ function guard(what, fn) {
 
 // ---------- playback: replays the trace, never re-runs ----------
 
-let playing = false;
-let playFrame = 0;
-let playClock = 0;
+const play = player({
+  get: () => app.step(),
+  set: (k) => setStep(k),
+  last: () => app.iterations(),
+  speed: () => Number($('pb-speed').value),
+  changed: (on) => {
+    $('pb-play').textContent = on ? '❚❚' : '▶';
+    $('pb-play').setAttribute('aria-label', on ? 'pause' : 'play');
+  },
+});
 
 function showStep() {
   const K = app.iterations();
@@ -192,35 +200,8 @@ function setStep(k) {
   drawSoon('contour', 'surface', 'convergence');
 }
 
-function stopPlaying() {
-  playing = false;
-  cancelAnimationFrame(playFrame);
-  $('pb-play').textContent = '▶';
-  $('pb-play').setAttribute('aria-label', 'play');
-}
-
-function togglePlay() {
-  if (playing) { stopPlaying(); return; }
-  if (app.step() >= app.iterations()) app.set_step(0);
-  playing = true;
-  $('pb-play').textContent = '❚❚';
-  $('pb-play').setAttribute('aria-label', 'pause');
-  let carry = 0;
-  playClock = performance.now();
-  const tick = (now) => {
-    if (!playing) return;
-    carry += ((now - playClock) / 1000) * Number($('pb-speed').value);
-    playClock = now;
-    const whole = Math.floor(carry);
-    if (whole > 0) {
-      carry -= whole;
-      setStep(app.step() + whole);
-      if (app.step() >= app.iterations()) { stopPlaying(); return; }
-    }
-    playFrame = requestAnimationFrame(tick);
-  };
-  playFrame = requestAnimationFrame(tick);
-}
+const stopPlaying = () => play.stop();
+const togglePlay = () => play.toggle();
 
 function wirePlayer() {
   $('pb-play').addEventListener('click', togglePlay);
