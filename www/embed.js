@@ -5,8 +5,14 @@
 //                  description="Gradient descent with α = 0.19 converges on ½(x² + 10y²)"></gradlab-embed>
 //
 // - Lazy: the iframe is created only when the element comes within ~200 px of the viewport
-//   (IntersectionObserver) or when the reader presses "Load"; until then a placeholder of the same
-//   size shows the description. The box is reserved with CSS aspect-ratio, so nothing shifts.
+//   (IntersectionObserver) or when the reader presses "Load"; until then a placeholder shows the
+//   description.
+// - No layout shift: the placeholder reserves the height the page inside will ask for (the same
+//   rule as www/app.js preferredHeight: its bar, the regression lab's epoch slider and a lesson
+//   box when shown, plus the plots — width / aspect, or on a column narrower than 560 px, where
+//   one plot shows at a time, 0.95·width + 60), recomputed whenever the column's width changes
+//   until the page has answered. The lab and the lesson are read from the link itself (it is
+//   zlib-compressed JSON; DecompressionStream), or guessed from the plot names.
 // - Sizing (a handshake like H5P's resizer): the page inside posts
 //   {type: 'gradlab:resize', height} to its parent; the element follows it (clamped to 200…3000 px)
 //   and accepts it only from its own iframe. Width is always 100 % of the column.
@@ -23,13 +29,27 @@ const FLAGS = new Set(['controls', 'results', 'autoplay', 'lesson']);
 const MIN_HEIGHT = 200;
 const MAX_HEIGHT = 3000;
 const DEFAULT_ASPECT = 4 / 3;
+/* What the page in the iframe adds to its plots (www/embed.css at the embed's 14 px root font). */
+const BAR = 20;           // the bar: brand, Controls / Results, Open in gradlab
+const PLAY_ROW = 28;      // the regression lab's epoch slider row and its gap
+const NARROW = 560;       // below this width one plot shows at a time (app.js: max-width 559px)
+const LESSON_BOX = 13;    // the lesson box's margin, border and padding
+const LESSON_LINE = 16;   // one line of the lesson (.85rem × 1.35)
+const LESSON_CHAR = 6.1;  // mean width of a character of the lesson text
+/** Plot names that only one lab has (`plots` attribute): the lab when the link cannot be read. */
+const LAB_OF_PLOT = {
+  contour: 'surfaces', '3d': 'surfaces',
+  fit: 'regression', 'loss-map': 'regression', 'loss-surface': 'regression', loss: 'regression', predicted: 'regression',
+  curve: 'fit', landscape: 'fit',
+};
 
 const STYLE = `
 :host { display: block; margin: 1.5rem 0; color: #1f2430; }
+/* An undefined element shows its light-DOM fallback link; defined, the shadow root (no slot) does. */
 :host([hidden]) { display: none; }
 .box { position: relative; width: 100%; aspect-ratio: var(--gradlab-aspect, 4 / 3); min-height: 240px;
   border-radius: 8px; overflow: hidden; background: #f6f7fa; box-shadow: 0 0 0 1px #dde1e8; }
-.box.sized { aspect-ratio: auto; min-height: 0; }
+.box.reserved, .box.sized { aspect-ratio: auto; min-height: 0; }
 .placeholder { position: absolute; inset: 0; display: flex; flex-direction: column; justify-content: center;
   align-items: flex-start; gap: 0.6rem; padding: 1rem 1.25rem; box-sizing: border-box; overflow: hidden;
   font: 1rem/1.45 system-ui, -apple-system, "Segoe UI", Roboto, sans-serif; }
@@ -73,6 +93,32 @@ function linkFragment(text) {
   return hash >= 0 ? t.slice(hash + 1) : t;
 }
 
+/** The lab and lesson of a `v1.`/`v2.` link (base64url of zlib-compressed JSON), or null. */
+async function readLink(fragment) {
+  const m = /^v[12]\.([A-Za-z0-9_-]{1,16384})$/.exec(fragment);
+  if (!m || typeof DecompressionStream !== 'function') return null;
+  try {
+    const b64 = m[1].replaceAll('-', '+').replaceAll('_', '/');
+    const bytes = Uint8Array.from(atob(b64 + '='.repeat((4 - (b64.length % 4)) % 4)), (c) => c.charCodeAt(0));
+    const stream = new Blob([bytes]).stream().pipeThrough(new DecompressionStream('deflate'));
+    const state = JSON.parse(await new Response(stream).text());
+    if (!state || typeof state.lab !== 'string') return null;
+    const l = state.lesson;
+    return {
+      lab: state.lab,
+      lesson: l && typeof l.title === 'string' && typeof l.text === 'string' ? { title: l.title, text: l.text, changed: !!l.changed } : null,
+      showLesson: state.embed?.show_lesson !== false,
+    };
+  } catch {
+    return null;
+  }
+}
+
+/** Lines a text of `chars` characters takes in a lesson box of width `width` (at least 1). */
+function lessonLines(chars, width) {
+  return Math.max(1, Math.ceil((chars * LESSON_CHAR) / Math.max(100, width - 43)));
+}
+
 /** A flag attribute as the page's `0|1`: empty, `1`, `true`, `yes`, `on` → 1; anything else → 0. */
 function flag(text) {
   return ['', '1', 'true', 'yes', 'on'].includes(text.trim().toLowerCase()) ? '1' : '0';
@@ -85,7 +131,13 @@ class GradlabEmbed extends HTMLElement {
     super();
     this.iframe = null;
     this.observer = null;
+    this.resizer = null;
     this.warned = false;
+    this.info = null; // {lab, lesson, showLesson} read from the link
+    this.infoFor = null; // the link `info` was read from
+    this.ready = false; // the page inside has said gradlab:ready
+    this.pending = null; // the height it asked for before that
+    this.readyTimer = undefined;
     const root = this.attachShadow({ mode: 'open' });
     const style = document.createElement('style');
     style.textContent = STYLE;
@@ -123,6 +175,10 @@ class GradlabEmbed extends HTMLElement {
   connectedCallback() {
     this.update();
     window.addEventListener('message', this.onMessage);
+    if (!this.resizer && typeof ResizeObserver === 'function') {
+      this.resizer = new ResizeObserver(() => this.reserve());
+      this.resizer.observe(this);
+    }
     if (this.iframe) return;
     if (typeof IntersectionObserver !== 'function') { this.load(); return; }
     this.observer = new IntersectionObserver((entries) => {
@@ -135,6 +191,8 @@ class GradlabEmbed extends HTMLElement {
     window.removeEventListener('message', this.onMessage);
     this.observer?.disconnect();
     this.observer = null;
+    this.resizer?.disconnect();
+    this.resizer = null;
   }
 
   attributeChangedCallback(name, before, after) {
@@ -200,12 +258,61 @@ class GradlabEmbed extends HTMLElement {
       console.warn(`gradlab-embed: aspect="${aspectText}" is not a ratio like 4/3 or 1.5; using 4/3.`);
     }
     this.box.style.setProperty('--gradlab-aspect', String(aspect));
+    this.aspect = aspect;
     this.openLink.href = this.pageHref;
+    const fragment = linkFragment(this.getAttribute('link'));
+    if (fragment !== this.infoFor) {
+      this.infoFor = fragment;
+      this.info = null;
+      readLink(fragment).then((info) => {
+        if (this.infoFor !== fragment) return;
+        this.info = info;
+        this.reserve();
+      });
+    }
+    this.reserve();
     if (this.iframe) {
       this.iframe.title = description || 'gradlab experiment';
       const src = this.frameSrc;
       if (this.iframe.getAttribute('src') !== src) this.iframe.src = src;
     }
+  }
+
+  /** The lab shown: from the link when it could be read, else from the plot names, else surfaces. */
+  get lab() {
+    if (this.info) return this.info.lab;
+    for (const n of (this.getAttribute('plots') || '').split(',')) {
+      const lab = LAB_OF_PLOT[n.trim().toLowerCase()];
+      if (lab) return lab;
+    }
+    return 'surfaces';
+  }
+
+  /**
+   * The height the page inside will ask for at column width `width` (www/app.js preferredHeight):
+   * bar, the regression lab's epoch slider, the lesson box when shown, the plots, 8 px.
+   */
+  preferredHeight(width) {
+    let chrome = BAR;
+    if (this.lab === 'regression') chrome += PLAY_ROW;
+    const lesson = this.info?.lesson;
+    const flagText = this.getAttribute('lesson');
+    const showLesson = flagText !== null ? flag(flagText) === '1' : this.info?.showLesson !== false;
+    if (lesson && showLesson) {
+      chrome += LESSON_BOX + LESSON_LINE * (lessonLines(lesson.title.length, width)
+        + Math.min(2, lessonLines(lesson.text.length, width)) + (lesson.changed ? 2 : 0));
+    }
+    const plots = width < NARROW ? width * 0.95 + 60 : width / (this.aspect || DEFAULT_ASPECT);
+    return Math.round(Math.min(MAX_HEIGHT, Math.max(240, chrome + plots + 8)));
+  }
+
+  /** Until the page inside has said how tall it wants to be, reserves the height it will ask for. */
+  reserve() {
+    if (this.box.classList.contains('sized')) return;
+    const width = this.getBoundingClientRect().width;
+    if (!(width > 0)) return;
+    this.box.classList.add('reserved');
+    this.box.style.height = `${this.preferredHeight(width)}px`;
   }
 
   /** Creates the iframe (once; it is kept afterwards). */
@@ -221,7 +328,7 @@ class GradlabEmbed extends HTMLElement {
     f.addEventListener('load', () => this.box.classList.add('loaded'));
     f.src = this.frameSrc;
     this.iframe = f;
-    this.loadButton.hidden = true;
+    this.loadButton.style.visibility = 'hidden'; // keeps its place: the placeholder does not shift
     this.box.append(f);
     this.dispatchEvent(new CustomEvent('gradlab-embed:load', { bubbles: true }));
   }
@@ -235,12 +342,40 @@ class GradlabEmbed extends HTMLElement {
       const h = Number(d.height);
       if (!Number.isFinite(h)) return;
       const px = Math.round(Math.min(MAX_HEIGHT, Math.max(MIN_HEIGHT, h)));
-      this.box.classList.add('sized');
-      this.box.style.height = `${px}px`;
-      this.iframe.style.height = `${px}px`;
+      // Before its first run is drawn the page measures a layout that is not final yet (e.g. the
+      // surfaces lab it starts with): the reserved height stays until it is ready, or 8 s.
+      if (!this.ready) {
+        this.pending = px;
+        this.readyTimer ??= setTimeout(() => this.settle(), 8000);
+        return;
+      }
+      clearTimeout(this.readyTimer);
+      this.pending = null;
+      this.resizeTo(px);
     } else if (d.type === 'gradlab:ready') {
+      // Ready: the page measures itself once more and says so when the height changed. Its early
+      // message measured the surfaces lab it starts with, with no lesson: right for such a state
+      // (applied now), stale for another lab or a lesson (a new message follows; 3 s at most).
+      this.ready = true;
       this.box.classList.add('loaded');
+      clearTimeout(this.readyTimer);
+      const state = d.state && typeof d.state === 'object' ? d.state : null;
+      const same = state && state.lab === 'surfaces' && !state.lesson;
+      this.readyTimer = setTimeout(() => this.settle(), same ? 0 : 3000);
     }
+  }
+
+  /** Applies the height asked for before the page was ready (when no newer one came). */
+  settle() {
+    this.ready = true;
+    if (this.pending != null) this.resizeTo(this.pending);
+    this.pending = null;
+  }
+
+  resizeTo(px) {
+    this.box.classList.add('sized');
+    this.box.style.height = `${px}px`;
+    this.iframe.style.height = `${px}px`;
   }
 }
 

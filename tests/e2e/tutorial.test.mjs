@@ -139,6 +139,16 @@ async function silence(frame) {
 
 const SPACER = '<div style="height: 2400px">Scroll down.</div>';
 
+/**
+ * The height the gradlab page in an embed of width `width` asks for (www/app.js preferredHeight),
+ * which the element reserves before it loads: the bar (20 px), the regression lab's epoch row
+ * (28 px), no lesson here, the plots (narrower than 560 px: one at a time, 0.95·width + 60), 8 px.
+ */
+function expectedHeight(width, aspect, lab = 'surfaces') {
+  const plots = width < 560 ? width * 0.95 + 60 : width / aspect;
+  return Math.max(240, 20 + (lab === 'regression' ? 28 : 0) + plots + 8);
+}
+
 test('<gradlab-embed> on a cross-origin article: lazy, draws, follows its own resize messages only', async () => {
   const url = serveArticle('/lazy.html', `<h1>An article</h1>${SPACER}
 <gradlab-embed id="a" link="${links.peaks}" plots="contour,convergence" aspect="4/3"
@@ -148,11 +158,11 @@ test('<gradlab-embed> on a cross-origin article: lazy, draws, follows its own re
 ${SPACER}`);
   const { page, errors } = await open(url);
   assert.notEqual(new URL(url).origin, new URL(BASE).origin, 'the article is cross-origin');
-  // Nothing loaded yet: no iframe at all, but the boxes are reserved at width / aspect and show
-  // the description and a link to the full page.
+  // Nothing loaded yet: no iframe at all, but the boxes are reserved at the height the page will
+  // ask for (bar + width / aspect) and show the description and a link to the full page.
   assert.equal(await iframeCount(page), 0, 'no iframe before the embeds are scrolled near');
   const before = await box(page, '#a');
-  assert.ok(Math.abs(before.height - Math.max(240, before.width * 3 / 4)) < 2, `reserved 4/3 box: ${JSON.stringify(before)}`);
+  assert.ok(Math.abs(before.height - expectedHeight(before.width, 4 / 3)) < 2, `reserved 4/3 box: ${JSON.stringify(before)}`);
   assert.match(await page.locator('#a .description').textContent(), /Gradient descent on peaks/);
   assert.equal(await page.locator('#a a').getAttribute('href'), `${BASE}#${links.peaks}`);
   assert.equal(await page.locator('#b a').getAttribute('href'), `${BASE}#${links.peaks}`, 'a whole URL as link: its hash is taken');
@@ -282,7 +292,7 @@ test('<gradlab-embed> placeholder: description, label, Load button and full-page
     await page.goto(url);
     await page.waitForFunction(() => customElements.get('gradlab-embed'));
     const b = await box(page, '#a');
-    assert.ok(Math.abs(b.height - Math.max(240, b.width * 9 / 16)) < 2, `16/9 box, at least 240 px: ${JSON.stringify(b)}`);
+    assert.ok(Math.abs(b.height - expectedHeight(b.width, 16 / 9)) < 2, `narrow: one plot about as tall as wide: ${JSON.stringify(b)}`);
     assert.equal(await page.locator('#a .label').textContent(), 'gradlab');
     assert.ok(await page.locator('#a .description').isVisible());
     assert.equal(await page.locator('#a .note').isVisible(), false);
@@ -333,6 +343,39 @@ test('<gradlab-embed> in a file:// article (embed.js by its absolute URL) loads 
   await page.close();
 });
 
+test('<gradlab-embed> when embed.js does not load: the fallback link inside the element shows', async () => {
+  const url = articleUrl('/fallback.html');
+  articles.set('/fallback.html', `<!doctype html><html lang="en"><head><meta charset="utf-8"><link rel="icon" href="data:,">
+<title>fallback</title><script type="module" src="${BASE}no-such-embed.js"></script></head><body><p>Before.</p>
+<gradlab-embed id="a" link="${links.peaks}" description="Gradient descent on peaks"><a href="${BASE}#${links.peaks}">Gradient descent on peaks — open the experiment in gradlab ↗</a></gradlab-embed>
+<p>After.</p></body></html>`);
+  const page = await ctx.newPage();
+  await page.setViewportSize({ width: 390, height: 700 });
+  await page.goto(url);
+  await page.waitForLoadState('networkidle');
+  assert.equal(await page.evaluate(() => !!customElements.get('gradlab-embed')), false, 'the element is not defined');
+  const link = page.locator('#a > a');
+  assert.ok(await link.isVisible(), 'the fallback link is visible');
+  assert.match(await link.textContent(), /Gradient descent on peaks — open the experiment in gradlab/);
+  assert.equal(await link.getAttribute('href'), `${BASE}#${links.peaks}`);
+  const b = await link.boundingBox();
+  assert.ok(b.width > 50 && b.height >= 10, `the link takes space: ${JSON.stringify(b)}`);
+  await page.close();
+});
+
+test('<gradlab-embed> with embed.js loaded: the fallback link is not shown, the tutorial has one per embed', async () => {
+  const url = serveArticle('/with-fallback.html', `<gradlab-embed id="a" link="${links.peaks}" description="Gradient descent on peaks"><a id="fb" href="${BASE}#${links.peaks}">Gradient descent on peaks — open the experiment in gradlab ↗</a></gradlab-embed>`);
+  const { page } = await open(url, { viewport: { width: 390, height: 700 } });
+  assert.equal(await page.locator('#fb').isVisible(), false, 'light-DOM fallback hidden (no slot)');
+  await page.goto(`${BASE}tutorial/`);
+  const fallbacks = await page.evaluate(() => [...document.querySelectorAll('gradlab-embed')].map((e) => {
+    const a = e.querySelector(':scope > a');
+    return a && a.href.includes('#v2.') && a.textContent.startsWith(e.getAttribute('description'));
+  }));
+  assert.ok(fallbacks.length >= 4 && fallbacks.every(Boolean), `every tutorial embed has a fallback link: ${fallbacks}`);
+  await page.close();
+});
+
 /** Scrolls the tutorial top to bottom like a reader; checks every embed loads lazily and draws. */
 async function readTutorial(options, name) {
   // A context per size: isMobile/hasTouch/deviceScaleFactor are context options.
@@ -341,12 +384,23 @@ async function readTutorial(options, name) {
   const errors = [];
   target.on('console', (m) => { if (m.type() === 'error') errors.push(`${m.location()?.url}: ${m.text()}`); });
   target.on('pageerror', (e) => errors.push(String(e)));
+  // Layout shifts of the article (Cumulative Layout Shift: the share of the screen that moved,
+  // weighted by how far), from the first paint on.
+  await target.addInitScript(() => {
+    if (window !== top) return;
+    window.shifts = [];
+    new PerformanceObserver((list) => {
+      for (const e of list.getEntries()) if (!e.hadRecentInput) window.shifts.push(e.value);
+    }).observe({ type: 'layout-shift', buffered: true });
+  });
   await target.goto(`${BASE}tutorial/`);
   await target.waitForFunction(() => customElements.get('gradlab-embed'));
   const ids = await target.evaluate(() => [...document.querySelectorAll('gradlab-embed')].map((e, i) => {
     if (!e.id) e.id = `embed-${i}`;
     return e.id;
   }));
+  // The height each embed reserves before its page has said how tall it wants to be.
+  const reserved = Object.fromEntries(await Promise.all(ids.map(async (id) => [id, (await box(target, `#${id}`)).height])));
   assert.ok(ids.length >= 4 && ids.length <= 6, `4–6 embeds (${ids.length})`);
   for (const id of ids) {
     assert.ok(await target.evaluate((id) => document.getElementById(id).hasAttribute('description'), id), `${id} has a description`);
@@ -367,6 +421,10 @@ async function readTutorial(options, name) {
       if (!near) continue;
       const frame = await embedFrame(target, `#${id}`);
       assertDrawn(await canvasInk(frame), `${name}: ${id}`);
+      // Its page has asked for a height: the one reserved was (nearly) right, nothing jumps.
+      await target.waitForFunction((id) => document.getElementById(id).shadowRoot.querySelector('.box.sized'), id, { timeout: 10000 });
+      const sized = (await box(target, `#${id}`)).height;
+      assert.ok(Math.abs(sized - reserved[id]) < 24, `${name}: ${id} reserved ${reserved[id]} px, its page asked for ${sized} px`);
       labs[id] = await frame.evaluate(() => {
         const run = window.gradlab.lastRun();
         return `${window.gradlab.lab()}:${run.surface ?? run.model_name ?? run.n}`;
@@ -383,6 +441,8 @@ async function readTutorial(options, name) {
     await target.waitForTimeout(120);
   }
   assert.deepEqual([...seen].sort(), [...ids].sort(), 'every embed was scrolled to and drew');
+  const cls = await target.evaluate(() => window.shifts.reduce((a, b) => a + b, 0));
+  assert.ok(cls < 0.05, `${name}: cumulative layout shift ${cls.toFixed(4)} while reading (< 0.05)`);
   // Each link opens the experiment its section is about (the NIST file is loaded for Misra1a).
   assert.deepEqual(ids.map((id) => labs[id]),
     ['regression:50', 'surfaces:formula', 'surfaces:formula', 'regression:200', 'fit:Misra1a']);
