@@ -1,7 +1,8 @@
 // End-to-end: no visible text in the full app under 11 CSS px, in every lab, from a 320 px phone
 // to a 1366 px laptop (the root font is 15 px above 760 px, 14 px below). Every element with text
 // of its own (a non-blank text node child) that is rendered and not visually hidden is checked,
-// with every <details> opened and every solver switched on so their settings show too.
+// with every <details> opened and every solver switched on so their settings show too. Also: the
+// three lab tabs fit on one line, uncut, down to 320 px.
 // Run with the built page served: GRADLAB_URL=http://127.0.0.1:PORT/ node --test tests/e2e/text.test.mjs
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
@@ -48,6 +49,17 @@ const smallText = (page, min) => page.evaluate((min) => {
 for (const width of WIDTHS) {
   test(`no visible text under ${MIN_PX} px at ${width} px, in all three labs`, async () => {
     const { page, errors } = await openPage(ctx, BASE, { width, height: 900 });
+    // The three tabs fit on one line, none cut ("Curve fittin" at 320 px before).
+    const tabs = await page.evaluate(() => {
+      const bar = document.querySelector('.tabs');
+      const r = bar.getBoundingClientRect();
+      return [...bar.querySelectorAll('button')].map((b) => {
+        const q = b.getBoundingClientRect();
+        return { text: b.textContent, cut: b.scrollWidth > b.clientWidth + 0.5, inside: q.left >= r.left - 0.5 && q.right <= r.right + 0.5, top: Math.round(q.top) };
+      });
+    });
+    for (const t of tabs) assert.ok(!t.cut && t.inside, `tab “${t.text}” fits at ${width} px: ${JSON.stringify(tabs)}`);
+    assert.equal(new Set(tabs.map((t) => t.top)).size, 1, 'one line of tabs');
     const problems = [];
     for (const lab of LABS) {
       await page.click(`.tabs [data-lab="${lab}"]`);
