@@ -2,6 +2,7 @@
 // decoded and validated in Rust (src/link.rs via src/web/share.rs); traces are exported by Rust.
 // Everything shown to the user goes through textContent / value, never innerHTML.
 import { $, el } from './ui.js';
+import { encode_link as encodeLink } from './pkg/gradlab.js';
 
 /** Shows a dismissible message under the header (`kind`: 'error' or 'info'). */
 export function showMessage(text, kind = 'info') {
@@ -77,16 +78,22 @@ function embedParams(choice) {
   if (!choice.autoplay) p.push(['autoplay', '0']);
   if (choice.hasLesson && !choice.lesson) p.push(['lesson', '0']);
   if (choice.aspect !== '4/3') p.push(['aspect', choice.aspect]);
+  if (Number.isInteger(choice.step)) p.push(['step', String(choice.step)]);
   return p;
 }
 
-/** The `<gradlab-embed>` snippet (with its script tag) for a builder choice. */
+/**
+ * The `<gradlab-embed>` snippet (with its script tag) for a builder choice. Inside the element, a
+ * link to the full page: an article whose copy of embed.js does not load (blocked, offline, no
+ * CORS) shows it instead of nothing; when the element works its shadow root (no slot) hides it.
+ */
 export function elementSnippet(link, choice) {
   const script = new URL('embed.js', pageUrl('')).href.replace(/#$/, '');
   const attrs = [`link="${attr(link)}"`];
   for (const [k, v] of embedParams(choice)) attrs.push(`${k}="${attr(v)}"`);
   attrs.push(`description="${attr(choice.description)}"`);
-  return `<script type="module" src="${attr(script)}"></script>\n<gradlab-embed ${attrs.join('\n               ')}></gradlab-embed>`;
+  const fallback = `<a href="${attr(pageUrl(link))}">${attr(choice.description || 'A gradlab experiment')} — open the experiment in gradlab ↗</a>`;
+  return `<script type="module" src="${attr(script)}"></script>\n<gradlab-embed ${attrs.join('\n               ')}>\n  ${fallback}\n</gradlab-embed>`;
 }
 
 /** The plain iframe snippet for a builder choice (fixed height; works without the script). */
@@ -101,14 +108,28 @@ export function iframeSnippet(link, choice, width = 640) {
 }
 
 let builder = null;
+/** The link of `state` opening at the end of the run (no `step`), or null if it cannot be made. */
+function linkAtEnd(state) {
+  try {
+    const { step, ...rest } = state;
+    return encodeLink(rest)?.link ?? null;
+  } catch {
+    return null;
+  }
+}
+
 /**
- * The embed builder: choose plots, controls, results, autoplay, the lesson, the aspect and a
- * description; a live preview at phone, small or article width; copy the `<gradlab-embed>` or the
- * iframe snippet. `state` is the page state ({lab, lesson?}), `link` its permalink.
+ * The embed builder: choose plots, controls, results, autoplay, the lesson, the aspect, where the
+ * run starts (its end, or the iteration now shown) and a description (required: Copy stays off
+ * without one); the snippets and Copy buttons first, then a live preview at phone, small or
+ * article width. `state` is the page state ({lab, lesson?, step?}), `link` its permalink (which
+ * holds `step` when the page shows an iteration before the end).
  */
 export function showEmbedBuilder(link, state, notice = '') {
   builder?.remove();
   const lab = state.lab;
+  const shownStep = Number.isInteger(state.step) ? state.step : null;
+  const endLink = shownStep === null ? link : linkAtEnd(state);
   const plots = BUILDER_PLOTS[lab] || [];
   const check = (name, label, on) => {
     const box = el('input', { type: 'checkbox', checked: on, name });
@@ -122,17 +143,27 @@ export function showEmbedBuilder(link, state, notice = '') {
   lessonBox.hidden = !state.lesson;
   const aspect = el('select', { name: 'aspect' },
     ...[['16/9', 'wide 16:9'], ['4/3', '4:3'], ['1/1', 'square'], ['3/4', 'tall 3:4']].map(([v, t]) => el('option', { value: v, textContent: t, selected: v === '4/3' })));
-  const description = el('input', { type: 'text', name: 'description', value: state.lesson?.title || '', placeholder: 'What the reader will see, e.g. “Adam overshoots on Rosenbrock”', spellcheck: true });
+  // Where the embed opens: the end of the run, or the iteration the page shows now.
+  const startAt = el('select', { name: 'step' },
+    el('option', { value: 'now', textContent: `the iteration now shown (${shownStep})`, selected: true }),
+    el('option', { value: 'end', textContent: 'the end of the run' }));
+  const startLabel = el('label', {}, 'start at ', startAt);
+  startLabel.hidden = shownStep === null || endLink === null;
+  // Empty at first: the author says what the reader will see (a lesson's title is only an example).
+  const example = state.lesson?.title ? `e.g. “${state.lesson.title}”` : 'e.g. “Adam overshoots on Rosenbrock, gradient descent crawls”';
+  const description = el('input', { type: 'text', name: 'description', value: '', placeholder: `What the reader will see, ${example}`, spellcheck: true });
   const descMsg = el('span', { className: 'msg', role: 'alert' });
   const width = el('select', { name: 'width', ariaLabel: 'preview width' },
-    ...[['390', 'phone (390 px)'], ['600', 'small (600 px)'], ['720', 'article (720 px)']].map(([v, t]) => el('option', { value: v, textContent: t, selected: v === '600' })));
+    ...[['390', 'phone (390 px)'], ['600', 'small (600 px)'], ['720', 'article (720 px)']].map(([v, t]) => el('option', { value: v, textContent: t, selected: v === (innerWidth < 700 ? '390' : '600') })));
   const frame = el('iframe', { className: 'eb-preview', title: 'preview of the embed' });
   const frameBox = el('div', { className: 'eb-frame-box' }, frame);
   const elText = el('textarea', { readOnly: true, rows: 4, spellcheck: false, className: 'copy-text', ariaLabel: 'gradlab-embed snippet' });
   const ifText = el('textarea', { readOnly: true, rows: 3, spellcheck: false, className: 'copy-text', ariaLabel: 'iframe snippet' });
   const status = el('span', { className: 'copy-status', role: 'status' });
+  const copyButtons = [];
   const copyBtn = (area, label) => {
-    const b = el('button', { type: 'button', textContent: label });
+    const b = el('button', { type: 'button', textContent: label, className: 'copy-button' });
+    copyButtons.push(b);
     b.addEventListener('click', async () => { status.textContent = (await copyText(area.value, area)) ? 'copied' : 'select the text and copy it'; });
     return b;
   };
@@ -145,15 +176,16 @@ export function showEmbedBuilder(link, state, notice = '') {
       el('fieldset', {}, el('legend', { textContent: 'show' }), controls, results, autoplay, lessonBox),
       el('div', { className: 'eb-fields' },
         el('label', {}, 'shape ', aspect),
-        el('label', { className: 'eb-desc' }, 'description (required: the accessible name and what shows before it loads)', description, descMsg))),
-    el('div', { className: 'eb-preview-head' }, el('b', { textContent: 'Preview' }), ' ', width),
-    frameBox,
-    el('p', { className: 'copy-note', textContent: '<gradlab-embed> (recommended: loads when scrolled near, sizes itself, never traps the scroll):' }),
+        startLabel)),
+    el('label', { className: 'eb-desc' }, 'description (required: the accessible name and what shows before it loads)', description, descMsg),
+    el('p', { className: 'copy-note', textContent: '<gradlab-embed> (recommended: loads when scrolled near, sizes itself to the column — best on phones — never traps the scroll):' }),
     elText,
     el('div', { className: 'dialog-buttons' }, copyBtn(elText, 'Copy <gradlab-embed>')),
-    el('p', { className: 'copy-note', textContent: 'or a plain iframe (fixed height):' }),
+    el('p', { className: 'copy-note', textContent: 'or a plain iframe (a fixed height: on a phone it may be too tall or cut off; <gradlab-embed> adapts):' }),
     ifText,
-    el('div', { className: 'dialog-buttons' }, copyBtn(ifText, 'Copy iframe'), close, status));
+    el('div', { className: 'dialog-buttons' }, copyBtn(ifText, 'Copy iframe'), close, status),
+    el('div', { className: 'eb-preview-head' }, el('b', { textContent: 'Preview' }), ' ', width),
+    frameBox);
   close.addEventListener('click', () => builder.close());
   builder.addEventListener('close', () => builder.remove());
   const value = (label) => label.querySelector('input').checked;
@@ -166,16 +198,20 @@ export function showEmbedBuilder(link, state, notice = '') {
       controls: value(controls), results: value(results), autoplay: value(autoplay),
       lesson: value(lessonBox), hasLesson: !!state.lesson,
       aspect: aspect.value, description: description.value.trim(),
+      step: !startLabel.hidden && startAt.value === 'now' ? shownStep : null,
     };
-    descMsg.textContent = choice.description ? '' : 'Add a description: screen readers announce it, and readers see it before the embed loads.';
+    const chosen = startLabel.hidden || startAt.value === 'now' ? link : endLink;
+    descMsg.textContent = choice.description ? '' : 'Add a description to copy a snippet: screen readers announce it, and readers see it before the embed loads.';
     description.setAttribute('aria-invalid', String(!choice.description));
-    elText.value = elementSnippet(link, choice);
-    ifText.value = iframeSnippet(link, choice);
+    for (const b of copyButtons) b.disabled = !choice.description;
+    if (!choice.description) status.textContent = '';
+    elText.value = elementSnippet(chosen, choice);
+    ifText.value = iframeSnippet(chosen, choice);
     const w = Number(width.value);
     const [a, b] = choice.aspect.split('/').map(Number);
     frame.style.width = `${w}px`;
     if (!frame.dataset.sized) frame.style.height = `${Math.round(w / (a / b)) + 40}px`;
-    const u = new URL(embedUrl(link));
+    const u = new URL(embedUrl(chosen));
     u.search = `?embed${embedParams(choice).map(([k, v]) => `&${k}=${encodeURIComponent(v)}`).join('')}`;
     if (u.href !== lastSrc) {
       lastSrc = u.href;

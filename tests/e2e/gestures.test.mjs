@@ -327,29 +327,68 @@ test('a guided experiment\'s lesson travels with its link and embed, and says wh
   for (const p of [page, other.page, emb.page, bare.page, third.page]) await p.close();
 });
 
-test('the embed builder: choices change the snippets, the preview loads, a description is asked for', async () => {
+test('the embed builder: snippets and Copy first, Copy waits for a description, a fallback link, where the run starts', async () => {
   const { page, errors } = await openPage(desktop, BASE);
+  // The page shows iteration 3: the link holds it, and the builder offers it or the end.
+  await page.evaluate(() => window.gradlab.current().setStep(3));
   await page.click('#embed-snippet');
   await page.waitForSelector('#embed-builder[open]');
   const snippets = () => page.$$eval('#embed-builder textarea', (ts) => ts.map((t) => t.value));
+  const copy = (label) => page.locator('#embed-builder button.copy-button', { hasText: label });
+  // No description yet: an empty box with an example, a message, and Copy turned off.
+  const description = page.locator('#embed-builder input[name="description"]');
+  assert.equal(await description.inputValue(), '');
+  assert.match(await description.getAttribute('placeholder'), /^What the reader will see, e\.g\. “/);
+  assert.ok(await page.isVisible('#embed-builder .msg:text("Add a description")'));
+  assert.ok(await copy('Copy <gradlab-embed>').isDisabled(), 'Copy <gradlab-embed> off without a description');
+  assert.ok(await copy('Copy iframe').isDisabled(), 'Copy iframe off without a description');
   let [element, iframe] = await snippets();
   assert.match(element, /<script type="module" src="[^"]+\/embed\.js"><\/script>/);
   assert.match(element, /<gradlab-embed link="v2\.[A-Za-z0-9_-]+"/);
-  assert.match(iframe, /^<iframe src="[^"]+\?embed#v2\.[A-Za-z0-9_-]+" width="640" height="\d+"/);
-  assert.ok(await page.isVisible('#embed-builder .msg:text("Add a description")'));
+  assert.match(element, /\bstep="3"/, 'starts at the iteration shown');
+  assert.match(iframe, /^<iframe src="[^"]+\?embed&amp;step=3#v2\.[A-Za-z0-9_-]+" width="640" height="\d+"/);
+  // Snippets and Copy buttons come before the preview and are on screen without scrolling the dialog.
+  const layout = await page.evaluate(() => {
+    const d = document.getElementById('embed-builder').getBoundingClientRect();
+    const r = (e) => e.getBoundingClientRect();
+    const parts = [...document.querySelectorAll('#embed-builder textarea, #embed-builder button.copy-button')].map(r);
+    return { dialogBottom: Math.min(d.bottom, innerHeight), lowest: Math.max(...parts.map((b) => b.bottom)), preview: r(document.querySelector('#embed-builder iframe')).top };
+  });
+  assert.ok(layout.lowest <= layout.dialogBottom, `snippets and Copy visible without scrolling: ${JSON.stringify(layout)}`);
+  assert.ok(layout.preview > layout.lowest, `the preview is below them: ${JSON.stringify(layout)}`);
   await page.uncheck('#embed-builder input[name="plot-surface"]');
   await page.uncheck('#embed-builder input[name="controls"]');
   await page.fill('#embed-builder input[name="description"]', 'GD on "peaks" <3');
+  assert.ok(await copy('Copy <gradlab-embed>').isEnabled(), 'Copy on once described');
+  assert.ok(await copy('Copy iframe').isEnabled());
+  assert.equal(await page.isVisible('#embed-builder .msg:text("Add a description")'), false);
   [element, iframe] = await snippets();
   assert.match(element, /plots="contour,convergence"/);
   assert.match(element, /controls="0"/);
   assert.match(element, /description="GD on &quot;peaks&quot; &lt;3"/);
-  assert.match(iframe, /\?embed&amp;plots=contour%2Cconvergence&amp;controls=0#v2\./);
+  // A fallback link inside the element: the full page of the same experiment.
+  const link = element.match(/link="(v2\.[A-Za-z0-9_-]+)"/)[1];
+  const fallback = element.match(/>\s*(<a href="([^"]+)">([^<]*)<\/a>)\s*<\/gradlab-embed>$/);
+  assert.ok(fallback, `a fallback link inside the element: ${element}`);
+  assert.equal(fallback[2], `${BASE}#${link}`);
+  assert.equal(fallback[3], 'GD on &quot;peaks&quot; &lt;3 — open the experiment in gradlab ↗');
+  assert.match(iframe, /\?embed&amp;plots=contour%2Cconvergence&amp;controls=0&amp;step=3#v2\./);
+  // "the end of the run": no step attribute, and a link without one.
+  await page.selectOption('#embed-builder select[name="step"]', 'end');
+  const [atEnd, iframeAtEnd] = await snippets();
+  assert.doesNotMatch(atEnd, /step=/);
+  assert.doesNotMatch(iframeAtEnd, /step=/);
+  const endLink = atEnd.match(/link="(v2\.[A-Za-z0-9_-]+)"/)[1];
+  assert.notEqual(endLink, link, 'a link without the shown iteration');
   // The live preview is the embed with those options: two plots, no controls toggle.
   const frame = await (await page.waitForSelector('#embed-builder iframe')).contentFrame();
   await frame.waitForFunction(() => window.gradlab && document.querySelector('#embed-toggle-controls')?.hidden === true, null, { timeout: 10000 });
   const shown = await frame.$$eval('#lab-surfaces > section.plot', (ss) => ss.filter((s) => s.offsetParent).map((s) => s.querySelector('canvas').id));
   assert.deepEqual(shown, ['contour', 'convergence']);
+  // The preview opens at the end of the run: its state has no step (one before the end would).
+  await frame.waitForFunction(() => location.search.includes('plots=') && !location.search.includes('step=') && window.gradlab?.ready, null, { timeout: 10000 });
+  await frame.evaluate(() => window.gradlab.ready);
+  assert.equal(await frame.evaluate(() => window.gradlab.getState().step), undefined);
   assert.deepEqual(errors, []);
   await page.close();
 });
