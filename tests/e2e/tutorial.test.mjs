@@ -373,6 +373,8 @@ test('<gradlab-embed> with embed.js loaded: the fallback link is not shown, the 
     return a && a.href.includes('#v2.') && a.textContent.startsWith(e.getAttribute('description'));
   }));
   assert.ok(fallbacks.length >= 4 && fallbacks.every(Boolean), `every tutorial embed has a fallback link: ${fallbacks}`);
+  assert.equal(await page.locator('span[lang="zh"]').textContent(), '梯度下降');
+  assert.match(await page.locator('#peaks ~ figure figcaption').first().textContent(), /two fingers on a phone\) to turn it/);
   await page.close();
 });
 
