@@ -173,22 +173,26 @@ export function idle() {
 /**
  * After a call that may have left a run pending in `lab` (a Rust lab object: pending(), accept(),
  * drop_pending()): runs it on `channel`, installs the result and calls `show()`. On an error,
- * `failed(message)` (the previous run stays); on Cancel, `failed(null)`. Resolves to true when a
- * new result (or nothing pending) was shown.
+ * `failed(message)`, on Cancel `failed(null)`; either way the previous `noun` ('run', 'fit') stays
+ * on screen, marked. Resolves to null (shown, or superseded by a newer request), the error
+ * message, or 'cancelled'.
  */
-export async function settle(lab, channel, show, failed) {
+export async function settle(lab, channel, show, failed, noun = 'run') {
   const request = lab.pending();
-  if (!request) { show(); return true; }
+  if (!request) { show(); return null; }
   try {
     const bytes = await run(channel, request);
     lab.accept(bytes);
     show();
-    return true;
+    return null;
   } catch (e) {
-    if (e?.superseded) return false;
+    if (e?.superseded) return null;
     lab.drop_pending();
-    failed(e?.cancelled ? null : (e?.message ?? String(e)));
-    return false;
+    const message = e?.cancelled ? null : (e?.message ?? String(e));
+    failed(message);
+    const what = message ? (noun === 'fit' ? 'Not fitted' : 'Not run') : 'Cancelled';
+    markPrevious(channel, `${what} — the plots show the previous ${noun}.`);
+    return message ?? 'cancelled';
   }
 }
 

@@ -327,24 +327,20 @@ function drawSoon() {
   frame = requestAnimationFrame(() => { frame = 0; drawAll(); });
 }
 
-let lastError = null;
 /**
  * Runs the fit Rust left pending in the worker (www/engine.js), then `then()` and shows it;
  * resolves to null or the reason it was not run (the previous fit then stays on screen, marked).
  */
 function settle(then = () => {}) {
-  lastError = null;
   return engine.settle(app, 'fit', () => {
     then();
     showErrors([]);
     showReadout(app.summary());
     drawAll();
   }, (message) => {
-    lastError = message ?? 'cancelled';
     fillForm(app.form(), app.summary());
     if (message) showErrors([{ field: 'form', message }]);
-    engine.markPrevious('fit', message ? 'Not fitted — the plots show the previous fit.' : 'Cancelled — the plots show the previous fit.');
-  }).then(() => lastError);
+  }, 'fit');
 }
 
 /** After Rust changed the experiment itself (setState, NIST loaded): show it all. */

@@ -163,24 +163,20 @@ function drawSoon(...names) {
   });
 }
 
-let lastError = null;
 /**
  * Runs what Rust left pending in the worker (www/engine.js), then shows it (`then()` first);
  * resolves to null or the reason it was not run (the previous run then stays on screen, marked).
  */
 function settle(then = () => {}) {
-  lastError = null;
   return engine.settle(app, 'regression', () => {
     then();
     showErrors([]);
     showReadout(app.summary());
     drawAll();
   }, (message) => {
-    lastError = message ?? 'cancelled';
     fillForm(app.form());
     if (message) showErrors([{ field: message.includes('polynomial') ? 'degree' : 'form', message }]);
-    engine.markPrevious('regression', message ? 'Not run — the plots show the previous run.' : 'Cancelled — the plots show the previous run.');
-  }).then(() => lastError);
+  });
 }
 
 function refresh() {

@@ -292,19 +292,15 @@ function show() {
   drawAll();
 }
 
-let lastError = null;
 /**
  * Runs what Rust left pending in the worker (www/engine.js), then shows it; resolves to null or
  * the reason it was not run (the previous run then stays on screen, marked).
  */
 function settle() {
-  lastError = null;
   return engine.settle(app, 'surfaces', show, (message) => {
-    lastError = message ?? 'cancelled';
     fillForm(app.form());
     if (message) showErrors([{ field: 'form', message }]);
-    engine.markPrevious('surfaces', message ? 'Not run — the plots show the previous run.' : 'Cancelled — the plots show the previous run.');
-  }).then(() => lastError);
+  });
 }
 
 /** After Rust changed the experiment itself (click, zoom, surface switch): show it all. */
