@@ -43,13 +43,6 @@ export function embedUrl(link) {
   return u.href;
 }
 
-/** The iframe snippet for link `link` (640×480: the embed layout works from 600×400 up). */
-export function embedSnippet(link) {
-  return `<iframe src="${embedUrl(link).replaceAll('"', '%22')}" width="640" height="480" ` +
-    'style="border:1px solid #dde1e8;border-radius:8px;max-width:100%" loading="lazy" ' +
-    'title="gradlab experiment" allow="clipboard-write"></iframe>';
-}
-
 /** Friendly plot names per lab (the `<gradlab-embed plots="…">` attribute) → canvas ids. */
 export const PLOT_NAMES = {
   surfaces: { contour: 'contour', map: 'contour', surface: 'surface3d', '3d': 'surface3d', convergence: 'convergence' },
