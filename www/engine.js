@@ -79,7 +79,10 @@ function respawn() {
 
 function onWorkerMessage(d) {
   if (!current || d.id !== current.id) return;
-  if (d.type === 'progress') showBusy(current, d.fraction);
+  if (d.type === 'progress') {
+    showBusy(current, d.fraction);
+    current.progress?.(d.fraction, d.bytes);
+  }
   else if (d.type === 'result') {
     const job = current;
     if (d.fatal) respawn();
@@ -130,10 +133,19 @@ function pump() {
 /**
  * Runs `request` ({lab, config, nist?}) on `channel`; resolves with the result bytes, rejects with
  * {message} on an error, {superseded: true} when a newer request of the channel replaced it, or
- * {cancelled: true}.
+ * {cancelled: true}. Options: `progress(fraction, bytes?)` hears the worker's progress (bytes: a
+ * partial result, for runs that send one); `background: true` lets any other channel's request
+ * stop this one (it rejects with {cancelled: true, preempted: true}).
  */
-export function run(channel, request) {
+export function run(channel, request, { progress, background = false } = {}) {
   return new Promise((resolve, reject) => {
+    if (current?.background && current.channel !== channel) {
+      const old = current;
+      clearTimeout(old.timer);
+      current = null;
+      if (worker) respawn();
+      old.reject({ cancelled: true, preempted: true });
+    }
     for (let i = queue.length - 1; i >= 0; i--) {
       if (queue[i].channel === channel) queue.splice(i, 1)[0].reject({ superseded: true });
     }
@@ -144,7 +156,7 @@ export function run(channel, request) {
       if (worker) respawn();
       old.reject({ superseded: true });
     }
-    queue.push({ id: nextId++, channel, request, resolve, reject });
+    queue.push({ id: nextId++, channel, request, resolve, reject, progress, background });
     pump();
   });
 }

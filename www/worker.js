@@ -3,7 +3,7 @@
 //   page → worker  {type: 'init', module}            the compiled WebAssembly.Module (shared, not refetched)
 //                  {type: 'run', id, lab, config, nist?}
 //   worker → page  {type: 'ready'} | {type: 'failed', error}
-//                  {type: 'progress', id, fraction}
+//                  {type: 'progress', id, fraction, bytes?} (bytes: a partial result, e.g. basin rows)
 //                  {type: 'result', id, ok: true, bytes} (bytes' buffer transferred)
 //                  {type: 'result', id, ok: false, error, fatal} (fatal: the wasm instance trapped;
 //                  the page replaces this worker)
@@ -22,7 +22,10 @@ self.onmessage = async (ev) => {
   if (d.type !== 'run') return;
   if (!(await ready)) return;
   try {
-    const progress = (fraction) => self.postMessage({ type: 'progress', id: d.id, fraction });
+    const progress = (fraction, bytes) => {
+      if (bytes) self.postMessage({ type: 'progress', id: d.id, fraction, bytes }, [bytes.buffer]);
+      else self.postMessage({ type: 'progress', id: d.id, fraction });
+    };
     const bytes = engine_run(d.lab, d.config, d.nist ?? undefined, progress);
     self.postMessage({ type: 'result', id: d.id, ok: true, bytes }, [bytes.buffer]);
   } catch (e) {

@@ -22,6 +22,16 @@ pub struct FitOutcome {
     pub landscape: Option<lab_fit::Landscape>,
 }
 
+/// A basin map to compute: the experiment (its first solver, its view box) and cells per side.
+#[derive(Serialize, Deserialize)]
+pub struct BasinRequest {
+    pub experiment: Experiment,
+    pub n: usize,
+}
+
+/// How often a basin map in the worker sends the rows done so far to the page.
+const BASIN_REPORT_MS: f64 = 100.0;
+
 /// Encodes a result for the trip to the page.
 fn encode<T: Serialize>(value: &T) -> Result<Vec<u8>, JsValue> {
     rmp_serde::to_vec_named(value)
@@ -46,9 +56,11 @@ pub(crate) fn request<T: Serialize>(lab: &str, config: &T, nist: Option<&str>) -
     super::to_js(&Request { lab, config, nist })
 }
 
-/// Runs one experiment of lab `lab` ("surfaces", "regression", "fit") from its serde `config`;
-/// `nist` is the NIST StRD file a fit of a NIST model needs; `progress(fraction)` is called after
-/// each solver. Returns the result as bytes, or throws the run's error message.
+/// Runs one experiment of lab `lab` ("surfaces", "regression", "fit", or "basin" — a basin map
+/// of a surfaces experiment, config [`BasinRequest`]) from its serde `config`; `nist` is the NIST
+/// StRD file a fit of a NIST model needs; `progress(fraction)` is called after each solver (for a
+/// basin map `progress(fraction, bytes)` every ~100 ms with the map so far). Returns the result
+/// as bytes, or throws the run's error message.
 #[wasm_bindgen]
 pub fn engine_run(
     lab: &str,
@@ -78,6 +90,23 @@ pub fn engine_run(
             let (result, landscape) =
                 lab_fit::run_each(&e, nist.as_deref(), &mut report).map_err(err)?;
             encode(&FitOutcome { result, landscape })
+        }
+        "basin" => {
+            let r: BasinRequest = serde_wasm_bindgen::from_value(config).map_err(bad)?;
+            let mut last = js_sys::Date::now();
+            let mut send = |cells: &crate::lab::basin::BasinCells| {
+                let Some(f) = &progress else { return };
+                let now = js_sys::Date::now();
+                if now - last < BASIN_REPORT_MS || cells.done() {
+                    return;
+                }
+                last = now;
+                if let Ok(bytes) = rmp_serde::to_vec_named(cells) {
+                    let bytes = js_sys::Uint8Array::from(&bytes[..]);
+                    let _ = f.call2(&JsValue::NULL, &JsValue::from_f64(cells.progress()), &bytes);
+                }
+            };
+            encode(&crate::lab::basin::run_each(&r.experiment, r.n, &mut send).map_err(err)?)
         }
         other => Err(JsValue::from_str(&format!("unknown lab “{other}”"))),
     }

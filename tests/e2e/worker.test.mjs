@@ -117,6 +117,41 @@ for (const [what, state] of BIG_RUNS) {
   });
 }
 
+test('the page thread stays free while a basin map runs in the worker: it fills in row by row, no task over 50 ms', async () => {
+  const page = await ctx.newPage();
+  await page.addInitScript(() => {
+    window.longTasks = [];
+    new PerformanceObserver((l) => { for (const e of l.getEntries()) window.longTasks.push({ start: e.startTime, duration: e.duration }); }).observe({ type: 'longtask' });
+  });
+  await page.goto(BASE);
+  await page.evaluate(() => window.gradlab.ready);
+  await page.evaluate(() => window.gradlab.settled());
+  await page.waitForTimeout(800);
+  const m = await page.evaluate(async () => {
+    let n = 0;
+    let on = true;
+    const tick = () => { n++; if (on) requestAnimationFrame(tick); };
+    requestAnimationFrame(tick);
+    const seen = new Set();
+    const status = document.getElementById('basin-status');
+    const watch = new MutationObserver(() => seen.add(status.textContent));
+    watch.observe(status, { childList: true, characterData: true, subtree: true });
+    window.longTasks = [];
+    const t0 = performance.now();
+    document.getElementById('basin-btn').click();
+    while (!status.textContent.includes('starts')) await new Promise((r) => setTimeout(r, 20));
+    on = false;
+    watch.disconnect();
+    return { frames: n, ms: performance.now() - t0, seen: [...seen], long: window.longTasks.map((t) => Math.round(t.duration)) };
+  });
+  assert.ok(m.ms > 200, `the map takes a while: ${m.ms} ms`);
+  assert.ok(m.seen.filter((s) => /^\d+%$/.test(s) && s !== '0%').length >= 2, `partial maps were shown: ${m.seen}`);
+  assert.ok(m.frames >= Math.floor(m.ms / 50), `frames kept coming: ${JSON.stringify(m)}`);
+  assert.deepEqual(m.long.filter((d) => d > 50), [], `no long task while the basin map computes: ${JSON.stringify(m)}`);
+  assert.ok(await page.evaluate(() => window.gradlab.worker().ok));
+  await page.close();
+});
+
 test('no worker (blocked or unsupported): the same runs on the page thread, with a note', async () => {
   const page = await ctx.newPage();
   await page.addInitScript(() => { window.Worker = undefined; });

@@ -123,8 +123,7 @@ function drawSchedule() {
 
 function showReadout(summary) {
   stopPlaying();
-  cancelAnimationFrame(basinFrame);
-  basinFrame = 0;
+  basinSync();
   showBasin();
   showStep();
   const rows = summary.solvers.map((s) => {
@@ -219,9 +218,9 @@ function wirePlayer() {
   });
 }
 
-// ---------- basin map: many runs, a few per frame, cancellable ----------
+// ---------- basin map: thousands of runs in the worker, drawn as its rows arrive ----------
 
-let basinFrame = 0;
+let basinRunning = false;
 
 function showBasin() {
   const info = app.basin_info();
@@ -238,23 +237,41 @@ function showBasin() {
   $('basin-legend').replaceChildren(...entries);
 }
 
-function basinLoop() {
-  const t0 = performance.now();
-  let p = 0;
-  do { p = app.basin_advance(4); } while (p < 1 && performance.now() - t0 < 14);
-  showBasin();
-  drawSoon('contour');
-  basinFrame = p < 1 ? requestAnimationFrame(basinLoop) : 0;
+/** Installs basin rows from the worker (stale ones are refused by Rust) and shows them. */
+function basinRows(bytes) {
+  if (guard('basin map', () => app.basin_accept(bytes))) {
+    showBasin();
+    drawSoon('contour');
+  }
+}
+
+/** Stops a basin map whose run or view changed under it (Rust dropped it). */
+function basinSync() {
+  if (basinRunning && !app.basin_info()) {
+    basinRunning = false;
+    engine.cancel('basin');
+  }
 }
 
 function toggleBasin() {
-  const info = app.basin_info();
-  cancelAnimationFrame(basinFrame);
-  basinFrame = 0;
-  if (info) {
+  if (app.basin_info()) {
     app.basin_clear();
-  } else if (guard('basin map', () => { app.basin_start(80); return true; })) {
-    basinFrame = requestAnimationFrame(basinLoop);
+    if (basinRunning) { basinRunning = false; engine.cancel('basin'); }
+  } else {
+    const request = guard('basin map', () => app.basin_request(80));
+    if (request) {
+      basinRunning = true;
+      // In the background: any other run stops it (that run changes the map anyway).
+      engine.run('basin', request, { background: true, progress: (_, bytes) => { if (bytes) basinRows(bytes); } })
+        .then((bytes) => { basinRunning = false; basinRows(bytes); })
+        .catch((e) => {
+          basinRunning = false;
+          app.basin_clear();
+          showBasin();
+          drawSoon('contour');
+          if (e?.message) showErrors([{ field: 'form', message: `basin map: ${e.message}` }]);
+        });
+    }
   }
   showBasin();
   drawSoon('contour');
@@ -361,6 +378,8 @@ function wire() {
   const c = canvases.contour;
   let viewTimer = 0;
   const viewChanged = () => {
+    basinSync(); // a basin map belongs to its view
+    showBasin();
     drawSoon('contour', 'surface');
     clearTimeout(viewTimer);
     viewTimer = setTimeout(() => fillForm(app.form()), 120);

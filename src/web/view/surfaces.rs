@@ -25,7 +25,7 @@ const SURFACE_GRID: usize = 44;
 #[wasm_bindgen]
 pub struct SurfaceLab {
     /// The basin map being computed or shown, if any.
-    basin: Option<crate::lab::basin::BasinMap>,
+    basin: Option<crate::lab::basin::BasinCells>,
     /// Playback position: the plots show iterations 0..=k (`None`: the whole runs).
     upto: Option<usize>,
     experiment: Experiment,
@@ -449,18 +449,34 @@ impl SurfaceLab {
     }
 
     /// Starts a basin map: the first solver run from each cell of an n×n grid over the view.
-    pub fn basin_start(&mut self, n: usize) -> Result<(), JsValue> {
-        self.basin = Some(
-            crate::lab::basin::BasinMap::new(&self.experiment, n)
-                .map_err(|m| JsValue::from_str(&m))?,
-        );
-        Ok(())
+    /// Returns the request for the worker (`{lab: "basin", config: {experiment, n}}`); until its
+    /// rows arrive ([`Self::basin_accept`]) the map is empty at 0 %.
+    pub fn basin_request(&mut self, n: usize) -> Result<JsValue, JsValue> {
+        if self.pending.is_some() {
+            return Err(JsValue::from_str("the run is not finished yet"));
+        }
+        crate::lab::basin::BasinMap::new(&self.experiment, n).map_err(|m| JsValue::from_str(&m))?;
+        let cells = crate::lab::basin::BasinCells::empty(n, self.experiment.view.view_box);
+        let config = crate::web::engine::BasinRequest {
+            experiment: self.experiment.clone(),
+            n: cells.n,
+        };
+        self.basin = Some(cells);
+        Ok(crate::web::engine::request("basin", &config, None))
     }
 
-    /// Runs up to `runs` more starts of the basin map; returns the fraction done (1 when
-    /// complete, 0 when there is no basin map).
-    pub fn basin_advance(&mut self, runs: usize) -> f64 {
-        self.basin.as_mut().map_or(0.0, |b| b.advance(runs))
+    /// Installs basin-map rows from the worker (a partial or the finished map); `false` (and
+    /// nothing changes) when they belong to a map no longer shown (the view or the run changed,
+    /// or the map was cleared).
+    pub fn basin_accept(&mut self, bytes: &[u8]) -> Result<bool, JsValue> {
+        let cells: crate::lab::basin::BasinCells = crate::web::engine::decode(bytes)?;
+        match &self.basin {
+            Some(b) if b.view == cells.view && b.n == cells.n && b.next <= cells.next => {
+                self.basin = Some(cells);
+                Ok(true)
+            }
+            _ => Ok(false),
+        }
     }
 
     /// Removes the basin map (the heat map of f shows again).
