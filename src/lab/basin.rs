@@ -100,8 +100,8 @@ impl BasinMap {
     pub fn advance(&mut self, runs: usize) -> f64 {
         let m = &mut self.map;
         let total = m.n * m.n;
-        let diag = ((m.view.x_max - m.view.x_min).powi(2) + (m.view.y_max - m.view.y_min).powi(2))
-            .sqrt();
+        let diag =
+            ((m.view.x_max - m.view.x_min).powi(2) + (m.view.y_max - m.view.y_min).powi(2)).sqrt();
         let same = 1e-3 * diag;
         let end = (m.next + runs).min(total);
         for cell in m.next..end {

@@ -91,47 +91,144 @@ pub fn equal_scale_view(view: ViewBox, w: f64, h: f64) -> ViewBox {
     }
 }
 
-/// Line segments of the level set {f = level}, by marching squares on the grid.
-pub fn contour_segments(grid: &Grid, level: f64) -> Vec<[(f64, f64); 2]> {
-    let mut out = Vec::new();
+/// The crossings of the level set {f = level} through each grid cell, by marching squares:
+/// `visit(segment, [edge a, edge b])` per piece, where an edge is identified by a number shared
+/// by the two cells that meet there (so pieces can be joined into lines). A crossing point is
+/// computed the same way from either cell (from the edge's lower/left corner), so joined points
+/// agree exactly.
+fn march(grid: &Grid, level: f64, mut visit: impl FnMut([(f64, f64); 2], [usize; 2])) {
+    let nx = grid.nx;
+    // Horizontal edge (i, j)–(i+1, j): j·nx + i; vertical edge (i, j)–(i, j+1): nx·ny + j·nx + i.
+    let h_edge = |i: usize, j: usize| j * nx + i;
+    let v_edge = |i: usize, j: usize| nx * grid.ny + j * nx + i;
+    let cross = |p: (f64, f64, f64), q: (f64, f64, f64)| {
+        let t = (level - p.2) / (q.2 - p.2);
+        (p.0 + t * (q.0 - p.0), p.1 + t * (q.1 - p.1))
+    };
     for j in 0..grid.ny - 1 {
+        let (y0, y1) = (grid.y(j), grid.y(j + 1));
         for i in 0..grid.nx - 1 {
+            let (x0, x1) = (grid.x(i), grid.x(i + 1));
             // Corners counter-clockwise from bottom-left.
             let c = [
-                (grid.x(i), grid.y(j), grid.at(i, j)),
-                (grid.x(i + 1), grid.y(j), grid.at(i + 1, j)),
-                (grid.x(i + 1), grid.y(j + 1), grid.at(i + 1, j + 1)),
-                (grid.x(i), grid.y(j + 1), grid.at(i, j + 1)),
+                (x0, y0, grid.at(i, j)),
+                (x1, y0, grid.at(i + 1, j)),
+                (x1, y1, grid.at(i + 1, j + 1)),
+                (x0, y1, grid.at(i, j + 1)),
             ];
             if c.iter().any(|p| !p.2.is_finite()) {
                 continue;
             }
-            let mut pts = Vec::with_capacity(4);
-            for e in 0..4 {
-                let (a, b) = (c[e], c[(e + 1) % 4]);
-                if (a.2 < level) != (b.2 < level) {
-                    let t = (level - a.2) / (b.2 - a.2);
-                    pts.push((a.0 + t * (b.0 - a.0), a.1 + t * (b.1 - a.1)));
+            let below = c.map(|p| p.2 < level);
+            if below.iter().all(|&b| b) || below.iter().all(|&b| !b) {
+                continue;
+            }
+            // Edges counter-clockwise: bottom, right, top, left; each from its lower/left corner.
+            let edges = [
+                (0, 1, h_edge(i, j)),
+                (1, 2, v_edge(i + 1, j)),
+                (3, 2, h_edge(i, j + 1)),
+                (0, 3, v_edge(i, j)),
+            ];
+            let mut pts = [((0.0, 0.0), 0usize); 4];
+            let mut n = 0;
+            for &(a, b, id) in &edges {
+                if below[a] != below[b] {
+                    pts[n] = (cross(c[a], c[b]), id);
+                    n += 1;
                 }
             }
-            match pts.len() {
-                2 => out.push([pts[0], pts[1]]),
+            let mut piece = |p: usize, q: usize| visit([pts[p].0, pts[q].0], [pts[p].1, pts[q].1]);
+            match n {
+                2 => piece(0, 1),
                 4 => {
                     // Saddle cell: decide by the centre value.
                     let centre = (c[0].2 + c[1].2 + c[2].2 + c[3].2) / 4.0;
-                    if (centre < level) == (c[0].2 < level) {
-                        out.push([pts[0], pts[3]]);
-                        out.push([pts[1], pts[2]]);
+                    if (centre < level) == below[0] {
+                        piece(0, 3);
+                        piece(1, 2);
                     } else {
-                        out.push([pts[0], pts[1]]);
-                        out.push([pts[2], pts[3]]);
+                        piece(0, 1);
+                        piece(2, 3);
                     }
                 }
                 _ => {}
             }
         }
     }
+}
+
+/// Line segments of the level set {f = level}, by marching squares on the grid.
+pub fn contour_segments(grid: &Grid, level: f64) -> Vec<[(f64, f64); 2]> {
+    let mut out = Vec::new();
+    march(grid, level, |s, _| out.push(s));
     out
+}
+
+/// The level set {f = level} as polylines (closed ones end where they start): the marching
+/// squares pieces joined at shared cell edges, so a canvas strokes a few paths instead of
+/// thousands of segments.
+pub fn contour_lines(grid: &Grid, level: f64) -> Vec<Vec<(f64, f64)>> {
+    let mut segs: Vec<[(f64, f64); 2]> = Vec::new();
+    let mut ends: Vec<[usize; 2]> = Vec::new();
+    march(grid, level, |s, e| {
+        segs.push(s);
+        ends.push(e);
+    });
+    // Per edge, the (at most two) pieces that touch it.
+    const NONE: u32 = u32::MAX;
+    let mut at = vec![[NONE; 2]; 2 * grid.nx * grid.ny];
+    for (k, e) in ends.iter().enumerate() {
+        for &id in e {
+            let slot = &mut at[id];
+            if slot[0] == NONE {
+                slot[0] = k as u32;
+            } else {
+                slot[1] = k as u32;
+            }
+        }
+    }
+    let other = |id: usize, k: usize| -> Option<usize> {
+        let [a, b] = at[id];
+        let o = if a as usize == k { b } else { a };
+        (o != NONE && o as usize != k).then_some(o as usize)
+    };
+    let mut used = vec![false; segs.len()];
+    let mut lines = Vec::new();
+    // Walks from piece k out through its edge `from_end` (0 or 1), appending points.
+    let walk = |k0: usize, end: usize, used: &mut Vec<bool>, line: &mut Vec<(f64, f64)>| {
+        let (mut k, mut id) = (k0, ends[k0][end]);
+        while let Some(n) = other(id, k) {
+            if used[n] {
+                break;
+            }
+            used[n] = true;
+            // Enter n through edge `id`; leave through its other edge.
+            let (enter, leave) = if ends[n][0] == id { (0, 1) } else { (1, 0) };
+            let _ = enter;
+            line.push(segs[n][leave]);
+            k = n;
+            id = ends[n][leave];
+        }
+    };
+    for k in 0..segs.len() {
+        if used[k] {
+            continue;
+        }
+        used[k] = true;
+        // Forward from end 1, then backward from end 0 (reversed in front).
+        let mut fwd = vec![segs[k][0], segs[k][1]];
+        walk(k, 1, &mut used, &mut fwd);
+        let mut back = Vec::new();
+        walk(k, 0, &mut used, &mut back);
+        if !back.is_empty() {
+            back.reverse();
+            back.extend(fwd);
+            fwd = back;
+        }
+        lines.push(fwd);
+    }
+    lines
 }
 
 /// Clips the segment a→b to the box (Liang–Barsky); `None` when it lies outside.
@@ -163,6 +260,22 @@ pub fn clip_segment(a: (f64, f64), b: (f64, f64), v: &ViewBox) -> Option<[(f64, 
             (a.0 + t1 * dx, a.1 + t1 * dy),
         ]
     })
+}
+
+/// The polyline through `pts` clipped to the box, as the pieces that stay inside (each a
+/// polyline: a canvas strokes one path per piece, not one per segment).
+pub fn clip_polyline(pts: &[(f64, f64)], v: &ViewBox) -> Vec<Vec<(f64, f64)>> {
+    let mut out: Vec<Vec<(f64, f64)>> = Vec::new();
+    for w in pts.windows(2) {
+        let Some([a, b]) = clip_segment(w[0], w[1], v) else {
+            continue;
+        };
+        match out.last_mut() {
+            Some(line) if line.last() == Some(&a) => line.push(b),
+            _ => out.push(vec![a, b]),
+        }
+    }
+    out
 }
 
 /// What the map shows besides the surface.
@@ -214,6 +327,9 @@ impl MapOverlay<'_> {
 
 /// Width of the colour bar column at the right of a map, CSS px.
 const BAR_W: f64 = 66.0;
+
+/// Contour levels drawn on a map.
+pub const CONTOUR_LEVELS: usize = 14;
 
 /// The legend of a map: one entry per trajectory when there are several.
 fn map_legend(overlay: &MapOverlay) -> Vec<LegendEntry> {
@@ -335,12 +451,12 @@ pub fn draw_contour_map<DB: DrawingBackend>(
     }
 
     let line_style = ShapeStyle::from(&BLACK.mix(0.28)).stroke_width(style.px(1.0));
-    for level in grid.levels(14) {
+    for lines in grid.contour_lines(CONTOUR_LEVELS).iter() {
         chart
             .draw_series(
-                contour_segments(grid, level)
-                    .into_iter()
-                    .map(|s| PathElement::new(s.to_vec(), line_style)),
+                lines
+                    .iter()
+                    .map(|l| PathElement::new(l.clone(), line_style)),
             )
             .map_err(err)?;
     }
@@ -367,17 +483,15 @@ pub fn draw_contour_map<DB: DrawingBackend>(
             .iter()
             .map(|r| (r.x[0], r.x[1]))
             .collect();
-        let segs: Vec<[(f64, f64); 2]> = pts
-            .windows(2)
-            .filter_map(|w| clip_segment(w[0], w[1], &v))
-            .collect();
+        let lines = clip_polyline(&pts, &v);
         chart
-            .draw_series(segs.iter().map(|s| PathElement::new(s.to_vec(), halo)))
+            .draw_series(lines.iter().map(|l| PathElement::new(l.clone(), halo)))
             .map_err(err)?;
         chart
             .draw_series(
-                segs.iter()
-                    .map(|s| PathElement::new(s.to_vec(), color.stroke_width(style.px(2.0)))),
+                lines
+                    .iter()
+                    .map(|l| PathElement::new(l.clone(), color.stroke_width(style.px(2.0)))),
             )
             .map_err(err)?;
         if let Some(simplex) = trace.iterates[last - 1].simplex.as_ref() {
@@ -385,14 +499,12 @@ pub fn draw_contour_map<DB: DrawingBackend>(
             if let Some(&first) = poly.first() {
                 poly.push(first);
             }
-            let segs: Vec<_> = poly
-                .windows(2)
-                .filter_map(|w| clip_segment(w[0], w[1], &v))
-                .collect();
             chart
-                .draw_series(segs.iter().map(|s| {
-                    PathElement::new(s.to_vec(), color.mix(0.9).stroke_width(style.px(1.0)))
-                }))
+                .draw_series(
+                    clip_polyline(&poly, &v)
+                        .into_iter()
+                        .map(|l| PathElement::new(l, color.mix(0.9).stroke_width(style.px(1.0)))),
+                )
                 .map_err(err)?;
         }
         let inside =
@@ -602,6 +714,54 @@ mod tests {
                 assert!(((p.0 * p.0 + p.1 * p.1).sqrt() - 1.0).abs() < 2e-3);
             }
         }
+    }
+
+    #[test]
+    fn contour_lines_join_the_pieces() {
+        // A cone's level set is one closed circle: one polyline through every piece's points,
+        // ending where it starts.
+        let v = ViewBox::new(-1.0, 1.0, -1.0, 1.0);
+        let n = 41;
+        let vals: Vec<f64> = (0..n * n)
+            .map(|k| {
+                let (i, j) = (k % n, k / n);
+                let (x, y) = (-1.0 + 2.0 * i as f64 / 40.0, -1.0 + 2.0 * j as f64 / 40.0);
+                (x * x + y * y).sqrt()
+            })
+            .collect();
+        let g = Grid::from_values(v, n, n, vals);
+        let segs = contour_segments(&g, 0.5);
+        let lines = contour_lines(&g, 0.5);
+        assert_eq!(lines.len(), 1);
+        assert_eq!(lines[0].len(), segs.len() + 1);
+        assert_eq!(lines[0].first(), lines[0].last());
+        for p in &lines[0] {
+            assert!(((p.0 * p.0 + p.1 * p.1).sqrt() - 0.5).abs() < 0.01, "{p:?}");
+        }
+        // A level that leaves the grid: open lines, each piece used once.
+        let lines = contour_lines(&g, 1.2);
+        let pieces: usize = lines.iter().map(|l| l.len() - 1).sum();
+        assert_eq!(pieces, contour_segments(&g, 1.2).len());
+        assert!(lines.len() >= 4 && lines.iter().all(|l| l.first() != l.last()));
+    }
+
+    #[test]
+    fn clipped_polylines_stay_joined_inside() {
+        let v = ViewBox::new(0.0, 1.0, 0.0, 1.0);
+        let pts = [
+            (0.1, 0.1),
+            (0.2, 0.2),
+            (0.3, 0.1),
+            (2.0, 0.5),
+            (0.5, 0.5),
+            (0.6, 0.6),
+        ];
+        let lines = clip_polyline(&pts, &v);
+        assert_eq!(lines.len(), 2, "{lines:?}");
+        assert_eq!(lines[0][..3], pts[..3]);
+        assert_eq!(lines[0].len(), 4); // leaves at the right edge
+        assert_eq!(lines[1].len(), 3); // comes back in, then two points inside
+        assert_eq!(lines[1][1..], pts[4..]);
     }
 
     #[test]

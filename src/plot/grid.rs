@@ -22,7 +22,13 @@ pub struct Grid {
     /// Colours follow log(1 + (f − lo)/s) instead of f, for surfaces with a huge range
     /// (Rosenbrock, Goldstein–Price), so the valley floor is not one flat colour.
     pub log_scale: Option<f64>,
+    /// The contour lines of [`Grid::contour_lines`], computed on first use: a redraw with the
+    /// same grid (playback, a basin map filling in) does not run marching squares again.
+    contours: std::cell::OnceCell<(usize, Vec<ContourLevel>)>,
 }
+
+/// The polylines of one contour level.
+pub type ContourLevel = Vec<Vec<(f64, f64)>>;
 
 impl Grid {
     /// Samples a 2-D objective. `nx`, `ny` are clamped to at least 2.
@@ -74,6 +80,7 @@ impl Grid {
             lo,
             hi,
             log_scale,
+            contours: std::cell::OnceCell::new(),
         }
     }
 
@@ -117,6 +124,23 @@ impl Grid {
             .collect()
     }
 
+    /// The contour lines at the `n` [`Grid::levels`], as joined polylines
+    /// ([`super::contour::contour_lines`]); cached for the first `n` asked.
+    pub fn contour_lines(&self, n: usize) -> std::borrow::Cow<'_, [ContourLevel]> {
+        let compute = || {
+            self.levels(n)
+                .into_iter()
+                .map(|l| super::contour::contour_lines(self, l))
+                .collect::<Vec<_>>()
+        };
+        let (cached_n, lines) = self.contours.get_or_init(|| (n, compute()));
+        if *cached_n == n {
+            std::borrow::Cow::Borrowed(lines)
+        } else {
+            std::borrow::Cow::Owned(compute())
+        }
+    }
+
     /// Bilinear interpolation of f at (x, y) inside the view (NaN outside or near undefined points).
     pub fn interpolate(&self, x: f64, y: f64) -> f64 {
         let u = (x - self.view.x_min) / (self.view.x_max - self.view.x_min) * (self.nx - 1) as f64;
@@ -136,21 +160,66 @@ impl Grid {
 
     /// An RGBA raster of `width × height` pixels (row 0 at the top = y_max), colours interpolated
     /// between grid points; undefined points are transparent.
+    ///
+    /// Fast enough for every frame of a drag (≈ 3 ns a pixel): the colour coordinate
+    /// [`Grid::normalized`] is computed once per grid point and interpolated bilinearly (on a
+    /// linear colour scale that is the same as normalizing the interpolated value; on a log scale
+    /// it interpolates in the colour's own space), looked up in a 1024-entry viridis table; each
+    /// pixel column's grid cell is found once, not per pixel.
     pub fn rgba(&self, width: u32, height: u32) -> Vec<u8> {
+        const LUT_N: usize = 1024;
         let (w, h) = (width.max(1) as usize, height.max(1) as usize);
         let mut out = vec![0u8; w * h * 4];
-        for py in 0..h {
-            let y = self.view.y_max
-                - (self.view.y_max - self.view.y_min) * (py as f64 + 0.5) / h as f64;
-            for px in 0..w {
-                let x = self.view.x_min
-                    + (self.view.x_max - self.view.x_min) * (px as f64 + 0.5) / w as f64;
-                let v = self.interpolate(x, y);
-                let o = (py * w + px) * 4;
-                if v.is_finite() {
-                    let c = viridis(self.normalized(v));
-                    out[o..o + 4].copy_from_slice(&[c.0, c.1, c.2, 255]);
+        let lut: Vec<[u8; 4]> = (0..LUT_N)
+            .map(|k| {
+                let c = viridis(k as f64 / (LUT_N - 1) as f64);
+                [c.0, c.1, c.2, 255]
+            })
+            .collect();
+        let t: Vec<f32> = self
+            .values
+            .iter()
+            .map(|&v| self.normalized(v) as f32)
+            .collect();
+        let v = &self.view;
+        // (cell index, weight of its right/upper neighbour), or None outside the grid.
+        let cell = |u: f64, n: usize| -> Option<(usize, f32)> {
+            if !(u >= 0.0 && u <= (n - 1) as f64) {
+                return None;
+            }
+            let i = (u.floor() as usize).min(n - 2);
+            Some((i, (u - i as f64) as f32))
+        };
+        let cols: Vec<Option<(usize, f32)>> = (0..w)
+            .map(|px| {
+                let x = v.x_min + (v.x_max - v.x_min) * (px as f64 + 0.5) / w as f64;
+                cell(
+                    (x - v.x_min) / (v.x_max - v.x_min) * (self.nx - 1) as f64,
+                    self.nx,
+                )
+            })
+            .collect();
+        let scale = (LUT_N - 1) as f32;
+        for (py, row) in out.chunks_exact_mut(w * 4).enumerate() {
+            let y = v.y_max - (v.y_max - v.y_min) * (py as f64 + 0.5) / h as f64;
+            let Some((j, b)) = cell(
+                (y - v.y_min) / (v.y_max - v.y_min) * (self.ny - 1) as f64,
+                self.ny,
+            ) else {
+                continue;
+            };
+            let (lo, hi) = (&t[j * self.nx..], &t[(j + 1) * self.nx..]);
+            for (px, c) in cols.iter().enumerate() {
+                let Some((i, a)) = *c else { continue };
+                let top = lo[i] + (lo[i + 1] - lo[i]) * a;
+                let bottom = hi[i] + (hi[i + 1] - hi[i]) * a;
+                let tv = top + (bottom - top) * b;
+                // NaN where a corner is undefined: transparent.
+                if tv.is_nan() {
+                    continue;
                 }
+                let k = (tv.clamp(0.0, 1.0) * scale + 0.5) as usize;
+                row[px * 4..px * 4 + 4].copy_from_slice(&lut[k]);
             }
         }
         out
@@ -201,5 +270,28 @@ mod tests {
         assert_eq!(px[(3 * 4) * 4 + 3], 0);
         // Top-right is defined and opaque.
         assert_eq!(px[3 * 4 + 3], 255);
+    }
+
+    #[test]
+    fn raster_colours_follow_the_values() {
+        // The fast raster agrees with colouring each pixel's interpolated value directly (at most
+        // one step of the colour table apart on a linear scale).
+        let g = Grid::sample(&Peaks, Peaks::VIEW, 121, 121);
+        let (w, h) = (173, 97);
+        let px = g.rgba(w, h);
+        let mut worst = 0i32;
+        for py in 0..h as usize {
+            for qx in 0..w as usize {
+                let x = -3.0 + 6.0 * (qx as f64 + 0.5) / w as f64;
+                let y = 3.0 - 6.0 * (py as f64 + 0.5) / h as f64;
+                let c = viridis(g.normalized(g.interpolate(x, y)));
+                let o = (py * w as usize + qx) * 4;
+                for (k, want) in [c.0, c.1, c.2].into_iter().enumerate() {
+                    worst = worst.max((px[o + k] as i32 - want as i32).abs());
+                }
+                assert_eq!(px[o + 3], 255);
+            }
+        }
+        assert!(worst <= 2, "largest channel difference {worst}");
     }
 }

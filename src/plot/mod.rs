@@ -15,6 +15,7 @@ pub mod convergence;
 pub mod fit;
 pub mod grid;
 pub mod layout;
+pub mod raster;
 pub mod regression;
 pub mod schedule;
 pub mod surface;
@@ -25,7 +26,7 @@ pub use contour::{draw_contour_map, PixelMap};
 pub use convergence::draw_convergence;
 pub use grid::Grid;
 pub use layout::PlotLayout;
-pub use surface::draw_surface;
+pub use surface::{draw_surface, draw_surface_with};
 
 /// Sizes that scale with the device pixel ratio, so text is the same size on every screen.
 #[derive(Clone, Copy, Debug, PartialEq)]

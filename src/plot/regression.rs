@@ -172,8 +172,9 @@ pub fn draw_xy<DB: DrawingBackend>(
                         )
                         .map_err(err)?
                 } else {
+                    let lines = super::contour::clip_polyline(&pts, &view);
                     chart
-                        .draw_series(segs.iter().map(|s| PathElement::new(s.to_vec(), st)))
+                        .draw_series(lines.into_iter().map(|l| PathElement::new(l, st)))
                         .map_err(err)?
                 }
             }

@@ -2,6 +2,7 @@
 
 use super::contour::MapOverlay;
 use super::layout::{anchored_box, boxes_overlap, Painter};
+use super::raster::Rgba;
 use super::{axis_ticks, err, fmt_tick, solver_color, viridis, Grid, PlotLayout, PlotStyle};
 use plotters::coord::Shift;
 use plotters::prelude::*;
@@ -16,15 +17,31 @@ pub struct Camera {
     pub pitch: f64,
 }
 
-/// Draws the surface sampled in `grid` (keep it coarse, ~40×40, for smooth rotation) with the
-/// trajectories of `overlay.traces` (up to iteration `overlay.upto`, if given); the axes are named
-/// after `overlay.axes` and `overlay.value` (`overlay.marks` is not drawn in 3-D).
+/// Draws the surface sampled in `grid` with the trajectories of `overlay.traces` (up to
+/// iteration `overlay.upto`, if given); the axes are named after `overlay.axes` and
+/// `overlay.value` (`overlay.marks` is not drawn in 3-D). The cells are rasterized into one image
+/// ([`super::raster`]) put on the backend pixel by pixel; see [`draw_surface_with`] for a faster
+/// way to hand it over.
 pub fn draw_surface<DB: DrawingBackend>(
     root: &DrawingArea<DB, Shift>,
     grid: &Grid,
     overlay: &MapOverlay,
     camera: Camera,
     style: &PlotStyle,
+) -> Result<PlotLayout, String> {
+    draw_surface_with(root, grid, overlay, camera, style, &mut |_| false)
+}
+
+/// [`draw_surface`], with `blit(image)` to composite the image of the cells over what is drawn
+/// (alpha 0 = keep what is there; in the browser: one `drawImage`). When it returns `false` the
+/// image's pixels are drawn one by one through the backend.
+pub fn draw_surface_with<DB: DrawingBackend>(
+    root: &DrawingArea<DB, Shift>,
+    grid: &Grid,
+    overlay: &MapOverlay,
+    camera: Camera,
+    style: &PlotStyle,
+    blit: &mut dyn FnMut(&Rgba) -> bool,
 ) -> Result<PlotLayout, String> {
     root.fill(&WHITE).map_err(err)?;
     let mut painter = Painter::new(root, style);
@@ -83,23 +100,66 @@ pub fn draw_surface<DB: DrawingBackend>(
         }
     }
     cells.sort_by_key(|c| std::cmp::Reverse(c.0));
-    let edge = ShapeStyle::from(&BLACK.mix(0.18)).stroke_width(1);
-    chart
-        .draw_series(cells.iter().flat_map(|&(_, i, j, mean)| {
-            let pts = vec![
-                (grid.x(i), grid.at(i, j), grid.y(j)),
-                (grid.x(i + 1), grid.at(i + 1, j), grid.y(j)),
-                (grid.x(i + 1), grid.at(i + 1, j + 1), grid.y(j + 1)),
-                (grid.x(i), grid.at(i, j + 1), grid.y(j + 1)),
-            ];
-            let mut closed = pts.clone();
-            closed.push(pts[0]);
-            [
-                Polygon::new(pts, viridis(grid.normalized(mean)).filled()).into_dyn(),
-                PathElement::new(closed, edge).into_dyn(),
-            ]
-        }))
-        .map_err(err)?;
+    // The cells, far to near, into one image over the root's pixels; a mesh line every few
+    // cells (about 40 across, as many as a 40×40 grid drew), faint black.
+    let (w, h) = root.dim_in_pixel();
+    let (ox, oy) = root.get_base_pixel();
+    let corner = |i: usize, j: usize| coord.translate(&(grid.x(i), grid.at(i, j), grid.y(j)));
+    // The image covers the cells' bounding box (within the root), not the whole plot.
+    let (mut x_lo, mut y_lo, mut x_hi, mut y_hi) = (i32::MAX, i32::MAX, i32::MIN, i32::MIN);
+    for &(_, i, j, _) in &cells {
+        for p in [
+            corner(i, j),
+            corner(i + 1, j + 1),
+            corner(i + 1, j),
+            corner(i, j + 1),
+        ] {
+            (x_lo, y_lo, x_hi, y_hi) = (x_lo.min(p.0), y_lo.min(p.1), x_hi.max(p.0), y_hi.max(p.1));
+        }
+    }
+    let (x_lo, y_lo) = (x_lo.max(ox), y_lo.max(oy));
+    let (x_hi, y_hi) = (x_hi.min(ox + w as i32 - 1), y_hi.min(oy + h as i32 - 1));
+    let span = |lo: i32, hi: i32| (hi as i64 - lo as i64 + 1).max(0) as usize;
+    let mut img = Rgba::new(x_lo, y_lo, span(x_lo, x_hi), span(y_lo, y_hi));
+    let every = |n: usize| (n - 1).div_ceil(40).max(1);
+    let (si, sj) = (every(grid.nx), every(grid.ny));
+    for &(_, i, j, mean) in &cells {
+        let (p00, p10, p11, p01) = (
+            corner(i, j),
+            corner(i + 1, j),
+            corner(i + 1, j + 1),
+            corner(i, j + 1),
+        );
+        let c = viridis(grid.normalized(mean));
+        let rgb = [c.0, c.1, c.2];
+        img.fill_triangle(p00, p10, p11, rgb);
+        img.fill_triangle(p00, p11, p01, rgb);
+        let ink = [0, 0, 0];
+        if j % sj == 0 {
+            img.line(p00, p10, ink, 0.18);
+        }
+        if (j + 1) % sj == 0 || j + 2 == grid.ny {
+            img.line(p01, p11, ink, 0.18);
+        }
+        if i % si == 0 {
+            img.line(p00, p01, ink, 0.18);
+        }
+        if (i + 1) % si == 0 || i + 2 == grid.nx {
+            img.line(p10, p11, ink, 0.18);
+        }
+    }
+    if !blit(&img) {
+        for y in 0..img.h {
+            for x in 0..img.w {
+                let o = (y * img.w + x) * 4;
+                if img.px[o + 3] != 0 {
+                    let c = RGBColor(img.px[o], img.px[o + 1], img.px[o + 2]);
+                    let (px, py) = (img.x0 - ox + x as i32, img.y0 - oy + y as i32);
+                    root.draw_pixel((px, py), &c).map_err(err)?;
+                }
+            }
+        }
+    }
 
     // Trajectories, lifted a little so they are not hidden in the surface.
     let lift = (hi - lo) * 0.01;

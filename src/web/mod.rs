@@ -50,6 +50,82 @@ pub(crate) fn backend(canvas: &HtmlCanvasElement) -> Result<CanvasBackend, JsVal
         .ok_or_else(|| JsValue::from_str("canvas has no 2-D context"))
 }
 
+thread_local! {
+    /// A canvas outside the page that images are put on before being composited (`putImageData`
+    /// replaces pixels; `drawImage` of this canvas blends them over what is drawn).
+    static SCRATCH: std::cell::RefCell<Option<HtmlCanvasElement>> = const { std::cell::RefCell::new(None) };
+}
+
+/// Draws `data` (an image of `sw × sh` pixels) onto `ctx`, scaled to the rectangle at
+/// (`dx`, `dy`) of `dw × dh` pixels and blended over what is there: `putImageData` on a scratch
+/// canvas (it replaces pixels), then one `drawImage` (smoothed when scaled).
+fn draw_image_data(
+    ctx: &web_sys::CanvasRenderingContext2d,
+    data: &web_sys::ImageData,
+    (dx, dy, dw, dh): (f64, f64, f64, f64),
+) -> Result<(), JsValue> {
+    use wasm_bindgen::JsCast;
+    let scratch = SCRATCH.with(|s| -> Result<HtmlCanvasElement, JsValue> {
+        let mut s = s.borrow_mut();
+        if s.is_none() {
+            let doc = web_sys::window()
+                .and_then(|w| w.document())
+                .ok_or_else(|| JsValue::from_str("no document"))?;
+            *s = Some(doc.create_element("canvas")?.dyn_into()?);
+        }
+        Ok(s.clone().expect("just set"))
+    })?;
+    let (w, h) = (data.width(), data.height());
+    // Grown only: the scratch canvas keeps the largest size asked for (resizing clears and
+    // reallocates it); only the w × h corner is used.
+    if scratch.width() < w {
+        scratch.set_width(w);
+    }
+    if scratch.height() < h {
+        scratch.set_height(h);
+    }
+    let sctx: web_sys::CanvasRenderingContext2d = scratch
+        .get_context("2d")?
+        .ok_or_else(|| JsValue::from_str("no 2-D context"))?
+        .dyn_into()?;
+    sctx.put_image_data(data, 0.0, 0.0)?;
+    ctx.draw_image_with_html_canvas_element_and_sw_and_sh_and_dx_and_dy_and_dw_and_dh(
+        &scratch, 0.0, 0.0, w as f64, h as f64, dx, dy, dw, dh,
+    )
+}
+
+/// An `ImageData` holding a copy of `rgba` (`w × h` pixels). A copy: Chromium refuses an
+/// ImageData over a view of wasm memory.
+fn image_data(rgba: &[u8], w: u32, h: u32) -> Result<web_sys::ImageData, JsValue> {
+    let copy = js_sys::Uint8ClampedArray::from(rgba);
+    web_sys::ImageData::new_with_js_u8_clamped_array_and_sh(&copy, w, h)
+}
+
+/// Composites `img` (alpha 0 = keep what is there) onto `canvas` at its place. `false` if the
+/// browser refused (the caller then draws the pixels another way).
+pub(crate) fn blit(canvas: &HtmlCanvasElement, img: &crate::plot::raster::Rgba) -> bool {
+    use wasm_bindgen::JsCast;
+    if img.w == 0 || img.h == 0 {
+        return true;
+    }
+    let go = || -> Result<(), JsValue> {
+        let ctx: web_sys::CanvasRenderingContext2d = canvas
+            .get_context("2d")?
+            .ok_or_else(|| JsValue::from_str("no 2-D context"))?
+            .dyn_into()?;
+        let data = image_data(&img.px, img.w as u32, img.h as u32)?;
+        let rect = (img.x0 as f64, img.y0 as f64, img.w as f64, img.h as f64);
+        draw_image_data(&ctx, &data, rect)
+    };
+    match go() {
+        Ok(()) => true,
+        Err(e) => {
+            web_sys::console::warn_2(&JsValue::from_str("blit failed:"), &e);
+            false
+        }
+    }
+}
+
 /// The guided experiments: `[{id, title, lab, text, config, basin}]` (see [`crate::lab::presets`]).
 #[wasm_bindgen]
 pub fn presets() -> JsValue {
@@ -87,9 +163,14 @@ impl Layouts {
 }
 
 /// Draws a contour map on `canvas` (sized by devicePixelRatio): the heat map is painted as one
-/// `putImageData` of `raster(plot area)` — reused from `cache` while the plot area is unchanged,
-/// when `cacheable` — then the contour lines, colour bar and `overlay` on top. Returns the pixel
+/// image of `raster(plot area)` — reused from `cache` while the plot area is unchanged, when
+/// `cacheable` — then the contour lines, colour bar and `overlay` on top. Returns the pixel
 /// mapping and the text layout.
+///
+/// The heat map is computed at CSS-pixel resolution (the `PixelMap` handed to `raster` spans
+/// the plot area divided by the device pixel ratio, rounded) and scaled up smoothly: its colours
+/// vary smoothly, so at DPR 2 it looks the same for a quarter of the pixels to colour, copy and
+/// upload; the lines and text drawn over it stay at full resolution.
 pub(crate) fn draw_map_on_canvas(
     canvas: &HtmlCanvasElement,
     grid: &crate::plot::Grid,
@@ -108,20 +189,24 @@ pub(crate) fn draw_map_on_canvas(
     let root = backend(canvas)?.into_drawing_area();
     let cached = if cacheable { cache.take() } else { None };
     let mut kept = None;
+    let k = (dpr.round() as i32).max(1);
     let mut paint = |map: crate::plot::PixelMap| -> bool {
+        let (w, h) = map.size();
         let image = match cached {
             Some((m, ref img)) if m == map => Some(img.clone()),
             _ => {
-                let (w, h) = map.size();
-                // Copy into a JS-owned array: a view of wasm memory would be overwritten later.
-                let data = js_sys::Uint8ClampedArray::from(&raster(map)[..]);
-                web_sys::ImageData::new_with_js_u8_clamped_array_and_sh(&data, w, h).ok()
+                let (sw, sh) = ((w as i32 + k - 1) / k, (h as i32 + k - 1) / k);
+                let small = crate::plot::PixelMap {
+                    x_px: (0, sw),
+                    y_px: (0, sh),
+                    view: map.view,
+                };
+                image_data(&raster(small), sw as u32, sh as u32).ok()
             }
         };
         let Some(img) = image else { return false };
-        let ok = ctx
-            .put_image_data(&img, map.x_px.0 as f64, map.y_px.0 as f64)
-            .is_ok();
+        let rect = (map.x_px.0 as f64, map.y_px.0 as f64, w as f64, h as f64);
+        let ok = draw_image_data(&ctx, &img, rect).is_ok();
         if cacheable {
             kept = Some((map, img));
         }

@@ -16,7 +16,7 @@ use crate::plot::regression::{
     draw_losses, draw_xy, loss_grid, quadratic_loss, thin, Axes, LossSeries, Mark, Series,
 };
 use crate::plot::surface::Camera;
-use crate::plot::{draw_surface, solver_color_on_white, Grid, PixelMap, PlotStyle};
+use crate::plot::{solver_color_on_white, Grid, PixelMap, PlotStyle};
 use crate::problem::regression::Dataset;
 use crate::problem::surfaces::ViewBox;
 use crate::solver::minibatch::{EpochBench, MiniBatchConfig, Shuffle};
@@ -29,8 +29,9 @@ use web_sys::HtmlCanvasElement;
 
 /// Heat-map grid resolution.
 const MAP_GRID: usize = 120;
-/// 3-D mesh resolution.
-const SURFACE_GRID: usize = 40;
+/// Resolution of the 3-D surface mesh: the cells are rasterized in Rust (src/plot/raster.rs),
+/// so a 100×100 mesh rotates within a frame.
+const SURFACE_GRID: usize = 100;
 
 /// The lab's state.
 #[wasm_bindgen]
@@ -46,8 +47,8 @@ pub struct RegressionLab {
     /// (A, θ*, L*) of the quadratic loss when the model is y = w·x + b.
     quad: Option<([[f64; 2]; 2], [f64; 2], f64)>,
     view: Option<ViewBox>,
-    map_grid: Option<Grid>,
-    surface_grid: Option<Grid>,
+    map_grid: Option<std::rc::Rc<Grid>>,
+    surface_grid: Option<std::rc::Rc<Grid>>,
     raster: crate::web::RasterCache,
     map: Option<PixelMap>,
     camera: Camera,
@@ -533,12 +534,13 @@ impl RegressionLab {
             value: "MSE",
             equal_scale: None,
         };
-        let layout = draw_surface(
+        let layout = crate::plot::draw_surface_with(
             &root,
             &grid,
             &overlay,
             self.camera,
             &PlotStyle { scale: dpr },
+            &mut |img| crate::web::blit(canvas, img),
         )?;
         self.layouts.record(canvas, layout);
         root.present()
@@ -785,18 +787,27 @@ impl RegressionLab {
         }
     }
 
-    fn map_grid(&mut self) -> Option<Grid> {
+    fn map_grid(&mut self) -> Option<std::rc::Rc<Grid>> {
         if self.map_grid.is_none() {
             let (a, t, l) = self.quad?;
-            self.map_grid = Some(loss_grid(a, t, l, self.view?, MAP_GRID, MAP_GRID));
+            self.map_grid = Some(std::rc::Rc::new(loss_grid(
+                a, t, l, self.view?, MAP_GRID, MAP_GRID,
+            )));
         }
         self.map_grid.clone()
     }
 
-    fn surface_grid(&mut self) -> Option<Grid> {
+    fn surface_grid(&mut self) -> Option<std::rc::Rc<Grid>> {
         if self.surface_grid.is_none() {
             let (a, t, l) = self.quad?;
-            self.surface_grid = Some(loss_grid(a, t, l, self.view?, SURFACE_GRID, SURFACE_GRID));
+            self.surface_grid = Some(std::rc::Rc::new(loss_grid(
+                a,
+                t,
+                l,
+                self.view?,
+                SURFACE_GRID,
+                SURFACE_GRID,
+            )));
         }
         self.surface_grid.clone()
     }

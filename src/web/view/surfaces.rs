@@ -7,7 +7,7 @@ use crate::lab::surfaces::SurfaceForm;
 use crate::lab::surfaces::{solver_catalog, surface_catalog, SurfaceId};
 use crate::plot::contour::MapOverlay;
 use crate::plot::surface::Camera;
-use crate::plot::{draw_convergence, draw_surface, solver_color, Grid, PixelMap, PlotStyle};
+use crate::plot::{draw_convergence, solver_color, Grid, PixelMap, PlotStyle};
 use crate::problem::surfaces::ViewBox;
 use crate::trace::Trace;
 use crate::web::{backend, draw_map_on_canvas, fit_canvas, to_js, Layouts, RasterCache};
@@ -18,8 +18,9 @@ use web_sys::HtmlCanvasElement;
 
 /// Resolution of the sampled grid behind the heat map and contour lines.
 const MAP_GRID: usize = 120;
-/// Resolution of the 3-D surface mesh (coarse, so rotation redraws in a few ms).
-const SURFACE_GRID: usize = 44;
+/// Resolution of the 3-D surface mesh: the cells are rasterized in Rust (src/plot/raster.rs),
+/// so a 100×100 mesh rotates within a frame.
+const SURFACE_GRID: usize = 100;
 
 /// The state of the surfaces lab.
 #[wasm_bindgen]
@@ -30,8 +31,8 @@ pub struct SurfaceLab {
     upto: Option<usize>,
     experiment: Experiment,
     traces: Vec<Trace>,
-    map_grid: Option<Grid>,
-    surface_grid: Option<Grid>,
+    map_grid: Option<std::rc::Rc<Grid>>,
+    surface_grid: Option<std::rc::Rc<Grid>>,
     raster: RasterCache,
     map: Option<PixelMap>,
     layouts: Layouts,
@@ -321,7 +322,14 @@ impl SurfaceLab {
             value: "f(x, y)",
             equal_scale: None,
         };
-        let layout = draw_surface(&root, &grid, &overlay, camera, &PlotStyle { scale: dpr })?;
+        let layout = crate::plot::draw_surface_with(
+            &root,
+            &grid,
+            &overlay,
+            camera,
+            &PlotStyle { scale: dpr },
+            &mut |img| crate::web::blit(canvas, img),
+        )?;
         self.layouts.record(canvas, layout);
         root.present()
             .map_err(|e| JsValue::from_str(&e.to_string()))
@@ -712,7 +720,7 @@ impl SurfaceLab {
 
     /// The map's grid over `shown` (the view box grown to equal scales): as fine as
     /// [`MAP_GRID`] points across the view box, at most twice as many points in all.
-    fn map_grid(&mut self, shown: ViewBox) -> Grid {
+    fn map_grid(&mut self, shown: ViewBox) -> std::rc::Rc<Grid> {
         if self.map_grid.as_ref().map(|g| g.view) != Some(shown) {
             let f = self.objective();
             let v = self.view_box();
@@ -720,7 +728,12 @@ impl SurfaceLab {
             let ry = ((shown.y_max - shown.y_min) / (v.y_max - v.y_min)).max(1.0);
             let cap = (2.0 / (rx * ry)).sqrt().min(1.0);
             let n = |r: f64| ((MAP_GRID as f64 * r * cap).round() as usize).max(MAP_GRID / 2);
-            self.map_grid = Some(Grid::sample(f.as_ref(), shown, n(rx), n(ry)));
+            self.map_grid = Some(std::rc::Rc::new(Grid::sample(
+                f.as_ref(),
+                shown,
+                n(rx),
+                n(ry),
+            )));
         }
         self.map_grid.clone().expect("just set")
     }
@@ -737,15 +750,15 @@ impl SurfaceLab {
         }
     }
 
-    fn surface_grid(&mut self) -> Grid {
+    fn surface_grid(&mut self) -> std::rc::Rc<Grid> {
         if self.surface_grid.is_none() {
             let f = self.objective();
-            self.surface_grid = Some(Grid::sample(
+            self.surface_grid = Some(std::rc::Rc::new(Grid::sample(
                 f.as_ref(),
                 self.view_box(),
                 SURFACE_GRID,
                 SURFACE_GRID,
-            ));
+            )));
         }
         self.surface_grid.clone().expect("just set")
     }
