@@ -93,7 +93,17 @@ await measure('playback of a 5-solver race at 30/s', race, async (p) => {
   await p.waitForTimeout(2500);
   await p.evaluate(() => document.getElementById('pb-play').click());
 });
-await measure('pan the regression loss map', async (p) => { await p.click('.tabs [data-lab="regression"]'); }, (p) => drag(p, '#rg-contour', 120, 60));
+const playFor = (btn, speedSel, speed, ms) => async (p) => {
+  await p.evaluate(([b, sel, v]) => { const s = document.getElementById(sel); if (s) s.value = String(v); document.getElementById(b).click(); }, [btn, speedSel, speed]);
+  await p.waitForTimeout(ms);
+  await p.evaluate((b) => document.getElementById(b).click(), btn);
+};
+await measure('rotate the regression loss surface', async (p) => { await p.click('.tabs [data-lab="regression"]'); }, (p) => drag(p, '#rg-surface', 200, 60));
+await measure('regression playback at 60 epochs/s', async (p) => {
+  await p.click('.tabs [data-lab="regression"]');
+  await p.evaluate(() => window.gradlab.setState({ lab: 'regression', config: { solvers: [{ learning_rate: 0.05, batch_size: 0, epochs: 200, seed: 1 }, { learning_rate: 0.01, batch_size: 8, epochs: 200, seed: 1 }] } }));
+}, playFor('rg-playbtn', 'rg-speed', 60, 2500));
+await measure('step the fit lab (playback at 30/s)', async (p) => { await p.click('.tabs [data-lab="fit"]'); }, playFor('fit-play', 'fit-speed', 30, 2500));
 
 console.log('\n| interaction | frames | median ms | p95 ms | max ms |\n|---|---|---|---|---|');
 for (const [n, k, m, p95, mx] of rows) console.log(`| ${n} | ${k} | ${m.toFixed(1)} | ${p95.toFixed(1)} | ${mx.toFixed(1)} |`);

@@ -94,9 +94,8 @@ impl Rgba {
             if self.px[o + 3] == 0 {
                 continue;
             }
-            for c in 0..3 {
-                let v = self.px[o + c] as f32 * (1.0 - alpha) + rgb[c] as f32 * alpha;
-                self.px[o + c] = (v + 0.5) as u8;
+            for (dst, &src) in self.px[o..o + 3].iter_mut().zip(&rgb) {
+                *dst = (*dst as f32 * (1.0 - alpha) + src as f32 * alpha + 0.5) as u8;
             }
         }
     }
@@ -123,7 +122,7 @@ mod tests {
         // Pixel (x, y) has its centre at (x + ½, y + ½): inside iff (x − 10) + (y − 20) + 1 ≤ 20.
         for y in 20..50 {
             for x in 10..50 {
-                let inside = x < 30 && y < 40 && (x - 10) + (y - 20) + 1 <= 20;
+                let inside = x < 30 && y < 40 && (x - 10) + (y - 20) < 20;
                 assert_eq!(r.at(x, y).is_some(), inside, "({x}, {y})");
             }
         }

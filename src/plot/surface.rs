@@ -104,7 +104,19 @@ pub fn draw_surface_with<DB: DrawingBackend>(
     // cells (about 40 across, as many as a 40×40 grid drew), faint black.
     let (w, h) = root.dim_in_pixel();
     let (ox, oy) = root.get_base_pixel();
-    let corner = |i: usize, j: usize| coord.translate(&(grid.x(i), grid.at(i, j), grid.y(j)));
+    // Every grid point projected once (a finite one; the others belong to no drawn cell).
+    let projected: Vec<(i32, i32)> = (0..grid.ny)
+        .flat_map(|j| (0..grid.nx).map(move |i| (i, j)))
+        .map(|(i, j)| {
+            let z = grid.at(i, j);
+            if z.is_finite() {
+                coord.translate(&(grid.x(i), z, grid.y(j)))
+            } else {
+                (0, 0)
+            }
+        })
+        .collect();
+    let corner = |i: usize, j: usize| projected[j * grid.nx + i];
     // The image covers the cells' bounding box (within the root), not the whole plot.
     let (mut x_lo, mut y_lo, mut x_hi, mut y_hi) = (i32::MAX, i32::MAX, i32::MIN, i32::MIN);
     for &(_, i, j, _) in &cells {

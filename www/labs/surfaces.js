@@ -377,12 +377,18 @@ function wire() {
   // a plain wheel and a one-finger swipe scroll the page (ui.js plotGestures).
   const c = canvases.contour;
   let viewTimer = 0;
+  // While a gesture moves the view, both plots are drawn from coarser grids (Rust set_draft);
+  // when it pauses, once more at full resolution.
   const viewChanged = () => {
     basinSync(); // a basin map belongs to its view
     showBasin();
+    app.set_draft(true);
     drawSoon('contour', 'surface');
     clearTimeout(viewTimer);
-    viewTimer = setTimeout(() => fillForm(app.form()), 120);
+    viewTimer = setTimeout(() => {
+      if (app.set_draft(false)) drawSoon('contour', 'surface');
+      fillForm(app.form());
+    }, 150);
   };
   plotGestures(c, {
     label: 'Arrow keys pan, + and − zoom, 0 resets the view',

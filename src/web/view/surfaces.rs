@@ -21,10 +21,16 @@ const MAP_GRID: usize = 120;
 /// Resolution of the 3-D surface mesh: the cells are rasterized in Rust (src/plot/raster.rs),
 /// so a 100×100 mesh rotates within a frame.
 const SURFACE_GRID: usize = 100;
+/// The grids while the view is being dragged or zoomed ([`SurfaceLab::set_draft`]): both plots
+/// follow the gesture within a frame, and are drawn at full resolution when it pauses.
+const DRAFT_MAP_GRID: usize = 80;
+const DRAFT_SURFACE_GRID: usize = 50;
 
 /// The state of the surfaces lab.
 #[wasm_bindgen]
 pub struct SurfaceLab {
+    /// Coarser grids while a gesture moves the view (see [`DRAFT_MAP_GRID`]).
+    draft: bool,
     /// The basin map being computed or shown, if any.
     basin: Option<crate::lab::basin::BasinCells>,
     /// Playback position: the plots show iterations 0..=k (`None`: the whole runs).
@@ -92,6 +98,7 @@ impl SurfaceLab {
         let traces = experiment.run().unwrap_or_default();
         SurfaceLab {
             basin: None,
+            draft: false,
             upto: None,
             experiment,
             traces,
@@ -275,6 +282,14 @@ impl SurfaceLab {
             p[1] + (v.y_max - p[1]) * factor,
         );
         self.set_view_box(nv)
+    }
+
+    /// Draft mode while a gesture moves the view: the map and the surface are sampled on coarser
+    /// grids, so both follow within a frame. Returns `true` when leaving it needs a redraw (the
+    /// plots then go back to full resolution).
+    pub fn set_draft(&mut self, on: bool) -> bool {
+        let was = std::mem::replace(&mut self.draft, on);
+        was && !on
     }
 
     /// Pans the map by a drag of (dx, dy) CSS pixels.
@@ -721,19 +736,16 @@ impl SurfaceLab {
     /// The map's grid over `shown` (the view box grown to equal scales): as fine as
     /// [`MAP_GRID`] points across the view box, at most twice as many points in all.
     fn map_grid(&mut self, shown: ViewBox) -> std::rc::Rc<Grid> {
-        if self.map_grid.as_ref().map(|g| g.view) != Some(shown) {
+        let v = self.view_box();
+        let rx = ((shown.x_max - shown.x_min) / (v.x_max - v.x_min)).max(1.0);
+        let ry = ((shown.y_max - shown.y_min) / (v.y_max - v.y_min)).max(1.0);
+        let cap = (2.0 / (rx * ry)).sqrt().min(1.0);
+        let base = if self.draft { DRAFT_MAP_GRID } else { MAP_GRID };
+        let n = |r: f64| ((base as f64 * r * cap).round() as usize).max(base / 2);
+        let (nx, ny) = (n(rx), n(ry));
+        if self.map_grid.as_ref().map(|g| (g.view, g.nx, g.ny)) != Some((shown, nx, ny)) {
             let f = self.objective();
-            let v = self.view_box();
-            let rx = ((shown.x_max - shown.x_min) / (v.x_max - v.x_min)).max(1.0);
-            let ry = ((shown.y_max - shown.y_min) / (v.y_max - v.y_min)).max(1.0);
-            let cap = (2.0 / (rx * ry)).sqrt().min(1.0);
-            let n = |r: f64| ((MAP_GRID as f64 * r * cap).round() as usize).max(MAP_GRID / 2);
-            self.map_grid = Some(std::rc::Rc::new(Grid::sample(
-                f.as_ref(),
-                shown,
-                n(rx),
-                n(ry),
-            )));
+            self.map_grid = Some(std::rc::Rc::new(Grid::sample(f.as_ref(), shown, nx, ny)));
         }
         self.map_grid.clone().expect("just set")
     }
@@ -751,13 +763,18 @@ impl SurfaceLab {
     }
 
     fn surface_grid(&mut self) -> std::rc::Rc<Grid> {
-        if self.surface_grid.is_none() {
+        let n = if self.draft {
+            DRAFT_SURFACE_GRID
+        } else {
+            SURFACE_GRID
+        };
+        if self.surface_grid.as_ref().map(|g| g.nx) != Some(n) {
             let f = self.objective();
             self.surface_grid = Some(std::rc::Rc::new(Grid::sample(
                 f.as_ref(),
                 self.view_box(),
-                SURFACE_GRID,
-                SURFACE_GRID,
+                n,
+                n,
             )));
         }
         self.surface_grid.clone().expect("just set")
