@@ -483,6 +483,9 @@ pub fn draw_contour_map<DB: DrawingBackend>(
             .iter()
             .map(|r| (r.x[0], r.x[1]))
             .collect();
+        // A long run: the points half a pixel apart or more (the same picture).
+        let (ux, uy) = map.units_per_px();
+        let pts = super::thin::by_pixel(&pts, ux, uy);
         let lines = clip_polyline(&pts, &v);
         chart
             .draw_series(lines.iter().map(|l| PathElement::new(l.clone(), halo)))

@@ -56,8 +56,12 @@ pub fn draw_convergence<DB: DrawingBackend>(
     let mut chart = frame_chart(root, &frame, 0.0..k_max as f64, (f_lo..f_hi).log_scale())?
         .set_secondary_coord(0.0..k_max as f64, (g_lo..g_hi).log_scale());
 
+    // Long runs: the points a pixel column can show (super::thin::columns), not every iteration.
+    let width = (frame.plot[2] - frame.plot[0]).max(1) as f64;
+    let thin = |pts: Vec<(f64, f64)>| super::thin::columns(&pts, 0.0, k_max as f64, width);
     for (n, (t, f_pts)) in traces.iter().zip(series).enumerate() {
         let color = solver_color_on_white(n);
+        let f_pts = thin(f_pts);
         chart
             .draw_series(LineSeries::new(f_pts, color.stroke_width(style.px(2.0))))
             .map_err(err)?;
@@ -67,6 +71,7 @@ pub fn draw_convergence<DB: DrawingBackend>(
             .filter(|r| r.grad_norm.is_finite() && r.grad_norm > 0.0)
             .map(|r| (r.k as f64, r.grad_norm.max(g_lo)))
             .collect();
+        let g_pts = thin(g_pts);
         chart
             .draw_secondary_series(DashedLineSeries::new(
                 g_pts,

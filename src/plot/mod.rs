@@ -19,6 +19,7 @@ pub mod raster;
 pub mod regression;
 pub mod schedule;
 pub mod surface;
+pub mod thin;
 
 use plotters::style::RGBColor;
 

@@ -183,6 +183,21 @@ pub fn draw_surface_with<DB: DrawingBackend>(
             .filter(|r| inside(r.x[0], r.x[1]))
             .map(|r| (r.x[0], r.f.clamp(lo, hi) + lift, r.x[1]))
             .collect();
+        // A long run: one point per screen pixel it passes (the same picture).
+        let mut last_px = None;
+        let n_pts = pts.len();
+        let spec = chart.as_coord_spec();
+        let pts: Vec<(f64, f64, f64)> = pts
+            .into_iter()
+            .enumerate()
+            .filter(|(k, p)| {
+                let px = spec.translate(p);
+                let keep = *k + 1 == n_pts || last_px != Some(px);
+                last_px = Some(px);
+                keep
+            })
+            .map(|(_, p)| p)
+            .collect();
         let color = solver_color(n);
         chart
             .draw_series(LineSeries::new(
