@@ -7,7 +7,7 @@ use gradlab::lab::fit::{self, FitExperiment, FitResult, Landscape};
 use gradlab::lab::presets::presets;
 use gradlab::lab::regression::{self, RegressionExperiment, RegressionResult};
 use gradlab::lab::surfaces::Experiment;
-use gradlab::trace::Trace;
+use gradlab::trace::{Trace, TraceColumns};
 use serde::{de::DeserializeOwned, Serialize};
 
 /// Encode as the worker does, decode as the page does.
@@ -38,7 +38,12 @@ fn surfaces_races_split_per_solver_equal_the_joint_run_and_survive_the_trip() {
         );
         assert_eq!(seen.last(), Some(&1.0));
         assert!(seen.windows(2).all(|w| w[0] < w[1]));
-        let back: Vec<Trace> = round_trip(&split);
+        // As the worker sends them: columns, each a byte string of f64s.
+        let columns: Vec<TraceColumns> = split.iter().map(TraceColumns::from).collect();
+        let back: Vec<Trace> = round_trip(&columns)
+            .into_iter()
+            .map(|c| Trace::try_from(c).unwrap())
+            .collect();
         assert_eq!(prints(&back), prints(&joint), "{}", p.id);
         assert_eq!(
             back, split,

@@ -12,6 +12,7 @@
 use crate::lab::fit::{self as lab_fit, FitExperiment, FitResult};
 use crate::lab::regression::{self as lab_regression, RegressionExperiment};
 use crate::lab::surfaces::Experiment;
+use crate::trace::TraceColumns;
 use serde::{de::DeserializeOwned, Deserialize, Serialize};
 use wasm_bindgen::prelude::*;
 
@@ -79,7 +80,8 @@ pub fn engine_run(
     match lab {
         "surfaces" => {
             let e: Experiment = serde_wasm_bindgen::from_value(config).map_err(bad)?;
-            encode(&e.run_each(&mut report).map_err(err)?)
+            let traces = e.run_each(&mut report).map_err(err)?;
+            encode(&traces.iter().map(TraceColumns::from).collect::<Vec<_>>())
         }
         "regression" => {
             let e: RegressionExperiment = serde_wasm_bindgen::from_value(config).map_err(bad)?;

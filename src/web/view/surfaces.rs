@@ -131,7 +131,12 @@ impl SurfaceLab {
             .pending
             .take()
             .ok_or_else(|| JsValue::from_str("no run is pending"))?;
-        let traces: Vec<Trace> = crate::web::engine::decode(bytes)?;
+        let columns: Vec<crate::trace::TraceColumns> = crate::web::engine::decode(bytes)?;
+        let traces = columns
+            .into_iter()
+            .map(Trace::try_from)
+            .collect::<Result<Vec<_>, _>>()
+            .map_err(|m| JsValue::from_str(&m))?;
         self.install(e, traces);
         Ok(())
     }
