@@ -6,10 +6,9 @@
 //! curvature condition failed); a failed line search resets H to I and tries steepest descent once.
 //! Reference: Nocedal & Wright, *Numerical Optimization* (2nd ed.), Alg. 6.1.
 
-use super::line_search::strong_wolfe;
+use super::line_search::quasi_newton_search;
 use super::{dot, Solver, State, StepInfo};
 use crate::diff::{norm, Evaluator};
-use crate::trace::StopReason;
 use nalgebra::{DMatrix, DVector};
 
 /// BFGS.
@@ -55,69 +54,25 @@ impl Solver for Bfgs {
             self.first = true;
             p = state.grad.iter().map(|v| -v).collect();
         }
-        let alpha0 = if self.first {
-            (1.0 / norm(&state.grad)).min(1.0)
-        } else {
-            1.0
-        };
-        let mut ls = strong_wolfe(
-            ev,
-            &state.x,
-            state.f,
-            &state.grad,
-            &p,
-            alpha0,
-            self.c1,
-            self.c2,
-            60,
-        );
-        let mut trials = ls.trials;
-        if !ls.ok && !self.first {
+        let qn = quasi_newton_search(ev, state, &p, self.first, self.c1, self.c2);
+        if qn.restarted {
             self.h = DMatrix::identity(n, n);
             self.first = true;
-            p = state.grad.iter().map(|v| -v).collect();
-            let a0 = (1.0 / norm(&state.grad)).min(1.0);
-            ls = strong_wolfe(
-                ev,
-                &state.x,
-                state.f,
-                &state.grad,
-                &p,
-                a0,
-                self.c1,
-                self.c2,
-                60,
-            );
-            trials += ls.trials;
         }
-        let mut info = StepInfo {
-            extra: vec![
-                ("alpha".into(), ls.alpha),
-                ("line_search_trials".into(), trials as f64),
-            ],
-            ..Default::default()
-        };
-        if !ls.ok {
-            info.stop = Some(StopReason::LineSearchFailed);
+        let mut info = qn.info();
+        if info.stop.is_some() {
             return info;
         }
-        let s: Vec<f64> = ls.x.iter().zip(&state.x).map(|(a, b)| a - b).collect();
-        let y: Vec<f64> = ls
-            .grad
-            .iter()
-            .zip(&state.grad)
-            .map(|(a, b)| a - b)
-            .collect();
-        let ys = dot(&y, &s);
-        let skipped = ys.is_nan() || ys <= 1e-10 * norm(&s) * norm(&y);
+        let (s, y, ys) = (&qn.s, &qn.y, qn.ys);
+        let skipped = ys.is_nan() || ys <= 1e-10 * norm(s) * norm(y);
         if !skipped {
             if self.first {
-                self.h = DMatrix::identity(n, n) * (ys / dot(&y, &y));
+                self.h = DMatrix::identity(n, n) * (ys / dot(y, y));
                 self.first = false;
             }
             let rho = 1.0 / ys;
-            let sv = DVector::from_column_slice(&s);
-            let yv = DVector::from_column_slice(&y);
+            let sv = DVector::from_column_slice(s);
+            let yv = DVector::from_column_slice(y);
             let hy = &self.h * &yv;
             let yhy = yv.dot(&hy);
             // Expanded form of (I − ρsyᵀ)H(I − ρysᵀ) + ρssᵀ.
@@ -126,9 +81,7 @@ impl Solver for Bfgs {
         }
         info.extra
             .push(("update_skipped".into(), skipped as u8 as f64));
-        state.x = ls.x;
-        state.f = ls.f;
-        state.grad = ls.grad;
+        qn.accept(state);
         info
     }
 }

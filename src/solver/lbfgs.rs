@@ -6,10 +6,9 @@
 //! along −∇f. Reference: Nocedal & Wright, *Numerical Optimization* (2nd ed.), Alg. 7.5;
 //! Liu & Nocedal (1989), Math. Programming 45.
 
-use super::line_search::strong_wolfe;
+use super::line_search::quasi_newton_search;
 use super::{dot, Solver, State, StepInfo};
 use crate::diff::{norm, Evaluator};
-use crate::trace::StopReason;
 use std::collections::VecDeque;
 
 /// L-BFGS.
@@ -76,71 +75,24 @@ impl Solver for Lbfgs {
             self.pairs.clear();
             p = state.grad.iter().map(|v| -v).collect();
         }
-        let a0 = |empty: bool| {
-            if empty {
-                (1.0 / norm(&state.grad)).min(1.0)
-            } else {
-                1.0
-            }
-        };
-        let mut ls = strong_wolfe(
-            ev,
-            &state.x,
-            state.f,
-            &state.grad,
-            &p,
-            a0(self.pairs.is_empty()),
-            self.c1,
-            self.c2,
-            60,
-        );
-        let mut trials = ls.trials;
-        if !ls.ok && !self.pairs.is_empty() {
+        let qn = quasi_newton_search(ev, state, &p, self.pairs.is_empty(), self.c1, self.c2);
+        if qn.restarted {
             self.pairs.clear();
-            p = state.grad.iter().map(|v| -v).collect();
-            ls = strong_wolfe(
-                ev,
-                &state.x,
-                state.f,
-                &state.grad,
-                &p,
-                a0(true),
-                self.c1,
-                self.c2,
-                60,
-            );
-            trials += ls.trials;
         }
-        let mut info = StepInfo {
-            extra: vec![
-                ("alpha".into(), ls.alpha),
-                ("line_search_trials".into(), trials as f64),
-            ],
-            ..Default::default()
-        };
-        if !ls.ok {
-            info.stop = Some(StopReason::LineSearchFailed);
+        let mut info = qn.info();
+        if info.stop.is_some() {
             return info;
         }
-        let s: Vec<f64> = ls.x.iter().zip(&state.x).map(|(a, b)| a - b).collect();
-        let y: Vec<f64> = ls
-            .grad
-            .iter()
-            .zip(&state.grad)
-            .map(|(a, b)| a - b)
-            .collect();
-        let ys = dot(&y, &s);
-        if ys > 1e-10 * norm(&s) * norm(&y) {
+        if qn.ys > 1e-10 * norm(&qn.s) * norm(&qn.y) {
             if self.pairs.len() == self.memory {
                 self.pairs.pop_front();
             }
-            self.pairs.push_back((s, y, 1.0 / ys));
+            self.pairs
+                .push_back((qn.s.clone(), qn.y.clone(), 1.0 / qn.ys));
         }
         info.extra
             .push(("memory_used".into(), self.pairs.len() as f64));
-        state.x = ls.x;
-        state.f = ls.f;
-        state.grad = ls.grad;
+        qn.accept(state);
         info
     }
 }

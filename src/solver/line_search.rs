@@ -11,7 +11,8 @@
 //! along p) the strong-Wolfe search returns its last, longest sufficient-decrease step instead of
 //! failing, so the run ends with `Diverged` rather than `LineSearchFailed`.
 
-use crate::diff::Evaluator;
+use super::{State, StepInfo};
+use crate::diff::{norm, Evaluator};
 
 /// Result of a line search.
 #[derive(Clone, Debug)]
@@ -284,5 +285,88 @@ mod tests {
         // The previous trial (2α) must have failed Armijo.
         let x2 = point(&x, &p, 2.0 * ls.alpha);
         assert!(ev.value(&x2) > f0 + 1e-4 * 2.0 * ls.alpha * dot(&g, &p));
+    }
+}
+
+/// What one quasi-Newton iteration (BFGS, L-BFGS) needs from its line search: the search, the
+/// trials it took, whether the model had to be dropped, and the pair s = x₊ − x, y = ∇f₊ − ∇f.
+pub(crate) struct QuasiNewtonSearch {
+    pub ls: LineSearch,
+    pub trials: usize,
+    /// The search along the model's direction failed and steepest descent was tried instead:
+    /// the caller resets its model (H = I, or an empty memory).
+    pub restarted: bool,
+    pub s: Vec<f64>,
+    pub y: Vec<f64>,
+    /// yᵀs.
+    pub ys: f64,
+}
+
+impl QuasiNewtonSearch {
+    /// The record shared by both methods: α, the line-search trials, and a named stop when the
+    /// search failed.
+    pub fn info(&self) -> StepInfo {
+        StepInfo {
+            extra: vec![
+                ("alpha".into(), self.ls.alpha),
+                ("line_search_trials".into(), self.trials as f64),
+            ],
+            stop: (!self.ls.ok).then_some(crate::trace::StopReason::LineSearchFailed),
+            ..Default::default()
+        }
+    }
+
+    /// Moves `state` to the accepted point.
+    pub fn accept(self, state: &mut State) {
+        state.x = self.ls.x;
+        state.f = self.ls.f;
+        state.grad = self.ls.grad;
+    }
+}
+
+/// The strong-Wolfe search of a quasi-Newton step along `p` (a descent direction). `fresh`: the
+/// model holds no curvature yet, so the first trial is α = min(1, 1/‖∇f‖) instead of 1. When the
+/// search fails along a model's direction it is tried once more along −∇f (N&W §6.1).
+pub(crate) fn quasi_newton_search(
+    ev: &Evaluator,
+    state: &State,
+    p: &[f64],
+    fresh: bool,
+    c1: f64,
+    c2: f64,
+) -> QuasiNewtonSearch {
+    let a0 = |fresh: bool| {
+        if fresh {
+            (1.0 / norm(&state.grad)).min(1.0)
+        } else {
+            1.0
+        }
+    };
+    let search = |p: &[f64], fresh: bool| {
+        strong_wolfe(ev, &state.x, state.f, &state.grad, p, a0(fresh), c1, c2, 60)
+    };
+    let mut ls = search(p, fresh);
+    let mut trials = ls.trials;
+    let restarted = !ls.ok && !fresh;
+    if restarted {
+        let steepest: Vec<f64> = state.grad.iter().map(|v| -v).collect();
+        ls = search(&steepest, true);
+        trials += ls.trials;
+    }
+    let s: Vec<f64> = ls.x.iter().zip(&state.x).map(|(a, b)| a - b).collect();
+    let y: Vec<f64> = ls
+        .grad
+        .iter()
+        .zip(&state.grad)
+        .map(|(a, b)| a - b)
+        .collect();
+    let ys = dot(&y, &s);
+    QuasiNewtonSearch {
+        ls,
+        trials,
+        restarted,
+        s,
+        y,
+        ys,
     }
 }
