@@ -237,7 +237,7 @@ impl<'de> Deserialize<'de> for F64s {
                 f.write_str("bytes of little-endian f64s")
             }
             fn visit_bytes<E: serde::de::Error>(self, b: &[u8]) -> Result<F64s, E> {
-                if b.len() % 8 != 0 {
+                if !b.len().is_multiple_of(8) {
                     return Err(E::invalid_length(b.len(), &self));
                 }
                 Ok(F64s(

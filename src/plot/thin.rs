@@ -11,7 +11,9 @@
 /// four per pixel column (first, min y, max y, last — in their original order). Points outside
 /// the range are kept as they are (they decide where the line leaves the plot).
 pub fn columns(pts: &[(f64, f64)], x_lo: f64, x_hi: f64, width: f64) -> Vec<(f64, f64)> {
-    if pts.len() <= 4 * width.max(1.0) as usize || !(x_hi > x_lo) {
+    if pts.len() <= 4 * width.max(1.0) as usize
+        || x_hi.partial_cmp(&x_lo) != Some(std::cmp::Ordering::Greater)
+    {
         return pts.to_vec();
     }
     let per_px = width.max(1.0) / (x_hi - x_lo);

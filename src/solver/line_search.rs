@@ -247,47 +247,6 @@ pub fn strong_wolfe(
     fail(trials)
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-    use crate::diff::GradientSource;
-    use crate::problem::surfaces::Rosenbrock;
-
-    #[test]
-    fn strong_wolfe_point_satisfies_both_conditions() {
-        let ev = Evaluator::new(&Rosenbrock, GradientSource::Analytic);
-        let x = [-1.2, 1.0];
-        let mut g = [0.0; 2];
-        ev.gradient(&x, &mut g);
-        let f0 = ev.value(&x);
-        let p = [-g[0], -g[1]];
-        let (c1, c2) = (1e-4, 0.9);
-        for alpha0 in [1e-4, 1e-3, 1.0, 10.0] {
-            let ls = strong_wolfe(&ev, &x, f0, &g, &p, alpha0, c1, c2, 60);
-            assert!(ls.ok, "α₀ = {alpha0}");
-            let d0 = dot(&g, &p);
-            assert!(ls.f <= f0 + c1 * ls.alpha * d0);
-            assert!(dot(&ls.grad, &p).abs() <= c2 * d0.abs());
-        }
-    }
-
-    #[test]
-    fn backtracking_satisfies_armijo() {
-        let ev = Evaluator::new(&Rosenbrock, GradientSource::Analytic);
-        let x = [-1.2, 1.0];
-        let mut g = [0.0; 2];
-        ev.gradient(&x, &mut g);
-        let f0 = ev.value(&x);
-        let p = [-g[0], -g[1]];
-        let ls = backtracking(&ev, &x, f0, &g, &p, 1.0, 1e-4, 0.5, 60);
-        assert!(ls.ok && ls.trials > 1);
-        assert!(ls.f <= f0 + 1e-4 * ls.alpha * dot(&g, &p));
-        // The previous trial (2α) must have failed Armijo.
-        let x2 = point(&x, &p, 2.0 * ls.alpha);
-        assert!(ev.value(&x2) > f0 + 1e-4 * 2.0 * ls.alpha * dot(&g, &p));
-    }
-}
-
 /// What one quasi-Newton iteration (BFGS, L-BFGS) needs from its line search: the search, the
 /// trials it took, whether the model had to be dropped, and the pair s = x₊ − x, y = ∇f₊ − ∇f.
 pub(crate) struct QuasiNewtonSearch {
@@ -368,5 +327,46 @@ pub(crate) fn quasi_newton_search(
         s,
         y,
         ys,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::diff::GradientSource;
+    use crate::problem::surfaces::Rosenbrock;
+
+    #[test]
+    fn strong_wolfe_point_satisfies_both_conditions() {
+        let ev = Evaluator::new(&Rosenbrock, GradientSource::Analytic);
+        let x = [-1.2, 1.0];
+        let mut g = [0.0; 2];
+        ev.gradient(&x, &mut g);
+        let f0 = ev.value(&x);
+        let p = [-g[0], -g[1]];
+        let (c1, c2) = (1e-4, 0.9);
+        for alpha0 in [1e-4, 1e-3, 1.0, 10.0] {
+            let ls = strong_wolfe(&ev, &x, f0, &g, &p, alpha0, c1, c2, 60);
+            assert!(ls.ok, "α₀ = {alpha0}");
+            let d0 = dot(&g, &p);
+            assert!(ls.f <= f0 + c1 * ls.alpha * d0);
+            assert!(dot(&ls.grad, &p).abs() <= c2 * d0.abs());
+        }
+    }
+
+    #[test]
+    fn backtracking_satisfies_armijo() {
+        let ev = Evaluator::new(&Rosenbrock, GradientSource::Analytic);
+        let x = [-1.2, 1.0];
+        let mut g = [0.0; 2];
+        ev.gradient(&x, &mut g);
+        let f0 = ev.value(&x);
+        let p = [-g[0], -g[1]];
+        let ls = backtracking(&ev, &x, f0, &g, &p, 1.0, 1e-4, 0.5, 60);
+        assert!(ls.ok && ls.trials > 1);
+        assert!(ls.f <= f0 + 1e-4 * ls.alpha * dot(&g, &p));
+        // The previous trial (2α) must have failed Armijo.
+        let x2 = point(&x, &p, 2.0 * ls.alpha);
+        assert!(ev.value(&x2) > f0 + 1e-4 * 2.0 * ls.alpha * dot(&g, &p));
     }
 }

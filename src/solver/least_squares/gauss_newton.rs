@@ -9,10 +9,7 @@
 //!
 //! Trace extras, in order: `ssr`, `t` (accepted step fraction), `line_search_trials`.
 
-use super::{
-    check_start, column_norms, non_finite_jacobian, non_finite_start, orthogonality,
-    JacobianSettings, LsqEvaluator, LsqRun,
-};
+use super::{column_norms, gradient, orthogonality, start, JacobianSettings, LsqRun, Start};
 use crate::problem::least_squares::Residuals;
 use crate::solver::MAX_ITERATIONS;
 use crate::trace::{Iterate, StopReason};
@@ -105,27 +102,18 @@ pub fn gauss_newton(
     s: &GaussNewtonSettings,
 ) -> Result<LsqRun, String> {
     s.validate()?;
-    let (m, n) = check_start(model, p0)?;
-    let ev = LsqEvaluator::new(model, jac);
-    let mut p = p0.to_vec();
-    let mut r = vec![0.0; m];
-    let mut f = ev.residuals(&p, &mut r);
-    if let Some(e) = non_finite_start(&r) {
-        return Err(e);
-    }
-    let mut j = DMatrix::zeros(m, n);
-    ev.jacobian(&p, &r, &mut j);
-    if let Some(e) = non_finite_jacobian(model, &j) {
-        return Err(e);
-    }
-    let mut cn = column_norms(&j);
+    let Start {
+        ev,
+        m,
+        n,
+        mut p,
+        mut r,
+        mut f,
+        mut j,
+        col_norms: mut cn,
+        g,
+    } = start(model, jac, p0)?;
     let mut d: Vec<f64> = cn.iter().map(|&c| if c > 0.0 { c } else { 1.0 }).collect();
-    let grad = |j: &DMatrix<f64>, r: &[f64]| -> Vec<f64> {
-        (j.transpose() * DVector::from_column_slice(r))
-            .iter()
-            .copied()
-            .collect()
-    };
     let norm = |v: &[f64]| v.iter().map(|a| a * a).sum::<f64>().sqrt();
     let scaled = |d: &[f64], v: &[f64]| {
         d.iter()
@@ -134,7 +122,7 @@ pub fn gauss_newton(
             .sum::<f64>()
             .sqrt()
     };
-    let mut g = grad(&j, &r);
+    let mut g = g;
     let rec = |k, p: &[f64], f: f64, g: &[f64], step, t, trials| Iterate {
         k,
         x: p.to_vec(),
@@ -226,7 +214,7 @@ pub fn gauss_newton(
                 *dc = dc.max(c);
             }
         }
-        g = grad(&j, &r);
+        g = gradient(&j, &r);
         iterates.push(rec(
             iterates.len(),
             &p,

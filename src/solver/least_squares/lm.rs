@@ -27,10 +27,7 @@
 //! Geodesic acceleration (on by default) is what solves BoxBOD from start 1, where plain LM (and
 //! MINPACK) jump to b2 ≈ 115 and stall on the saturated model.
 
-use super::{
-    check_start, column_norms, non_finite_jacobian, non_finite_start, orthogonality,
-    JacobianSettings, LsqEvaluator, LsqRun,
-};
+use super::{column_norms, gradient, orthogonality, start, JacobianSettings, LsqRun, Start};
 use crate::problem::least_squares::Residuals;
 use crate::solver::MAX_ITERATIONS;
 use crate::trace::{Iterate, StopReason};
@@ -193,29 +190,22 @@ pub fn levenberg_marquardt(
     s: &LmSettings,
 ) -> Result<LsqRun, String> {
     s.validate()?;
-    let (m, n) = check_start(model, p0)?;
-    let ev = LsqEvaluator::new(model, jac);
-    let mut p = p0.to_vec();
-    let mut r = vec![0.0; m];
-    let mut f = ev.residuals(&p, &mut r);
-    if let Some(e) = non_finite_start(&r) {
-        return Err(e);
-    }
-    let mut j = DMatrix::zeros(m, n);
-    ev.jacobian(&p, &r, &mut j);
-    if let Some(e) = non_finite_jacobian(model, &j) {
-        return Err(e);
-    }
-    let mut cn = column_norms(&j);
+    let Start {
+        ev,
+        m,
+        n,
+        mut p,
+        mut r,
+        mut f,
+        mut j,
+        col_norms: mut cn,
+        mut g,
+    } = start(model, jac, p0)?;
     let mut d: Vec<f64> = if s.scaling {
         cn.iter().map(|&c| if c > 0.0 { c } else { 1.0 }).collect()
     } else {
         vec![1.0; n]
     };
-    let mut g: Vec<f64> = (j.transpose() * DVector::from_column_slice(&r))
-        .iter()
-        .copied()
-        .collect();
     let (mut qr, mut rr) = factor(&j);
     let mut qtr = q1t_r(&qr, &r, n);
     let initial_lambda = |cn: &[f64], d: &[f64]| {
@@ -370,10 +360,7 @@ pub fn levenberg_marquardt(
                 (qr, rr) = factor(&j);
             }
             qtr = q1t_r(&qr, &r, n);
-            g = (j.transpose() * DVector::from_column_slice(&r))
-                .iter()
-                .copied()
-                .collect();
+            g = gradient(&j, &r);
             lambda *= (1.0f64 / 3.0).max(1.0 - (2.0 * rho - 1.0).powi(3));
             nu = 2.0;
         } else {

@@ -130,6 +130,62 @@ pub(crate) fn check_start(model: &dyn Residuals, p0: &[f64]) -> Result<(usize, u
     Ok((m, n))
 }
 
+/// Where Gauss–Newton and Levenberg–Marquardt both begin: the checked start, its residuals
+/// r(p₀), f = ½‖r‖², the Jacobian J, its column norms and the gradient Jᵀr — or the named error
+/// that stops the solve before it starts (sizes, a non-finite start, residual or Jacobian).
+pub(crate) struct Start<'a> {
+    pub ev: LsqEvaluator<'a>,
+    pub m: usize,
+    pub n: usize,
+    pub p: Vec<f64>,
+    pub r: Vec<f64>,
+    pub f: f64,
+    pub j: DMatrix<f64>,
+    pub col_norms: Vec<f64>,
+    pub g: Vec<f64>,
+}
+
+pub(crate) fn start<'a>(
+    model: &'a dyn Residuals,
+    jac: &'a JacobianSettings,
+    p0: &[f64],
+) -> Result<Start<'a>, String> {
+    let (m, n) = check_start(model, p0)?;
+    let ev = LsqEvaluator::new(model, jac);
+    let p = p0.to_vec();
+    let mut r = vec![0.0; m];
+    let f = ev.residuals(&p, &mut r);
+    if let Some(e) = non_finite_start(&r) {
+        return Err(e);
+    }
+    let mut j = DMatrix::zeros(m, n);
+    ev.jacobian(&p, &r, &mut j);
+    if let Some(e) = non_finite_jacobian(model, &j) {
+        return Err(e);
+    }
+    let col_norms = column_norms(&j);
+    let g = gradient(&j, &r);
+    Ok(Start {
+        ev,
+        m,
+        n,
+        p,
+        r,
+        f,
+        j,
+        col_norms,
+        g,
+    })
+}
+
+/// The gradient of ½‖r‖²: Jᵀr.
+pub(crate) fn gradient(j: &DMatrix<f64>, r: &[f64]) -> Vec<f64> {
+    (j.transpose() * nalgebra::DVector::from_column_slice(r))
+        .iter()
+        .copied()
+        .collect()
+}
+
 /// Error message when the residuals at the start are not finite.
 pub(crate) fn non_finite_start(r: &[f64]) -> Option<String> {
     r.iter().position(|v| !v.is_finite()).map(|i| {
