@@ -386,7 +386,8 @@ function wire() {
     drawSoon('contour', 'surface');
     clearTimeout(viewTimer);
     viewTimer = setTimeout(() => {
-      if (app.set_draft(false)) drawSoon('contour', 'surface');
+      // Full resolution again, one plot per frame so neither frame runs long.
+      if (app.set_draft(false)) { drawSoon('contour'); requestAnimationFrame(() => drawSoon('surface')); }
       fillForm(app.form());
     }, 150);
   };
