@@ -1,8 +1,7 @@
 // Frame times of the page's interactions, as a person drags (issue 13): headless Chromium, DPR 2,
-// 1366×800. Each figure is the duration of the rAF callbacks + the tasks the input caused,
-// measured per frame with a long-animation-frame-free method: the time from the input event to
-// the end of the frame's drawing (performance.now() around the lab's draw, via a wrapped rAF).
-//   node bench/frames.mjs [URL] [--profile]
+// 1366×800. Each figure is the duration of one requestAnimationFrame callback (all the drawing an
+// input caused is done in rAF callbacks: www/labs/*.js drawSoon / playback.js), per frame.
+//   node bench/frames.mjs [URL] [--profile] [--only=<part of a row name>]
 // --profile also prints where the time of the interactions went (CPU profile, self time).
 import { launch } from '../tests/e2e/browser.mjs';
 
