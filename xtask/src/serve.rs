@@ -57,11 +57,17 @@ fn handle(mut stream: TcpStream, dir: &Path) -> std::io::Result<()> {
     let mut reader = BufReader::new(stream.try_clone()?);
     let mut request_line = String::new();
     reader.read_line(&mut request_line)?;
-    // Drain the headers.
+    // Read the headers; only If-None-Match matters (revalidation of a cached file).
+    let mut if_none_match = None;
     loop {
         let mut line = String::new();
         if reader.read_line(&mut line)? == 0 || line == "\r\n" || line == "\n" {
             break;
+        }
+        if let Some((name, value)) = line.split_once(':') {
+            if name.trim().eq_ignore_ascii_case("if-none-match") {
+                if_none_match = Some(value.trim().to_string());
+            }
         }
     }
     let mut parts = request_line.split_whitespace();
@@ -88,6 +94,24 @@ fn handle(mut stream: TcpStream, dir: &Path) -> std::io::Result<()> {
         }
         file = file.join("index.html");
     }
+    // A validator from the file's size and modification time: browsers keep the files (wasm
+    // included: Chromium caches its compiled code with it) and revalidate with a cheap 304.
+    let etag = std::fs::metadata(&file).ok().map(|m| {
+        let t = m
+            .modified()
+            .ok()
+            .and_then(|t| t.duration_since(std::time::UNIX_EPOCH).ok())
+            .map_or(0, |d| d.as_nanos());
+        format!("\"{:x}-{:x}\"", m.len(), t)
+    });
+    if method == "GET" && etag.is_some() && if_none_match == etag {
+        let head = format!(
+            "HTTP/1.1 304 Not Modified\r\nETag: {}\r\nCache-Control: no-cache\r\nAccess-Control-Allow-Origin: *\r\nConnection: close\r\n\r\n",
+            etag.unwrap_or_default()
+        );
+        stream.write_all(head.as_bytes())?;
+        return stream.flush();
+    }
     let (status, body, ctype) = if method != "GET" && method != "HEAD" {
         (
             "405 Method Not Allowed",
@@ -103,8 +127,12 @@ fn handle(mut stream: TcpStream, dir: &Path) -> std::io::Result<()> {
     let head = format!(
         // Any origin may load the files (an article elsewhere loads embed.js as a module script,
         // which needs CORS); everything here is public and static.
-        "HTTP/1.1 {status}\r\nContent-Type: {ctype}\r\nContent-Length: {}\r\nCache-Control: no-cache\r\nAccess-Control-Allow-Origin: *\r\nConnection: close\r\n\r\n",
-        body.len()
+        "HTTP/1.1 {status}\r\nContent-Type: {ctype}\r\nContent-Length: {}\r\nCache-Control: no-cache\r\n{}Access-Control-Allow-Origin: *\r\nConnection: close\r\n\r\n",
+        body.len(),
+        match (&etag, status) {
+            (Some(e), "200 OK") => format!("ETag: {e}\r\n"),
+            _ => String::new(),
+        }
     );
     stream.write_all(head.as_bytes())?;
     if method != "HEAD" {
