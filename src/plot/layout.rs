@@ -151,6 +151,9 @@ pub struct PlotLayout {
     /// Data units per CSS px along y (maps).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub y_units_per_px: Option<f64>,
+    /// 3-D surfaces: the mesh drawn, grid points along x and y.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub mesh: Option<[usize; 2]>,
 }
 
 /// Writes text on a drawing area and records its box in a [`PlotLayout`].

@@ -220,7 +220,9 @@ pub fn draw_surface_with<DB: DrawingBackend>(
                 .map_err(err)?;
         }
     }
-    Ok(painter.finish())
+    let mut layout = painter.finish();
+    layout.mesh = Some([grid.nx, grid.ny]);
+    Ok(layout)
 }
 
 /// A 3-D chart on a backend `DB` (x, f, y ranges of f64).

@@ -51,9 +51,51 @@ pub(crate) fn backend(canvas: &HtmlCanvasElement) -> Result<CanvasBackend, JsVal
 }
 
 thread_local! {
-    /// A canvas outside the page that images are put on before being composited (`putImageData`
-    /// replaces pixels; `drawImage` of this canvas blends them over what is drawn).
-    static SCRATCH: std::cell::RefCell<Option<HtmlCanvasElement>> = const { std::cell::RefCell::new(None) };
+    /// Canvases outside the page that images are put on before being composited
+    /// (`putImageData` replaces pixels; `drawImage` of such a canvas blends them over what is
+    /// drawn). One per image size (the few most recent): a canvas exactly the image's size, so a
+    /// smoothed, scaled `drawImage` never samples pixels left there by another image.
+    static SCRATCH: std::cell::RefCell<Vec<((u32, u32), HtmlCanvasElement)>> =
+        const { std::cell::RefCell::new(Vec::new()) };
+}
+
+/// A scratch canvas for a `w × h` image: of exactly that size when `exact` (the image will be
+/// scaled), else one shared canvas at least that large (copied 1:1, nothing around is sampled).
+fn scratch(w: u32, h: u32, exact: bool) -> Result<HtmlCanvasElement, JsValue> {
+    use wasm_bindgen::JsCast;
+    if !exact {
+        let shared = scratch(0, 0, true)?;
+        if shared.width() < w {
+            shared.set_width(w);
+        }
+        if shared.height() < h {
+            shared.set_height(h);
+        }
+        return Ok(shared);
+    }
+    SCRATCH.with(|s| {
+        let mut s = s.borrow_mut();
+        if let Some(i) = s.iter().position(|(size, _)| *size == (w, h)) {
+            let hit = s.remove(i);
+            let canvas = hit.1.clone();
+            s.push(hit);
+            return Ok(canvas);
+        }
+        let doc = web_sys::window()
+            .and_then(|w| w.document())
+            .ok_or_else(|| JsValue::from_str("no document"))?;
+        let canvas: HtmlCanvasElement = doc.create_element("canvas")?.dyn_into()?;
+        canvas.set_width(w);
+        canvas.set_height(h);
+        if s.len() >= 4 {
+            // The least recently used one, but never the shared one.
+            if let Some(i) = s.iter().position(|(size, _)| *size != (0, 0)) {
+                s.remove(i);
+            }
+        }
+        s.push(((w, h), canvas.clone()));
+        Ok(canvas)
+    })
 }
 
 /// Draws `data` (an image of `sw × sh` pixels) onto `ctx`, scaled to the rectangle at
@@ -65,25 +107,9 @@ fn draw_image_data(
     (dx, dy, dw, dh): (f64, f64, f64, f64),
 ) -> Result<(), JsValue> {
     use wasm_bindgen::JsCast;
-    let scratch = SCRATCH.with(|s| -> Result<HtmlCanvasElement, JsValue> {
-        let mut s = s.borrow_mut();
-        if s.is_none() {
-            let doc = web_sys::window()
-                .and_then(|w| w.document())
-                .ok_or_else(|| JsValue::from_str("no document"))?;
-            *s = Some(doc.create_element("canvas")?.dyn_into()?);
-        }
-        Ok(s.clone().expect("just set"))
-    })?;
     let (w, h) = (data.width(), data.height());
-    // Grown only: the scratch canvas keeps the largest size asked for (resizing clears and
-    // reallocates it); only the w × h corner is used.
-    if scratch.width() < w {
-        scratch.set_width(w);
-    }
-    if scratch.height() < h {
-        scratch.set_height(h);
-    }
+    let scaled = dw != w as f64 || dh != h as f64;
+    let scratch = scratch(w, h, scaled)?;
     let sctx: web_sys::CanvasRenderingContext2d = scratch
         .get_context("2d")?
         .ok_or_else(|| JsValue::from_str("no 2-D context"))?

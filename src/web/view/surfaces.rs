@@ -751,6 +751,9 @@ impl SurfaceLab {
         if self.map_grid.as_ref().map(|g| (g.view, g.nx, g.ny)) != Some((shown, nx, ny)) {
             let f = self.objective();
             self.map_grid = Some(std::rc::Rc::new(Grid::sample(f.as_ref(), shown, nx, ny)));
+            // The cached heat map was coloured from the old grid (the same plot area may now show
+            // a full-resolution grid after a draft one).
+            self.raster = None;
         }
         self.map_grid.clone().expect("just set")
     }
