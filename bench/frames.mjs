@@ -14,6 +14,8 @@ const ctx = await launch({ deviceScaleFactor: 2, viewport: { width: 1366, height
 /** Wraps requestAnimationFrame so each callback's duration is recorded. */
 function instrument() {
   window.frameTimes = [];
+  window.longTasks = [];
+  new PerformanceObserver((l) => { for (const e of l.getEntries()) window.longTasks.push(e.duration); }).observe({ type: 'longtask' });
   const raf = window.requestAnimationFrame.bind(window);
   window.requestAnimationFrame = (cb) => raf((t) => {
     const t0 = performance.now();
@@ -36,11 +38,12 @@ async function measure(name, setup, act) {
   await page.waitForTimeout(500);
   let cdp;
   if (PROFILE) { cdp = await ctx.newCDPSession(page); await cdp.send('Profiler.enable'); await cdp.send('Profiler.setSamplingInterval', { interval: 200 }); await cdp.send('Profiler.start'); }
-  await page.evaluate(() => { window.frameTimes = []; });
+  await page.evaluate(() => { window.frameTimes = []; window.longTasks = []; });
   await act(page);
   await page.waitForTimeout(300);
   const t = await page.evaluate(() => window.frameTimes.filter((x) => x > 0.05));
-  rows.push([name, t.length, pct(t, 0.5), pct(t, 0.95), Math.max(...t)]);
+  const long = await page.evaluate(() => window.longTasks.length);
+  rows.push([name, t.length, pct(t, 0.5), pct(t, 0.95), Math.max(...t), long]);
   if (PROFILE) {
     const { profile } = await cdp.send('Profiler.stop');
     const byId = new Map(profile.nodes.map((n) => [n.id, n]));
@@ -115,9 +118,9 @@ if (!ONLY || 'first plot'.includes(ONLY)) {
     times.push(await page.evaluate(() => window.gradlab.ready.then(() => performance.now())));
     await cold.close();
   }
-  rows.push(['first plot drawn after navigation, cold cache (ms since navigation start; 3 fresh profiles)', 3, pct(times, 0.5), pct(times, 0.95), Math.max(...times)]);
+  rows.push(['first plot drawn after navigation, cold cache (ms since navigation start; 3 fresh profiles)', 3, pct(times, 0.5), pct(times, 0.95), Math.max(...times), '–']);
 }
 
-console.log('\n| interaction | frames | median ms | p95 ms | max ms |\n|---|---|---|---|---|');
-for (const [n, k, m, p95, mx] of rows) console.log(`| ${n} | ${k} | ${m.toFixed(1)} | ${p95.toFixed(1)} | ${mx.toFixed(1)} |`);
+console.log('\n| interaction | frames | median ms | p95 ms | max ms | long tasks (> 50 ms) |\n|---|---|---|---|---|---|');
+for (const [n, k, m, p95, mx, long] of rows) console.log(`| ${n} | ${k} | ${m.toFixed(1)} | ${p95.toFixed(1)} | ${mx.toFixed(1)} | ${long} |`);
 await ctx.close();
