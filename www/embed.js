@@ -139,8 +139,16 @@ class GradlabEmbed extends HTMLElement {
     this.pending = null; // the height it asked for before that
     this.readyTimer = undefined;
     const root = this.attachShadow({ mode: 'open' });
-    const style = document.createElement('style');
-    style.textContent = STYLE;
+    // A constructed style sheet, not a <style> element: pages with a strict Content-Security-Policy
+    // (no inline styles, as gradlab's own) still style the element. <style> only where unsupported.
+    let style = [];
+    if ('adoptedStyleSheets' in root && typeof CSSStyleSheet === 'function' && 'replaceSync' in CSSStyleSheet.prototype) {
+      const sheet = new CSSStyleSheet();
+      sheet.replaceSync(STYLE);
+      root.adoptedStyleSheets = [sheet];
+    } else {
+      style = [Object.assign(document.createElement('style'), { textContent: STYLE })];
+    }
     this.box = document.createElement('div');
     this.box.className = 'box';
     this.box.setAttribute('part', 'box');
@@ -168,7 +176,7 @@ class GradlabEmbed extends HTMLElement {
     ph.append(label, this.descriptionEl, actions);
     this.box.append(ph);
     // The note to the author sits above the box, so it stays visible after the iframe has loaded.
-    root.append(style, this.noteEl, this.box);
+    root.append(...style, this.noteEl, this.box);
     this.onMessage = this.onMessage.bind(this);
   }
 
@@ -324,7 +332,8 @@ class GradlabEmbed extends HTMLElement {
     f.title = this.description || 'gradlab experiment';
     f.allow = 'clipboard-write';
     f.referrerPolicy = 'no-referrer-when-downgrade';
-    f.setAttribute('style', 'width:100%;display:block');
+    f.style.width = '100%';
+    f.style.display = 'block';
     f.addEventListener('load', () => this.box.classList.add('loaded'));
     f.src = this.frameSrc;
     this.iframe = f;

@@ -8,7 +8,7 @@ export const BASE = process.env.GRADLAB_URL || 'http://127.0.0.1:8000/';
 
 /** A fresh headless Chromium context; `options` add to Playwright's (e.g. isMobile, hasTouch). */
 export async function launch(options = {}) {
-  return chromium.launchPersistentContext(mkdtempSync(join(tmpdir(), 'gradlab-chromium-')), {
+  const ctx = await chromium.launchPersistentContext(mkdtempSync(join(tmpdir(), 'gradlab-chromium-')), {
     ...options,
     executablePath: process.env.CHROMIUM || '/usr/bin/chromium',
     headless: true,
@@ -16,6 +16,14 @@ export async function launch(options = {}) {
       '--disable-component-update', '--disable-sync', '--disable-dev-shm-usage'],
     viewport: options.viewport || { width: 1400, height: 900 },
   });
+  // Every Content-Security-Policy violation (issue 18) is a console error in every frame, so the
+  // tests that assert "no console errors" also assert that gradlab's CSP is never violated.
+  await ctx.addInitScript(() => {
+    document.addEventListener('securitypolicyviolation', (e) => {
+      console.error(`CSP violation: ${e.violatedDirective} blocked ${e.blockedURI || '(inline)'} in ${e.sourceFile || location.href}:${e.lineNumber}`);
+    });
+  });
+  return ctx;
 }
 
 /** Opens `url` in a new page of `ctx`, collecting console errors and uncaught exceptions. */
