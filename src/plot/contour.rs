@@ -642,11 +642,16 @@ fn draw_color_bar<DB: DrawingBackend>(
     let gap = style.ipx(3.0);
     let min_gap = text_size("0", tf as f64).1 + style.px(6.0) as f64;
     let ink = RGBColor(40, 40, 40);
-    for v in color_bar_ticks(grid, height, min_gap) {
+    let values = color_bar_ticks(grid, height, min_gap);
+    let labels = if grid.log_scale.is_some() {
+        values.iter().map(|&v| fmt_tick(v)).collect()
+    } else {
+        super::fmt_ticks(&values, grid.hi - grid.lo)
+    };
+    for (v, text) in values.into_iter().zip(labels) {
         let y = y(grid.normalized(v));
         root.draw(&PathElement::new(vec![(x1, y), (x1 + tick, y)], axis))
             .map_err(err)?;
-        let text = fmt_tick(v);
         let tw = text_size(&text, tf as f64).0;
         let x = ((x1 + tick + gap) as f64).min(w as f64 - tw - 1.0);
         painter.text(

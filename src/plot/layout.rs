@@ -314,6 +314,15 @@ impl Axis {
         }
     }
 
+    /// The labels of a set of ticks: each [`Axis::label`], with more digits on a linear axis
+    /// where two would read the same ([`super::fmt_ticks`]).
+    pub fn labels(&self, ticks: &[f64]) -> Vec<String> {
+        match self.scale {
+            Scale::Linear => super::fmt_ticks(ticks, self.hi - self.lo),
+            _ => ticks.iter().map(|&v| self.label(v)).collect(),
+        }
+    }
+
     /// Where `v` lies along the axis, 0 at `lo` and 1 at `hi`.
     pub fn frac(&self, v: f64) -> f64 {
         match self.scale {
@@ -415,11 +424,13 @@ fn fit_ticks_spaced(
     bounds: (f64, f64),
 ) -> Vec<Tick> {
     for set in axis.tick_sets() {
+        let labels = axis.labels(&set);
         let ticks: Vec<Tick> = set
             .iter()
-            .map(|&v| Tick {
+            .zip(labels)
+            .map(|(&v, label)| Tick {
                 value: v,
-                label: axis.label(v),
+                label,
                 px: map_px(axis.frac(v), a, b),
             })
             .collect();

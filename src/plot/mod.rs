@@ -181,6 +181,69 @@ pub fn fmt_linear_tick(v: f64, span: f64) -> String {
     fmt_tick(if v.abs() <= 1e-9 * span.abs() { 0.0 } else { v })
 }
 
+/// Labels for a set of linear-axis ticks: as short as [`fmt_tick`] makes them, but with as many
+/// digits as the spacing of the ticks needs, so no two labels read the same (2e6 and 2.5e6, not
+/// "2e6, 2e6"; 1.2e12, 1.4e12 …, not "1e12" four times). `span` is the axis' extent (a tick within
+/// 10⁻⁹·span of zero is 0).
+pub fn fmt_ticks(ticks: &[f64], span: f64) -> Vec<String> {
+    let clean = |v: f64| if v.abs() <= 1e-9 * span.abs() { 0.0 } else { v };
+    let short: Vec<String> = ticks.iter().map(|&v| fmt_tick(clean(v))).collect();
+    let distinct = |labels: &[String]| {
+        let mut seen = std::collections::HashSet::new();
+        labels.iter().all(|l| seen.insert(l.as_str()))
+    };
+    if distinct(&short) {
+        return short;
+    }
+    // Significant digits from the smallest gap between ticks, then more until all differ.
+    let gap = ticks
+        .windows(2)
+        .map(|w| (w[1] - w[0]).abs())
+        .filter(|d| *d > 0.0)
+        .fold(f64::INFINITY, f64::min);
+    let gap_exp = if gap.is_finite() {
+        gap.log10().floor() as i32
+    } else {
+        0
+    };
+    for extra in 0..17 {
+        let labels: Vec<String> = ticks
+            .iter()
+            .map(|&v| fmt_tick_digits(clean(v), gap_exp - extra))
+            .collect();
+        if distinct(&labels) {
+            return labels;
+        }
+    }
+    short
+}
+
+/// `v` with its last shown digit at the 10^`last` place (exponent form where [`fmt_tick`] uses
+/// it), trailing zeros dropped.
+fn fmt_tick_digits(v: f64, last: i32) -> String {
+    if v == 0.0 {
+        return "0".into();
+    }
+    let a = v.abs();
+    let trim = |s: String| -> String {
+        match s.split_once('e') {
+            Some((m, e)) if m.contains('.') => {
+                format!("{}e{e}", m.trim_end_matches('0').trim_end_matches('.'))
+            }
+            Some(_) => s,
+            None if s.contains('.') => s.trim_end_matches('0').trim_end_matches('.').to_string(),
+            None => s,
+        }
+    };
+    if !(1e-3..1e5).contains(&a) {
+        let digits = (a.log10().floor() as i32 - last).clamp(0, 16) as usize;
+        trim(format!("{v:.digits$e}"))
+    } else {
+        let decimals = (-last).clamp(0, 16) as usize;
+        trim(format!("{v:.decimals$}"))
+    }
+}
+
 /// A tick label for an integer axis (iterations, epochs): the integer, or nothing between integers.
 pub fn fmt_int_tick(v: f64) -> String {
     if (v - v.round()).abs() < 1e-9 {
@@ -294,6 +357,38 @@ mod tests {
         );
         assert!(axis_ticks(1.0, 1.0, 5).is_empty());
         assert!(axis_ticks(f64::NAN, 1.0, 5).is_empty());
+    }
+
+    #[test]
+    fn tick_labels_never_repeat() {
+        // Large data: ticks 0.5e6 apart, and a colour bar of 1e12..1.8e12.
+        assert_eq!(
+            fmt_ticks(&[1.5e6, 2e6, 2.5e6, 3e6], 1.5e6),
+            ["1.5e6", "2e6", "2.5e6", "3e6"]
+        );
+        assert_eq!(
+            fmt_ticks(&[1.0e12, 1.2e12, 1.4e12, 1.6e12], 6e11),
+            ["1e12", "1.2e12", "1.4e12", "1.6e12"]
+        );
+        // Fine steps near 1 (fmt_tick keeps 3 decimals there).
+        assert_eq!(
+            fmt_ticks(&[1.2340, 1.2342, 1.2344], 0.0004),
+            ["1.234", "1.2342", "1.2344"]
+        );
+        // Already distinct: unchanged, zero is clean.
+        assert_eq!(
+            fmt_ticks(&[-1.0, 5.551115123125783e-17, 1.0], 2.0),
+            ["-1", "0", "1"]
+        );
+        // Any spacing: labels distinct whenever the values are.
+        for k in -12..14 {
+            let step = 10f64.powi(k) * 2.5;
+            let base = 10f64.powi(k + 2) * 7.3;
+            let t: Vec<f64> = (0..6).map(|i| base + i as f64 * step).collect();
+            let l = fmt_ticks(&t, 5.0 * step);
+            let set: std::collections::HashSet<_> = l.iter().collect();
+            assert_eq!(set.len(), l.len(), "{t:?} → {l:?}");
+        }
     }
 
     #[test]

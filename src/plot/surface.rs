@@ -3,7 +3,7 @@
 use super::contour::MapOverlay;
 use super::layout::{anchored_box, boxes_overlap, Painter};
 use super::raster::Rgba;
-use super::{axis_ticks, err, fmt_tick, solver_color, viridis, Grid, PlotLayout, PlotStyle};
+use super::{axis_ticks, err, solver_color, viridis, Grid, PlotLayout, PlotStyle};
 use plotters::coord::Shift;
 use plotters::prelude::*;
 use plotters::style::text_anchor::{HPos, Pos, VPos};
@@ -319,9 +319,9 @@ fn axis_layout<DB: DrawingBackend>(
         let mut count = 8;
         let ticks = loop {
             let ticks = axis_ticks(lo, hi, count);
-            let widest = ticks
+            let widest = super::fmt_ticks(&ticks, hi - lo)
                 .iter()
-                .map(|t| text_size(root, &fmt_tick(*t), font))
+                .map(|t| text_size(root, t, font))
                 .fold((0.0f64, 0.0f64), |m, s| (m.0.max(s.0), m.1.max(s.1)));
             let need = ux.abs() * widest.0 + uy.abs() * widest.1 + gap;
             let spacing = ticks
@@ -409,11 +409,11 @@ fn draw_axis_labels<DB: DrawingBackend>(
         let n = axis.normal;
         let pos = anchor_for(n);
         let off = (n.0 * (tick + gap), n.1 * (tick + gap));
-        for &t in &axis.ticks {
+        let span = axis.to[axis.idx] - axis.from[axis.idx];
+        for (&t, text) in axis.ticks.iter().zip(super::fmt_ticks(&axis.ticks, span)) {
             let mut p = axis.from;
             p[axis.idx] = t;
             let at = screen(chart, p);
-            let text = fmt_tick(t);
             let size = text_size(root, &text, font);
             let b = label_box(at.0 + off.0, at.1 + off.1, size, pos);
             let mark = ((n.0 * tick).round() as i32, (n.1 * tick).round() as i32);
