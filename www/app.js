@@ -392,6 +392,36 @@ async function importFile(file) {
  * `{type: 'gradlab:reply', request, id, ok, …}`. Any origin may ask (the state is public: it is in
  * the URL); received values are only ever validated as data, never executed or shown as markup.
  */
+/** Limits of a posted state, checked before anything else reads it. */
+const MAX_PAYLOAD = 1 << 20;
+const MAX_DEPTH = 32;
+
+/**
+ * Why a posted state is refused before it is looked at (too large, too deeply nested, not plain
+ * data), or null. Walks it with an explicit stack, so hostile nesting cannot overflow ours.
+ */
+function payloadProblem(value) {
+  let size = 0;
+  const stack = [[value, 1]];
+  while (stack.length) {
+    const [v, depth] = stack.pop();
+    if (depth > MAX_DEPTH) return `the state is nested more than ${MAX_DEPTH} levels deep`;
+    if (typeof v === 'string') size += v.length + 2;
+    else if (v === null || typeof v === 'number' || typeof v === 'boolean') size += 8;
+    else if (typeof v === 'object') {
+      if (!Array.isArray(v) && Object.getPrototypeOf(v) !== Object.prototype && Object.getPrototypeOf(v) !== null) {
+        return 'the state must be plain JSON data (objects, arrays, strings, numbers)';
+      }
+      for (const [k, x] of Object.entries(v)) {
+        size += k.length + 4;
+        stack.push([x, depth + 1]);
+      }
+    } else return `the state holds a ${typeof v}; only JSON data can be sent`;
+    if (size > MAX_PAYLOAD) return 'the state is larger than 1 MB (the limit for a posted state)';
+  }
+  return null;
+}
+
 function onMessage(ev) {
   const d = ev.data;
   if (!d || typeof d !== 'object' || typeof d.type !== 'string' || !d.type.startsWith('gradlab:')) return;
@@ -405,6 +435,8 @@ function onMessage(ev) {
   switch (d.type) {
     case 'gradlab:getState': reply({ ok: true, state: currentState() }); break;
     case 'gradlab:setState': {
+      const problem = payloadProblem(d.config);
+      if (problem) { reply({ ok: false, error: problem }); break; }
       applyState(d.config).then((error) => reply(error ? { ok: false, error } : { ok: true, summary: window.gradlab.lastRun() }));
       break;
     }

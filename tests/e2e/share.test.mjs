@@ -243,14 +243,24 @@ test('the embed test page renders both iframes independently; postMessage setSta
     w.postMessage({ type: 'gradlab:setState', id: 'bad', config: { lab: 'surfaces', config: { start: ['<b>x</b>', 0] } } }, '*');
     w.postMessage({ type: 'gradlab:getState', id: 'get' }, '*');
     w.postMessage({ type: 'gradlab:eval', id: 'evil', code: 'alert(1)' }, '*');
+    // Hostile payloads are refused before anything reads them.
+    let deep = {};
+    for (let i = 0; i < 500; i++) deep = { a: deep };
+    w.postMessage({ type: 'gradlab:setState', id: 'deep', config: deep }, '*');
+    w.postMessage({ type: 'gradlab:setState', id: 'huge', config: { lab: 'surfaces', config: { formula: 'x'.repeat(2 << 20) } } }, '*');
   });
-  await page.waitForFunction(() => ['bad', 'get', 'evil'].every((id) => window.replies.some((r) => r.id === id)));
+  await page.waitForFunction(() => ['bad', 'get', 'evil', 'deep', 'huge'].every((id) => window.replies.some((r) => r.id === id)));
   const replies = await page.evaluate(() => Object.fromEntries(window.replies.map((r) => [r.id, r])));
   assert.equal(replies.bad.ok, false);
   assert.match(replies.bad.error, /start|invalid type/);
   assert.equal(replies.get.state.config.solvers[0].learning_rate, 0.01);
   assert.equal(replies.evil.ok, false);
   assert.match(replies.evil.error, /unknown message type/);
+  assert.equal(replies.deep.ok, false);
+  assert.match(replies.deep.error, /nested more than 32 levels/);
+  assert.equal(replies.huge.ok, false);
+  assert.match(replies.huge.error, /larger than 1 MB/);
+  assert.equal((await peaksFrame.evaluate(() => window.gradlab.getState())).config.solvers[0].learning_rate, 0.01, 'nothing changed');
   assert.deepEqual(errors, []);
   await page.close();
 });
