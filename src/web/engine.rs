@@ -74,27 +74,26 @@ pub fn engine_run(
             let _ = f.call1(&JsValue::NULL, &JsValue::from_f64(fraction));
         }
     };
-    let bad =
-        |e: serde_wasm_bindgen::Error| JsValue::from_str(&format!("not a {lab} experiment: {e}"));
+    let bad = |e: String| JsValue::from_str(&format!("not a {lab} experiment: {e}"));
     let err = |m: String| JsValue::from_str(&m);
     match lab {
         "surfaces" => {
-            let e: Experiment = serde_wasm_bindgen::from_value(config).map_err(bad)?;
+            let e: Experiment = super::json::from_js(config).map_err(bad)?;
             let traces = e.run_each(&mut report).map_err(err)?;
             encode(&traces.iter().map(TraceColumns::from).collect::<Vec<_>>())
         }
         "regression" => {
-            let e: RegressionExperiment = serde_wasm_bindgen::from_value(config).map_err(bad)?;
+            let e: RegressionExperiment = super::json::from_js(config).map_err(bad)?;
             encode(&lab_regression::run_each(&e, &mut report).map_err(err)?)
         }
         "fit" => {
-            let e: FitExperiment = serde_wasm_bindgen::from_value(config).map_err(bad)?;
+            let e: FitExperiment = super::json::from_js(config).map_err(bad)?;
             let (result, landscape) =
                 lab_fit::run_each(&e, nist.as_deref(), &mut report).map_err(err)?;
             encode(&FitOutcome { result, landscape })
         }
         "basin" => {
-            let r: BasinRequest = serde_wasm_bindgen::from_value(config).map_err(bad)?;
+            let r: BasinRequest = super::json::from_js(config).map_err(bad)?;
             let mut last = js_sys::Date::now();
             let mut send = |cells: &crate::lab::basin::BasinCells| {
                 let Some(f) = &progress else { return };

@@ -11,6 +11,7 @@
 //! * [`share`] — permalinks, validation and trace export for the page shell (`www/app.js`).
 
 pub mod engine;
+mod json;
 pub mod share;
 pub mod view;
 

@@ -8,8 +8,8 @@ use serde::Serialize;
 use wasm_bindgen::prelude::*;
 
 fn state_from(value: JsValue) -> Result<PageState, String> {
-    let state: PageState = serde_wasm_bindgen::from_value(value)
-        .map_err(|e| format!("not a gradlab page state: {e}"))?;
+    let state: PageState =
+        super::json::from_js(value).map_err(|e| format!("not a gradlab page state: {e}"))?;
     state.validate()?;
     Ok(state)
 }

@@ -181,7 +181,7 @@ impl FitLab {
     /// Replaces the experiment by `config` after validating and running it; on error nothing
     /// changes and the message is returned. NIST configs need the file added first ([`Self::add_nist`]).
     pub fn set_state(&mut self, config: JsValue) -> Result<(), JsValue> {
-        let e: FitExperiment = serde_wasm_bindgen::from_value(config)
+        let e: FitExperiment = crate::web::json::from_js(config)
             .map_err(|e| JsValue::from_str(&format!("not a curve-fitting experiment: {e}")))?;
         self.set_experiment(e).map_err(|m| JsValue::from_str(&m))
     }
@@ -206,7 +206,7 @@ impl FitLab {
                 summary: None,
             })
         };
-        let form: FitForm = match serde_wasm_bindgen::from_value(form) {
+        let form: FitForm = match crate::web::json::from_js(form) {
             Ok(f) => f,
             Err(e) => {
                 return fail(vec![FieldError {

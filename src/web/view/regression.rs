@@ -210,7 +210,7 @@ impl RegressionLab {
     /// Replaces the experiment by `config` after validating and running it; a bad config leaves
     /// everything as it was and returns the reason.
     pub fn set_state(&mut self, config: JsValue) -> Result<(), JsValue> {
-        let e: RegressionExperiment = serde_wasm_bindgen::from_value(config)
+        let e: RegressionExperiment = crate::web::json::from_js(config)
             .map_err(|e| JsValue::from_str(&format!("not a regression experiment: {e}")))?;
         for s in &e.solvers {
             s.validate().map_err(|m| JsValue::from_str(&m))?;
@@ -233,7 +233,7 @@ impl RegressionLab {
                 summary: None,
             })
         };
-        let form: RegressionForm = match serde_wasm_bindgen::from_value(form) {
+        let form: RegressionForm = match crate::web::json::from_js(form) {
             Ok(f) => f,
             Err(e) => return fail(vec![fe("form", e.to_string())]),
         };

@@ -169,7 +169,7 @@ impl SurfaceLab {
     /// Replaces the experiment by `config` (as from [`SurfaceLab::get_state`]) after validating it,
     /// and re-runs; a bad config leaves everything as it was and returns the reason.
     pub fn set_state(&mut self, config: JsValue) -> Result<(), JsValue> {
-        let e: Experiment = serde_wasm_bindgen::from_value(config)
+        let e: Experiment = crate::web::json::from_js(config)
             .map_err(|e| JsValue::from_str(&format!("not a surfaces experiment: {e}")))?;
         self.set_experiment(e).map_err(|m| JsValue::from_str(&m))
     }
@@ -204,7 +204,7 @@ impl SurfaceLab {
                 summary: None,
             })
         };
-        let form: SurfaceForm = match serde_wasm_bindgen::from_value(form) {
+        let form: SurfaceForm = match crate::web::json::from_js(form) {
             Ok(f) => f,
             Err(e) => {
                 return fail(vec![FieldError {
