@@ -159,6 +159,8 @@ let applyGeneration = 0;
  * to the reason it was not applied (the previous state stays). A newer call supersedes it.
  */
 async function applyState(input) {
+  const tooBig = payloadProblem(input);
+  if (tooBig) return tooBig;
   const { state, error, bare } = toPageState(input);
   if (error) return error;
   let problem;
