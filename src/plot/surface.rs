@@ -100,8 +100,8 @@ pub fn draw_surface_with<DB: DrawingBackend>(
         }
     }
     cells.sort_by_key(|c| std::cmp::Reverse(c.0));
-    // The cells, far to near, into one image over the root's pixels; a mesh line every few
-    // cells (about 40 across, as many as a 40×40 grid drew), faint black.
+    // The cells, far to near, into one image over the root's pixels; a faint black mesh line
+    // every few cells.
     let (w, h) = root.dim_in_pixel();
     let (ox, oy) = root.get_base_pixel();
     // Every grid point projected once (a finite one; the others belong to no drawn cell).
@@ -133,7 +133,10 @@ pub fn draw_surface_with<DB: DrawingBackend>(
     let (x_hi, y_hi) = (x_hi.min(ox + w as i32 - 1), y_hi.min(oy + h as i32 - 1));
     let span = |lo: i32, hi: i32| (hi as i64 - lo as i64 + 1).max(0) as usize;
     let mut img = Rgba::new(x_lo, y_lo, span(x_lo, x_hi), span(y_lo, y_hi));
-    let every = |n: usize| (n - 1).div_ceil(40).max(1);
+    // Mesh lines about 14 CSS px apart across the image (6 to 40 of them), so a small plot is
+    // not darkened by a 100×100 mesh.
+    let lines = (img.w.max(img.h) as f64 / (14.0 * style.scale)).clamp(6.0, 40.0) as usize;
+    let every = |n: usize| (n - 1).div_ceil(lines).max(1);
     let (si, sj) = (every(grid.nx), every(grid.ny));
     for &(_, i, j, mean) in &cells {
         let (p00, p10, p11, p01) = (
