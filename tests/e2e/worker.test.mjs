@@ -118,7 +118,9 @@ for (const [what, state] of BIG_RUNS) {
       // (engine.js marks it). Drawing the result afterwards is the drawing code's business.
       const arrived = performance.getEntriesByName('gradlab:result').at(-1).startTime;
       const frames = n;
-      return { err, frames, ms: arrived - t0, long: window.longTasks.filter((t) => t.start < arrived).map((t) => Math.round(t.duration)) };
+      // Tasks that ran while the worker computed: ended before the result arrived. (The task that
+      // receives the result — it holds the mark — installs and draws it: BENCHMARKS.md measures it.)
+      return { err, frames, ms: arrived - t0, long: window.longTasks.filter((t) => t.start + t.duration <= arrived).map((t) => Math.round(t.duration)) };
     }, state);
     assert.equal(m.err, null);
     assert.ok(m.ms > 30, `it takes a while in the worker: ${m.ms} ms`);
