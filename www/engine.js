@@ -139,23 +139,9 @@ function pump() {
  */
 export function run(channel, request, { progress, background = false } = {}) {
   return new Promise((resolve, reject) => {
-    if (current?.background && current.channel !== channel) {
-      const old = current;
-      clearTimeout(old.timer);
-      current = null;
-      if (worker) respawn();
-      old.reject({ cancelled: true, preempted: true });
-    }
-    for (let i = queue.length - 1; i >= 0; i--) {
-      if (queue[i].channel === channel) queue.splice(i, 1)[0].reject({ superseded: true });
-    }
-    if (current?.channel === channel) {
-      const old = current;
-      clearTimeout(old.timer);
-      current = null;
-      if (worker) respawn();
-      old.reject({ superseded: true });
-    }
+    if (current?.background && current.channel !== channel) stopCurrent({ cancelled: true, preempted: true });
+    dropQueued(channel, { superseded: true });
+    if (current?.channel === channel) stopCurrent({ superseded: true });
     queue.push({ id: nextId++, channel, request, resolve, reject, progress, background });
     pump();
   });
@@ -163,18 +149,28 @@ export function run(channel, request, { progress, background = false } = {}) {
 
 /** Stops the channel's running or queued request (it rejects with {cancelled: true}). */
 export function cancel(channel) {
-  for (let i = queue.length - 1; i >= 0; i--) {
-    if (queue[i].channel === channel) queue.splice(i, 1)[0].reject({ cancelled: true });
-  }
+  dropQueued(channel, { cancelled: true });
   if (current?.channel === channel) {
-    const job = current;
-    clearTimeout(job.timer);
-    current = null;
     hideBusy(channel);
-    if (worker) respawn();
-    job.reject({ cancelled: true });
+    stopCurrent({ cancelled: true });
     pump();
   }
+}
+
+/** Rejects the channel's queued requests with `why`. */
+function dropQueued(channel, why) {
+  for (let i = queue.length - 1; i >= 0; i--) {
+    if (queue[i].channel === channel) queue.splice(i, 1)[0].reject(why);
+  }
+}
+
+/** Stops the running request: its worker is replaced, and it rejects with `why`. */
+function stopCurrent(why) {
+  const job = current;
+  clearTimeout(job.timer);
+  current = null;
+  if (worker) respawn();
+  job.reject(why);
 }
 
 /** Resolves when no request is running or waiting. */

@@ -170,12 +170,15 @@ impl Grid {
         const LUT_N: usize = 1024;
         let (w, h) = (width.max(1) as usize, height.max(1) as usize);
         let mut out = vec![0u8; w * h * 4];
-        let lut: Vec<[u8; 4]> = (0..LUT_N)
-            .map(|k| {
-                let c = viridis(k as f64 / (LUT_N - 1) as f64);
-                [c.0, c.1, c.2, 255]
-            })
-            .collect();
+        static LUT: std::sync::OnceLock<Vec<[u8; 4]>> = std::sync::OnceLock::new();
+        let lut = LUT.get_or_init(|| {
+            (0..LUT_N)
+                .map(|k| {
+                    let c = viridis(k as f64 / (LUT_N - 1) as f64);
+                    [c.0, c.1, c.2, 255]
+                })
+                .collect()
+        });
         let t: Vec<f32> = self
             .values
             .iter()

@@ -54,27 +54,45 @@ pub(crate) fn backend(canvas: &HtmlCanvasElement) -> Result<CanvasBackend, JsVal
 thread_local! {
     /// Canvases outside the page that images are put on before being composited
     /// (`putImageData` replaces pixels; `drawImage` of such a canvas blends them over what is
-    /// drawn). One per image size (the few most recent): a canvas exactly the image's size, so a
-    /// smoothed, scaled `drawImage` never samples pixels left there by another image.
-    static SCRATCH: std::cell::RefCell<Vec<((u32, u32), HtmlCanvasElement)>> =
+    /// drawn). SHARED: one canvas at least as large as any image copied 1:1. EXACT: one per size
+    /// of the few most recent scaled images — a canvas exactly the image's size, so a smoothed,
+    /// scaled `drawImage` never samples pixels left there by another image.
+    static SHARED: std::cell::RefCell<Option<HtmlCanvasElement>> = const { std::cell::RefCell::new(None) };
+    static EXACT: std::cell::RefCell<Vec<((u32, u32), HtmlCanvasElement)>> =
         const { std::cell::RefCell::new(Vec::new()) };
 }
 
-/// A scratch canvas for a `w × h` image: of exactly that size when `exact` (the image will be
-/// scaled), else one shared canvas at least that large (copied 1:1, nothing around is sampled).
-fn scratch(w: u32, h: u32, exact: bool) -> Result<HtmlCanvasElement, JsValue> {
+fn new_canvas(w: u32, h: u32) -> Result<HtmlCanvasElement, JsValue> {
     use wasm_bindgen::JsCast;
+    let doc = web_sys::window()
+        .and_then(|w| w.document())
+        .ok_or_else(|| JsValue::from_str("no document"))?;
+    let canvas: HtmlCanvasElement = doc.create_element("canvas")?.dyn_into()?;
+    canvas.set_width(w);
+    canvas.set_height(h);
+    Ok(canvas)
+}
+
+/// A scratch canvas for a `w × h` image: of exactly that size when `exact` (the image will be
+/// scaled), else the shared canvas, grown to at least that size.
+fn scratch(w: u32, h: u32, exact: bool) -> Result<HtmlCanvasElement, JsValue> {
     if !exact {
-        let shared = scratch(0, 0, true)?;
-        if shared.width() < w {
-            shared.set_width(w);
-        }
-        if shared.height() < h {
-            shared.set_height(h);
-        }
-        return Ok(shared);
+        return SHARED.with(|s| {
+            let mut s = s.borrow_mut();
+            let canvas = match s.as_ref() {
+                Some(c) => c.clone(),
+                None => s.insert(new_canvas(w, h)?).clone(),
+            };
+            if canvas.width() < w {
+                canvas.set_width(w);
+            }
+            if canvas.height() < h {
+                canvas.set_height(h);
+            }
+            Ok(canvas)
+        });
     }
-    SCRATCH.with(|s| {
+    EXACT.with(|s| {
         let mut s = s.borrow_mut();
         if let Some(i) = s.iter().position(|(size, _)| *size == (w, h)) {
             let hit = s.remove(i);
@@ -82,18 +100,10 @@ fn scratch(w: u32, h: u32, exact: bool) -> Result<HtmlCanvasElement, JsValue> {
             s.push(hit);
             return Ok(canvas);
         }
-        let doc = web_sys::window()
-            .and_then(|w| w.document())
-            .ok_or_else(|| JsValue::from_str("no document"))?;
-        let canvas: HtmlCanvasElement = doc.create_element("canvas")?.dyn_into()?;
-        canvas.set_width(w);
-        canvas.set_height(h);
         if s.len() >= 4 {
-            // The least recently used one, but never the shared one.
-            if let Some(i) = s.iter().position(|(size, _)| *size != (0, 0)) {
-                s.remove(i);
-            }
+            s.remove(0); // the least recently used
         }
+        let canvas = new_canvas(w, h)?;
         s.push(((w, h), canvas.clone()));
         Ok(canvas)
     })

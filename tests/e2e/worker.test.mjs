@@ -22,6 +22,14 @@ const SLOW_FIT = {
   },
 };
 
+/** Records the page's long tasks ({start, duration}) in window.longTasks from its first script on. */
+function watchLongTasks(page) {
+  return page.addInitScript(() => {
+    window.longTasks = [];
+    new PerformanceObserver((l) => { for (const e of l.getEntries()) window.longTasks.push({ start: e.startTime, duration: e.duration }); }).observe({ type: 'longtask' });
+  });
+}
+
 let ctx;
 before(async () => { ctx = await launch(); });
 after(async () => { await ctx?.close(); });
@@ -95,10 +103,7 @@ const BIG_RUNS = [
 for (const [what, state] of BIG_RUNS) {
   test(`the page thread stays free while ${what} runs in the worker: frames keep coming, no task over 50 ms`, async () => {
     const page = await ctx.newPage();
-    await page.addInitScript(() => {
-      window.longTasks = [];
-      new PerformanceObserver((l) => { for (const e of l.getEntries()) window.longTasks.push({ start: e.startTime, duration: e.duration }); }).observe({ type: 'longtask' });
-    });
+    await watchLongTasks(page);
     await page.goto(BASE);
     await page.evaluate(() => window.gradlab.ready);
     await page.click(`.tabs [data-lab="${state.lab}"]`); // mount the lab first: that draws its default run
@@ -132,10 +137,7 @@ for (const [what, state] of BIG_RUNS) {
 
 test('the page thread stays free while a basin map runs in the worker: it fills in row by row, no task over 50 ms', async () => {
   const page = await ctx.newPage();
-  await page.addInitScript(() => {
-    window.longTasks = [];
-    new PerformanceObserver((l) => { for (const e of l.getEntries()) window.longTasks.push({ start: e.startTime, duration: e.duration }); }).observe({ type: 'longtask' });
-  });
+  await watchLongTasks(page);
   await page.goto(BASE);
   await page.evaluate(() => window.gradlab.ready);
   await page.evaluate(() => window.gradlab.settled());
