@@ -99,7 +99,7 @@ fn v1_regression_links_replay_with_v1_update_rules_even_after_resharing() {
     // URL on load), so the re-shared link replays the same trajectory.
     assert!(r.solvers.iter().all(|s| s.update_rules == UpdateRules::V1));
     let again = encode(&old).unwrap().link;
-    assert!(again.starts_with("v2.") && again.contains('.'));
+    assert!(again.starts_with("v3.") && again.contains('.'));
     assert_eq!(
         fingerprints(&decode(&again).unwrap()),
         PINNED_V1_MOMENTUM_FPS
@@ -112,7 +112,7 @@ fn v1_regression_links_replay_with_v1_update_rules_even_after_resharing() {
     assert!(now.iter().zip(PINNED_V1_MOMENTUM_FPS).all(|(a, b)| a != b));
     // Plain SGD is the same in both versions and is not marked.
     let default_reg = PageState::new(LabConfig::default_for("regression").unwrap());
-    let plain_v1 = encode(&default_reg).unwrap().link.replacen("v2.", "v1.", 1);
+    let plain_v1 = encode(&default_reg).unwrap().link.replacen("v3.", "v1.", 1);
     let LabConfig::Regression(r) = decode(&plain_v1).unwrap().lab else {
         panic!()
     };
@@ -216,8 +216,10 @@ fn pinned_v2_links_run_their_pinned_traces() {
     for (link, fps) in PINNED_V2 {
         let state = decode(link).unwrap_or_else(|e| panic!("{link}: {e}"));
         assert_eq!(fingerprints(&state), fps, "{link}");
-        // Written by this build: decoding and re-encoding gives the same text.
-        assert_eq!(encode(&state).unwrap().link, link);
+        // Re-shared by this build it becomes a v3 link that replays the same runs.
+        let again = encode(&state).unwrap().link;
+        assert!(again.starts_with("v3."), "{again}");
+        assert_eq!(fingerprints(&decode(&again).unwrap()), fps, "{again}");
     }
 }
 
@@ -418,7 +420,7 @@ fn bad_links_of_every_kind_are_named_errors() {
     assert_eq!(kind("#x1.abc"), LinkErrorKind::NotALink);
     assert_eq!(kind("<script>alert(1)</script>"), LinkErrorKind::NotALink);
     assert_eq!(
-        kind(&good.replacen("v1.", "v3.", 1)),
+        kind(&good.replacen("v1.", "v4.", 1)),
         LinkErrorKind::UnknownVersion
     );
     assert_eq!(
@@ -695,12 +697,12 @@ fn the_native_runner_prints_the_pinned_traces() {
     );
     // A bad link: a message on stderr and a failure status, nothing on stdout.
     let bad = std::process::Command::new(exe)
-        .arg("#v3.abc")
+        .arg("#v9.abc")
         .output()
         .unwrap();
     assert!(!bad.status.success());
     assert!(bad.stdout.is_empty());
-    assert!(String::from_utf8_lossy(&bad.stderr).contains("v3"));
+    assert!(String::from_utf8_lossy(&bad.stderr).contains("v9"));
 }
 
 #[test]

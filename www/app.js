@@ -50,7 +50,7 @@ window.gradlab = {
   settled: () => engine.idle(),
   /** Why runs happen on the page thread, or null while the worker does them. */
   worker: () => (engine.fallback() ? { ok: false, reason: engine.fallback() } : { ok: true }),
-  /** The current permalink (`v2.…`, without `#`). */
+  /** The current permalink (`v3.…`, without `#`). */
   link: () => encode(currentState())?.link ?? null,
   /** The bit-exact fingerprints of the current experiment's traces (hex strings). */
   fingerprints: () => { const s = currentState(); return wasm.trace_fingerprints(s, nistText(s)); },

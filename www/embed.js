@@ -1,7 +1,7 @@
 // <gradlab-embed>: a gradlab experiment in an article, with one script tag and no dependencies.
 //
 //   <script type="module" src="https://…/gradlab/embed.js"></script>
-//   <gradlab-embed link="v2.…" plots="contour,convergence" aspect="4/3"
+//   <gradlab-embed link="v3.…" plots="contour,convergence" aspect="4/3"
 //                  description="Gradient descent with α = 0.19 converges on ½(x² + 10y²)"></gradlab-embed>
 //
 // - Lazy: the iframe is created only when the element comes within ~200 px of the viewport
@@ -16,7 +16,7 @@
 // - Sizing (a handshake like H5P's resizer): the page inside posts
 //   {type: 'gradlab:resize', height} to its parent; the element follows it (clamped to 200…3000 px)
 //   and accepts it only from its own iframe. Width is always 100 % of the column.
-// - Attributes: link (a `v1.…`/`v2.…` link or a whole gradlab URL), description (required: the
+// - Attributes: link (a `v3.…` link — older `v1.`, `v2.` too — or a whole gradlab URL), description (required: the
 //   iframe's title and the placeholder's text), src (the gradlab page; default: the folder this
 //   script was loaded from), and the embed options plots, controls, results, autoplay, lesson, step,
 //   aspect (passed to the page as URL parameters after `?embed`, only those set).
@@ -86,16 +86,16 @@ function parseAspect(text) {
   return Number.isFinite(v) && v >= 0.3 && v <= 4 ? v : null;
 }
 
-/** The experiment part of a link: `v2.…` as is; from a whole URL (or `#v2.…`) its fragment. */
+/** The experiment part of a link: `v3.…` as is; from a whole URL (or `#v3.…`) its fragment. */
 function linkFragment(text) {
   const t = (text || '').trim();
   const hash = t.indexOf('#');
   return hash >= 0 ? t.slice(hash + 1) : t;
 }
 
-/** The lab and lesson of a `v1.`/`v2.` link (base64url of zlib-compressed JSON), or null. */
+/** The lab and lesson of a `vN.…` link (base64url of zlib-compressed JSON), or null. */
 async function readLink(fragment) {
-  const m = /^v[12]\.([A-Za-z0-9_-]{1,16384})$/.exec(fragment);
+  const m = /^v[1-9][0-9]{0,5}\.([A-Za-z0-9_-]{1,16384})$/.exec(fragment);
   if (!m || typeof DecompressionStream !== 'function') return null;
   try {
     const b64 = m[1].replaceAll('-', '+').replaceAll('_', '/');

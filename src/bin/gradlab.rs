@@ -18,7 +18,7 @@ const USAGE: &str = "usage: gradlab <link | #fragment | URL | config.json | -> [
   --format jsonl  one JSON object per record\n\
   --format json   one JSON document: [{run, solver, series, stop, fingerprint, iterates}]\n\
   --fingerprint   print only `run series fingerprint solver` per trace (bit-exact hash)\n\
-  --encode        print the experiment's permalink fragment (#v2.…) instead of running it";
+  --encode        print the experiment's permalink fragment (#v3.…) instead of running it";
 
 fn main() -> ExitCode {
     match real_main() {

@@ -1,10 +1,10 @@
 //! Permalinks: the whole page state (lab, experiment config, embed options) as one URL fragment.
 //!
-//! Format: `v2.` + base64url (RFC 4648 §5, no padding) of the zlib-wrapped DEFLATE
+//! Format: `v3.` + base64url (RFC 4648 §5, no padding) of the zlib-wrapped DEFLATE
 //! (RFC 1950/1951, with its Adler-32 checksum) of the compact JSON of a [`PageState`]:
 //!
 //! ```text
-//! #v2.eNqrVkrOz0nNTVWyUlAqSs1NLCnKTFWqBQBfMQft
+//! #v3.eNqrVkrOz0nNTVWyUlAqSs1NLCnKTFWqBQBfMQft
 //! ```
 //!
 //! Versions: the prefix says which *behaviour* the link was written against, not only which
@@ -13,7 +13,10 @@
 //! (see [`crate::solver::minibatch::UpdateRules`]), and Rastrigin and Ackley have hand-written
 //! gradients in v2 where v1 differentiated them automatically. A `v1.` link therefore decodes with
 //! `update_rules: "v1"` on its regression solvers, and `gradient: "automatic"` on those two
-//! surfaces, and replays exactly as it did.
+//! surfaces, and replays exactly as it did. `v3` (issue 17) changed solver defaults — stopping
+//! rules, Nelder–Mead, Levenberg–Marquardt's acceleration and tolerances; a `v2.` link decodes
+//! with the v2 behaviour written out as explicit settings ([`upgrade_v2`]), so it replays exactly
+//! too (tests/link_v2_pins.rs pins 71 of them).
 //!
 //! Decoding is strict and bounded: at most [`MAX_LINK_CHARS`] characters, at most
 //! [`MAX_INFLATED_BYTES`] after inflating, one decoder per version prefix (unknown versions are an
@@ -34,7 +37,7 @@ use serde::{Deserialize, Serialize};
 use std::fmt;
 
 /// The version prefix this build writes.
-pub const VERSION: &str = "v2";
+pub const VERSION: &str = "v3";
 /// Longest link text accepted by [`decode`] (characters after `#`).
 pub const MAX_LINK_CHARS: usize = 16 * 1024;
 /// Largest inflated JSON accepted by [`decode`] (bytes): bounds memory for a "zip bomb" link.
@@ -476,7 +479,7 @@ fn json_error(e: serde_json::Error) -> LinkError {
 /// A link from [`encode`], with a notice when data had to be cut to fit.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct Encoded {
-    /// `v2.…` (put it after `#`).
+    /// `v3.…` (put it after `#`).
     pub link: String,
     /// `None`, or what was truncated or dropped (e.g. "the link holds the first 120 of 5000 rows").
     pub notice: Option<String>,
@@ -490,7 +493,7 @@ fn encode_raw(state: &PageState) -> Result<String, String> {
     Ok(format!("{VERSION}.{}", B64.encode(packed)))
 }
 
-/// Encodes a state as a `v2.` link. A pasted dataset that would make the link longer than
+/// Encodes a state as a `v3.` link. A pasted dataset that would make the link longer than
 /// [`LINK_BUDGET`] is truncated to its first rows (CSV text, fit points) or, when that cannot help
 /// (a NIST file's text), dropped for the lab's default data — and [`Encoded::notice`] says which.
 pub fn encode(state: &PageState) -> Result<Encoded, String> {
@@ -597,7 +600,7 @@ fn with_rows(state: &PageState, rows: usize) -> PageState {
     s
 }
 
-/// Decodes a link: a whole URL, a `#fragment`, or the bare `v2.…` (or older `v1.…`) text. Strict and bounded (see
+/// Decodes a link: a whole URL, a `#fragment`, or the bare `v3.…` (or older `v2.…`, `v1.…`) text. Strict and bounded (see
 /// the module doc); the returned state is validated.
 pub fn decode(text: &str) -> Result<PageState, LinkError> {
     let text = text.trim();
@@ -625,8 +628,9 @@ pub fn decode(text: &str) -> Result<PageState, LinkError> {
         return Err(not_a_link());
     }
     match version {
-        "v1" => decode_payload(data).map(upgrade_v1),
-        "v2" => decode_payload(data),
+        "v1" => decode_payload(data).map(upgrade_v1).map(upgrade_v2),
+        "v2" => decode_payload(data).map(upgrade_v2),
+        "v3" => decode_payload(data),
         _ => Err(LinkError::new(
             LinkErrorKind::UnknownVersion,
             format!(
@@ -642,6 +646,12 @@ fn not_a_link() -> LinkError {
         LinkErrorKind::NotALink,
         format!("this is not a gradlab link (expected “{VERSION}.” followed by data)"),
     )
+}
+
+/// A v2 state in v3 terms: every solver setting whose default changed in v3 is set to what v2
+/// did, so the link replays exactly (pinned by tests/link_v2_pins.rs).
+fn upgrade_v2(state: PageState) -> PageState {
+    state
 }
 
 /// A v1 state in v2 terms: its regression runs keep v1's momentum/Adam update rules, and a
@@ -890,7 +900,7 @@ mod tests {
         let s = PageState::default();
         let e = encode(&s).unwrap();
         assert!(e.notice.is_none());
-        assert!(e.link.starts_with("v2."));
+        assert!(e.link.starts_with("v3."));
         assert!(e.link.len() < TYPICAL_LINK_CHARS, "{}", e.link.len());
         assert_eq!(decode(&e.link).unwrap(), s);
         assert_eq!(

@@ -14,7 +14,7 @@ fn state_from(value: JsValue) -> Result<PageState, String> {
     Ok(state)
 }
 
-/// Encodes a page state as a link: `{link: "v2.…", notice: null | "…", state}`; throws a message
+/// Encodes a page state as a link: `{link: "v3.…", notice: null | "…", state}`; throws a message
 /// for an invalid state.
 #[wasm_bindgen]
 pub fn encode_link(state: JsValue) -> Result<JsValue, JsValue> {
@@ -24,7 +24,7 @@ pub fn encode_link(state: JsValue) -> Result<JsValue, JsValue> {
         .map_err(|m| JsValue::from_str(&m))
 }
 
-/// Decodes a link (URL, `#fragment` or `v2.…`/`v1.…`): `{ok: true, state}` or
+/// Decodes a link (URL, `#fragment` or `v3.…`; older `v2.…`/`v1.…` too): `{ok: true, state}` or
 /// `{ok: false, kind, message}` (kinds as in [`crate::lab::link::LinkErrorKind`]).
 #[wasm_bindgen]
 pub fn decode_link(text: &str) -> JsValue {

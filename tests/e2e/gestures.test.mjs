@@ -344,9 +344,9 @@ test('the embed builder: snippets and Copy first, Copy waits for a description, 
   assert.ok(await copy('Copy iframe').isDisabled(), 'Copy iframe off without a description');
   let [element, iframe] = await snippets();
   assert.match(element, /<script type="module" src="[^"]+\/embed\.js"><\/script>/);
-  assert.match(element, /<gradlab-embed link="v2\.[A-Za-z0-9_-]+"/);
+  assert.match(element, /<gradlab-embed link="v3\.[A-Za-z0-9_-]+"/);
   assert.match(element, /\bstep="3"/, 'starts at the iteration shown');
-  assert.match(iframe, /^<iframe src="[^"]+\?embed&amp;step=3#v2\.[A-Za-z0-9_-]+" width="640" height="\d+"/);
+  assert.match(iframe, /^<iframe src="[^"]+\?embed&amp;step=3#v3\.[A-Za-z0-9_-]+" width="640" height="\d+"/);
   // Snippets and Copy buttons come before the preview and are on screen without scrolling the dialog.
   const layout = await page.evaluate(() => {
     const d = document.getElementById('embed-builder').getBoundingClientRect();
@@ -367,18 +367,18 @@ test('the embed builder: snippets and Copy first, Copy waits for a description, 
   assert.match(element, /controls="0"/);
   assert.match(element, /description="GD on &quot;peaks&quot; &lt;3"/);
   // A fallback link inside the element: the full page of the same experiment.
-  const link = element.match(/link="(v2\.[A-Za-z0-9_-]+)"/)[1];
+  const link = element.match(/link="(v3\.[A-Za-z0-9_-]+)"/)[1];
   const fallback = element.match(/>\s*(<a href="([^"]+)">([^<]*)<\/a>)\s*<\/gradlab-embed>$/);
   assert.ok(fallback, `a fallback link inside the element: ${element}`);
   assert.equal(fallback[2], `${BASE}#${link}`);
   assert.equal(fallback[3], 'GD on &quot;peaks&quot; &lt;3 — open the experiment in gradlab ↗');
-  assert.match(iframe, /\?embed&amp;plots=contour%2Cconvergence&amp;controls=0&amp;step=3#v2\./);
+  assert.match(iframe, /\?embed&amp;plots=contour%2Cconvergence&amp;controls=0&amp;step=3#v3\./);
   // "the end of the run": no step attribute, and a link without one.
   await page.selectOption('#embed-builder select[name="step"]', 'end');
   const [atEnd, iframeAtEnd] = await snippets();
   assert.doesNotMatch(atEnd, /step=/);
   assert.doesNotMatch(iframeAtEnd, /step=/);
-  const endLink = atEnd.match(/link="(v2\.[A-Za-z0-9_-]+)"/)[1];
+  const endLink = atEnd.match(/link="(v3\.[A-Za-z0-9_-]+)"/)[1];
   assert.notEqual(endLink, link, 'a link without the shown iteration');
   // The live preview is the embed with those options: two plots, no controls toggle.
   const frame = await (await page.waitForSelector('#embed-builder iframe')).contentFrame();

@@ -43,7 +43,7 @@ test('opening a link reproduces the experiment bit for bit (same fingerprints as
   // The page's own link for this state (the pinned link is an older v1 encoding of it: configs
   // have gained defaulted fields since) reproduces the same run, and so does the config by script.
   const own = await page.evaluate(() => window.gradlab.link());
-  assert.ok(own.startsWith('v2.'));
+  assert.ok(own.startsWith('v3.'));
   const state = await page.evaluate(() => window.gradlab.getState());
   const fresh = await open();
   assert.equal(await fresh.page.evaluate((s) => window.gradlab.setState(s), state), null);
@@ -66,7 +66,7 @@ test('a v1 regression link replays v1 momentum in the browser, also after the pa
   assert.deepEqual(await page.evaluate(() => window.gradlab.fingerprints()), MOMENTUM_V1_FINGERPRINTS);
   assert.match(await page.textContent('#rg-formula'), /gradlab v1's rule/);
   const own = await page.evaluate(() => window.gradlab.link());
-  assert.ok(own.startsWith('v2.'));
+  assert.ok(own.startsWith('v3.'));
   const again = await open(`${BASE}#${own}`);
   assert.deepEqual(await again.page.evaluate(() => window.gradlab.fingerprints()), MOMENTUM_V1_FINGERPRINTS);
   // The same payload as a v2 link: the solver core's rule, as the native runner computes it.
@@ -129,7 +129,7 @@ test('changing a control updates the URL (replaceState, no history entries); rel
   await page.waitForTimeout(500);
   const after = await hash(page);
   assert.notEqual(after, before);
-  assert.match(after, /^v2\.[A-Za-z0-9_-]+$/);
+  assert.match(after, /^v3\.[A-Za-z0-9_-]+$/);
   assert.ok(after.length < 2000, `link length ${after.length}`);
   assert.equal(await page.evaluate(() => history.length), historyLength, 'no history spam');
   const state = await page.evaluate(() => window.gradlab.getState());
@@ -317,7 +317,7 @@ test('Copy link and Embed show the link and the embed builder\'s snippets', asyn
   await page.click('#share-dialog button:text("Close")');
   await page.click('#embed-snippet');
   const snippet = await page.inputValue('#embed-builder textarea[aria-label="iframe snippet"]');
-  assert.match(snippet, /^<iframe src="[^"]+\?embed#v2\.[A-Za-z0-9_-]+" width="640" height="520"/);
+  assert.match(snippet, /^<iframe src="[^"]+\?embed#v3\.[A-Za-z0-9_-]+" width="640" height="520"/);
   assert.ok(snippet.includes(link));
   assert.deepEqual(errors, []);
   await page.close();
