@@ -89,6 +89,10 @@ pub enum StopReason {
     /// Least squares: the damping grew without bound; no reduction is possible at machine
     /// precision.
     NoFurtherProgress,
+    /// Converged to the precision limit: the decrease still predicted is below what f can
+    /// resolve in floating point (a trial's actual change is round-off, many times larger than
+    /// the predicted decrease), so no further decrease is representable.
+    PrecisionLimit,
 }
 
 impl StopReason {
@@ -113,6 +117,9 @@ impl StopReason {
                 "Jacobian is zero: the model does not depend on its parameters here"
             }
             StopReason::NoFurtherProgress => "stopped: no further reduction possible",
+            StopReason::PrecisionLimit => {
+                "converged to the precision limit: no further decrease is representable"
+            }
         }
     }
 
@@ -127,6 +134,7 @@ impl StopReason {
                 | StopReason::RelativeStep
                 | StopReason::Orthogonality
                 | StopReason::ZeroResidual
+                | StopReason::PrecisionLimit
         )
     }
 }

@@ -46,7 +46,7 @@ pub const PINNED: [(&str, &str, &[&str]); 4] = [
         "v1.eNqdUttuwyAM_Rees4qszTrlV6YKOcRJvRLowOnaVfn3GappednLIhHw8eX4GO7KQadaNRCrStngBxpVe1dT6NHlw4l8L_5uJsfkJYayOZE9AjpKZkLP6NVSqR4YVhnnQJ6TJFxV-6Y3daU3TVVvdPUsa7fRh0rdime7LXD9OLzI2r8epF5iiLwq2OMAs-NMlYK7YEySLp0iH0P2O7yg7zCOZoL4MUPss6SBg-io8alupJW1MRZDC7Wa4GrwAm4GpuClbqPlE62emMCZHqYz-bFE61r4Lbhic5yxUhFLr5L3LIQxfKE372BDR-BVO4BLEjSijDSRNWAtOoyF6qfCGjNly1z7ZqlWAkeYUzIePzn4fyurH8oy3oE9cZSfwDv9V-eLXNQvdJfZz9GitAMe3I3JqjyPI04Zs_IaIji1LMs3aMzD2Q",
         r#"{"lab":"fit","config":{"model":{"kind":"builtin","id":"michaelis_menten"},
             "data":{"kind":"points","x":[0.1,0.5,1,2,4],"y":[0.33,1.0,1.33,1.6,1.78]},
-            "solvers":[{"method":"levenberg_marquardt"},{"method":"gauss_newton"}]}}"#,
+            "solvers":[{"method":"levenberg_marquardt","ftol":1e-15,"xtol":1e-15,"gtol":0.0,"damping":"nielsen"},{"method":"gauss_newton"}]}}"#,
         &["7833110e64c18860", "65c267c52312a812"],
     ),
 ];

@@ -453,6 +453,34 @@ pub fn least_squares_step(trace: &Trace, k: usize, acceleration_ratio: Option<f6
                         .to_string(),
                 );
             }
+        } else if let (true, Some(radius)) = (evaluated, r.extra("radius")) {
+            // Trust region: λ is whatever makes ‖Dh‖ fit the radius Δ of the previous record.
+            let delta = prev.extra("radius").unwrap_or(radius);
+            if lambda == 0.0 {
+                lines.push(format!(
+                    "trial step h = the Gauss–Newton step (λ = 0): it fits in the trust region ‖Dh‖ ≤ Δ = {}, ‖h‖ = {}",
+                    num(delta),
+                    num(step_norm)
+                ));
+            } else {
+                lines.push(format!(
+                    "trial step h from (JᵀJ + λD²)h = −Jᵀr with λ = {} chosen so that ‖Dh‖ ≈ Δ = {}, ‖h‖ = {}",
+                    num(lambda),
+                    num(delta),
+                    num(step_norm)
+                ));
+            }
+            lines.push(format!(
+                "gain ratio ρ = actual / predicted reduction = {} → {}; Δ becomes {}",
+                num(rho),
+                if accepted { "accepted" } else { "rejected, p stays" },
+                num(radius)
+            ));
+            lines.push(format!(
+                "SSR at the trial point = {}; {here}",
+                num(trial_ssr)
+            ));
+            return lines;
         } else if evaluated {
             lines.push(format!(
                 "trial step h from (JᵀJ + λD²)h = −Jᵀr with λ = {}, ‖h‖ = {}",
@@ -541,16 +569,46 @@ mod lsq_tests {
         assert!(least_squares_step(gn, 0, None)[0].starts_with("start: p₀ = "));
     }
 
-    /// The default fit of the page (Michaelis–Menten, generated data, LM with geodesic
-    /// acceleration, α = 0.75).
+    /// The default fit of the page (Michaelis–Menten, generated data) with v2's LM: Nielsen
+    /// damping and geodesic acceleration, α = 0.75.
     fn michaelis_menten() -> crate::lab::fit::FitResult {
-        crate::lab::fit::run(&crate::lab::fit::FitExperiment {
+        use crate::solver::least_squares::lm::{Damping, LmSettings};
+        let mut e = crate::lab::fit::FitExperiment {
+            model: crate::lab::fit::FitModel::Builtin {
+                id: crate::problem::least_squares::ModelId::MichaelisMenten,
+            },
+            ..Default::default()
+        };
+        e.solvers[0] = crate::lab::fit::FitSolver::LevenbergMarquardt(LmSettings {
+            damping: Damping::Nielsen,
+            ..Default::default()
+        });
+        crate::lab::fit::run(&e).unwrap()
+    }
+
+    #[test]
+    fn a_trust_region_step_names_its_radius_and_lambda() {
+        let r = crate::lab::fit::run(&crate::lab::fit::FitExperiment {
             model: crate::lab::fit::FitModel::Builtin {
                 id: crate::problem::least_squares::ModelId::MichaelisMenten,
             },
             ..Default::default()
         })
-        .unwrap()
+        .unwrap();
+        let lm = &r.runs[0].run.trace;
+        let texts: Vec<String> = (1..lm.iterates.len())
+            .map(|k| least_squares_step(lm, k, Some(0.75)).join("\n"))
+            .collect();
+        for (k, t) in texts.iter().enumerate() {
+            let it = &lm.iterates[k + 1];
+            assert!(!t.contains("NaN"), "{t}");
+            assert!(t.contains(&format!("Δ becomes {}", num(it.extra("radius").unwrap()))), "{t}");
+            if it.extra("lambda") == Some(0.0) {
+                assert!(t.contains("Gauss–Newton step (λ = 0)"), "{t}");
+            } else {
+                assert!(t.contains("chosen so that ‖Dh‖ ≈ Δ"), "{t}");
+            }
+        }
     }
 
     #[test]

@@ -628,9 +628,11 @@ pub fn decode(text: &str) -> Result<PageState, LinkError> {
         return Err(not_a_link());
     }
     match version {
-        "v1" => decode_payload(data).map(upgrade_v1).map(upgrade_v2),
-        "v2" => decode_payload(data).map(upgrade_v2),
-        "v3" => decode_payload(data),
+        "v1" => decode_payload(data, Some(v2_defaults))
+            .map(upgrade_v1)
+            .map(upgrade_v2),
+        "v2" => decode_payload(data, Some(v2_defaults)).map(upgrade_v2),
+        "v3" => decode_payload(data, None),
         _ => Err(LinkError::new(
             LinkErrorKind::UnknownVersion,
             format!(
@@ -650,7 +652,43 @@ fn not_a_link() -> LinkError {
 
 /// A v2 state in v3 terms: every solver setting whose default changed in v3 is set to what v2
 /// did, so the link replays exactly (pinned by tests/link_v2_pins.rs).
-fn upgrade_v2(state: PageState) -> PageState {
+/// Settings whose *default* changed in v3, filled in with their v2 defaults where a v1/v2 link
+/// leaves them out (before the typed reading gives them the v3 defaults): Levenberg–Marquardt's
+/// ftol = xtol = 10⁻¹⁵ and gtol = 0 (v3: 30ε each).
+fn v2_defaults(state: &mut serde_json::Value) {
+    if state.get("lab").and_then(|l| l.as_str()) != Some("fit") {
+        return;
+    }
+    let Some(solvers) = state
+        .get_mut("config")
+        .and_then(|c| c.get_mut("solvers"))
+        .and_then(|s| s.as_array_mut())
+    else {
+        return;
+    };
+    for s in solvers {
+        if s.get("method").and_then(|m| m.as_str()) != Some("levenberg_marquardt") {
+            continue;
+        }
+        if let Some(o) = s.as_object_mut() {
+            for (k, v) in [("ftol", 1e-15), ("xtol", 1e-15), ("gtol", 0.0)] {
+                o.entry(k).or_insert(serde_json::Value::from(v));
+            }
+        }
+    }
+}
+
+fn upgrade_v2(mut state: PageState) -> PageState {
+    if let LabConfig::Fit(f) = &mut state.lab {
+        use crate::solver::least_squares::lm::Damping;
+        for s in &mut f.solvers {
+            if let FitSolver::LevenbergMarquardt(lm) = s {
+                // v2's Levenberg–Marquardt: Nielsen damping, acceleration on every trial,
+                // restarts after every converged stop (its tolerances are in the link).
+                lm.damping = Damping::Nielsen;
+            }
+        }
+    }
     state
 }
 
@@ -679,7 +717,10 @@ fn upgrade_v1(mut state: PageState) -> PageState {
 }
 
 /// Versions 1 and 2: base64url → zlib inflate (≤ [`MAX_INFLATED_BYTES`]) → JSON → validated state.
-fn decode_payload(data: &str) -> Result<PageState, LinkError> {
+fn decode_payload(
+    data: &str,
+    old_defaults: Option<fn(&mut serde_json::Value)>,
+) -> Result<PageState, LinkError> {
     use miniz_oxide::inflate::TINFLStatus;
     if let Some(c) = data
         .chars()
@@ -735,7 +776,14 @@ fn decode_payload(data: &str) -> Result<PageState, LinkError> {
             "the link does not hold a gradlab experiment (not UTF-8 text)",
         )
     })?;
-    PageState::from_json(text)
+    match (old_defaults, serde_json::from_str::<serde_json::Value>(text)) {
+        (Some(fill), Ok(mut v)) => {
+            fill(&mut v);
+            PageState::from_json(&v.to_string())
+        }
+        // Not JSON: the typed reader names the problem.
+        _ => PageState::from_json(text),
+    }
 }
 
 // ---------- traces: the same records on the page and in the native runner ----------

@@ -38,6 +38,14 @@ function buildControls() {
         input = el('input', { type: 'checkbox', id, checked: p.default === 'true', title: p.help });
         input.addEventListener('change', apply);
         params.append(el('label', { className: 'fit-switch', htmlFor: id, title: p.help }, input, ` ${p.name.replaceAll('_', ' ')}`));
+      } else if (p.choices?.length) {
+        input = el('select', { id, title: p.help }, ...p.choices.map((c) => el('option', { value: c, textContent: c.replaceAll('_', ' ') })));
+        input.value = p.default;
+        input.addEventListener('change', apply);
+        params.append(el('div', { className: 'field' },
+          el('label', { htmlFor: id, textContent: p.name.replaceAll('_', ' '), title: p.help }),
+          input,
+          el('span', { className: 'msg', role: 'alert', dataset: { for: `${info.method}.${p.name}` } })));
       } else {
         input = el('input', { id, inputMode: 'decimal', spellcheck: false, value: p.default, title: p.help });
         input.addEventListener('input', applySoon);
@@ -130,7 +138,7 @@ function fillForm(form, summary) {
     row.querySelector(':scope > label input').checked = !!params;
     row.classList.toggle('on', !!params);
     if (!params) continue;
-    for (const input of row.querySelectorAll('input[data-param]')) {
+    for (const input of row.querySelectorAll('[data-param]')) {
       const v = params[input.dataset.param];
       if (v === undefined) continue;
       if (input.dataset.switch) input.checked = v === 'true'; else input.value = v;
@@ -176,7 +184,7 @@ function readForm() {
   for (const row of root.querySelectorAll('.solver')) {
     if (!row.querySelector(':scope > label input').checked) continue;
     const params = {};
-    for (const input of row.querySelectorAll('input[data-param]')) {
+    for (const input of row.querySelectorAll('[data-param]')) {
       params[input.dataset.param] = input.dataset.switch ? String(input.checked) : input.value;
     }
     form.solvers.push({ method: row.dataset.method, params });

@@ -36,6 +36,8 @@ pub struct ParamInfo {
     pub switch: bool,
     /// One line of help.
     pub help: &'static str,
+    /// The names a named choice can take (a select on the page); empty for numbers and switches.
+    pub choices: Vec<&'static str>,
 }
 
 /// A solver with its hyperparameters.
@@ -68,11 +70,13 @@ fn param_help(name: &str) -> &'static str {
         "xtol" => "stop when the scaled step is below this times the scaled parameters",
         "gtol" => "stop when the residuals are orthogonal to every Jacobian column within this",
         "max_evaluations" => "budget of residual evaluations (finite-difference ones included)",
-        "initial_damping" => "τ: the first λ is τ·max (JᵀJ)ⱼⱼ/Dⱼ²",
+        "initial_damping" => "Nielsen damping: τ, the first λ is τ·max (JᵀJ)ⱼⱼ/Dⱼ²",
         "scaling" => "Marquardt's scaling D = max ‖Jⱼ‖ (scale-invariant, as MINPACK)",
-        "restarts" => "restarts from a converged stop while they still lower SSR",
-        "geodesic_acceleration" => "add the second-order (geodesic) correction to each step",
+        "restarts" => "trust region: rescues of a saturated stop; Nielsen: restarts from a converged stop while they lower SSR",
+        "geodesic_acceleration" => "trust region: rescue a saturated stop with the accelerated method; Nielsen: add the second-order (geodesic) correction to each step",
         "acceleration_ratio" => "reject steps whose correction exceeds this share of the step",
+        "damping" => "trust_region: Moré's trust region, as MINPACK (λ so that ‖Dh‖ ≈ Δ); nielsen: λ from the gain ratio (links v2)",
+        "step_bound" => "trust region: the first bound on ‖Dh‖ is this times ‖Dp₀‖ (MINPACK's factor)",
         "max_backtracks" => "most halvings of the step in one line search",
         _ => "",
     }
@@ -87,7 +91,11 @@ fn params_of<T: Serialize>(default: T) -> Vec<ParamInfo> {
         .map(|(k, v)| ParamInfo {
             help: param_help(&k),
             switch: v.is_boolean(),
-            default: v.to_string(),
+            default: v.as_str().map_or_else(|| v.to_string(), str::to_string),
+            choices: match k.as_str() {
+                "damping" => vec!["trust_region", "nielsen"],
+                _ => vec![],
+            },
             name: k,
         })
         .collect()
@@ -113,7 +121,7 @@ pub fn catalog() -> FitCatalog {
             SolverInfo {
                 method: "levenberg_marquardt",
                 name: "Levenberg–Marquardt",
-                help: "damped Gauss–Newton: (JᵀJ + λD²)h = −Jᵀr by QR, λ by the gain ratio",
+                help: "damped Gauss–Newton: (JᵀJ + λD²)h = −Jᵀr by QR, λ from a trust region on ‖Dh‖ (Moré, MINPACK)",
                 params: params_of(LmSettings::default()),
             },
             SolverInfo {

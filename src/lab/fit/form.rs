@@ -132,6 +132,9 @@ fn settings_from<T: Serialize + serde::de::DeserializeOwned>(
                 "false" => *cur = false.into(),
                 _ => errors.push(ferr(&field, "expected true or false")),
             }
+        } else if cur.is_string() {
+            // A named choice (e.g. damping "trust_region" / "nielsen"); serde checks the name.
+            *cur = t.into();
         } else if cur.is_u64() {
             match t.parse::<u64>() {
                 Ok(n) => *cur = n.into(),

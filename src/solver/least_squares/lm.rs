@@ -32,7 +32,13 @@ use crate::problem::least_squares::Residuals;
 use crate::solver::MAX_ITERATIONS;
 use crate::trace::{Iterate, StopReason};
 use nalgebra::{DMatrix, DVector, QR};
+
+mod trust_region;
 use serde::{Deserialize, Serialize};
+
+/// The default ftol, xtol and gtol: 30ε ≈ 6.7·10⁻¹⁵, as the MINPACK port `levenberg-marquardt`
+/// (links v2 used 10⁻¹⁵, 10⁻¹⁵ and 0).
+pub const TIGHT_TOL: f64 = 30.0 * f64::EPSILON;
 
 /// Levenberg–Marquardt settings. The defaults are what the NIST conformance test uses.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -60,14 +66,35 @@ pub struct LmSettings {
     pub geodesic_acceleration: bool,
     /// The bound α on 2‖Da‖/‖Dv‖ for geodesic acceleration.
     pub acceleration_ratio: f64,
+    /// How the damping is chosen: Moré's trust region (MINPACK, the default since links v3) or
+    /// Nielsen's gain-ratio update (links v2).
+    pub damping: Damping,
+    /// Trust region only: the first step bound is `step_bound`·‖D p₀‖ (MINPACK's `factor`, 100).
+    pub step_bound: f64,
+}
+
+/// How Levenberg–Marquardt chooses its damping λ.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Damping {
+    /// Moré's trust region (J. J. Moré, *The Levenberg–Marquardt algorithm: implementation and
+    /// theory*, Lecture Notes in Mathematics 630, 1978; MINPACK `lmder`/`lmpar`): a bound Δ on
+    /// the scaled step ‖D h‖, λ found so that ‖D h(λ)‖ ≈ Δ, Δ grown or shrunk by the gain ratio.
+    /// Geodesic acceleration and restarts are used only to rescue a stop that looks premature
+    /// (a parameter has lost all influence on the residuals: a saturated model).
+    #[default]
+    TrustRegion,
+    /// Nielsen's update λ ← λ·max(⅓, 1 − (2ρ − 1)³), with geodesic acceleration on every trial
+    /// and restarts after every converged stop (what links v2 ran).
+    Nielsen,
 }
 
 impl Default for LmSettings {
     fn default() -> Self {
         LmSettings {
-            ftol: 1e-15,
-            xtol: 1e-15,
-            gtol: 0.0,
+            ftol: TIGHT_TOL,
+            xtol: TIGHT_TOL,
+            gtol: TIGHT_TOL,
             max_evaluations: 50_000,
             initial_damping: 1e-3,
             scaling: true,
@@ -75,6 +102,8 @@ impl Default for LmSettings {
             frozen_jacobian: false,
             geodesic_acceleration: true,
             acceleration_ratio: 0.75,
+            damping: Damping::TrustRegion,
+            step_bound: 100.0,
         }
     }
 }
@@ -109,6 +138,12 @@ impl LmSettings {
                 self.acceleration_ratio
             ));
         }
+        if !(self.step_bound.is_finite() && self.step_bound > 0.0) {
+            return Err(format!(
+                "step bound must be a positive number (got {})",
+                self.step_bound
+            ));
+        }
         if self.restarts > 100 {
             return Err(format!(
                 "restarts must be at most 100 (got {})",
@@ -126,6 +161,33 @@ impl LmSettings {
             "Levenberg–Marquardt".into()
         }
     }
+}
+
+/// Solves min ‖R h + qtr‖² + λ‖D h‖² for h and returns h with the triangular factor S of
+/// [R; √λ·D] (SᵀS = RᵀR + λD²), or `None` when the system is singular.
+pub(super) fn damped_solve(
+    r: &DMatrix<f64>,
+    qtr: &DVector<f64>,
+    d: &[f64],
+    lambda: f64,
+) -> Option<(DVector<f64>, DMatrix<f64>)> {
+    let n = r.ncols();
+    let sl = lambda.sqrt();
+    let a = DMatrix::from_fn(2 * n, n, |i, c| {
+        if i < n {
+            r[(i, c)]
+        } else if i - n == c {
+            sl * d[c]
+        } else {
+            0.0
+        }
+    });
+    let mut rhs = DVector::from_fn(2 * n, |i, _| if i < n { -qtr[i] } else { 0.0 });
+    let qr = QR::new(a);
+    qr.q_tr_mul(&mut rhs);
+    let rr = qr.r();
+    let h = rr.solve_upper_triangular(&rhs.rows(0, n).into_owned())?;
+    h.iter().all(|v| v.is_finite()).then_some((h, rr))
 }
 
 /// Solves the damped system for h: min ‖R h + qtr‖² + λ‖D h‖² by the QR of [R; √λ·D].
@@ -154,22 +216,22 @@ fn damped_step(
     h.iter().all(|v| v.is_finite()).then_some(h)
 }
 
-type Qr = QR<f64, nalgebra::Dyn, nalgebra::Dyn>;
+pub(super) type Qr = QR<f64, nalgebra::Dyn, nalgebra::Dyn>;
 
 /// The QR factorization of J and its factor R (n × n).
-fn factor(j: &DMatrix<f64>) -> (Qr, DMatrix<f64>) {
+pub(super) fn factor(j: &DMatrix<f64>) -> (Qr, DMatrix<f64>) {
     let qr = QR::new(j.clone());
     let rr = qr.r();
     (qr, rr)
 }
 
-fn q1t_r(qr: &Qr, r: &[f64], n: usize) -> DVector<f64> {
+pub(super) fn q1t_r(qr: &Qr, r: &[f64], n: usize) -> DVector<f64> {
     let mut v = DVector::from_column_slice(r);
     qr.q_tr_mul(&mut v);
     v.rows(0, n).into_owned()
 }
 
-fn scaled_norm(d: &[f64], v: &[f64]) -> f64 {
+pub(super) fn scaled_norm(d: &[f64], v: &[f64]) -> f64 {
     d.iter()
         .zip(v)
         .map(|(a, b)| (a * b) * (a * b))
@@ -190,6 +252,9 @@ pub fn levenberg_marquardt(
     s: &LmSettings,
 ) -> Result<LsqRun, String> {
     s.validate()?;
+    if s.damping == Damping::TrustRegion && !s.frozen_jacobian {
+        return trust_region::solve(model, jac, p0, s);
+    }
     let Start {
         ev,
         m,
@@ -411,7 +476,7 @@ pub fn levenberg_marquardt(
 }
 
 #[allow(clippy::too_many_arguments)]
-fn record(
+pub(super) fn record(
     k: usize,
     p: &[f64],
     f: f64,
@@ -521,7 +586,9 @@ mod tests {
         .unwrap();
         for it in &run.trace.iterates[1..] {
             let acc = it.extra("accepted").unwrap();
-            assert!(it.extra("lambda").unwrap() > 0.0);
+            // λ = 0 is a Gauss–Newton step inside the trust region; the radius is recorded.
+            assert!(it.extra("lambda").unwrap() >= 0.0);
+            assert!(it.extra("radius").unwrap() > 0.0);
             assert_eq!(it.extra("ssr").unwrap(), 2.0 * it.f);
             if acc == 1.0 {
                 assert!(it.extra("rho").unwrap() > 1e-4);

@@ -1,0 +1,366 @@
+//! Levenberg–Marquardt with Moré's trust region, as MINPACK's `lmder` and `lmpar` (J. J. Moré,
+//! *The Levenberg–Marquardt algorithm: implementation and theory*, Numerical Analysis, Lecture
+//! Notes in Mathematics 630, 1978, pp. 105–116; Moré, Garbow & Hillstrom, *User Guide for
+//! MINPACK-1*, ANL-80-74, 1980).
+//!
+//! Each trial step h minimizes ‖J h + r‖² subject to ‖D h‖ ≤ Δ; [`lmpar`] finds the λ ≥ 0 with
+//! (JᵀJ + λD²) h = −Jᵀr and ‖D h‖ within 10 % of Δ (λ = 0 when the Gauss–Newton step already
+//! fits). The gain ratio ρ of actual to predicted relative reduction of SSR grows Δ (ρ ≥ ¾: Δ ←
+//! 2‖D h‖) or shrinks it (ρ ≤ ¼, by a factor in [0.1, 0.5] from a quadratic model of the
+//! reduction along h); a trial is accepted when ρ ≥ 10⁻⁴.
+//!
+//! Rescue (where plain MINPACK stops short): after a converged stop, if a Jacobian column has
+//! collapsed relative to its largest norm so far (‖J_j‖ < 10⁻⁶·D_j — the model has saturated in
+//! that parameter, as BoxBOD from start 1 does), the solve restarts from the start with Nielsen's
+//! damping and geodesic acceleration, which does not walk into the saturation; the better of the
+//! two answers is kept and both attempts' evaluations are counted. Only with
+//! `geodesic_acceleration` on (the default) and while `restarts` allow.
+
+use super::{damped_solve, factor, q1t_r, record, scaled_norm, Damping, LmSettings};
+use crate::problem::least_squares::Residuals;
+use crate::solver::least_squares::{
+    column_norms, gradient, orthogonality, start, JacobianSettings, LsqRun, Start,
+};
+use crate::solver::MAX_ITERATIONS;
+use crate::trace::StopReason;
+use nalgebra::{DMatrix, DVector};
+
+/// Moré's λ search: returns λ and the step h(λ) with ‖D h‖ within 10 % of `delta` (or λ = 0 and
+/// the Gauss–Newton step when that is shorter than 1.1·Δ). `lambda0` is the previous λ.
+pub(super) fn lmpar(
+    r: &DMatrix<f64>,
+    qtr: &DVector<f64>,
+    d: &[f64],
+    delta: f64,
+    lambda0: f64,
+) -> Option<(f64, DVector<f64>)> {
+    let n = r.ncols();
+    let dwarf = f64::MIN_POSITIVE;
+    let scaled = |h: &DVector<f64>, dxnorm: f64| {
+        DVector::from_fn(n, |j, _| d[j] * (d[j] * h[j]) / dxnorm)
+    };
+    // The Gauss–Newton step, when R is of full rank.
+    let rmax = (0..n).map(|i| r[(i, i)].abs()).fold(0.0, f64::max);
+    let full_rank =
+        rmax > 0.0 && (0..n).all(|i| r[(i, i)].abs() > n as f64 * f64::EPSILON * rmax);
+    let mut parl = 0.0;
+    let mut fp = f64::INFINITY;
+    let mut dxnorm_gn = f64::NAN;
+    if full_rank {
+        if let Some(gn) = r.solve_upper_triangular(&(-qtr)) {
+            if gn.iter().all(|v| v.is_finite()) {
+                let dxnorm = scaled_norm(d, gn.as_slice());
+                fp = dxnorm - delta;
+                if fp <= 0.1 * delta {
+                    return Some((0.0, gn));
+                }
+                dxnorm_gn = dxnorm;
+                // Lower bound from the Newton step of φ(λ) = ‖D h(λ)‖ − Δ at λ = 0.
+                if let Some(y) = r.tr_solve_upper_triangular(&scaled(&gn, dxnorm)) {
+                    let yn = y.norm_squared();
+                    if yn > 0.0 && yn.is_finite() {
+                        parl = (fp / delta) / yn;
+                    }
+                }
+            }
+        }
+    }
+    // Upper bound: ‖D⁻¹ Jᵀr‖ / Δ.
+    let g = r.tr_mul(qtr);
+    let gnorm = (0..n).map(|j| (g[j] / d[j]).powi(2)).sum::<f64>().sqrt();
+    let mut paru = gnorm / delta;
+    if paru == 0.0 {
+        paru = dwarf / delta.min(0.1);
+    }
+    let mut lambda = lambda0.max(parl).min(paru);
+    if lambda == 0.0 {
+        lambda = if dxnorm_gn.is_finite() {
+            gnorm / dxnorm_gn
+        } else {
+            0.001 * paru
+        };
+    }
+    for iter in 1..=10 {
+        if lambda == 0.0 {
+            lambda = dwarf.max(0.001 * paru);
+        }
+        let (h, s) = damped_solve(r, qtr, d, lambda)?;
+        let dxnorm = scaled_norm(d, h.as_slice());
+        let temp = fp;
+        fp = dxnorm - delta;
+        if fp.abs() <= 0.1 * delta || (parl == 0.0 && fp <= temp && temp < 0.0) || iter == 10 {
+            return Some((lambda, h));
+        }
+        let y = s.tr_solve_upper_triangular(&scaled(&h, dxnorm))?;
+        let parc = (fp / delta) / y.norm_squared();
+        if fp > 0.0 {
+            parl = parl.max(lambda);
+        }
+        if fp < 0.0 {
+            paru = paru.min(lambda);
+        }
+        lambda = parl.max(lambda + parc);
+        if !lambda.is_finite() {
+            return None;
+        }
+    }
+    None
+}
+
+/// Levenberg–Marquardt with Moré's trust region (see the module doc).
+pub(super) fn solve(
+    model: &dyn Residuals,
+    jac: &JacobianSettings,
+    p0: &[f64],
+    s: &LmSettings,
+) -> Result<LsqRun, String> {
+    let first = run(model, jac, p0, s)?;
+    let saturated = first.saturated && first.stop().is_converged();
+    if !(saturated && s.geodesic_acceleration && s.restarts > 0) {
+        return Ok(first.run);
+    }
+    let rescue_settings = LmSettings {
+        damping: Damping::Nielsen,
+        max_evaluations: s.max_evaluations.saturating_sub(first.run.nfev()).max(1),
+        ..s.clone()
+    };
+    let rescue = super::levenberg_marquardt(model, jac, p0, &rescue_settings)?;
+    let mut best = if rescue.ssr < first.run.ssr {
+        rescue.clone()
+    } else {
+        first.run.clone()
+    };
+    // Both attempts are in the trace (the rescue restarts from p₀) and in the counts.
+    let mut iterates = first.run.trace.iterates;
+    let offset = iterates.len();
+    for (i, mut it) in rescue.trace.iterates.into_iter().enumerate() {
+        it.k = offset + i;
+        it.extra.push(("radius".into(), f64::NAN));
+        iterates.push(it);
+    }
+    best.trace.iterates = iterates;
+    best.trace.f_evals = first.run.trace.f_evals + rescue.trace.f_evals;
+    best.trace.g_evals = first.run.trace.g_evals + rescue.trace.g_evals;
+    best.trace.solver = s.name();
+    Ok(best)
+}
+
+struct Outcome {
+    run: LsqRun,
+    /// A Jacobian column collapsed below 10⁻⁶ of its largest norm (a saturated parameter).
+    saturated: bool,
+}
+
+impl std::ops::Deref for Outcome {
+    type Target = LsqRun;
+    fn deref(&self) -> &LsqRun {
+        &self.run
+    }
+}
+
+fn run(
+    model: &dyn Residuals,
+    jac: &JacobianSettings,
+    p0: &[f64],
+    s: &LmSettings,
+) -> Result<Outcome, String> {
+    let Start {
+        ev,
+        m,
+        n,
+        mut p,
+        mut r,
+        mut f,
+        mut j,
+        col_norms: mut cn,
+        mut g,
+    } = start(model, jac, p0)?;
+    let mut d: Vec<f64> = if s.scaling {
+        cn.iter().map(|&c| if c > 0.0 { c } else { 1.0 }).collect()
+    } else {
+        vec![1.0; n]
+    };
+    let (mut qr, mut rr) = factor(&j);
+    let mut qtr = q1t_r(&qr, &r, n);
+    let mut xnorm = scaled_norm(&d, &p);
+    let mut delta = if xnorm > 0.0 {
+        s.step_bound * xnorm
+    } else {
+        s.step_bound
+    };
+    let mut lambda = 0.0;
+    let norm = |v: &[f64]| v.iter().map(|a| a * a).sum::<f64>().sqrt();
+    let with_radius = |mut it: crate::trace::Iterate, delta: f64| {
+        it.extra.push(("radius".into(), delta));
+        it
+    };
+    let mut iterates = vec![with_radius(
+        record(
+            0,
+            &p,
+            f,
+            norm(&g),
+            0.0,
+            lambda,
+            f64::NAN,
+            0.0,
+            2.0 * f,
+            true,
+            0.0,
+        ),
+        delta,
+    )];
+    let mut first_trial = true;
+    let mut r_new = vec![0.0; m];
+    let mut p_new = vec![0.0; n];
+    let eps = f64::EPSILON;
+    let stop = loop {
+        let fnorm = (2.0 * f).sqrt();
+        if fnorm == 0.0 {
+            break StopReason::ZeroResidual;
+        }
+        if cn.iter().all(|&c| c == 0.0) {
+            break StopReason::ZeroJacobian;
+        }
+        // The orthogonality test on Jᵀr = Rᵀ(Q₁ᵀr), as MINPACK forms it.
+        let gnorm = orthogonality(rr.tr_mul(&qtr).as_slice(), &cn, fnorm);
+        if gnorm <= s.gtol {
+            break StopReason::Orthogonality;
+        }
+        if ev.nfev() >= s.max_evaluations {
+            break StopReason::MaxEvaluations;
+        }
+        if iterates.len() > MAX_ITERATIONS {
+            break StopReason::MaxIterations;
+        }
+        let Some((lam, h)) = lmpar(&rr, &qtr, &d, delta, lambda) else {
+            break StopReason::NoFurtherProgress;
+        };
+        lambda = lam;
+        let pnorm = scaled_norm(&d, h.as_slice());
+        if first_trial {
+            delta = delta.min(pnorm);
+            first_trial = false;
+        }
+        for i in 0..n {
+            p_new[i] = p[i] + h[i];
+        }
+        let f_new = ev.residuals(&p_new, &mut r_new);
+        let fnorm1 = (2.0 * f_new).sqrt();
+        // Relative actual reduction (‖r‖² − ‖r₁‖²)/‖r‖², as Σ(rᵢ − r₁ᵢ)(rᵢ + r₁ᵢ)/‖r‖² so that it
+        // stays accurate when it is tiny (1 − (‖r₁‖/‖r‖)² cancels to round-off near the end,
+        // and the ftol test would then act on noise).
+        let actred = if 0.1 * fnorm1 < fnorm {
+            r.iter()
+                .zip(&r_new)
+                .map(|(a, b)| (a - b) * (a + b))
+                .sum::<f64>()
+                / (fnorm * fnorm)
+        } else {
+            -1.0
+        };
+        let temp1 = (&rr * &h).norm() / fnorm;
+        let temp2 = lambda.sqrt() * pnorm / fnorm;
+        let prered = temp1 * temp1 + temp2 * temp2 / 0.5;
+        let dirder = -(temp1 * temp1 + temp2 * temp2);
+        let ratio = if prered != 0.0 { actred / prered } else { 0.0 };
+        let lambda_used = lambda;
+        if ratio <= 0.25 {
+            let mut temp = if actred >= 0.0 {
+                0.5
+            } else {
+                0.5 * dirder / (dirder + 0.5 * actred)
+            };
+            if 0.1 * fnorm1 >= fnorm || temp < 0.1 || temp.is_nan() {
+                temp = 0.1;
+            }
+            delta = temp * delta.min(pnorm / 0.1);
+            lambda /= temp;
+        } else if lambda == 0.0 || ratio >= 0.75 {
+            delta = pnorm / 0.5;
+            lambda *= 0.5;
+        }
+        let accepted = ratio >= 1e-4;
+        let mut step = 0.0;
+        let trial_ssr = 2.0 * f_new;
+        if accepted {
+            step = h.norm();
+            std::mem::swap(&mut p, &mut p_new);
+            std::mem::swap(&mut r, &mut r_new);
+            f = f_new;
+            xnorm = scaled_norm(&d, &p);
+            ev.jacobian(&p, &r, &mut j);
+            if j.iter().any(|v| !v.is_finite()) {
+                iterates.push(with_radius(
+                    record(
+                        iterates.len(),
+                        &p,
+                        f,
+                        f64::NAN,
+                        step,
+                        lambda_used,
+                        ratio,
+                        step,
+                        trial_ssr,
+                        true,
+                        0.0,
+                    ),
+                    delta,
+                ));
+                break StopReason::Diverged;
+            }
+            cn = column_norms(&j);
+            if s.scaling {
+                for (dc, &c) in d.iter_mut().zip(&cn) {
+                    *dc = dc.max(c);
+                }
+            }
+            (qr, rr) = factor(&j);
+            qtr = q1t_r(&qr, &r, n);
+            g = gradient(&j, &r);
+        }
+        iterates.push(with_radius(
+            record(
+                iterates.len(),
+                &p,
+                f,
+                norm(&g),
+                step,
+                lambda_used,
+                ratio,
+                h.norm(),
+                trial_ssr,
+                accepted,
+                0.0,
+            ),
+            delta,
+        ));
+        // MINPACK's tests, after every trial.
+        if actred.abs() <= s.ftol && prered <= s.ftol && 0.5 * ratio <= 1.0 {
+            break StopReason::RelativeReduction;
+        }
+        if delta <= s.xtol * xnorm {
+            break StopReason::RelativeStep;
+        }
+        // Precision limit: the model predicts a relative decrease below 10⁻¹² but the trial's
+        // actual change is round-off ten times larger (SSR cannot resolve the decrease any more);
+        // the current point is as good as f64 can tell. MINPACK goes on shrinking Δ until xtol.
+        if !accepted && actred < 0.0 && prered < 1e-12 && -actred > 10.0 * prered {
+            break StopReason::PrecisionLimit;
+        }
+        if (actred.abs() <= eps && prered <= eps && 0.5 * ratio <= 1.0) || delta <= eps * xnorm {
+            break StopReason::NoFurtherProgress;
+        }
+        if !delta.is_finite() || !lambda.is_finite() {
+            break StopReason::NoFurtherProgress;
+        }
+    };
+    let saturated = cn
+        .iter()
+        .zip(&d)
+        .any(|(&c, &dj)| dj > 0.0 && c < 1e-6 * dj);
+    Ok(Outcome {
+        run: LsqRun::finish(s.name(), iterates, stop, &ev, false, p, r, j),
+        saturated,
+    })
+}
