@@ -199,3 +199,48 @@ fn standard_errors_match_certified_standard_deviations() {
         }
     }
 }
+
+/// Issue 17: "automatic" is the exact dual-number Jacobian for every NIST model — equal to the
+/// hand-written one to round-off at the start points and at the certified values — and an LM
+/// solve with it spends no residual evaluations on differences.
+#[test]
+fn automatic_jacobians_equal_the_analytic_ones_for_every_nist_model() {
+    let mut seen = std::collections::BTreeSet::new();
+    for name in nist::NAMES {
+        let d = load(name);
+        let fit = d.curve_fit().unwrap();
+        seen.insert(format!("{:?}", NistModel::by_name(name).unwrap()));
+        let (m, n) = (fit.num_residuals(), fit.num_params());
+        for p in [d.start1.clone(), d.start2.clone(), d.certified.clone()] {
+            let (mut ja, mut jd) = (DMatrix::zeros(m, n), DMatrix::zeros(m, n));
+            assert!(fit.jacobian(&p, &mut ja) && fit.jacobian_ad(&p, &mut jd));
+            for c in 0..n {
+                let scale = ja.column(c).amax().max(f64::MIN_POSITIVE);
+                let err = (ja.column(c) - jd.column(c)).amax() / scale;
+                assert!(err < 1e-12, "{name} column {c} at {p:?}: relative error {err:e}");
+            }
+        }
+        let ad = JacobianSettings {
+            source: GradientSource::Automatic,
+            ..Default::default()
+        };
+        let an = JacobianSettings::default();
+        let a = levenberg_marquardt(&fit, &an, &d.start1, &LmSettings::default()).unwrap();
+        let b = levenberg_marquardt(&fit, &ad, &d.start1, &LmSettings::default()).unwrap();
+        // No finite differences behind "automatic" (they would add 2n evaluations per Jacobian).
+        assert!(
+            b.nfev() * 10 <= a.nfev() * 11 + 20 && b.nfev() < 2 * n * b.njev(),
+            "{name}: AD nfev {} vs analytic {}",
+            b.nfev(),
+            a.nfev()
+        );
+        let lre = |x: &[f64]| {
+            x.iter()
+                .zip(&d.certified)
+                .map(|(v, c)| -((v - c).abs() / c.abs()).log10())
+                .fold(f64::INFINITY, f64::min)
+        };
+        assert!(lre(&b.params) >= 6.0, "{name}: LRE {} with the automatic Jacobian", lre(&b.params));
+    }
+    assert_eq!(seen.len(), 20, "every NIST model: {seen:?}");
+}

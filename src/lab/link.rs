@@ -680,7 +680,13 @@ fn v2_defaults(state: &mut serde_json::Value) {
 
 fn upgrade_v2(mut state: PageState) -> PageState {
     if let LabConfig::Fit(f) = &mut state.lab {
+        use crate::diff::GradientSource;
         use crate::solver::least_squares::lm::Damping;
+        // v2 answered "automatic" with finite differences (silently); v3 gives the exact
+        // dual-number Jacobian, so a v2 link asks for what it actually ran.
+        if f.jacobian.source == GradientSource::Automatic {
+            f.jacobian.source = GradientSource::FiniteDifference;
+        }
         for s in &mut f.solvers {
             if let FitSolver::LevenbergMarquardt(lm) = s {
                 // v2's Levenberg–Marquardt: Nielsen damping, acceleration on every trial,

@@ -7,6 +7,7 @@
 //!
 //! The least-squares objective is ½‖r(p)‖² = ½·SSR, with gradient Jᵀr.
 
+use crate::diff::ad::Real;
 use crate::math::Det;
 use crate::rng::SplitMix64;
 use nalgebra::DMatrix;
@@ -23,9 +24,16 @@ pub trait Residuals {
     /// Writes r(p) into `r` (length m). Entries may be non-finite where the model overflows.
     fn residuals(&self, p: &[f64], r: &mut [f64]);
 
-    /// Writes the analytic Jacobian J_ij = ∂r_i/∂p_j into `j` (m × n) and returns `true`, or returns
-    /// `false` when there is no analytic Jacobian (then finite differences are used).
+    /// Writes the analytic (hand-written) Jacobian J_ij = ∂r_i/∂p_j into `j` (m × n) and returns
+    /// `true`, or returns `false` when there is none (asking for it is then an error, never a
+    /// silent substitution).
     fn jacobian(&self, _p: &[f64], _j: &mut DMatrix<f64>) -> bool {
+        false
+    }
+
+    /// Writes the Jacobian by automatic differentiation (exact to round-off) into `j` and returns
+    /// `true`, or returns `false` when the model is not written generically.
+    fn jacobian_ad(&self, _p: &[f64], _j: &mut DMatrix<f64>) -> bool {
         false
     }
 
@@ -127,6 +135,12 @@ pub trait CurveModel {
     /// Writes ∇_p f(x; p) into `g` and returns `true`, or returns `false` when there is no analytic
     /// gradient.
     fn gradient(&self, _x: &[f64], _p: &[f64], _g: &mut [f64]) -> bool {
+        false
+    }
+
+    /// Writes ∇_p f(x; p) by automatic differentiation (dual numbers: exact to round-off) into
+    /// `g` and returns `true`, or returns `false` when the model is not written generically.
+    fn gradient_ad(&self, _x: &[f64], _p: &[f64], _g: &mut [f64]) -> bool {
         false
     }
 }
@@ -270,6 +284,19 @@ impl<M: CurveModel> Residuals for CurveFit<M> {
         let mut g = vec![0.0; n];
         for i in 0..self.data.len() {
             if !self.model.gradient(self.data.x_row(i), p, &mut g) {
+                return false;
+            }
+            for c in 0..n {
+                j[(i, c)] = g[c];
+            }
+        }
+        true
+    }
+    fn jacobian_ad(&self, p: &[f64], j: &mut DMatrix<f64>) -> bool {
+        let n = p.len();
+        let mut g = vec![0.0; n];
+        for i in 0..self.data.len() {
+            if !self.model.gradient_ad(self.data.x_row(i), p, &mut g) {
                 return false;
             }
             for c in 0..n {
@@ -498,6 +525,38 @@ impl CurveModel for ModelId {
     fn gradient(&self, x: &[f64], p: &[f64], g: &mut [f64]) -> bool {
         self.eval(x[0], p, g);
         true
+    }
+
+    fn gradient_ad(&self, x: &[f64], p: &[f64], g: &mut [f64]) -> bool {
+        crate::diff::ad::gradient_with(p, g, |pd| self.value_t(x[0], pd));
+        true
+    }
+}
+
+impl ModelId {
+    /// f(x; p) written once over the number type (its AD gradient is [`CurveModel::gradient_ad`]).
+    pub fn value_t<T: Real>(&self, x: f64, p: &[T]) -> T {
+        let gauss = |a: T, mu: T, s: T| {
+            let d = T::from(x) - mu;
+            a * (-(d * d) / (s * s * 2.0)).rexp()
+        };
+        match self {
+            ModelId::ExponentialDecay => p[0] * (p[1] * (-x)).rexp() + p[2],
+            ModelId::TwoExponentials => {
+                p[0] * (p[1] * (-x)).rexp() + p[2] * (p[3] * (-x)).rexp()
+            }
+            ModelId::Gaussian => gauss(p[0], p[1], p[2]),
+            ModelId::TwoGaussians => p[0] + gauss(p[1], p[2], p[3]) + gauss(p[4], p[5], p[6]),
+            ModelId::Logistic => {
+                let d = T::from(x) - p[2];
+                p[0] / ((-(p[1] * d)).rexp() + 1.0)
+            }
+            ModelId::MichaelisMenten => p[0] * x / (p[1] + x),
+            ModelId::PowerLaw => p[0] * p[1].rpow_base(x),
+            ModelId::DampedSine => {
+                p[0] * (p[1] * (-x)).rexp() * (p[2] * x + p[3]).rcos()
+            }
+        }
     }
 }
 

@@ -7,6 +7,7 @@
 //! sum of squares, and the data. The parser works on a `&str` (no file system), so the browser build
 //! can embed the files.
 
+use crate::diff::ad::Real;
 use crate::math::Det;
 use crate::problem::least_squares::{CurveFit, CurveModel, Data};
 use serde::{Deserialize, Serialize};
@@ -531,6 +532,87 @@ impl CurveModel for NistModel {
     fn gradient(&self, x: &[f64], p: &[f64], g: &mut [f64]) -> bool {
         self.eval(x, p, g);
         true
+    }
+
+    fn gradient_ad(&self, x: &[f64], p: &[f64], g: &mut [f64]) -> bool {
+        crate::diff::ad::gradient_with(p, g, |pd| self.value_t(x, pd));
+        true
+    }
+}
+
+impl NistModel {
+    /// The model written once over the number type (its AD gradient is
+    /// [`CurveModel::gradient_ad`]; the hand-written one is [`CurveModel::gradient`]).
+    pub fn value_t<T: Real>(&self, xr: &[f64], b: &[T]) -> T {
+        let x = xr[0];
+        let one = T::from(1.0);
+        match self {
+            NistModel::ExpRise => b[0] * (one - (b[1] * (-x)).rexp()),
+            NistModel::Misra1b => {
+                let u = b[1] * (x / 2.0) + 1.0;
+                b[0] * (one - one / (u * u))
+            }
+            NistModel::Misra1c => b[0] * (one - one / (b[1] * (2.0 * x) + 1.0).sqrt()),
+            NistModel::Misra1d => b[0] * b[1] * x / (b[1] * x + 1.0),
+            NistModel::Chwirut => (b[0] * (-x)).rexp() / (b[1] + b[2] * x),
+            NistModel::DanWood => b[0] * b[1].rpow_base(x),
+            NistModel::Gauss => {
+                let d1 = T::from(x) - b[3];
+                let d2 = T::from(x) - b[6];
+                b[0] * (b[1] * (-x)).rexp()
+                    + b[2] * (-(d1 * d1) / (b[4] * b[4])).rexp()
+                    + b[5] * (-(d2 * d2) / (b[7] * b[7])).rexp()
+            }
+            NistModel::Lanczos => {
+                b[0] * (b[1] * (-x)).rexp()
+                    + b[2] * (b[3] * (-x)).rexp()
+                    + b[4] * (b[5] * (-x)).rexp()
+            }
+            NistModel::Kirby2 => {
+                (b[0] + b[1] * x + b[2] * (x * x)) / (b[3] * x + b[4] * (x * x) + 1.0)
+            }
+            NistModel::CubicRational => {
+                let (x2, x3) = (x * x, x * x * x);
+                (b[0] + b[1] * x + b[2] * x2 + b[3] * x3) / (b[4] * x + b[5] * x2 + b[6] * x3 + 1.0)
+            }
+            NistModel::Mgh09 => {
+                b[0] * (b[1] * x + x * x) / (b[2] * x + b[3] + x * x)
+            }
+            NistModel::Mgh10 => b[0] * (b[1] / (b[2] + x)).rexp(),
+            NistModel::Mgh17 => {
+                b[0] + b[1] * (b[3] * (-x)).rexp() + b[2] * (b[4] * (-x)).rexp()
+            }
+            NistModel::Eckerle4 => {
+                let z = (T::from(x) - b[2]) / b[1];
+                b[0] / b[1] * (z * z * (-0.5)).rexp()
+            }
+            NistModel::Rat42 => b[0] / ((b[1] - b[2] * x).rexp() + 1.0),
+            NistModel::Rat43 => {
+                let u = (b[1] - b[2] * x).rexp() + 1.0;
+                b[0] * (-(u.rln() / b[3])).rexp()
+            }
+            NistModel::Bennett5 => b[0] * (-((b[1] + x).rln() / b[2])).rexp(),
+            NistModel::Enso => {
+                let t = 2.0 * PI * x;
+                let a12 = t / 12.0;
+                let (s12, c12) = (a12.dsin(), a12.dcos());
+                let a4 = T::from(t) / b[3];
+                let a7 = T::from(t) / b[6];
+                b[0] + b[1] * c12
+                    + b[2] * s12
+                    + b[4] * a4.rcos()
+                    + b[5] * a4.rsin()
+                    + b[7] * a7.rcos()
+                    + b[8] * a7.rsin()
+            }
+            NistModel::Roszman1 => {
+                b[0] - b[1] * x - (b[2] / (T::from(x) - b[3])).ratan() / PI
+            }
+            NistModel::Nelson => {
+                let (x1, x2) = (xr[0], xr[1]);
+                b[0] - b[1] * x1 * (b[2] * (-x2)).rexp()
+            }
+        }
     }
 }
 

@@ -49,6 +49,17 @@ impl CurveModel for AnyModel {
             }
         }
     }
+    fn gradient_ad(&self, x: &[f64], p: &[f64], g: &mut [f64]) -> bool {
+        match self {
+            AnyModel::Builtin(m) => m.gradient_ad(x, p, g),
+            AnyModel::Nist(m) => m.gradient_ad(x, p, g),
+            // The formula's parameter gradient is forward-mode AD already.
+            AnyModel::Formula(f) => {
+                f.model_eval(x[0], p, g);
+                true
+            }
+        }
+    }
 }
 
 /// One solver's run with the statistics at its solution.

@@ -274,9 +274,14 @@ mod tests {
                 }
             }
         }
+        // No hand-written Jacobian: finite differences, asked for by name.
+        let fd = JacobianSettings {
+            source: crate::diff::GradientSource::FiniteDifference,
+            ..Default::default()
+        };
         let run = gauss_newton(
             &Line,
-            &JacobianSettings::default(),
+            &fd,
             &[0.0, 0.0],
             &GaussNewtonSettings::default(),
         )

@@ -657,14 +657,22 @@ mod tests {
                 r.fill(1.0);
             }
         }
-        for source in [GradientSource::Analytic, GradientSource::FiniteDifference] {
+        for damping in [Damping::TrustRegion, Damping::Nielsen] {
+            let s = LmSettings {
+                damping,
+                ..Default::default()
+            };
             let jac = JacobianSettings {
-                source,
+                source: GradientSource::FiniteDifference,
                 ..Default::default()
             };
             let run = levenberg_marquardt(&Flat, &jac, &[0.0, 0.0], &s).unwrap();
             assert_eq!(run.stop(), &StopReason::ZeroJacobian);
             assert_eq!(run.trace.iterations(), 0);
+            // No hand-written Jacobian: asking for one is an error, not finite differences.
+            let e = levenberg_marquardt(&Flat, &JacobianSettings::default(), &[0.0, 0.0], &s)
+                .unwrap_err();
+            assert!(e.contains("no analytic"), "{e}");
         }
         // Fewer residuals than parameters.
         let d = Data::new(vec![1.0, 2.0], vec![1.0, 2.0]).unwrap();

@@ -27,7 +27,8 @@ pub use lm::{levenberg_marquardt, LmSettings};
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 #[serde(default)]
 pub struct JacobianSettings {
-    /// Analytic (falls back to finite differences when the model has none) or finite differences.
+    /// Analytic (the model's hand-written Jacobian), automatic (dual numbers) or finite
+    /// differences. A source the model cannot give is an error naming it, never a substitution.
     pub source: GradientSource,
     /// Finite-difference scheme.
     pub scheme: FdScheme,
@@ -62,13 +63,26 @@ impl<'a> LsqEvaluator<'a> {
         half_ssr(r)
     }
 
-    /// J(p) into `j`; `r` must hold r(p). Counted as one Jacobian evaluation; finite differences
-    /// also count their residual evaluations in nfev.
-    pub fn jacobian(&self, p: &[f64], r: &[f64], j: &mut DMatrix<f64>) {
-        self.njev.set(self.njev.get() + 1);
-        if self.settings.source == GradientSource::Analytic && self.model.jacobian(p, j) {
-            return;
+    /// J(p) into `j` from the chosen source; `r` must hold r(p). Counted as one Jacobian
+    /// evaluation; finite differences also count their residual evaluations in nfev. Returns
+    /// `false` (and leaves `j` as it was) when the model cannot give that source — never a
+    /// substitute.
+    pub fn jacobian(&self, p: &[f64], r: &[f64], j: &mut DMatrix<f64>) -> bool {
+        match self.settings.source {
+            GradientSource::Analytic | GradientSource::Automatic => {
+                let ok = if self.settings.source == GradientSource::Analytic {
+                    self.model.jacobian(p, j)
+                } else {
+                    self.model.jacobian_ad(p, j)
+                };
+                if ok {
+                    self.njev.set(self.njev.get() + 1);
+                }
+                return ok;
+            }
+            GradientSource::FiniteDifference => {}
         }
+        self.njev.set(self.njev.get() + 1);
         let scheme = self.settings.scheme;
         self.nfev
             .set(self.nfev.get() + scheme.evals_per_jacobian(p.len()));
@@ -80,6 +94,7 @@ impl<'a> LsqEvaluator<'a> {
             self.settings.rel_step.as_deref(),
             j,
         );
+        true
     }
 
     /// Residual evaluations so far (nfev).
@@ -159,7 +174,9 @@ pub(crate) fn start<'a>(
         return Err(e);
     }
     let mut j = DMatrix::zeros(m, n);
-    ev.jacobian(&p, &r, &mut j);
+    if !ev.jacobian(&p, &r, &mut j) {
+        return Err(unavailable_jacobian(jac.source));
+    }
     if let Some(e) = non_finite_jacobian(model, &j) {
         return Err(e);
     }
@@ -176,6 +193,19 @@ pub(crate) fn start<'a>(
         col_norms,
         g,
     })
+}
+
+/// The message when a model cannot give the Jacobian source asked for.
+pub(crate) fn unavailable_jacobian(source: GradientSource) -> String {
+    match source {
+        GradientSource::Analytic => "this model has no analytic (hand-written) Jacobian: \
+             choose the automatic Jacobian (if the model is written generically) or finite differences"
+            .into(),
+        GradientSource::Automatic => "this model has no automatic Jacobian (it is not written \
+             generically over dual numbers): choose the analytic Jacobian or finite differences"
+            .into(),
+        GradientSource::FiniteDifference => "finite differences are always available".into(),
+    }
 }
 
 /// The gradient of ½‖r‖²: Jᵀr.
@@ -420,6 +450,63 @@ mod tests {
         assert!((st.covariance[0][1] + 0.24).abs() < 1e-12);
         assert!((st.correlation[0][1] + 0.24 / (0.72f64 * 0.12).sqrt()).abs() < 1e-12);
         assert!((st.r_squared.unwrap() - 0.64).abs() < 1e-12);
+    }
+
+    #[test]
+    fn automatic_jacobians_equal_the_analytic_ones_for_every_built_in_model() {
+        use crate::problem::least_squares::{CurveFit, ModelId};
+        for id in ModelId::ALL {
+            let data = id
+                .generate(id.true_params(), 25, id.default_x_range(), 0.05, 3)
+                .unwrap();
+            let fit = CurveFit::new(id, data).unwrap();
+            let (m, n) = (fit.num_residuals(), fit.num_params());
+            for p in [id.true_params(), id.default_start()] {
+                let (mut ja, mut jd) = (DMatrix::zeros(m, n), DMatrix::zeros(m, n));
+                assert!(fit.jacobian(p, &mut ja) && fit.jacobian_ad(p, &mut jd));
+                for c in 0..n {
+                    let scale = ja.column(c).amax().max(f64::MIN_POSITIVE);
+                    let err = (ja.column(c) - jd.column(c)).amax() / scale;
+                    assert!(err < 1e-12, "{id:?} column {c}: relative error {err:e}");
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn an_unavailable_jacobian_source_is_an_error_never_a_substitute() {
+        use crate::problem::least_squares::{CurveFit, Data, FnModel};
+        let data = Data::new(vec![0.0, 1.0, 2.0], vec![1.0, 2.0, 2.9]).unwrap();
+        // Closures: no hand-written gradient, not generic either.
+        let fit = CurveFit::new(
+            FnModel {
+                n: 2,
+                f: Box::new(|x, p| p[0] + p[1] * x[0]),
+                grad: None,
+            },
+            data,
+        )
+        .unwrap();
+        let s = lm::LmSettings::default();
+        for (source, word) in [
+            (GradientSource::Analytic, "no analytic"),
+            (GradientSource::Automatic, "no automatic"),
+        ] {
+            let jac = JacobianSettings {
+                source,
+                ..Default::default()
+            };
+            let e = levenberg_marquardt(&fit, &jac, &[0.0, 0.0], &s).unwrap_err();
+            assert!(e.contains(word), "{e}");
+            let e = gauss_newton(&fit, &jac, &[0.0, 0.0], &Default::default()).unwrap_err();
+            assert!(e.contains(word), "{e}");
+        }
+        let fd = JacobianSettings {
+            source: GradientSource::FiniteDifference,
+            ..Default::default()
+        };
+        let run = levenberg_marquardt(&fit, &fd, &[0.0, 0.0], &s).unwrap();
+        assert!((run.params[1] - 0.95).abs() < 1e-9, "{:?}", run.params);
     }
 
     #[test]
