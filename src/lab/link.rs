@@ -687,6 +687,10 @@ fn upgrade_v2(mut state: PageState) -> PageState {
         if f.jacobian.source == GradientSource::Automatic {
             f.jacobian.source = GradientSource::FiniteDifference;
         }
+        // v2's finite-difference steps had no floor.
+        if f.jacobian.source == GradientSource::FiniteDifference {
+            f.jacobian.no_step_floor = true;
+        }
         for s in &mut f.solvers {
             if let FitSolver::LevenbergMarquardt(lm) = s {
                 // v2's Levenberg–Marquardt: Nielsen damping, acceleration on every trial,

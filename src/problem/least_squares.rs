@@ -76,14 +76,18 @@ impl FdScheme {
 /// Finite-difference Jacobian of `model` at `p` into `j` (m × n).
 ///
 /// `r0` must hold r(p) (used by the forward scheme). `rel_step[j]` (or the scheme's default when
-/// `None`) gives the step h_j = rel_step_j·|p_j|, or rel_step_j when p_j = 0 (as MINPACK's fdjac2).
-/// The step actually taken, (p_j + h) − p_j after rounding, is the divisor.
+/// `None`) gives the step h_j = rel_step_j·max(|p_j|, floor_j), or rel_step_j when that is 0 (as
+/// MINPACK's fdjac2 without a floor). The floor is the parameter's typical scale: without one, a
+/// parameter passing near 0 (say −7·10⁻²¹) gets a step of 10⁻²⁶, its column is lost in round-off
+/// and the solver pins it there. The step actually taken, (p_j + h) − p_j after rounding, is the
+/// divisor.
 pub fn finite_difference_jacobian(
     model: &dyn Residuals,
     p: &[f64],
     r0: &[f64],
     scheme: FdScheme,
     rel_step: Option<&[f64]>,
+    floor: Option<&[f64]>,
     j: &mut DMatrix<f64>,
 ) {
     let m = model.num_residuals();
@@ -95,7 +99,8 @@ pub fn finite_difference_jacobian(
         let rs = rel_step
             .and_then(|s| s.get(c).copied())
             .unwrap_or_else(|| scheme.default_rel_step());
-        let mut h = rs * p[c].abs();
+        let scale = p[c].abs().max(floor.and_then(|f| f.get(c).copied()).unwrap_or(0.0));
+        let mut h = rs * scale;
         if h == 0.0 {
             h = rs;
         }
@@ -704,7 +709,7 @@ mod tests {
         assert!(fit.jacobian(p, &mut ja));
         for scheme in [FdScheme::Forward, FdScheme::Central] {
             let mut jf = DMatrix::zeros(30, 4);
-            finite_difference_jacobian(&fit, p, &r, scheme, None, &mut jf);
+            finite_difference_jacobian(&fit, p, &r, scheme, None, None, &mut jf);
             // Truncation error: forward ~ h·|f₂| with h ≈ 1.5e-8·|p|, central ~ h²·|f₃| with
             // h ≈ 6e-6·|p| (f_k: k-th derivative, growing like A·x^k with x ≤ 10).
             let tol = if scheme == FdScheme::Forward {

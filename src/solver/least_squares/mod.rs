@@ -35,22 +35,45 @@ pub struct JacobianSettings {
     /// Relative finite-difference step per parameter (the scheme's default when absent).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub rel_step: Option<Vec<f64>>,
+    /// The typical scale of each parameter, the floor under |p_j| in the finite-difference step
+    /// h_j = rel_step·max(|p_j|, scale_j) (as scipy's `x_scale`). When absent: 10⁻³ of the
+    /// largest |p_j| seen so far in the solve, the start included (1 for a start at exactly 0, as
+    /// scipy), so a parameter passing near 0 keeps a usable step. Links v2 had no floor
+    /// ([`Self::no_step_floor`]).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub typical_scale: Option<Vec<f64>>,
+    /// Links v2: the step h_j = rel_step·|p_j| with no floor.
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    pub no_step_floor: bool,
 }
 
 /// A residual model with its Jacobian source and evaluation counters (nfev, njev).
 pub struct LsqEvaluator<'a> {
     model: &'a dyn Residuals,
     settings: &'a JacobianSettings,
+    /// Floor under |p_j| in the finite-difference step (`None`: links v2, no floor).
+    floor: std::cell::RefCell<Option<Vec<f64>>>,
     nfev: Cell<usize>,
     njev: Cell<usize>,
 }
 
 impl<'a> LsqEvaluator<'a> {
-    /// Wraps `model` with a Jacobian source.
-    pub fn new(model: &'a dyn Residuals, settings: &'a JacobianSettings) -> Self {
+    /// Wraps `model` with a Jacobian source; `p0` (the start) sets the default floor of the
+    /// finite-difference steps.
+    pub fn new(model: &'a dyn Residuals, settings: &'a JacobianSettings, p0: &[f64]) -> Self {
+        let floor = if settings.no_step_floor {
+            None
+        } else {
+            Some(settings.typical_scale.clone().unwrap_or_else(|| {
+                p0.iter()
+                    .map(|v| if *v == 0.0 { 1.0 } else { 1e-3 * v.abs() })
+                    .collect()
+            }))
+        };
         LsqEvaluator {
             model,
             settings,
+            floor: std::cell::RefCell::new(floor),
             nfev: Cell::new(0),
             njev: Cell::new(0),
         }
@@ -84,6 +107,13 @@ impl<'a> LsqEvaluator<'a> {
         }
         self.njev.set(self.njev.get() + 1);
         let scheme = self.settings.scheme;
+        let mut floor = self.floor.borrow_mut();
+        if let (Some(f), None) = (floor.as_mut(), &self.settings.typical_scale) {
+            // The default floor follows the largest |p_j| seen in this solve (10⁻³ of it).
+            for (fj, pj) in f.iter_mut().zip(p) {
+                *fj = fj.max(1e-3 * pj.abs());
+            }
+        }
         self.nfev
             .set(self.nfev.get() + scheme.evals_per_jacobian(p.len()));
         finite_difference_jacobian(
@@ -92,6 +122,7 @@ impl<'a> LsqEvaluator<'a> {
             r,
             scheme,
             self.settings.rel_step.as_deref(),
+            floor.as_deref(),
             j,
         );
         true
@@ -166,7 +197,14 @@ pub(crate) fn start<'a>(
     p0: &[f64],
 ) -> Result<Start<'a>, String> {
     let (m, n) = check_start(model, p0)?;
-    let ev = LsqEvaluator::new(model, jac);
+    if let Some(t) = &jac.typical_scale {
+        if t.len() != n || t.iter().any(|v| !(v.is_finite() && *v > 0.0)) {
+            return Err(format!(
+                "typical scale: give {n} positive numbers, one per parameter (got {t:?})"
+            ));
+        }
+    }
+    let ev = LsqEvaluator::new(model, jac, p0);
     let p = p0.to_vec();
     let mut r = vec![0.0; m];
     let f = ev.residuals(&p, &mut r);
@@ -507,6 +545,53 @@ mod tests {
         };
         let run = levenberg_marquardt(&fit, &fd, &[0.0, 0.0], &s).unwrap();
         assert!((run.params[1] - 0.95).abs() < 1e-9, "{:?}", run.params);
+    }
+
+    #[test]
+    fn a_parameter_passing_near_zero_keeps_its_finite_difference_column() {
+        use crate::problem::least_squares::{CurveFit, ModelId};
+        // y = a·exp(−k·x) + c with c = 0.5; ∂r/∂c = 1 for every point.
+        let id = ModelId::ExponentialDecay;
+        let data = id
+            .generate(&[2.0, 0.7, 0.5], 30, [0.0, 5.0], 0.0, 1)
+            .unwrap();
+        let fit = CurveFit::new(id, data).unwrap();
+        let near_zero = [2.0, 0.7, -7e-21];
+        let mut r = vec![0.0; 30];
+        fit.residuals(&near_zero, &mut r);
+        let column_c = |jac: &JacobianSettings, p0: &[f64]| {
+            let ev = LsqEvaluator::new(&fit, jac, p0);
+            let mut j = DMatrix::zeros(30, 3);
+            assert!(ev.jacobian(&near_zero, &r, &mut j));
+            j.column(2).iter().copied().fold(f64::INFINITY, f64::min)
+        };
+        let fd = JacobianSettings {
+            source: GradientSource::FiniteDifference,
+            ..Default::default()
+        };
+        let v2 = JacobianSettings {
+            no_step_floor: true,
+            ..fd.clone()
+        };
+        // Started at c = 1, passing c ≈ −7·10⁻²¹: the floor 10⁻³ keeps the column (= 1).
+        assert!((column_c(&fd, &[2.0, 0.7, 1.0]) - 1.0).abs() < 1e-6);
+        // Without a floor (v2) the step is 4·10⁻²⁶: lost in round-off, the column is 0.
+        assert_eq!(column_c(&v2, &[2.0, 0.7, 1.0]), 0.0);
+        // Started at c = −7·10⁻²¹ itself, with a typical scale given (as scipy's x_scale).
+        let s = lm::LmSettings::default();
+        let scaled = JacobianSettings {
+            typical_scale: Some(vec![1.0, 1.0, 1.0]),
+            ..fd.clone()
+        };
+        let good = levenberg_marquardt(&fit, &scaled, &near_zero, &s).unwrap();
+        assert!((good.params[2] - 0.5).abs() < 1e-8, "{:?}", good.params);
+        // A bad typical scale is a named error.
+        let bad = JacobianSettings {
+            typical_scale: Some(vec![1.0, 0.0, 1.0]),
+            ..fd
+        };
+        let e = levenberg_marquardt(&fit, &bad, &near_zero, &s).unwrap_err();
+        assert!(e.contains("typical scale"), "{e}");
     }
 
     #[test]
