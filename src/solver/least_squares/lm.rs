@@ -692,6 +692,56 @@ mod tests {
         assert!(e.contains("2 for 3 parameters"), "{e}");
     }
 
+    /// Issue 17's "false convergence at scale": Michaelis–Menten on m = 2·10⁵ points. With data
+    /// near the default scale, LM and Gauss–Newton agree. With x and y scaled by 1000 (K = 500)
+    /// and the default start K = 1, the first trust region (MINPACK's factor 100·‖Dp₀‖) lets the
+    /// first step jump to K ≈ −45, across the model's pole at x = −K: from there every path back
+    /// crosses the pole, so LM converges to a genuine local minimum with the pole trapped between
+    /// two data points (SSR ~10³× Gauss–Newton's). A cautious first region (step_bound 0.1)
+    /// finds the minimum.
+    #[test]
+    fn large_m_fits_agree_with_gauss_newton_and_the_pole_trap_is_the_first_step() {
+        use crate::solver::least_squares::gauss_newton;
+        let fit_at = |scale: f64| {
+            let m = 200_000;
+            let mut state = 12345u64;
+            let (mut xs, mut ys) = (Vec::with_capacity(m), Vec::with_capacity(m));
+            for i in 0..m {
+                let x = 0.01 + 10.0 * i as f64 / m as f64;
+                state = state
+                    .wrapping_mul(6364136223846793005)
+                    .wrapping_add(1442695040888963407);
+                let u = (state >> 11) as f64 / (1u64 << 53) as f64 - 0.5;
+                xs.push(x * scale);
+                ys.push((2.0 * x / (0.5 + x) + 0.1 * u) * scale);
+            }
+            CurveFit::new(ModelId::MichaelisMenten, Data::new(xs, ys).unwrap()).unwrap()
+        };
+        let jac = JacobianSettings::default();
+        let p0 = ModelId::MichaelisMenten.default_start();
+        let fit = fit_at(1.0);
+        let lm = levenberg_marquardt(&fit, &jac, p0, &LmSettings::default()).unwrap();
+        let gn = gauss_newton(&fit, &jac, p0, &Default::default()).unwrap();
+        assert!(lm.stop().is_converged(), "{:?}", lm.stop());
+        assert!((lm.ssr - gn.ssr).abs() < 1e-9 * gn.ssr, "{} vs {}", lm.ssr, gn.ssr);
+        let fit = fit_at(1000.0);
+        let gn = gauss_newton(&fit, &jac, p0, &Default::default()).unwrap();
+        assert!((gn.params[1] - 500.0).abs() < 1.0, "{:?}", gn.params);
+        let trapped = levenberg_marquardt(&fit, &jac, p0, &LmSettings::default()).unwrap();
+        let pole = -trapped.params[1];
+        assert!(pole > 10.0 && pole < 10_000.0, "{:?}", trapped.params);
+        assert!(trapped.ssr > 1e3 * gn.ssr);
+        // The first accepted step is the one across the pole.
+        let first = trapped.trace.iterates.iter().skip(1).find(|i| i.extra("accepted") == Some(1.0));
+        assert!(first.unwrap().x[1] < 0.0);
+        let cautious = LmSettings {
+            step_bound: 0.1,
+            ..Default::default()
+        };
+        let lm = levenberg_marquardt(&fit, &jac, p0, &cautious).unwrap();
+        assert!((lm.ssr - gn.ssr).abs() < 1e-9 * gn.ssr, "{} vs {}", lm.ssr, gn.ssr);
+    }
+
     #[test]
     fn overflow_during_the_run_is_rejected_not_propagated() {
         // Exponential decay started with a large step into exp overflow territory: trials that

@@ -9,12 +9,11 @@
 //! 2‖D h‖) or shrinks it (ρ ≤ ¼, by a factor in [0.1, 0.5] from a quadratic model of the
 //! reduction along h); a trial is accepted when ρ ≥ 10⁻⁴.
 //!
-//! Rescue (where plain MINPACK stops short): after a converged stop, if a Jacobian column has
-//! collapsed relative to its largest norm so far (‖J_j‖ < 10⁻⁶·D_j — the model has saturated in
-//! that parameter, as BoxBOD from start 1 does), the solve restarts from the start with Nielsen's
-//! damping and geodesic acceleration, which does not walk into the saturation; the better of the
-//! two answers is kept and both attempts' evaluations are counted. Only with
-//! `geodesic_acceleration` on (the default) and while `restarts` allow.
+//! Rescue (where plain MINPACK stops short), at most `restarts` times, from the start; the best
+//! answer is kept, every attempt is in the trace and the counts: when a Jacobian column has
+//! collapsed relative to its largest norm so far (‖J_j‖ < 10⁻⁶·D_j — the model saturated in that
+//! parameter, as BoxBOD from start 1), again with Nielsen's damping and geodesic acceleration,
+//! which does not walk into the saturation (with `geodesic_acceleration` on, the default).
 
 use super::{damped_solve, factor, q1t_r, record, scaled_norm, Damping, LmSettings};
 use crate::problem::least_squares::Residuals;
@@ -115,32 +114,46 @@ pub(super) fn solve(
     s: &LmSettings,
 ) -> Result<LsqRun, String> {
     let first = run(model, jac, p0, s)?;
-    let saturated = first.saturated && first.stop().is_converged();
-    if !(saturated && s.geodesic_acceleration && s.restarts > 0) {
-        return Ok(first.run);
+    let mut best = first.run.clone();
+    let mut iterates = first.run.trace.iterates.clone();
+    let (mut nfev, mut njev) = (first.run.trace.f_evals, first.run.trace.g_evals);
+    let mut last = first;
+    for _ in 0..s.restarts {
+        if !last.stop().is_converged() {
+            break;
+        }
+        if !(last.saturated && s.geodesic_acceleration) {
+            break;
+        }
+        // A saturated parameter: the accelerated Nielsen method from the start.
+        let rescue = LmSettings {
+            damping: Damping::Nielsen,
+            max_evaluations: s.max_evaluations.saturating_sub(nfev).max(1),
+            ..s.clone()
+        };
+        let attempt = Outcome {
+            run: super::levenberg_marquardt(model, jac, p0, &rescue)?,
+            saturated: false,
+        };
+        for mut it in attempt.run.trace.iterates.iter().cloned() {
+            if it.extra("radius").is_none() {
+                it.extra.push(("radius".into(), f64::NAN));
+            }
+            iterates.push(it);
+        }
+        nfev += attempt.run.trace.f_evals;
+        njev += attempt.run.trace.g_evals;
+        if attempt.run.ssr < best.ssr {
+            best = attempt.run.clone();
+        }
+        last = attempt;
     }
-    let rescue_settings = LmSettings {
-        damping: Damping::Nielsen,
-        max_evaluations: s.max_evaluations.saturating_sub(first.run.nfev()).max(1),
-        ..s.clone()
-    };
-    let rescue = super::levenberg_marquardt(model, jac, p0, &rescue_settings)?;
-    let mut best = if rescue.ssr < first.run.ssr {
-        rescue.clone()
-    } else {
-        first.run.clone()
-    };
-    // Both attempts are in the trace (the rescue restarts from p₀) and in the counts.
-    let mut iterates = first.run.trace.iterates;
-    let offset = iterates.len();
-    for (i, mut it) in rescue.trace.iterates.into_iter().enumerate() {
-        it.k = offset + i;
-        it.extra.push(("radius".into(), f64::NAN));
-        iterates.push(it);
+    for (k, it) in iterates.iter_mut().enumerate() {
+        it.k = k;
     }
     best.trace.iterates = iterates;
-    best.trace.f_evals = first.run.trace.f_evals + rescue.trace.f_evals;
-    best.trace.g_evals = first.run.trace.g_evals + rescue.trace.g_evals;
+    best.trace.f_evals = nfev;
+    best.trace.g_evals = njev;
     best.trace.solver = s.name();
     Ok(best)
 }
