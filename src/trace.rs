@@ -68,8 +68,17 @@ pub enum StopReason {
     Diverged,
     /// f (or ∇f) is not finite at the start point: it lies outside the function's domain.
     UndefinedAtStart,
-    /// The line search found no acceptable step.
+    /// The line search found no acceptable step although the trial steps were still meaningful in
+    /// floating point (e.g. the direction is not a descent direction for f, or ∇f is wrong).
     LineSearchFailed,
+    /// The line search found no acceptable step because the decrease it looked for is below what
+    /// f can resolve in floating point: its smallest trial step left x unchanged, or predicted a
+    /// decrease |α·∇fᵀp| ≤ 4ε·|f| (scipy: "Desired error not necessarily achieved due to precision
+    /// loss"). The run is usually at a minimum that the gradient tolerance is too tight to certify.
+    PrecisionLimit,
+    /// f and x stopped changing: for [`crate::solver::STAGNATION_ITERATIONS`] consecutive
+    /// iterations |f_{k+1} − f_k| ≤ ε·|f_k| and ‖x_{k+1} − x_k‖ ≤ √ε·(1 + ‖x_k‖).
+    Stagnation,
     /// Least squares (MINPACK `ftol`): actual and predicted relative reductions of SSR fell below
     /// the tolerance.
     RelativeReduction,
@@ -81,7 +90,8 @@ pub enum StopReason {
     Orthogonality,
     /// Least squares: the residuals are exactly zero.
     ZeroResidual,
-    /// Least squares: the budget of residual evaluations ran out.
+    /// The budget of evaluations ran out (least squares: residual evaluations; minimizers:
+    /// [`crate::solver::StopCriteria::max_evaluations`]).
     MaxEvaluations,
     /// Least squares: the Jacobian is all zeros, so the model does not depend on its parameters at
     /// this point and no step direction exists.
@@ -104,6 +114,10 @@ impl StopReason {
                 "f is not defined (NaN or ∞) at the start point: start inside its domain"
             }
             StopReason::LineSearchFailed => "line search failed",
+            StopReason::PrecisionLimit => {
+                "stopped: no further decrease is representable in floating point (precision limit)"
+            }
+            StopReason::Stagnation => "stopped: f and x no longer change (stagnation)",
             StopReason::RelativeReduction => "converged: relative reduction of SSR below ftol",
             StopReason::RelativeStep => "converged: relative step below xtol",
             StopReason::Orthogonality => "converged: residuals orthogonal to the Jacobian (gtol)",

@@ -649,8 +649,28 @@ fn not_a_link() -> LinkError {
 }
 
 /// A v2 state in v3 terms: every solver setting whose default changed in v3 is set to what v2
-/// did, so the link replays exactly (pinned by tests/link_v2_pins.rs).
-fn upgrade_v2(state: PageState) -> PageState {
+/// did, so the link replays exactly (pinned by tests/link_v2_pins.rs). Surfaces: no
+/// `Stagnation` stop, round-off line-search failures named `LineSearchFailed`; Nelder–Mead stops
+/// when either tolerance holds, uses the standard coefficients, and records ∇f at every iterate
+/// (v2's trace, and so its fingerprint, held it; the evaluations are now counted).
+fn upgrade_v2(mut state: PageState) -> PageState {
+    if let LabConfig::Surfaces(e) = &mut state.lab {
+        e.stop.stagnation = false;
+        e.stop.precision_limit = false;
+        for s in &mut e.solvers {
+            if let crate::lab::surfaces::SolverConfig::NelderMead {
+                stop_rule,
+                adaptive,
+                trace_gradient,
+                ..
+            } = s
+            {
+                *stop_rule = crate::solver::nelder_mead::NmStopRule::Either;
+                *adaptive = false;
+                *trace_gradient = true;
+            }
+        }
+    }
     state
 }
 
