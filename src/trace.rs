@@ -76,8 +76,9 @@ pub enum StopReason {
     /// decrease |α·∇fᵀp| ≤ 4ε·|f| (scipy: "Desired error not necessarily achieved due to precision
     /// loss"). The run is usually at a minimum that the gradient tolerance is too tight to certify.
     PrecisionLimit,
-    /// f and x stopped changing: for [`crate::solver::STAGNATION_ITERATIONS`] consecutive
-    /// iterations |f_{k+1} − f_k| ≤ ε·|f_k| and ‖x_{k+1} − x_k‖ ≤ √ε·(1 + ‖x_k‖).
+    /// No more progress: for [`crate::solver::STAGNATION_ITERATIONS`] consecutive iterations f
+    /// did not change beyond round-off and x stood still or wandered without travelling (e.g. an
+    /// exact cycle) ([`crate::solver::StopCriteria::stagnation`]).
     Stagnation,
     /// Least squares (MINPACK `ftol`): actual and predicted relative reductions of SSR fell below
     /// the tolerance.
@@ -117,7 +118,7 @@ impl StopReason {
             StopReason::PrecisionLimit => {
                 "stopped: no further decrease is representable in floating point (precision limit)"
             }
-            StopReason::Stagnation => "stopped: f and x no longer change (stagnation)",
+            StopReason::Stagnation => "stopped: f no longer changes, x stands still or cycles (stagnation)",
             StopReason::RelativeReduction => "converged: relative reduction of SSR below ftol",
             StopReason::RelativeStep => "converged: relative step below xtol",
             StopReason::Orthogonality => "converged: residuals orthogonal to the Jacobian (gtol)",

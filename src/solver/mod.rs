@@ -50,8 +50,9 @@ pub const MAX_ITERATIONS: usize = 100_000;
 /// How many consecutive iterations without change end a run with [`StopReason::Stagnation`].
 ///
 /// One or two null iterations happen legitimately (a quasi-Newton or CG restart, a skipped
-/// update, a line search that accepted a round-off-sized step); ten in a row in which neither f
-/// nor x moved beyond round-off are no transient, and cost at most ten wasted iterations.
+/// update, a line search that accepted a round-off-sized step); ten in a row in which f did not
+/// move beyond round-off are no transient, and cost at most ten wasted iterations. (Even, so a
+/// two-cycle between two points of equal f nets exactly zero over the window.)
 pub const STAGNATION_ITERATIONS: usize = 10;
 
 /// The current iterate, shared between the driver and a solver.
@@ -131,9 +132,12 @@ pub struct StopCriteria {
     /// Declare divergence when ‖x‖ exceeds this bound.
     pub divergence_bound: f64,
     /// Stop with [`StopReason::Stagnation`] when, for [`STAGNATION_ITERATIONS`] consecutive
-    /// iterations of a gradient-based method, |f_{k+1} − f_k| ≤ ε·|f_k| and
-    /// ‖x_{k+1} − x_k‖ ≤ √ε·(1 + ‖x_k‖): at a minimum f is flat to round-off over a neighbourhood of
-    /// relative width ≈ √ε, and moves inside it change nothing. Default on; off in v2 links.
+    /// iterations of a gradient-based method, |f_{k+1} − f_k| ≤ ε·|f_k| (f did not change beyond
+    /// round-off), and over those iterations x either stood still (path length Σ‖Δx‖ ≤
+    /// √ε·(1 + ‖x‖)) or wandered without travelling (‖x_k − x_{k−10}‖ ≤ ½ Σ‖Δx‖: cycling or a
+    /// random walk inside the region where f is flat to round-off, whose width ≈ √(2ε|f|/λ) has no
+    /// fixed scale). A method crossing a plateau in a steady direction (e.g. Adam) travels, and is
+    /// not stopped. Default on; off in v2 links.
     pub stagnation: bool,
     /// Report a line search that failed because of round-off as [`StopReason::PrecisionLimit`]
     /// (see [`line_search`]); when off, as [`StopReason::LineSearchFailed`] like v2 did. Only
@@ -254,7 +258,9 @@ pub fn run_scheduled(
     }
     solver.init(ev, &state);
     let evaluations = || ev.f_evals() + ev.g_evals() + ev.h_evals();
-    let mut unchanged = 0;
+    // The iterates of the current run of iterations with f unchanged (at most
+    // STAGNATION_ITERATIONS + 1 points) and their step lengths.
+    let mut still: std::collections::VecDeque<(Vec<f64>, f64)> = Default::default();
     let stop = loop {
         let grad_norm = norm(&state.grad);
         if solver.uses_gradient() && grad_norm < crit.grad_tol {
@@ -316,11 +322,30 @@ pub fn run_scheduled(
             break StopReason::FunctionTolerance;
         }
         if crit.stagnation && solver.uses_gradient() {
-            let still = (state.f - f_prev).abs() <= f64::EPSILON * f_prev.abs()
-                && step <= f64::EPSILON.sqrt() * (1.0 + norm(&x_prev));
-            unchanged = if still { unchanged + 1 } else { 0 };
-            if unchanged >= STAGNATION_ITERATIONS {
-                break StopReason::Stagnation;
+            if (state.f - f_prev).abs() <= f64::EPSILON * f_prev.abs() {
+                if still.is_empty() {
+                    still.push_back((x_prev, 0.0));
+                }
+                still.push_back((state.x.clone(), step));
+                if still.len() > STAGNATION_ITERATIONS + 1 {
+                    still.pop_front();
+                }
+                if still.len() == STAGNATION_ITERATIONS + 1 {
+                    let path: f64 = still.iter().skip(1).map(|(_, s)| s).sum();
+                    let net = norm(
+                        &state
+                            .x
+                            .iter()
+                            .zip(&still[0].0)
+                            .map(|(a, b)| a - b)
+                            .collect::<Vec<_>>(),
+                    );
+                    if path <= f64::EPSILON.sqrt() * (1.0 + norm(&state.x)) || net <= 0.5 * path {
+                        break StopReason::Stagnation;
+                    }
+                }
+            } else {
+                still.clear();
             }
         }
     };
