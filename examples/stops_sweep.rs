@@ -31,10 +31,18 @@ fn main() {
         (MghKind::BrownBadlyScaled, 2),
         (MghKind::HelicalValley, 3),
         (MghKind::Trigonometric, 10),
+        (MghKind::Trigonometric, 2),
+        (MghKind::Trigonometric, 5),
+        (MghKind::ExtendedRosenbrock, 2),
     ];
+    // STOPS_LEGACY=1: the v2 stops (no Stagnation, PrecisionLimit named LineSearchFailed) —
+    // the same iterates as before issue 17 for every gradient-based method.
+    let legacy = std::env::var("STOPS_LEGACY").is_ok_and(|v| v == "1");
     let crit = StopCriteria {
         max_iterations: 100_000,
         grad_tol: 1e-12,
+        stagnation: !legacy,
+        precision_limit: !legacy,
         ..Default::default()
     };
     // Optional filters: STOPS_SOURCE=automatic|finite_difference|analytic, STOPS_METHODS=a,b.
