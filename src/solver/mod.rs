@@ -179,7 +179,7 @@ impl StopCriteria {
                 return Err(format!("{what} must be a number ≥ 0 (got {v})"));
             }
         }
-        if !(self.divergence_bound > 0.0) {
+        if self.divergence_bound.is_nan() || self.divergence_bound <= 0.0 {
             return Err(format!(
                 "divergence bound must be a number > 0 (got {})",
                 self.divergence_bound
