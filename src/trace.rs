@@ -68,8 +68,20 @@ pub enum StopReason {
     Diverged,
     /// f (or ∇f) is not finite at the start point: it lies outside the function's domain.
     UndefinedAtStart,
-    /// The line search found no acceptable step.
+    /// The line search found no acceptable step although the trial steps were still meaningful in
+    /// floating point (e.g. the direction is not a descent direction for f, or ∇f is wrong).
     LineSearchFailed,
+    /// The line search found no acceptable step because the decrease it looked for is below what
+    /// f can resolve in floating point: its smallest trial step left x unchanged, or predicted a
+    /// decrease |α·∇fᵀp| ≤ 4ε·|f| (scipy: "Desired error not necessarily achieved due to precision
+    /// loss"). The run is usually at a minimum that the gradient tolerance is too tight to certify.
+    /// Least squares (trust-region LM): a trial predicted a relative decrease of SSR below 10⁻¹²
+    /// and its actual change was round-off ten times larger.
+    PrecisionLimit,
+    /// No more progress: for [`crate::solver::STAGNATION_ITERATIONS`] consecutive iterations f
+    /// did not change beyond round-off and x stood still or wandered without travelling (e.g. an
+    /// exact cycle) ([`crate::solver::StopCriteria::stagnation`]).
+    Stagnation,
     /// Least squares (MINPACK `ftol`): actual and predicted relative reductions of SSR fell below
     /// the tolerance.
     RelativeReduction,
@@ -81,7 +93,8 @@ pub enum StopReason {
     Orthogonality,
     /// Least squares: the residuals are exactly zero.
     ZeroResidual,
-    /// Least squares: the budget of residual evaluations ran out.
+    /// The budget of evaluations ran out (least squares: residual evaluations; minimizers:
+    /// [`crate::solver::StopCriteria::max_evaluations`]).
     MaxEvaluations,
     /// Least squares: the Jacobian is all zeros, so the model does not depend on its parameters at
     /// this point and no step direction exists.
@@ -89,10 +102,6 @@ pub enum StopReason {
     /// Least squares: the damping grew without bound; no reduction is possible at machine
     /// precision.
     NoFurtherProgress,
-    /// Converged to the precision limit: the decrease still predicted is below what f can
-    /// resolve in floating point (a trial's actual change is round-off, many times larger than
-    /// the predicted decrease), so no further decrease is representable.
-    PrecisionLimit,
 }
 
 impl StopReason {
@@ -108,6 +117,10 @@ impl StopReason {
                 "f is not defined (NaN or ∞) at the start point: start inside its domain"
             }
             StopReason::LineSearchFailed => "line search failed",
+            StopReason::PrecisionLimit => {
+                "stopped: no further decrease is representable in floating point (precision limit)"
+            }
+            StopReason::Stagnation => "stopped: f no longer changes, x stands still or cycles (stagnation)",
             StopReason::RelativeReduction => "converged: relative reduction of SSR below ftol",
             StopReason::RelativeStep => "converged: relative step below xtol",
             StopReason::Orthogonality => "converged: residuals orthogonal to the Jacobian (gtol)",
@@ -117,9 +130,6 @@ impl StopReason {
                 "Jacobian is zero: the model does not depend on its parameters here"
             }
             StopReason::NoFurtherProgress => "stopped: no further reduction possible",
-            StopReason::PrecisionLimit => {
-                "converged to the precision limit: no further decrease is representable"
-            }
         }
     }
 

@@ -45,8 +45,10 @@ fn surfaces_races_split_per_solver_equal_the_joint_run_and_survive_the_trip() {
             .map(|c| Trace::try_from(c).unwrap())
             .collect();
         assert_eq!(prints(&back), prints(&joint), "{}", p.id);
+        // Debug text, not `==`: a gradient-free run records NaN gradient norms (NaN ≠ NaN).
         assert_eq!(
-            back, split,
+            format!("{back:?}"),
+            format!("{split:?}"),
             "{}: every field, extras and simplices included",
             p.id
         );

@@ -223,10 +223,36 @@ fn pinned_v2_links_run_their_pinned_traces() {
     }
 }
 
+/// `state` with the v2 behaviour written out as `link::decode` does for `v1.`/`v2.` links (issue
+/// 17's new stops off; Nelder–Mead stopping on either tolerance, standard coefficients, ∇f in the
+/// trace).
+fn with_v2_behaviour(mut state: PageState) -> PageState {
+    use gradlab::lab::surfaces::SolverConfig;
+    use gradlab::solver::nelder_mead::NmStopRule;
+    if let LabConfig::Surfaces(e) = &mut state.lab {
+        e.stop.stagnation = false;
+        e.stop.precision_limit = false;
+        for s in &mut e.solvers {
+            if let SolverConfig::NelderMead {
+                stop_rule,
+                adaptive,
+                trace_gradient,
+                ..
+            } = s
+            {
+                *stop_rule = NmStopRule::Either;
+                *adaptive = false;
+                *trace_gradient = true;
+            }
+        }
+    }
+    state
+}
+
 #[test]
 fn pinned_v1_links_decode_to_their_configs_and_runs() {
     for (link, config, fingerprints) in PINNED {
-        let expected: PageState = serde_json::from_str(config).unwrap();
+        let expected = with_v2_behaviour(serde_json::from_str(config).unwrap());
         let got = decode(link).unwrap_or_else(|e| panic!("{link}: {e}"));
         assert_eq!(got, expected, "{link}");
         // Also as a fragment and inside a URL.

@@ -249,6 +249,24 @@ fn convergence_plot_draws_each_run() {
     assert!(count(&buf, |c| c == (214, 39, 40)) > 300);
 }
 
+#[test]
+fn convergence_plot_of_a_gradient_free_run_draws_f_and_no_gradient() {
+    // Nelder–Mead records no gradient (‖∇f‖ NaN at every iterate): the f line is drawn, the
+    // dashed gradient line is simply absent, and nothing fails.
+    let e = Experiment {
+        solvers: vec![gradlab::lab::surfaces::SolverConfig::default_for("nelder_mead").unwrap()],
+        ..Default::default()
+    };
+    let traces = e.run().unwrap();
+    assert!(traces[0].iterates.iter().all(|r| r.grad_norm.is_nan()));
+    let mut buf = vec![255u8; (W * H * 3) as usize];
+    {
+        let root = area(&mut buf);
+        draw_convergence(&root, &traces, Some(3), &PlotStyle::default()).unwrap();
+    }
+    assert!(count(&buf, |c| c == (214, 39, 40)) > 100);
+}
+
 /// `v` is a whole multiple of `step`, and `step` is 1, 2 or 5 × 10^k.
 fn round_multiple(v: f64, step: f64) -> bool {
     let k = step.log10().floor();

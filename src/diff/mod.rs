@@ -109,13 +109,6 @@ impl<'a> Evaluator<'a> {
         }
     }
 
-    /// ∇f(x) without counting it (for the trace of gradient-free methods).
-    pub fn gradient_uncounted(&self, x: &[f64], g: &mut [f64]) {
-        if !self.exact_gradient(x, g) {
-            central_gradient_into(self.objective, x, g);
-        }
-    }
-
     /// ∇²f(x), counted as one Hessian evaluation. Sources in order: the analytic Hessian, the AD
     /// Hessian, then central differences of the gradient (H_ij ≈ (∂_j f(x + h eᵢ) − ∂_j f(x − h eᵢ))/2h,
     /// symmetrized; its 2n gradient evaluations are counted too). With

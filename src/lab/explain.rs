@@ -303,11 +303,16 @@ pub fn update_rule(config: &SolverConfig, trace: &Trace, k: usize) -> Option<Vec
         }
     }
     lines.retain(|l| !l.is_empty());
-    lines.push(format!(
-        "f(x{s1}) = {}, ‖∇f(x{s1})‖ = {}",
-        num(b.f),
-        num(b.grad_norm)
-    ));
+    // A gradient-free run records no gradient (NaN): say nothing about it.
+    lines.push(if b.grad_norm.is_nan() {
+        format!("f(x{s1}) = {}", num(b.f))
+    } else {
+        format!(
+            "f(x{s1}) = {}, ‖∇f(x{s1})‖ = {}",
+            num(b.f),
+            num(b.grad_norm)
+        )
+    });
     Some(lines)
 }
 

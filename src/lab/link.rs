@@ -651,7 +651,52 @@ fn not_a_link() -> LinkError {
 }
 
 /// A v2 state in v3 terms: every solver setting whose default changed in v3 is set to what v2
-/// did, so the link replays exactly (pinned by tests/link_v2_pins.rs).
+/// did, so the link replays exactly (pinned by tests/link_v2_pins.rs). Fit: Nielsen damping,
+/// "automatic" as the finite differences v2 ran, unfloored difference steps. Surfaces: no
+/// `Stagnation` stop, round-off line-search failures named `LineSearchFailed`; Nelder–Mead stops
+/// when either tolerance holds, uses the standard coefficients, and records ∇f at every iterate
+/// (v2's trace, and so its fingerprint, held it; the evaluations are now counted).
+fn upgrade_v2(mut state: PageState) -> PageState {
+    if let LabConfig::Fit(f) = &mut state.lab {
+        use crate::diff::GradientSource;
+        use crate::solver::least_squares::lm::Damping;
+        // v2 answered "automatic" with finite differences (silently); v3 gives the exact
+        // dual-number Jacobian, so a v2 link asks for what it actually ran.
+        if f.jacobian.source == GradientSource::Automatic {
+            f.jacobian.source = GradientSource::FiniteDifference;
+        }
+        // v2's finite-difference steps had no floor.
+        if f.jacobian.source == GradientSource::FiniteDifference {
+            f.jacobian.no_step_floor = true;
+        }
+        for s in &mut f.solvers {
+            if let FitSolver::LevenbergMarquardt(lm) = s {
+                // v2's Levenberg–Marquardt: Nielsen damping, acceleration on every trial,
+                // restarts after every converged stop (its tolerances are in the link).
+                lm.damping = Damping::Nielsen;
+            }
+        }
+    }
+    if let LabConfig::Surfaces(e) = &mut state.lab {
+        e.stop.stagnation = false;
+        e.stop.precision_limit = false;
+        for s in &mut e.solvers {
+            if let crate::lab::surfaces::SolverConfig::NelderMead {
+                stop_rule,
+                adaptive,
+                trace_gradient,
+                ..
+            } = s
+            {
+                *stop_rule = crate::solver::nelder_mead::NmStopRule::Either;
+                *adaptive = false;
+                *trace_gradient = true;
+            }
+        }
+    }
+    state
+}
+
 /// Settings whose *default* changed in v3, filled in with their v2 defaults where a v1/v2 link
 /// leaves them out (before the typed reading gives them the v3 defaults): Levenberg–Marquardt's
 /// ftol = xtol = 10⁻¹⁵ and gtol = 0 (v3: 30ε each).
@@ -676,30 +721,6 @@ fn v2_defaults(state: &mut serde_json::Value) {
             }
         }
     }
-}
-
-fn upgrade_v2(mut state: PageState) -> PageState {
-    if let LabConfig::Fit(f) = &mut state.lab {
-        use crate::diff::GradientSource;
-        use crate::solver::least_squares::lm::Damping;
-        // v2 answered "automatic" with finite differences (silently); v3 gives the exact
-        // dual-number Jacobian, so a v2 link asks for what it actually ran.
-        if f.jacobian.source == GradientSource::Automatic {
-            f.jacobian.source = GradientSource::FiniteDifference;
-        }
-        // v2's finite-difference steps had no floor.
-        if f.jacobian.source == GradientSource::FiniteDifference {
-            f.jacobian.no_step_floor = true;
-        }
-        for s in &mut f.solvers {
-            if let FitSolver::LevenbergMarquardt(lm) = s {
-                // v2's Levenberg–Marquardt: Nielsen damping, acceleration on every trial,
-                // restarts after every converged stop (its tolerances are in the link).
-                lm.damping = Damping::Nielsen;
-            }
-        }
-    }
-    state
 }
 
 /// A v1 state in v2 terms: its regression runs keep v1's momentum/Adam update rules, and a

@@ -13,7 +13,6 @@
 use super::line_search::strong_wolfe;
 use super::{dot, Solver, State, StepInfo};
 use crate::diff::{norm, Evaluator};
-use crate::trace::StopReason;
 
 /// The β formula.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -103,7 +102,7 @@ impl Solver for ConjugateGradient {
             ..Default::default()
         };
         if !ls.ok {
-            info.stop = Some(StopReason::LineSearchFailed);
+            info.stop = Some(ls.failure());
             return info;
         }
         self.prev_alpha_slope = Some(ls.alpha * slope);

@@ -8,7 +8,6 @@
 use super::line_search::backtracking;
 use super::{Solver, State, StepInfo};
 use crate::diff::Evaluator;
-use crate::trace::StopReason;
 
 /// Steepest descent with backtracking.
 #[derive(Clone, Debug)]
@@ -49,7 +48,7 @@ impl Solver for GradientDescentArmijo {
             ..Default::default()
         };
         if !ls.ok {
-            info.stop = Some(StopReason::LineSearchFailed);
+            info.stop = Some(ls.failure());
             return info;
         }
         state.x = ls.x;

@@ -10,9 +10,23 @@
 //! returns a non-finite point. When φ keeps decreasing with ever steeper slope (f unbounded below
 //! along p) the strong-Wolfe search returns its last, longest sufficient-decrease step instead of
 //! failing, so the run ends with `Diverged` rather than `LineSearchFailed`.
+//!
+//! **Why a search failed.** A failed search always ends with tiny trial steps, so the size of the
+//! last step says nothing. What tells round-off from a real failure is the evidence of the failed
+//! trials: for each, the quadratic q(t) = φ(0) + φ′(0)t + ct² through φ(0), φ′(0) and φ(α) has a
+//! minimum of depth D(α) = (αφ′(0))² / (4(φ(α) − φ(0) − αφ′(0))) below φ(0) — the most decrease
+//! that data point lets any step promise. The resolution of f is taken as
+//! τ = max([`RESOLUTION`]·ε·|φ(0)|, σ), where σ is the largest |φ(α) − φ(0)| seen at trials whose
+//! predicted change |αφ′(0)| is below ε·|φ(0)| (there any change of f is round-off: σ measures the
+//! noise of an f computed with cancellation, which can exceed ε·|f| by orders of magnitude). When
+//! every failed trial has D(α) ≤ τ, the decrease sought is below what f resolves in floating
+//! point ([`LineSearch::precision_limited`], reported as `PrecisionLimit`); when some trial
+//! promised more (e.g. f rose along p although φ′(0) < 0 said it should fall: a wrong gradient),
+//! or p is not a descent direction, it is a real failure (`LineSearchFailed`).
 
 use super::{State, StepInfo};
 use crate::diff::{norm, Evaluator};
+use crate::trace::StopReason;
 
 /// Result of a line search.
 #[derive(Clone, Debug)]
@@ -29,6 +43,72 @@ pub struct LineSearch {
     pub trials: usize,
     /// `false` when no acceptable step was found.
     pub ok: bool,
+    /// Set on failure when no failed trial promised a decrease above the resolution of f (see
+    /// the module doc): the search failed because of round-off.
+    pub precision_limited: bool,
+}
+
+/// The least resolution of f assumed by the precision-limit test, in units of ε·|f(x)|: a decrease
+/// smaller than 100 rounding errors of f cannot be told from the rounding of a sum of a few dozen
+/// terms, so a search that can promise no more has hit the precision limit. (The noise measured
+/// along the search raises it; module doc.)
+pub const RESOLUTION: f64 = 100.0;
+
+/// The deepest decrease promised by the failed trials of one search, and the noise of f seen
+/// (module doc).
+#[derive(Clone, Copy, Debug)]
+struct Promise {
+    f0: f64,
+    d0: f64,
+    deepest: f64,
+    noise: f64,
+}
+
+impl Promise {
+    fn new(f0: f64, d0: f64) -> Self {
+        Promise {
+            f0,
+            d0,
+            deepest: 0.0,
+            noise: 0.0,
+        }
+    }
+
+    /// Records the failed trial φ(α) = `fa`. A non-finite φ(α) promises nothing.
+    fn failed(&mut self, alpha: f64, fa: f64) {
+        if !fa.is_finite() {
+            return;
+        }
+        let linear = alpha * self.d0;
+        if linear.abs() <= f64::EPSILON * self.f0.abs() {
+            self.noise = self.noise.max((fa - self.f0).abs());
+        }
+        let excess = fa - self.f0 - linear;
+        let depth = if excess > 0.0 {
+            linear * linear / (4.0 * excess)
+        } else {
+            f64::INFINITY
+        };
+        self.deepest = self.deepest.max(depth);
+    }
+
+    /// `true` when p was a descent direction and no failed trial promised more than round-off.
+    fn below_resolution(&self) -> bool {
+        let resolution = (RESOLUTION * f64::EPSILON * self.f0.abs()).max(self.noise);
+        self.d0 < 0.0 && self.deepest <= resolution
+    }
+}
+
+impl LineSearch {
+    /// Why a failed search failed: [`StopReason::PrecisionLimit`] when
+    /// [`LineSearch::precision_limited`], else [`StopReason::LineSearchFailed`].
+    pub fn failure(&self) -> StopReason {
+        if self.precision_limited {
+            StopReason::PrecisionLimit
+        } else {
+            StopReason::LineSearchFailed
+        }
+    }
 }
 
 fn point(x: &[f64], p: &[f64], alpha: f64) -> Vec<f64> {
@@ -54,6 +134,7 @@ pub fn backtracking(
     max_trials: usize,
 ) -> LineSearch {
     let slope = dot(g, p);
+    let mut promise = Promise::new(f, slope);
     let mut alpha = alpha0;
     for trial in 1..=max_trials {
         let xa = point(x, p, alpha);
@@ -66,8 +147,10 @@ pub fn backtracking(
                 grad: Vec::new(),
                 trials: trial,
                 ok: true,
+                precision_limited: false,
             };
         }
+        promise.failed(alpha, fa);
         alpha *= rho;
     }
     LineSearch {
@@ -77,6 +160,7 @@ pub fn backtracking(
         grad: Vec::new(),
         trials: max_trials,
         ok: false,
+        precision_limited: max_trials > 0 && promise.below_resolution(),
     }
 }
 
@@ -125,16 +209,18 @@ pub fn strong_wolfe(
     let n = x.len();
     let d0 = dot(g0, p);
     let mut trials = 0;
-    let fail = |trials| LineSearch {
+    let mut promise = Promise::new(f0, d0);
+    let fail = |trials, precision_limited| LineSearch {
         alpha: 0.0,
         x: x.to_vec(),
         f: f0,
         grad: g0.to_vec(),
         trials,
         ok: false,
+        precision_limited,
     };
     if d0.is_nan() || d0 >= 0.0 {
-        return fail(0);
+        return fail(0, false);
     }
     let mut g = vec![0.0; n];
     // Bracketing phase.
@@ -144,12 +230,13 @@ pub fn strong_wolfe(
     let (mut lo, mut f_lo, mut d_lo, mut hi, mut f_hi, mut d_hi);
     loop {
         if trials >= max_trials {
-            return fail(trials);
+            return fail(trials, false);
         }
         let xa = point(x, p, a);
         let fa = ev.value(&xa);
         trials += 1;
         if !fa.is_finite() || fa > f0 + c1 * a * d0 || (trials > 1 && fa >= f_prev) {
+            promise.failed(a, fa);
             (lo, f_lo, d_lo, hi, f_hi, d_hi) = (a_prev, f_prev, d_prev, a, fa, None);
             break;
         }
@@ -167,6 +254,7 @@ pub fn strong_wolfe(
                 grad: g,
                 trials,
                 ok: true,
+                precision_limited: false,
             };
         }
         if da >= 0.0 {
@@ -185,6 +273,7 @@ pub fn strong_wolfe(
                 grad: g,
                 trials,
                 ok: true,
+                precision_limited: false,
             };
         }
     }
@@ -211,6 +300,7 @@ pub fn strong_wolfe(
         let fj = ev.value(&xj);
         trials += 1;
         if !fj.is_finite() || fj > f0 + c1 * aj * d0 || fj >= f_lo {
+            promise.failed(aj, fj);
             (hi, f_hi, d_hi) = (aj, fj, None);
             continue;
         }
@@ -224,6 +314,7 @@ pub fn strong_wolfe(
                 grad: g,
                 trials,
                 ok: true,
+                precision_limited: false,
             };
         }
         if dj * (hi - lo) >= 0.0 {
@@ -242,9 +333,10 @@ pub fn strong_wolfe(
             grad: g,
             trials,
             ok: true,
+            precision_limited: false,
         };
     }
-    fail(trials)
+    fail(trials, promise.below_resolution())
 }
 
 /// What one quasi-Newton iteration (BFGS, L-BFGS) needs from its line search: the search, the
@@ -270,7 +362,7 @@ impl QuasiNewtonSearch {
                 ("alpha".into(), self.ls.alpha),
                 ("line_search_trials".into(), self.trials as f64),
             ],
-            stop: (!self.ls.ok).then_some(crate::trace::StopReason::LineSearchFailed),
+            stop: (!self.ls.ok).then(|| self.ls.failure()),
             ..Default::default()
         }
     }

@@ -43,8 +43,17 @@ pub fn dot(a: &[f64], b: &[f64]) -> f64 {
     a.iter().zip(b).map(|(p, q)| p * q).sum()
 }
 
-/// The hard cap on iterations accepted from any config (the page and permalinks included).
+/// The hard cap on iterations accepted from any config (the page and permalinks included): a
+/// config asking for more is refused by [`StopCriteria::validate`], never clamped.
 pub const MAX_ITERATIONS: usize = 100_000;
+
+/// How many consecutive iterations without change end a run with [`StopReason::Stagnation`].
+///
+/// One or two null iterations happen legitimately (a quasi-Newton or CG restart, a skipped
+/// update, a line search that accepted a round-off-sized step); ten in a row in which f did not
+/// move beyond round-off are no transient, and cost at most ten wasted iterations. (Even, so a
+/// two-cycle between two points of equal f nets exactly zero over the window.)
+pub const STAGNATION_ITERATIONS: usize = 10;
 
 /// The current iterate, shared between the driver and a solver.
 #[derive(Clone, Debug)]
@@ -84,6 +93,14 @@ pub trait Solver {
         true
     }
 
+    /// `true` when the trace records ∇f at every iterate. For a method without
+    /// [`Solver::uses_gradient`] the driver then evaluates ∇f just for the trace — counted like
+    /// every other evaluation. The default (`uses_gradient()`): gradient-free methods record no
+    /// gradient (`grad_norm` NaN, no `"grad"` extras) and evaluate none.
+    fn records_gradient(&self) -> bool {
+        self.uses_gradient()
+    }
+
     /// Called once with the start point before the first `step`.
     fn init(&mut self, _ev: &Evaluator, _state: &State) {}
 
@@ -92,11 +109,20 @@ pub trait Solver {
 }
 
 /// When a run stops. A tolerance of 0 disables that test.
+///
+/// Serde: every field may be omitted and takes its [`Default`] (the current behaviour); links of
+/// version 2 are decoded with `stagnation` and `precision_limit` off (`lab::link::upgrade_v2`).
 #[derive(Clone, Copy, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(default)]
 pub struct StopCriteria {
-    /// Iteration budget (capped at [`MAX_ITERATIONS`]).
+    /// Iteration budget, 1 to [`MAX_ITERATIONS`] (checked by [`StopCriteria::validate`]).
     pub max_iterations: usize,
+    /// Evaluation budget (0 = none): the run stops with [`StopReason::MaxEvaluations`] before an
+    /// iteration once f_evals + g_evals + h_evals, as the [`Evaluator`] counts them, reach it. A
+    /// finite-difference gradient counts as one gradient evaluation plus its 2n function
+    /// evaluations, a finite-difference Hessian as one Hessian plus its 2n gradients. Checked
+    /// between iterations, so the last iteration may overrun it by its own evaluations.
+    pub max_evaluations: usize,
     /// Stop when ‖∇f(x_k)‖ < `grad_tol`.
     pub grad_tol: f64,
     /// Stop when ‖x_{k+1} − x_k‖ < `step_tol`.
@@ -105,17 +131,61 @@ pub struct StopCriteria {
     pub f_tol: f64,
     /// Declare divergence when ‖x‖ exceeds this bound.
     pub divergence_bound: f64,
+    /// Stop with [`StopReason::Stagnation`] when, for [`STAGNATION_ITERATIONS`] consecutive
+    /// iterations of a gradient-based method, |f_{k+1} − f_k| ≤ ε·|f_k| (f did not change beyond
+    /// round-off), and over those iterations x either stood still (path length Σ‖Δx‖ ≤
+    /// √ε·(1 + ‖x‖)) or wandered without travelling (‖x_k − x_{k−10}‖ ≤ ½ Σ‖Δx‖: cycling or a
+    /// random walk inside the region where f is flat to round-off, whose width ≈ √(2ε|f|/λ) has no
+    /// fixed scale). A method crossing a plateau in a steady direction (e.g. Adam) travels, and is
+    /// not stopped. Default on; off in v2 links.
+    pub stagnation: bool,
+    /// Report a line search that failed because of round-off as [`StopReason::PrecisionLimit`]
+    /// (see [`line_search`]); when off, as [`StopReason::LineSearchFailed`] like v2 did. Only
+    /// the stop's name changes, never the iterates. Default on; off in v2 links.
+    pub precision_limit: bool,
 }
 
 impl Default for StopCriteria {
     fn default() -> Self {
         StopCriteria {
             max_iterations: 500,
+            max_evaluations: 0,
             grad_tol: 1e-6,
             step_tol: 0.0,
             f_tol: 0.0,
             divergence_bound: 1e8,
+            stagnation: true,
+            precision_limit: true,
         }
+    }
+}
+
+impl StopCriteria {
+    /// Checks every field, in words: 1 ≤ `max_iterations` ≤ [`MAX_ITERATIONS`] (never clamped),
+    /// tolerances finite and ≥ 0, a positive divergence bound.
+    pub fn validate(&self) -> Result<(), String> {
+        if self.max_iterations == 0 || self.max_iterations > MAX_ITERATIONS {
+            return Err(format!(
+                "max iterations must be between 1 and {MAX_ITERATIONS} (got {})",
+                self.max_iterations
+            ));
+        }
+        for (what, v) in [
+            ("tolerance", self.grad_tol),
+            ("step tolerance", self.step_tol),
+            ("f tolerance", self.f_tol),
+        ] {
+            if !(v.is_finite() && v >= 0.0) {
+                return Err(format!("{what} must be a number ≥ 0 (got {v})"));
+            }
+        }
+        if self.divergence_bound.is_nan() || self.divergence_bound <= 0.0 {
+            return Err(format!(
+                "divergence bound must be a number > 0 (got {})",
+                self.divergence_bound
+            ));
+        }
+        Ok(())
     }
 }
 
@@ -136,7 +206,7 @@ pub fn run_scheduled(
     schedule: &schedule::Schedule,
 ) -> Trace {
     let n = x0.len();
-    let max_iterations = crit.max_iterations.min(MAX_ITERATIONS);
+    let max_iterations = crit.max_iterations;
     let mut state = State {
         x: x0.to_vec(),
         f: ev.value(x0),
@@ -144,21 +214,26 @@ pub fn run_scheduled(
         k: 0,
         lr_factor: 1.0,
     };
-    if solver.uses_gradient() {
+    let records_gradient = solver.uses_gradient() || solver.records_gradient();
+    if records_gradient {
         ev.gradient(x0, &mut state.grad);
     } else {
-        ev.gradient_uncounted(x0, &mut state.grad);
+        state.grad.fill(f64::NAN);
     }
+    // A gradient-free run records no gradient: NaN norm and no "grad" extras.
+    let gradient_norm = |g: &[f64]| if records_gradient { norm(g) } else { f64::NAN };
     let mut iterates = vec![Iterate {
         k: 0,
         x: state.x.clone(),
         f: state.f,
-        grad_norm: norm(&state.grad),
+        grad_norm: gradient_norm(&state.grad),
         step: 0.0,
         extra: Vec::new(),
         simplex: None,
     }];
-    push_vector(&mut iterates[0].extra, "grad", &state.grad);
+    if records_gradient {
+        push_vector(&mut iterates[0].extra, "grad", &state.grad);
+    }
     let name = solver.name();
     let finish = |iterates, stop| Trace {
         solver: name.clone(),
@@ -168,7 +243,8 @@ pub fn run_scheduled(
         g_evals: ev.g_evals(),
         h_evals: ev.h_evals(),
     };
-    if !is_finite_point(&state.x, state.f, crit.divergence_bound) || !norm(&state.grad).is_finite()
+    if !is_finite_point(&state.x, state.f, crit.divergence_bound)
+        || (records_gradient && !norm(&state.grad).is_finite())
     {
         let why = if state.f.is_finite()
             && state.x.iter().all(|v| v.is_finite())
@@ -181,6 +257,10 @@ pub fn run_scheduled(
         return finish(iterates, why);
     }
     solver.init(ev, &state);
+    let evaluations = || ev.f_evals() + ev.g_evals() + ev.h_evals();
+    // The iterates of the current run of iterations with f unchanged (at most
+    // STAGNATION_ITERATIONS + 1 points) and their step lengths.
+    let mut still: std::collections::VecDeque<(Vec<f64>, f64)> = Default::default();
     let stop = loop {
         let grad_norm = norm(&state.grad);
         if solver.uses_gradient() && grad_norm < crit.grad_tol {
@@ -189,15 +269,23 @@ pub fn run_scheduled(
         if state.k >= max_iterations {
             break StopReason::MaxIterations;
         }
+        if crit.max_evaluations > 0 && evaluations() >= crit.max_evaluations {
+            break StopReason::MaxEvaluations;
+        }
         let (x_prev, f_prev) = (state.x.clone(), state.f);
         state.lr_factor = schedule.factor(state.k);
         let info = solver.step(ev, &mut state);
         state.k += 1;
-        if !solver.uses_gradient() && is_finite_point(&state.x, state.f, crit.divergence_bound) {
-            ev.gradient_uncounted(&state.x, &mut state.grad);
+        if !solver.uses_gradient()
+            && records_gradient
+            && is_finite_point(&state.x, state.f, crit.divergence_bound)
+        {
+            ev.gradient(&state.x, &mut state.grad);
         }
-        let grad_norm = norm(&state.grad);
-        if !is_finite_point(&state.x, state.f, crit.divergence_bound) || !grad_norm.is_finite() {
+        let grad_norm = gradient_norm(&state.grad);
+        if !is_finite_point(&state.x, state.f, crit.divergence_bound)
+            || (records_gradient && !grad_norm.is_finite())
+        {
             break StopReason::Diverged;
         }
         let step: f64 = norm(
@@ -209,7 +297,9 @@ pub fn run_scheduled(
                 .collect::<Vec<_>>(),
         );
         let mut extra = info.extra;
-        push_vector(&mut extra, "grad", &state.grad);
+        if records_gradient {
+            push_vector(&mut extra, "grad", &state.grad);
+        }
         iterates.push(Iterate {
             k: state.k,
             x: state.x.clone(),
@@ -220,13 +310,43 @@ pub fn run_scheduled(
             simplex: info.simplex,
         });
         if let Some(stop) = info.stop {
-            break stop;
+            break match stop {
+                StopReason::PrecisionLimit if !crit.precision_limit => StopReason::LineSearchFailed,
+                stop => stop,
+            };
         }
         if crit.step_tol > 0.0 && step < crit.step_tol {
             break StopReason::StepTolerance;
         }
         if crit.f_tol > 0.0 && (state.f - f_prev).abs() < crit.f_tol * (f_prev.abs() + crit.f_tol) {
             break StopReason::FunctionTolerance;
+        }
+        if crit.stagnation && solver.uses_gradient() {
+            if (state.f - f_prev).abs() <= f64::EPSILON * f_prev.abs() {
+                if still.is_empty() {
+                    still.push_back((x_prev, 0.0));
+                }
+                still.push_back((state.x.clone(), step));
+                if still.len() > STAGNATION_ITERATIONS + 1 {
+                    still.pop_front();
+                }
+                if still.len() == STAGNATION_ITERATIONS + 1 {
+                    let path: f64 = still.iter().skip(1).map(|(_, s)| s).sum();
+                    let net = norm(
+                        &state
+                            .x
+                            .iter()
+                            .zip(&still[0].0)
+                            .map(|(a, b)| a - b)
+                            .collect::<Vec<_>>(),
+                    );
+                    if path <= f64::EPSILON.sqrt() * (1.0 + norm(&state.x)) || net <= 0.5 * path {
+                        break StopReason::Stagnation;
+                    }
+                }
+            } else {
+                still.clear();
+            }
         }
     };
     finish(iterates, stop)

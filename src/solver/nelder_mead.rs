@@ -6,13 +6,34 @@
 //! Wright, "Convergence properties of the Nelder–Mead simplex method in low dimensions", SIAM J.
 //! Optim. 9 (1998), §2. The initial simplex is x₀ and x₀ + h eᵢ (h = `initial_size`).
 //!
-//! Stops by itself with `StepTolerance` when every vertex is within `x_tol` of the best one, and with
-//! `FunctionTolerance` when f_worst − f_best ≤ `f_tol`·max(1, |f_best|). The trace records the
-//! simplex after every iteration; `state.x` is the best vertex.
+//! With `adaptive` and n > 2 the coefficients depend on the dimension (Gao & Han, "Implementing
+//! the Nelder–Mead simplex algorithm with adaptive parameters", Comput. Optim. Appl. 51 (2012)):
+//! reflection 1, expansion 1 + 2/n, contraction ¾ − 1/(2n), shrink 1 − 1/n. For n = 2 these
+//! equal the standard ones exactly, and for n = 1 they degenerate (shrink 0), so n ≤ 2 always
+//! uses the standard coefficients.
+//!
+//! Stops by itself when the simplex is small — every vertex within `x_tol` of the best one (∞-norm)
+//! — and flat — f_worst − f_best ≤ `f_tol`·max(1, |f_best|). With [`NmStopRule::Both`] (the
+//! default, like scipy's `xatol` and `fatol` and Nelder & Mead's original test) both must hold
+//! and the stop is `StepTolerance`; with [`NmStopRule::Either`] (v2) the first that holds stops
+//! the run (`StepTolerance` or `FunctionTolerance`). The trace records the simplex after every
+//! iteration; `state.x` is the best vertex. No gradient is evaluated (unless `trace_gradient`).
 
 use super::{Solver, State, StepInfo};
 use crate::diff::Evaluator;
 use crate::trace::StopReason;
+use serde::{Deserialize, Serialize};
+
+/// Which of Nelder–Mead's two convergence tests must hold to stop (serde: `"both"`, `"either"`).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum NmStopRule {
+    /// Simplex small and f flat over it (scipy's `xatol` and `fatol`).
+    #[default]
+    Both,
+    /// Simplex small or f flat over it (v2: a flat but wide simplex stopped early).
+    Either,
+}
 
 /// Nelder–Mead.
 #[derive(Clone, Debug)]
@@ -23,19 +44,40 @@ pub struct NelderMead {
     pub x_tol: f64,
     /// Spread tolerance on f over the vertices (relative to max(1, |f_best|)).
     pub f_tol: f64,
+    /// Which tests must hold to stop.
+    pub stop_rule: NmStopRule,
+    /// Gao–Han dimension-dependent coefficients for n > 2.
+    pub adaptive: bool,
+    /// Evaluate ∇f at every iterate for the trace (v2 did; counted). Off by default: the method
+    /// never needs it.
+    pub trace_gradient: bool,
     vertices: Vec<Vec<f64>>,
     values: Vec<f64>,
 }
 
 impl NelderMead {
-    /// A Nelder–Mead solver.
+    /// A Nelder–Mead solver with the default stop rule ([`NmStopRule::Both`]), adaptive
+    /// coefficients for n > 2 and no gradient in the trace.
     pub fn new(initial_size: f64, x_tol: f64, f_tol: f64) -> Self {
         NelderMead {
             initial_size,
             x_tol,
             f_tol,
+            stop_rule: NmStopRule::Both,
+            adaptive: true,
+            trace_gradient: false,
             vertices: Vec::new(),
             values: Vec::new(),
+        }
+    }
+
+    /// (expansion, contraction, shrink) coefficients for dimension `n` (reflection is 1).
+    pub fn coefficients(&self, n: usize) -> (f64, f64, f64) {
+        if self.adaptive && n > 2 {
+            let n = n as f64;
+            (1.0 + 2.0 / n, 0.75 - 1.0 / (2.0 * n), 1.0 - 1.0 / n)
+        } else {
+            (2.0, 0.5, 0.5)
         }
     }
 
@@ -73,6 +115,10 @@ impl Solver for NelderMead {
         false
     }
 
+    fn records_gradient(&self) -> bool {
+        self.trace_gradient
+    }
+
     fn init(&mut self, ev: &Evaluator, state: &State) {
         let n = state.x.len();
         self.vertices = vec![state.x.clone()];
@@ -88,6 +134,7 @@ impl Solver for NelderMead {
 
     fn step(&mut self, ev: &Evaluator, state: &mut State) -> StepInfo {
         let n = state.x.len();
+        let (expand, contract, shrink) = self.coefficients(n);
         let worst = self.vertices[n].clone();
         let (f_best, f_second, f_worst) = (self.values[0], self.values[n - 1], self.values[n]);
         let mut centroid = vec![0.0; n];
@@ -101,7 +148,7 @@ impl Solver for NelderMead {
         let mut op = REFLECT;
         let mut replace = None;
         if fr < f_best {
-            let xe = toward(&centroid, &worst, -2.0);
+            let xe = toward(&centroid, &worst, -expand);
             let fe = ev.value(&xe);
             if fe < fr {
                 op = EXPAND;
@@ -112,14 +159,14 @@ impl Solver for NelderMead {
         } else if fr < f_second {
             replace = Some((xr, fr));
         } else if fr < f_worst {
-            let xc = toward(&centroid, &xr, 0.5);
+            let xc = toward(&centroid, &xr, contract);
             let fc = ev.value(&xc);
             op = CONTRACT_OUT;
             if fc <= fr {
                 replace = Some((xc, fc));
             }
         } else {
-            let xc = toward(&centroid, &worst, 0.5);
+            let xc = toward(&centroid, &worst, contract);
             let fc = ev.value(&xc);
             op = CONTRACT_IN;
             if fc < f_worst {
@@ -135,7 +182,7 @@ impl Solver for NelderMead {
                 op = SHRINK;
                 let best = self.vertices[0].clone();
                 for i in 1..=n {
-                    self.vertices[i] = toward(&best, &self.vertices[i], 0.5);
+                    self.vertices[i] = toward(&best, &self.vertices[i], shrink);
                     self.values[i] = ev.value(&self.vertices[i]);
                 }
             }
@@ -153,12 +200,13 @@ impl Solver for NelderMead {
             })
             .fold(0.0, f64::max);
         let spread = self.values[n] - self.values[0];
-        let stop = if size <= self.x_tol {
-            Some(StopReason::StepTolerance)
-        } else if spread <= self.f_tol * self.values[0].abs().max(1.0) {
-            Some(StopReason::FunctionTolerance)
-        } else {
-            None
+        let small = size <= self.x_tol;
+        let flat = spread <= self.f_tol * self.values[0].abs().max(1.0);
+        let stop = match self.stop_rule {
+            NmStopRule::Both => (small && flat).then_some(StopReason::StepTolerance),
+            NmStopRule::Either if small => Some(StopReason::StepTolerance),
+            NmStopRule::Either if flat => Some(StopReason::FunctionTolerance),
+            NmStopRule::Either => None,
         };
         StepInfo {
             extra: vec![

@@ -83,7 +83,7 @@ impl Solver for Newton {
             ("line_search_trials".into(), ls.trials as f64),
         ];
         if !ls.ok {
-            info.stop = Some(StopReason::LineSearchFailed);
+            info.stop = Some(ls.failure());
             return info;
         }
         state.x = ls.x;

@@ -353,7 +353,7 @@ pub fn solver_catalog() -> Vec<SolverInfo> {
                     0.0,
                     1.0,
                     true,
-                    "stop when every vertex is this close to the best one",
+                    "stop when every vertex is this close to the best one (and f is flat, f tol)",
                 ),
                 hp(
                     "f_tol",
@@ -361,7 +361,7 @@ pub fn solver_catalog() -> Vec<SolverInfo> {
                     0.0,
                     1.0,
                     true,
-                    "stop when f differs by at most this (× max(1,|f|)) over the simplex",
+                    "stop when f differs by at most this (× max(1,|f|)) over the simplex (and it is small, x tol)",
                 ),
             ],
         ),

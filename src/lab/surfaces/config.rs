@@ -9,6 +9,7 @@ use crate::problem::surfaces::{
     Rastrigin, Rosenbrock, Saddle, SixHumpCamel, StyblinskiTang, Surface, ThreeHumpCamel, ViewBox,
 };
 use crate::problem::Objective;
+use crate::solver::nelder_mead::NmStopRule;
 use crate::solver::StopCriteria;
 use serde::{Deserialize, Serialize};
 
@@ -279,6 +280,7 @@ pub mod defaults {
         initial_size: f64 = INITIAL_SIZE;
         x_tol: f64 = X_TOL;
         f_tol: f64 = F_TOL;
+        adaptive: bool = true;
     }
 }
 
@@ -427,6 +429,16 @@ pub enum SolverConfig {
         /// f-spread tolerance (default 10⁻¹⁵).
         #[serde(default = "defaults::f_tol")]
         f_tol: f64,
+        /// Which tolerances must both hold to stop: `"both"` (default) or `"either"` (v2).
+        #[serde(default)]
+        stop_rule: NmStopRule,
+        /// Gao–Han adaptive coefficients for n > 2 (default on; no effect in 2-D).
+        #[serde(default = "defaults::adaptive")]
+        adaptive: bool,
+        /// Record ∇f at every iterate (default off: Nelder–Mead evaluates no gradient; v2 links
+        /// turn it on to replay their traces exactly, now counting those evaluations).
+        #[serde(default)]
+        trace_gradient: bool,
     },
 }
 
@@ -527,6 +539,7 @@ impl SolverConfig {
                 initial_size,
                 x_tol,
                 f_tol,
+                ..
             } => vec![
                 ("initial_size", initial_size),
                 ("x_tol", x_tol),

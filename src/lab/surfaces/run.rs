@@ -10,7 +10,6 @@ use crate::problem::Objective;
 use crate::solver::{
     self, AdaGrad, Adam, Bfgs, CgFormula, ConjugateGradient, GradientDescent,
     GradientDescentArmijo, Lbfgs, Momentum, NelderMead, Nesterov, Newton, RmsProp, Solver,
-    MAX_ITERATIONS,
 };
 use crate::trace::Trace;
 
@@ -87,7 +86,16 @@ impl SolverConfig {
                 initial_size,
                 x_tol,
                 f_tol,
-            } => Box::new(NelderMead::new(initial_size, x_tol, f_tol)),
+                stop_rule,
+                adaptive,
+                trace_gradient,
+            } => {
+                let mut nm = NelderMead::new(initial_size, x_tol, f_tol);
+                nm.stop_rule = stop_rule;
+                nm.adaptive = adaptive;
+                nm.trace_gradient = trace_gradient;
+                Box::new(nm)
+            }
         })
     }
 }
@@ -98,18 +106,7 @@ impl Experiment {
         if !self.start.iter().all(|v| v.is_finite()) {
             return Err("start point must be finite numbers".into());
         }
-        if self.stop.max_iterations == 0 || self.stop.max_iterations > MAX_ITERATIONS {
-            return Err(format!(
-                "max iterations must be between 1 and {MAX_ITERATIONS} (got {})",
-                self.stop.max_iterations
-            ));
-        }
-        if !(self.stop.grad_tol.is_finite() && self.stop.grad_tol >= 0.0) {
-            return Err(format!(
-                "tolerance must be a number ≥ 0 (got {})",
-                self.stop.grad_tol
-            ));
-        }
+        self.stop.validate()?;
         if !(self.quadratic_condition.is_finite()
             && (1.0..=1e8).contains(&self.quadratic_condition))
         {
