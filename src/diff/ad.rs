@@ -149,8 +149,9 @@ impl Real for HyperDual64 {
 
 /// A function f: ℝⁿ → ℝ written once, generically over the number type.
 pub trait GenericFunction {
-    /// f(x) in the number type `T`.
-    fn eval<T: Scalar>(&self, x: &[T]) -> T;
+    /// f(x) in the number type `T` (`f64`, [`Dual64`] or [`HyperDual64`]; an implementation may
+    /// ask only for [`Scalar`]).
+    fn eval<T: Real>(&self, x: &[T]) -> T;
 }
 
 /// ∇f(p) of a function of n parameters by n forward passes in [`Dual64`], written into `g`.

@@ -43,6 +43,100 @@ pub trait Residuals {
     }
 }
 
+/// A residual problem r: ℝⁿ → ℝᵐ **written once**, generically over the number type, for every
+/// solver: [`Ad`] makes it a [`Residuals`] model for Levenberg–Marquardt and Gauss–Newton (with
+/// the exact Jacobian by dual numbers, `JacobianSource::Automatic`), [`SumOfSquares`] makes it an
+/// [`crate::problem::Objective`] f = ½‖r‖² for the minimizers (gradient Jᵀr and Hessian by
+/// dual and hyper-dual numbers). The same number, ½‖r‖² = ½·SSR, is the value `f` in every trace.
+///
+/// ```
+/// use gradlab::diff::ad::Real;
+/// use gradlab::problem::least_squares::GenericResiduals;
+/// /// Rosenbrock as residuals: r = (10(p₂ − p₁²), 1 − p₁).
+/// struct Rosenbrock;
+/// impl GenericResiduals for Rosenbrock {
+///     fn num_residuals(&self) -> usize { 2 }
+///     fn num_params(&self) -> usize { 2 }
+///     fn residuals_t<T: Real>(&self, p: &[T], r: &mut [T]) {
+///         r[0] = (p[1] - p[0] * p[0]) * 10.0;
+///         r[1] = T::from(1.0) - p[0];
+///     }
+/// }
+/// ```
+///
+/// Elementary functions: `num-dual`'s own (`x.exp()`, …) work; [`crate::diff::ad::Real`]'s
+/// (`x.rexp()`, …) give the same bits natively and in wasm.
+pub trait GenericResiduals {
+    /// Number of residuals m.
+    fn num_residuals(&self) -> usize;
+    /// Number of parameters n.
+    fn num_params(&self) -> usize;
+    /// Writes r(p) into `r` (length m), in the number type `T` (`f64`, `Dual64` or
+    /// `HyperDual64`; an implementation may ask only for [`Scalar`]).
+    fn residuals_t<T: Real>(&self, p: &[T], r: &mut [T]);
+}
+
+/// A [`GenericResiduals`] problem as a [`Residuals`] model: residuals in `f64`, the Jacobian by
+/// forward-mode dual numbers (n passes; ask for it with `GradientSource::Automatic`).
+#[derive(Clone, Debug)]
+pub struct Ad<P>(pub P);
+
+impl<P: GenericResiduals> Residuals for Ad<P> {
+    fn num_residuals(&self) -> usize {
+        self.0.num_residuals()
+    }
+    fn num_params(&self) -> usize {
+        self.0.num_params()
+    }
+    fn residuals(&self, p: &[f64], r: &mut [f64]) {
+        self.0.residuals_t(p, r);
+    }
+    fn jacobian_ad(&self, p: &[f64], j: &mut DMatrix<f64>) -> bool {
+        use crate::diff::ad::Dual64;
+        let m = self.0.num_residuals();
+        let mut pd: Vec<Dual64> = p.iter().map(|&v| Dual64::from_re(v)).collect();
+        let mut rd = vec![Dual64::from_re(0.0); m];
+        for c in 0..p.len() {
+            pd[c].eps = 1.0;
+            self.0.residuals_t(&pd, &mut rd);
+            for (i, v) in rd.iter().enumerate() {
+                j[(i, c)] = v.eps;
+            }
+            pd[c].eps = 0.0;
+        }
+        true
+    }
+}
+
+/// A [`GenericResiduals`] problem as the minimizers' objective f(p) = ½‖r(p)‖² (the same value
+/// the least-squares solvers record), with ∇f = Jᵀr and ∇²f by automatic differentiation.
+#[derive(Clone, Debug)]
+pub struct SumOfSquares<P>(pub P);
+
+impl<P: GenericResiduals> crate::diff::ad::GenericFunction for SumOfSquares<P> {
+    fn eval<T: Real>(&self, x: &[T]) -> T {
+        let mut r = vec![T::from(0.0); self.0.num_residuals()];
+        self.0.residuals_t(x, &mut r);
+        r.iter().fold(T::from(0.0), |s, &v| s + v * v) * 0.5
+    }
+}
+
+impl<P: GenericResiduals> crate::problem::Objective for SumOfSquares<P> {
+    fn dim(&self) -> usize {
+        self.0.num_params()
+    }
+    fn value(&self, x: &[f64]) -> f64 {
+        crate::diff::ad::GenericFunction::eval(self, x)
+    }
+    fn automatic_gradient(&self, x: &[f64], g: &mut [f64]) -> bool {
+        crate::diff::ad::gradient_into(self, x, g);
+        true
+    }
+    fn automatic_hessian(&self, x: &[f64]) -> Option<DMatrix<f64>> {
+        Some(crate::diff::ad::hessian(self, x))
+    }
+}
+
 /// How finite differences step each parameter.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]

@@ -1,6 +1,7 @@
 //! Moré–Garbow–Hillstrom unconstrained test problems in n dimensions.
 //!
-//! Each is a sum of squares f = Σ rᵢ(x)², written once generically over the number type, so
+//! Each is a sum of squares f = ½Σ rᵢ(x)² (gradlab's convention for every least-squares problem; the
+//! paper's f = Σ rᵢ² is twice it), written once generically ([`crate::problem::least_squares::GenericResiduals`]), so
 //! gradients and Hessians come from forward-mode AD ([`crate::diff::ad`]); the extended Rosenbrock
 //! function also has a hand-written gradient. Definitions, standard starts and minima from
 //! Moré, Garbow & Hillstrom, "Testing unconstrained optimization software", ACM TOMS 7 (1981),
@@ -81,7 +82,7 @@ impl MghProblem {
         }
     }
 
-    /// The residuals rᵢ(x) (f = Σ rᵢ²).
+    /// The residuals rᵢ(x) (f = ½Σ rᵢ²).
     pub fn residuals<T: Scalar>(&self, x: &[T]) -> Vec<T> {
         let c = |v: f64| T::from(v);
         match self.kind {
@@ -141,11 +142,28 @@ impl MghProblem {
     }
 }
 
+impl crate::problem::least_squares::GenericResiduals for MghProblem {
+    fn num_residuals(&self) -> usize {
+        self.residuals(&vec![0.0; self.n]).len()
+    }
+    fn num_params(&self) -> usize {
+        self.n
+    }
+    fn residuals_t<T: Scalar>(&self, p: &[T], r: &mut [T]) {
+        for (ri, v) in r.iter_mut().zip(self.residuals(p)) {
+            *ri = v;
+        }
+    }
+}
+
+/// f = ½Σ rᵢ², the one convention of gradlab for least-squares problems (MGH's paper states
+/// Σ rᵢ²: its f* values are twice ours).
 impl GenericFunction for MghProblem {
     fn eval<T: Scalar>(&self, x: &[T]) -> T {
         self.residuals(x)
             .into_iter()
             .fold(T::from(0.0), |s, r| s + r * r)
+            * 0.5
     }
 }
 
@@ -160,11 +178,11 @@ impl Objective for MghProblem {
         if self.kind != MghKind::ExtendedRosenbrock {
             return false;
         }
-        // ∂/∂a [100(b − a²)² + (1 − a)²] = −400a(b − a²) − 2(1 − a); ∂/∂b = 200(b − a²).
+        // ∂/∂a ½[100(b − a²)² + (1 − a)²] = −200a(b − a²) − (1 − a); ∂/∂b = 100(b − a²).
         for i in 0..self.n / 2 {
             let (a, b) = (x[2 * i], x[2 * i + 1]);
-            g[2 * i] = -400.0 * a * (b - a * a) - 2.0 * (1.0 - a);
-            g[2 * i + 1] = 200.0 * (b - a * a);
+            g[2 * i] = -200.0 * a * (b - a * a) - (1.0 - a);
+            g[2 * i + 1] = 100.0 * (b - a * a);
         }
         true
     }
