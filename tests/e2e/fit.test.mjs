@@ -201,34 +201,46 @@ test('NIST problems are offered only when www/pkg/nist/ holds them; Misra1a then
   await page.close();
 });
 
-test('stepping through an LM fit shows λ, the gain ratio ρ and whether the step was accepted', async () => {
+test('stepping through an LM fit shows λ, the trust region Δ, the gain ratio ρ and whether the step was accepted; Nielsen damping is a setting away', async () => {
   const { page, realErrors } = await openFit();
   const stepTo = (k) => page.evaluate((k) => { const s = document.querySelector('#lab-fit input[type=range]'); s.value = String(k); s.dispatchEvent(new Event('input', { bubbles: true })); }, k);
-  // Default Michaelis–Menten fit: record 1 is a trial rejected for its geodesic acceleration
-  // (2‖Da‖/‖Dv‖ = 3.404 > 0.75), never evaluated — no ρ, no trial SSR, no NaN.
+  // Default Michaelis–Menten fit, trust-region LM (Moré/MINPACK): record 1 tries the
+  // Gauss–Newton step (λ = 0, it fits in the first region), which overshoots: ρ < 0, Δ shrinks.
   await stepTo(1);
   await page.waitForFunction(() => document.getElementById('fit-explain').textContent.includes('record 1'));
   let text = await page.textContent('#fit-explain');
-  assert.match(text, /λ = 0\.001/);
-  assert.match(text, /2‖Da‖\/‖Dv‖ = 3\.404 > 0\.75 → step rejected before it is evaluated/);
-  assert.match(text, /λ is increased to 0\.002 for the next trial/);
+  assert.match(text, /trial step h = the Gauss–Newton step \(λ = 0\): it fits in the trust region ‖Dh‖ ≤ Δ = 440\.6/);
+  assert.match(text, /gain ratio ρ = actual \/ predicted reduction = −14\.08 → rejected, p stays; Δ becomes 0\.4416/);
   assert.doesNotMatch(text, /NaN/);
-  // The step label writes λ with significant digits, as the explanation does (not "λ 0").
-  const label = await page.textContent('#fit-step-label');
-  assert.match(label, /λ 0\.001\b/, label);
-  // A later, evaluated step shows its gain ratio and whether it was accepted.
+  // A later step solves for λ > 0 so that the step fits the smaller region, and is accepted.
   const max = await page.evaluate(() => window.gradlab.lastRun().max_step);
   let found = false;
   for (let k = 2; k <= max && !found; k++) {
     await stepTo(k);
     await page.waitForFunction((k) => document.getElementById('fit-explain').textContent.includes(`record ${k}`), k);
     text = await page.textContent('#fit-explain');
-    found = /gain ratio ρ/.test(text);
+    found = /chosen so that ‖Dh‖ ≈ Δ/.test(text) && /→ accepted/.test(text);
   }
-  assert.ok(found, 'some record shows a gain ratio');
-  assert.match(text, /accepted|rejected/);
-  assert.match(text, /2‖Da‖\/‖Dv‖ = [0-9.]+ ≤ 0\.75/);
-  assert.doesNotMatch(text, /NaN|‖a‖\/‖h‖/);
+  assert.ok(found, 'some record solves for λ and is accepted');
+  assert.match(text, /λ = [0-9.e−-]+ chosen so that ‖Dh‖ ≈ Δ = [0-9.e−-]+/);
+  assert.doesNotMatch(text, /NaN/);
+  // Nielsen damping (links v2) from the settings: record 1 is then a trial rejected for its
+  // geodesic acceleration (2‖Da‖/‖Dv‖ = 3.404 > 0.75), never evaluated — no ρ, no NaN.
+  await page.locator('#fit-use-levenberg_marquardt').locator('xpath=ancestor::div[contains(@class,"solver")]').locator('summary').click();
+  await page.selectOption('#fit-levenberg_marquardt-damping', 'nielsen');
+  // The new run arrives from the worker and resets the slider: keep asking for record 1.
+  await page.waitForFunction(() => {
+    const s = document.querySelector('#lab-fit input[type=range]');
+    if (s.value !== '1') { s.value = '1'; s.dispatchEvent(new Event('input', { bubbles: true })); }
+    return document.getElementById('fit-explain').textContent.includes('2‖Da‖/‖Dv‖ = 3.404');
+  }, null, { polling: 200 });
+  text = await page.textContent('#fit-explain');
+  assert.match(text, /λ = 0\.001/);
+  assert.match(text, /2‖Da‖\/‖Dv‖ = 3\.404 > 0\.75 → step rejected before it is evaluated/);
+  assert.match(text, /λ is increased to 0\.002 for the next trial/);
+  const label = await page.textContent('#fit-step-label');
+  assert.match(label, /λ 0\.001\b/, label);
+  assert.doesNotMatch(text, /NaN/);
   assert.deepEqual(realErrors(), []);
   await page.close();
 });
