@@ -3,6 +3,10 @@
 use serde::{Deserialize, Serialize};
 use std::fmt;
 
+/// The name of a trace extra: a `&'static str` for the fixed names solvers record (no
+/// allocation per record), an owned string for generated ones (`grad_1`, …).
+pub type Extra = std::borrow::Cow<'static, str>;
+
 /// One iteration record. Record 0 is the start point.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct Iterate {
@@ -19,7 +23,7 @@ pub struct Iterate {
     /// Solver-specific values at this iteration (e.g. `"alpha"`, `"velocity_norm"`, `"lambda"`,
     /// `"line_search_trials"`), in a fixed order per solver.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
-    pub extra: Vec<(String, f64)>,
+    pub extra: Vec<(Extra, f64)>,
     /// Nelder–Mead's simplex vertices after this iteration.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub simplex: Option<Vec<Vec<f64>>>,
@@ -42,12 +46,12 @@ impl Iterate {
 
 /// Records vector `v` in `extra` as `name[0]`, `name[1]`, … (only for n ≤ 10, to keep traces of
 /// high-dimensional problems small).
-pub fn push_vector(extra: &mut Vec<(String, f64)>, name: &str, v: &[f64]) {
+pub fn push_vector(extra: &mut Vec<(Extra, f64)>, name: &str, v: &[f64]) {
     if v.len() <= 10 {
         extra.extend(
             v.iter()
                 .enumerate()
-                .map(|(i, &x)| (format!("{name}[{i}]"), x)),
+                .map(|(i, &x)| (Extra::Owned(format!("{name}[{i}]")), x)),
         );
     }
 }
@@ -313,7 +317,7 @@ impl From<&Trace> for TraceColumns {
                 let i = match c.extra_names.iter().position(|n| n == name) {
                     Some(i) => i,
                     None => {
-                        c.extra_names.push(name.clone());
+                        c.extra_names.push(name.to_string());
                         c.extra_names.len() - 1
                     }
                 };
@@ -354,7 +358,7 @@ impl TryFrom<TraceColumns> for Trace {
                     .extra_names
                     .get(c.extra_name[j] as usize)
                     .ok_or_else(bad)?;
-                extra.push((name.clone(), c.extra_value.0[j]));
+                extra.push((Extra::Owned(name.clone()), c.extra_value.0[j]));
             }
             e += m;
             iterates.push(Iterate {

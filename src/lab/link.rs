@@ -890,7 +890,7 @@ pub fn traces_csv(traces: &[ExportTrace]) -> String {
     for t in traces {
         for r in &t.iterates {
             for (k, _) in &r.extra {
-                if !extras.contains(&k.as_str()) {
+                if !extras.contains(&k.as_ref()) {
                     extras.push(k);
                 }
             }
@@ -952,7 +952,7 @@ pub fn traces_jsonl(traces: &[ExportTrace]) -> String {
             let extra: serde_json::Map<String, serde_json::Value> = r
                 .extra
                 .iter()
-                .map(|(k, v)| (k.clone(), serde_json::json!(v)))
+                .map(|(k, v)| (k.to_string(), serde_json::json!(v)))
                 .collect();
             let line = serde_json::json!({
                 "run": t.run, "solver": t.solver, "series": t.series, "k": r.k,

@@ -30,7 +30,7 @@ impl Solver for GradientDescent {
             ev.gradient(&state.x, &mut state.grad);
         }
         StepInfo {
-            extra: vec![("alpha".to_string(), self.learning_rate * state.lr_factor)],
+            extra: vec![("alpha".into(), self.learning_rate * state.lr_factor)],
             ..Default::default()
         }
     }

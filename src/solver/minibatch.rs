@@ -615,10 +615,10 @@ pub fn train(
     k.rules = cfg.update_rules;
     let (f0, g0) = k.full_loss();
     let x0 = to_original(&k.theta, st, intercept);
-    let mut extra0 = vec![
-        ("epoch".to_string(), 0.0),
+    let mut extra0: Vec<(crate::trace::Extra, f64)> = vec![
+        ("epoch".into(), 0.0),
         (
-            "learning_rate".to_string(),
+            "learning_rate".into(),
             cfg.decay.rate(cfg.learning_rate, 0),
         ),
     ];
@@ -631,9 +631,9 @@ pub fn train(
         extra: extra0.clone(),
         simplex: None,
     }];
-    extra0.push(("mean_batch_loss".to_string(), f0));
+    extra0.push(("mean_batch_loss".into(), f0));
     if let Some(e) = exact {
-        extra0.push(("distance_to_exact".to_string(), dist(&x0, e)));
+        extra0.push(("distance_to_exact".into(), dist(&x0, e)));
     }
     let mut epochs = vec![Iterate {
         k: 0,
@@ -673,9 +673,9 @@ pub fn train(
                         f: loss,
                         grad_norm: gn,
                         extra: vec![
-                            ("epoch".to_string(), e as f64),
-                            ("batch".to_string(), j as f64),
-                            ("learning_rate".to_string(), lr),
+                            ("epoch".into(), e as f64),
+                            ("batch".into(), j as f64),
+                            ("learning_rate".into(), lr),
                         ],
                         simplex: None,
                     });
@@ -702,13 +702,13 @@ pub fn train(
                 stop = StopReason::Diverged;
                 break;
             }
-            let mut extra = vec![
-                ("epoch".to_string(), e as f64),
-                ("learning_rate".to_string(), lr),
-                ("mean_batch_loss".to_string(), total / per_epoch as f64),
+            let mut extra: Vec<(crate::trace::Extra, f64)> = vec![
+                ("epoch".into(), e as f64),
+                ("learning_rate".into(), lr),
+                ("mean_batch_loss".into(), total / per_epoch as f64),
             ];
             if let Some(ex) = exact {
-                extra.push(("distance_to_exact".to_string(), dist(&x, ex)));
+                extra.push(("distance_to_exact".into(), dist(&x, ex)));
             }
             epochs.push(Iterate {
                 k: e,

@@ -75,7 +75,7 @@ pub struct State {
 #[derive(Clone, Debug, Default)]
 pub struct StepInfo {
     /// Solver-specific values for the trace.
-    pub extra: Vec<(String, f64)>,
+    pub extra: Vec<(crate::trace::Extra, f64)>,
     /// Simplex vertices (Nelder–Mead).
     pub simplex: Option<Vec<Vec<f64>>>,
     /// Set when the solver itself decides to stop (e.g. the line search failed).
