@@ -141,16 +141,16 @@ fn one_residual_problem_serves_lm_and_the_minimizers() {
         let mut r = vec![0.0; p.num_residuals()];
         p.residuals_t(&x0, &mut r);
         let half_ssr = 0.5 * r.iter().map(|v| v * v).sum::<f64>();
-        assert_eq!(SumOfSquares(p.clone()).value(&x0), half_ssr);
+        assert_eq!(SumOfSquares(p).value(&x0), half_ssr);
         assert_eq!(p.value(&x0), half_ssr);
         let jac = JacobianSettings {
             source: GradientSource::Automatic,
             ..Default::default()
         };
-        let lm = levenberg_marquardt(&Ad(p.clone()), &jac, &x0, &LmSettings::default()).unwrap();
+        let lm = levenberg_marquardt(&Ad(p), &jac, &x0, &LmSettings::default()).unwrap();
         assert_eq!(lm.trace.iterates[0].f, half_ssr);
         assert!(max_abs_diff(&lm.params, &xs) < 1e-6, "{kind:?} LM {:?}", lm.params);
-        let f = SumOfSquares(p.clone());
+        let f = SumOfSquares(p);
         let ev = Evaluator::new(&f, GradientSource::Automatic);
         let crit = StopCriteria {
             max_iterations: 10_000,

@@ -15,7 +15,7 @@
 //! `update_rules: "v1"` on its regression solvers, and `gradient: "automatic"` on those two
 //! surfaces, and replays exactly as it did. `v3` (issue 17) changed solver defaults — stopping
 //! rules, Nelder–Mead, Levenberg–Marquardt's acceleration and tolerances; a `v2.` link decodes
-//! with the v2 behaviour written out as explicit settings ([`upgrade_v2`]), so it replays exactly
+//! with the v2 behaviour written out as explicit settings (`upgrade_v2`), so it replays exactly
 //! too (tests/link_v2_pins.rs pins 71 of them).
 //!
 //! Decoding is strict and bounded: at most [`MAX_LINK_CHARS`] characters, at most

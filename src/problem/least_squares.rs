@@ -72,7 +72,7 @@ pub trait GenericResiduals {
     /// Number of parameters n.
     fn num_params(&self) -> usize;
     /// Writes r(p) into `r` (length m), in the number type `T` (`f64`, `Dual64` or
-    /// `HyperDual64`; an implementation may ask only for [`Scalar`]).
+    /// `HyperDual64`; an implementation may ask only for [`Scalar`](crate::diff::ad::Scalar)).
     fn residuals_t<T: Real>(&self, p: &[T], r: &mut [T]);
 }
 

@@ -15,17 +15,17 @@ use std::f64::consts::PI;
 /// Which MGH problem.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum MghKind {
-    /// [21] Extended Rosenbrock, n even. f* = 0 at (1, …, 1). Start (−1.2, 1, −1.2, 1, …).
+    /// \[21\] Extended Rosenbrock, n even. f* = 0 at (1, …, 1). Start (−1.2, 1, −1.2, 1, …).
     ExtendedRosenbrock,
-    /// [13] Powell singular, n = 4. f* = 0 at the origin (singular Hessian). Start (3, −1, 0, 1).
+    /// \[13\] Powell singular, n = 4. f* = 0 at the origin (singular Hessian). Start (3, −1, 0, 1).
     PowellSingular,
-    /// [14] Wood, n = 4. f* = 0 at (1, 1, 1, 1). Start (−3, −1, −3, −1).
+    /// \[14\] Wood, n = 4. f* = 0 at (1, 1, 1, 1). Start (−3, −1, −3, −1).
     Wood,
-    /// [4] Brown badly scaled, n = 2. f* = 0 at (10⁶, 2·10⁻⁶). Start (1, 1).
+    /// \[4\] Brown badly scaled, n = 2. f* = 0 at (10⁶, 2·10⁻⁶). Start (1, 1).
     BrownBadlyScaled,
-    /// [7] Helical valley, n = 3. f* = 0 at (1, 0, 0). Start (−1, 0, 0).
+    /// \[7\] Helical valley, n = 3. f* = 0 at (1, 0, 0). Start (−1, 0, 0).
     HelicalValley,
-    /// [26] Trigonometric, any n. f* = 0 (global). Start (1/n, …, 1/n).
+    /// \[26\] Trigonometric, any n. f* = 0 (global). Start (1/n, …, 1/n).
     Trigonometric,
 }
 

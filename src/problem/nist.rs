@@ -36,7 +36,7 @@ pub struct NistDataset {
     pub certified_residual_sd: f64,
     /// Degrees of freedom m − n, computed from the data.
     pub dof: usize,
-    /// Observations. For Nelson the response is ln y (the model is stated for log[y]).
+    /// Observations. For Nelson the response is ln y (the model is stated for log(y)).
     pub data: Data,
 }
 

@@ -14,8 +14,8 @@
 //! may carry a `np.`, `numpy.` or `math.` prefix, and the NumPy names `arcsin arccos arctan arctan2
 //! power minimum maximum absolute fabs` are accepted as aliases.
 //!
-//! Text is compiled once ([`compile`]) into a flat postfix instruction list with constant folding;
-//! evaluation ([`eval`]) is a loop over it. Gradients and Hessians are exact, by second-order
+//! Text is compiled once (`compile`) into a flat postfix instruction list with constant folding;
+//! evaluation (`eval`) is a loop over it. Gradients and Hessians are exact, by second-order
 //! forward-mode automatic differentiation over the same list. Points outside a function's domain
 //! give NaN/∞ (never a panic): plots leave gaps, solvers stop with `Diverged`.
 //!

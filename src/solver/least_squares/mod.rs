@@ -1,8 +1,9 @@
 //! Nonlinear least squares: min_p ½‖r(p)‖² for a [`Residuals`] model.
 //!
-//! * [`lm`] — Levenberg–Marquardt with Marquardt's diagonal scaling, Nielsen's damping update and
-//!   the step from a QR factorization of the augmented system [J; √λ·D];
-//! * [`gauss_newton`] — Gauss–Newton with a backtracking (Armijo) line search.
+//! * [`lm`] — Levenberg–Marquardt with Marquardt's diagonal scaling, Moré's trust region (MINPACK;
+//!   Nielsen's damping update for links v2) and the step from a QR factorization of the augmented
+//!   system [J; √λ·D];
+//! * [`gauss_newton()`] — Gauss–Newton with a backtracking (Armijo) line search.
 //!
 //! Both record a [`Trace`] with one [`crate::trace::Iterate`] per trial step, where
 //! **`f` = ½·SSR** (SSR = ‖r‖², the residual sum of squares) and **`grad_norm` = ‖Jᵀr‖** (the
