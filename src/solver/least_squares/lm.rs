@@ -174,33 +174,6 @@ impl LmSettings {
     }
 }
 
-/// Solves min ‖R h + qtr‖² + λ‖D h‖² for h and returns h with the triangular factor S of
-/// [R; √λ·D] (SᵀS = RᵀR + λD²), or `None` when the system is singular.
-pub(super) fn damped_solve(
-    r: &DMatrix<f64>,
-    qtr: &DVector<f64>,
-    d: &[f64],
-    lambda: f64,
-) -> Option<(DVector<f64>, DMatrix<f64>)> {
-    let n = r.ncols();
-    let sl = lambda.sqrt();
-    let a = DMatrix::from_fn(2 * n, n, |i, c| {
-        if i < n {
-            r[(i, c)]
-        } else if i - n == c {
-            sl * d[c]
-        } else {
-            0.0
-        }
-    });
-    let mut rhs = DVector::from_fn(2 * n, |i, _| if i < n { -qtr[i] } else { 0.0 });
-    let qr = QR::new(a);
-    qr.q_tr_mul(&mut rhs);
-    let rr = qr.r();
-    let h = rr.solve_upper_triangular(&rhs.rows(0, n).into_owned())?;
-    h.iter().all(|v| v.is_finite()).then_some((h, rr))
-}
-
 /// Solves the damped system for h: min ‖R h + qtr‖² + λ‖D h‖² by the QR of [R; √λ·D].
 fn damped_step(
     r: &DMatrix<f64>,

@@ -15,7 +15,7 @@
 //! parameter, as BoxBOD from start 1), again with Nielsen's damping and geodesic acceleration,
 //! which does not walk into the saturation (with `geodesic_acceleration` on, the default).
 
-use super::{damped_solve, factor, q1t_r, record, scaled_norm, Damping, LmSettings};
+use super::{factor, q1t_r, record, scaled_norm, Damping, LmSettings};
 use crate::problem::least_squares::Residuals;
 use crate::solver::least_squares::{
     column_norms, gradient, orthogonality, start, JacobianSettings, LsqRun, Start,
@@ -23,6 +23,88 @@ use crate::solver::least_squares::{
 use crate::solver::MAX_ITERATIONS;
 use crate::trace::StopReason;
 use nalgebra::{DMatrix, DVector};
+
+/// MINPACK's `qrsolv`: solves min ‖R h + qtr‖² + λ‖D h‖² by eliminating the rows √λ·D against
+/// the triangular R with Givens rotations (O(n²) per λ, no m-sized work, no new factorization).
+/// Returns h and the triangular S (row-major n × n, SᵀS = RᵀR + λD²), or `None` when singular.
+fn qrsolv(r: &DMatrix<f64>, qtr: &DVector<f64>, d: &[f64], lambda: f64) -> Option<(DVector<f64>, Vec<f64>)> {
+    let n = r.ncols();
+    let mut s = vec![0.0; n * n];
+    for i in 0..n {
+        for j in i..n {
+            s[i * n + j] = r[(i, j)];
+        }
+    }
+    let mut b: Vec<f64> = (0..n).map(|i| -qtr[i]).collect();
+    let sl = lambda.sqrt();
+    let mut row = vec![0.0; n];
+    for j in 0..n {
+        let dj = sl * d[j];
+        if dj == 0.0 {
+            continue;
+        }
+        row[j..].fill(0.0);
+        row[j] = dj;
+        let mut extra = 0.0; // the right-hand side of the appended row
+        for k in j..n {
+            if row[k] == 0.0 {
+                continue;
+            }
+            let skk = s[k * n + k];
+            // Givens rotation zeroing row[k] against S_kk.
+            let (c, sn) = if skk.abs() < row[k].abs() {
+                let cot = skk / row[k];
+                let sn = 0.5 / (0.25 + 0.25 * cot * cot).sqrt();
+                (sn * cot, sn)
+            } else {
+                let tan = row[k] / skk;
+                let c = 0.5 / (0.25 + 0.25 * tan * tan).sqrt();
+                (c, c * tan)
+            };
+            for l in k..n {
+                let a = s[k * n + l];
+                let w = row[l];
+                s[k * n + l] = c * a + sn * w;
+                row[l] = -sn * a + c * w;
+            }
+            let bk = b[k];
+            b[k] = c * bk + sn * extra;
+            extra = -sn * bk + c * extra;
+        }
+    }
+    // Back substitution S h = b.
+    let mut h = DVector::zeros(n);
+    for i in (0..n).rev() {
+        let mut v = b[i];
+        for l in i + 1..n {
+            v -= s[i * n + l] * h[l];
+        }
+        let sii = s[i * n + i];
+        if sii == 0.0 {
+            return None;
+        }
+        h[i] = v / sii;
+    }
+    h.iter().all(|v| v.is_finite()).then_some((h, s))
+}
+
+/// y with Sᵀy = w for the row-major upper-triangular S of [`qrsolv`].
+fn solve_st(s: &[f64], w: &DVector<f64>) -> Option<DVector<f64>> {
+    let n = w.len();
+    let mut y = DVector::zeros(n);
+    for i in 0..n {
+        let mut v = w[i];
+        for k in 0..i {
+            v -= s[k * n + i] * y[k];
+        }
+        let sii = s[i * n + i];
+        if sii == 0.0 {
+            return None;
+        }
+        y[i] = v / sii;
+    }
+    Some(y)
+}
 
 /// Moré's λ search: returns λ and the step h(λ) with ‖D h‖ within 10 % of `delta` (or λ = 0 and
 /// the Gauss–Newton step when that is shorter than 1.1·Δ). `lambda0` is the previous λ.
@@ -83,14 +165,14 @@ pub(super) fn lmpar(
         if lambda == 0.0 {
             lambda = dwarf.max(0.001 * paru);
         }
-        let (h, s) = damped_solve(r, qtr, d, lambda)?;
+        let (h, s) = qrsolv(r, qtr, d, lambda)?;
         let dxnorm = scaled_norm(d, h.as_slice());
         let temp = fp;
         fp = dxnorm - delta;
         if fp.abs() <= 0.1 * delta || (parl == 0.0 && fp <= temp && temp < 0.0) || iter == 10 {
             return Some((lambda, h));
         }
-        let y = s.tr_solve_upper_triangular(&scaled(&h, dxnorm))?;
+        let y = solve_st(&s, &scaled(&h, dxnorm))?;
         let parc = (fp / delta) / y.norm_squared();
         if fp > 0.0 {
             parl = parl.max(lambda);
