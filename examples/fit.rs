@@ -50,15 +50,35 @@ fn main() {
         source: GradientSource::Automatic,
         ..Default::default()
     };
-    let run = levenberg_marquardt(&problem, &jacobian, &[1.0, 1.0, 0.0], &LmSettings::default())
-        .expect("a valid problem");
+    let run = levenberg_marquardt(
+        &problem,
+        &jacobian,
+        &[1.0, 1.0, 0.0],
+        &LmSettings::default(),
+    )
+    .expect("a valid problem");
     let stats = fit_statistics(&run.jacobian, &run.residuals, Some(&y));
-    println!("stop: {} after {} trials", run.stop().label(), run.trace.iterations());
-    println!("evaluations: residuals {}, Jacobians {}", run.nfev(), run.njev());
-    for (name, (p, se)) in ["a", "k", "c"].iter().zip(run.params.iter().zip(&stats.std_errors)) {
+    println!(
+        "stop: {} after {} trials",
+        run.stop().label(),
+        run.trace.iterations()
+    );
+    println!(
+        "evaluations: residuals {}, Jacobians {}",
+        run.nfev(),
+        run.njev()
+    );
+    for (name, (p, se)) in ["a", "k", "c"]
+        .iter()
+        .zip(run.params.iter().zip(&stats.std_errors))
+    {
         println!("  {name} = {p:.6} ± {se:.6}");
     }
-    println!("SSR = {:.6e}, R² = {:.6}", run.ssr, stats.r_squared.unwrap_or(f64::NAN));
+    println!(
+        "SSR = {:.6e}, R² = {:.6}",
+        run.ssr,
+        stats.r_squared.unwrap_or(f64::NAN)
+    );
     // The trace: one record per trial step (f = ½·SSR, plus λ, ρ, accepted, trust radius).
     for it in run.trace.iterates.iter().take(4) {
         println!(

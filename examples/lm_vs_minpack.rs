@@ -250,7 +250,16 @@ fn main() {
                 dist(solved.p.as_slice()),
             );
             if markdown {
-                println!("| {kind:?} | {n} | {} | {} | {:.1} | {:.1} | {:.2} | {:.1e} | {:.1e} |", ours.nfev(), report.number_of_evaluations, t_ours * 1e6, t_theirs * 1e6, t_ours / t_theirs, 0.5 * ours.ssr, report.objective_function);
+                println!(
+                    "| {kind:?} | {n} | {} | {} | {:.1} | {:.1} | {:.2} | {:.1e} | {:.1e} |",
+                    ours.nfev(),
+                    report.number_of_evaluations,
+                    t_ours * 1e6,
+                    t_theirs * 1e6,
+                    t_ours / t_theirs,
+                    0.5 * ours.ssr,
+                    report.objective_function
+                );
             } else {
                 println!("{line}");
             }

@@ -124,7 +124,9 @@ impl StopReason {
             StopReason::PrecisionLimit => {
                 "stopped: no further decrease is representable in floating point (precision limit)"
             }
-            StopReason::Stagnation => "stopped: f no longer changes, x stands still or cycles (stagnation)",
+            StopReason::Stagnation => {
+                "stopped: f no longer changes, x stands still or cycles (stagnation)"
+            }
             StopReason::RelativeReduction => "converged: relative reduction of SSR below ftol",
             StopReason::RelativeStep => "converged: relative step below xtol",
             StopReason::Orthogonality => "converged: residuals orthogonal to the Jacobian (gtol)",

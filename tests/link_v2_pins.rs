@@ -185,5 +185,11 @@ fn every_pinned_v2_link_replays_its_pinned_runs() {
             failed.push(format!("pin {i}: {got:?} != {fps:?}"));
         }
     }
-    assert!(failed.is_empty(), "{} of {} changed:\n{}", failed.len(), PINNED.len(), failed.join("\n"));
+    assert!(
+        failed.is_empty(),
+        "{} of {} changed:\n{}",
+        failed.len(),
+        PINNED.len(),
+        failed.join("\n")
+    );
 }

@@ -84,7 +84,10 @@ fn trigonometric_n10_reaches_a_minimum() {
         let t = solve(&p, m, 1e-8);
         let f = t.last().f;
         assert_eq!(t.stop, StopReason::GradientTolerance, "{m}");
-        assert!(f < 1e-14 || (f - 0.5 * 2.79506e-5).abs() < 1e-9, "{m}: f = {f} (½ of MGH's Σr² = 2.79506e-5)");
+        assert!(
+            f < 1e-14 || (f - 0.5 * 2.79506e-5).abs() < 1e-9,
+            "{m}: f = {f} (½ of MGH's Σr² = 2.79506e-5)"
+        );
         let h = p.automatic_hessian(&t.last().x).unwrap();
         assert!(h.cholesky().is_some(), "{m}");
     }
@@ -149,7 +152,11 @@ fn one_residual_problem_serves_lm_and_the_minimizers() {
         };
         let lm = levenberg_marquardt(&Ad(p), &jac, &x0, &LmSettings::default()).unwrap();
         assert_eq!(lm.trace.iterates[0].f, half_ssr);
-        assert!(max_abs_diff(&lm.params, &xs) < 1e-6, "{kind:?} LM {:?}", lm.params);
+        assert!(
+            max_abs_diff(&lm.params, &xs) < 1e-6,
+            "{kind:?} LM {:?}",
+            lm.params
+        );
         let f = SumOfSquares(p);
         let ev = Evaluator::new(&f, GradientSource::Automatic);
         let crit = StopCriteria {
@@ -158,6 +165,10 @@ fn one_residual_problem_serves_lm_and_the_minimizers() {
             ..Default::default()
         };
         let t = solver::run(&mut Bfgs::new(1e-4, 0.9), &ev, &x0, &crit);
-        assert!(max_abs_diff(&t.last().x, &xs) < 1e-6, "{kind:?} BFGS {:?}", t.last().x);
+        assert!(
+            max_abs_diff(&t.last().x, &xs) < 1e-6,
+            "{kind:?} BFGS {:?}",
+            t.last().x
+        );
     }
 }

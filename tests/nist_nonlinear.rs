@@ -217,7 +217,10 @@ fn automatic_jacobians_equal_the_analytic_ones_for_every_nist_model() {
             for c in 0..n {
                 let scale = ja.column(c).amax().max(f64::MIN_POSITIVE);
                 let err = (ja.column(c) - jd.column(c)).amax() / scale;
-                assert!(err < 1e-12, "{name} column {c} at {p:?}: relative error {err:e}");
+                assert!(
+                    err < 1e-12,
+                    "{name} column {c} at {p:?}: relative error {err:e}"
+                );
             }
         }
         let ad = JacobianSettings {
@@ -240,7 +243,11 @@ fn automatic_jacobians_equal_the_analytic_ones_for_every_nist_model() {
                 .map(|(v, c)| -((v - c).abs() / c.abs()).log10())
                 .fold(f64::INFINITY, f64::min)
         };
-        assert!(lre(&b.params) >= 6.0, "{name}: LRE {} with the automatic Jacobian", lre(&b.params));
+        assert!(
+            lre(&b.params) >= 6.0,
+            "{name}: LRE {} with the automatic Jacobian",
+            lre(&b.params)
+        );
     }
     assert_eq!(seen.len(), 20, "every NIST model: {seen:?}");
 }

@@ -317,7 +317,11 @@ fn newton_with_finite_differences_no_longer_runs_to_the_cap_on_trigonometric() {
         t.f_evals
     );
     // ½ of MGH's Σr² = 2.79506e-5 (gradlab records ½‖r‖² for every least-squares problem).
-    assert!((t.last().f - 0.5 * 2.79506e-5).abs() < 1e-9, "{}", t.last().f);
+    assert!(
+        (t.last().f - 0.5 * 2.79506e-5).abs() < 1e-9,
+        "{}",
+        t.last().f
+    );
 }
 
 #[test]

@@ -223,14 +223,31 @@ mod tests {
             (|v| v.rln(), libm::log(x), 1.0 / x, -1.0 / (x * x)),
             (|v| v.rsin(), libm::sin(x), x.cos(), -x.sin()),
             (|v| v.rcos(), libm::cos(x), -x.sin(), -x.cos()),
-            (|v| v.ratan(), libm::atan(x), 1.0 / (1.0 + x * x), -2.0 * x / (1.0 + x * x).powi(2)),
-            (|v| v.rpowf(2.5), libm::pow(x, 2.5), 2.5 * x.powf(1.5), 3.75 * x.powf(0.5)),
+            (
+                |v| v.ratan(),
+                libm::atan(x),
+                1.0 / (1.0 + x * x),
+                -2.0 * x / (1.0 + x * x).powi(2),
+            ),
+            (
+                |v| v.rpowf(2.5),
+                libm::pow(x, 2.5),
+                2.5 * x.powf(1.5),
+                3.75 * x.powf(0.5),
+            ),
         ];
         for (i, (f, v, d1, d2)) in cases.into_iter().enumerate() {
             let h = f(HyperDual64::new(x, 1.0, 1.0, 0.0));
             assert_eq!(h.re.to_bits(), v.to_bits(), "{i}");
-            assert!((h.eps1 - d1).abs() < 1e-14 && (h.eps2 - d1).abs() < 1e-14, "{i}");
-            assert!((h.eps1eps2 - d2).abs() < 1e-13, "{i}: {} vs {d2}", h.eps1eps2);
+            assert!(
+                (h.eps1 - d1).abs() < 1e-14 && (h.eps2 - d1).abs() < 1e-14,
+                "{i}"
+            );
+            assert!(
+                (h.eps1eps2 - d2).abs() < 1e-13,
+                "{i}: {} vs {d2}",
+                h.eps1eps2
+            );
             let duals: [fn(Dual64) -> Dual64; 6] = [
                 |v| v.rexp(),
                 |v| v.rln(),

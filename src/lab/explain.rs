@@ -478,7 +478,11 @@ pub fn least_squares_step(trace: &Trace, k: usize, acceleration_ratio: Option<f6
             lines.push(format!(
                 "gain ratio ρ = actual / predicted reduction = {} → {}; Δ becomes {}",
                 num(rho),
-                if accepted { "accepted" } else { "rejected, p stays" },
+                if accepted {
+                    "accepted"
+                } else {
+                    "rejected, p stays"
+                },
                 num(radius)
             ));
             lines.push(format!(
@@ -607,7 +611,10 @@ mod lsq_tests {
         for (k, t) in texts.iter().enumerate() {
             let it = &lm.iterates[k + 1];
             assert!(!t.contains("NaN"), "{t}");
-            assert!(t.contains(&format!("Δ becomes {}", num(it.extra("radius").unwrap()))), "{t}");
+            assert!(
+                t.contains(&format!("Δ becomes {}", num(it.extra("radius").unwrap()))),
+                "{t}"
+            );
             if it.extra("lambda") == Some(0.0) {
                 assert!(t.contains("Gauss–Newton step (λ = 0)"), "{t}");
             } else {

@@ -807,7 +807,10 @@ fn decode_payload(
             "the link does not hold a gradlab experiment (not UTF-8 text)",
         )
     })?;
-    match (old_defaults, serde_json::from_str::<serde_json::Value>(text)) {
+    match (
+        old_defaults,
+        serde_json::from_str::<serde_json::Value>(text),
+    ) {
         (Some(fill), Ok(mut v)) => {
             fill(&mut v);
             PageState::from_json(&v.to_string())

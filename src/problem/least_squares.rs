@@ -193,7 +193,9 @@ pub fn finite_difference_jacobian(
         let rs = rel_step
             .and_then(|s| s.get(c).copied())
             .unwrap_or_else(|| scheme.default_rel_step());
-        let scale = p[c].abs().max(floor.and_then(|f| f.get(c).copied()).unwrap_or(0.0));
+        let scale = p[c]
+            .abs()
+            .max(floor.and_then(|f| f.get(c).copied()).unwrap_or(0.0));
         let mut h = rs * scale;
         if h == 0.0 {
             h = rs;
@@ -641,9 +643,7 @@ impl ModelId {
         };
         match self {
             ModelId::ExponentialDecay => p[0] * (p[1] * (-x)).rexp() + p[2],
-            ModelId::TwoExponentials => {
-                p[0] * (p[1] * (-x)).rexp() + p[2] * (p[3] * (-x)).rexp()
-            }
+            ModelId::TwoExponentials => p[0] * (p[1] * (-x)).rexp() + p[2] * (p[3] * (-x)).rexp(),
             ModelId::Gaussian => gauss(p[0], p[1], p[2]),
             ModelId::TwoGaussians => p[0] + gauss(p[1], p[2], p[3]) + gauss(p[4], p[5], p[6]),
             ModelId::Logistic => {
@@ -652,9 +652,7 @@ impl ModelId {
             }
             ModelId::MichaelisMenten => p[0] * x / (p[1] + x),
             ModelId::PowerLaw => p[0] * p[1].rpow_base(x),
-            ModelId::DampedSine => {
-                p[0] * (p[1] * (-x)).rexp() * (p[2] * x + p[3]).rcos()
-            }
+            ModelId::DampedSine => p[0] * (p[1] * (-x)).rexp() * (p[2] * x + p[3]).rcos(),
         }
     }
 }

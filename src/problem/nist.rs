@@ -575,13 +575,9 @@ impl NistModel {
                 let (x2, x3) = (x * x, x * x * x);
                 (b[0] + b[1] * x + b[2] * x2 + b[3] * x3) / (b[4] * x + b[5] * x2 + b[6] * x3 + 1.0)
             }
-            NistModel::Mgh09 => {
-                b[0] * (b[1] * x + x * x) / (b[2] * x + b[3] + x * x)
-            }
+            NistModel::Mgh09 => b[0] * (b[1] * x + x * x) / (b[2] * x + b[3] + x * x),
             NistModel::Mgh10 => b[0] * (b[1] / (b[2] + x)).rexp(),
-            NistModel::Mgh17 => {
-                b[0] + b[1] * (b[3] * (-x)).rexp() + b[2] * (b[4] * (-x)).rexp()
-            }
+            NistModel::Mgh17 => b[0] + b[1] * (b[3] * (-x)).rexp() + b[2] * (b[4] * (-x)).rexp(),
             NistModel::Eckerle4 => {
                 let z = (T::from(x) - b[2]) / b[1];
                 b[0] / b[1] * (z * z * (-0.5)).rexp()
@@ -605,9 +601,7 @@ impl NistModel {
                     + b[7] * a7.rcos()
                     + b[8] * a7.rsin()
             }
-            NistModel::Roszman1 => {
-                b[0] - b[1] * x - (b[2] / (T::from(x) - b[3])).ratan() / PI
-            }
+            NistModel::Roszman1 => b[0] - b[1] * x - (b[2] / (T::from(x) - b[3])).ratan() / PI,
             NistModel::Nelson => {
                 let (x1, x2) = (xr[0], xr[1]);
                 b[0] - b[1] * x1 * (b[2] * (-x2)).rexp()

@@ -617,10 +617,7 @@ pub fn train(
     let x0 = to_original(&k.theta, st, intercept);
     let mut extra0: Vec<(crate::trace::Extra, f64)> = vec![
         ("epoch".into(), 0.0),
-        (
-            "learning_rate".into(),
-            cfg.decay.rate(cfg.learning_rate, 0),
-        ),
+        ("learning_rate".into(), cfg.decay.rate(cfg.learning_rate, 0)),
     ];
     let mut steps = vec![Iterate {
         k: 0,

@@ -279,13 +279,7 @@ mod tests {
             source: crate::diff::GradientSource::FiniteDifference,
             ..Default::default()
         };
-        let run = gauss_newton(
-            &Line,
-            &fd,
-            &[0.0, 0.0],
-            &GaussNewtonSettings::default(),
-        )
-        .unwrap();
+        let run = gauss_newton(&Line, &fd, &[0.0, 0.0], &GaussNewtonSettings::default()).unwrap();
         assert!((run.trace.iterates[1].x[0] - 1.4).abs() < 1e-8);
         assert!((run.trace.iterates[1].x[1] - 0.8).abs() < 1e-8);
         assert_eq!(run.trace.iterates[1].extra("t"), Some(1.0));

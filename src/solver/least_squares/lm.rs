@@ -707,7 +707,12 @@ mod tests {
         let lm = levenberg_marquardt(&fit, &jac, p0, &LmSettings::default()).unwrap();
         let gn = gauss_newton(&fit, &jac, p0, &Default::default()).unwrap();
         assert!(lm.stop().is_converged(), "{:?}", lm.stop());
-        assert!((lm.ssr - gn.ssr).abs() < 1e-9 * gn.ssr, "{} vs {}", lm.ssr, gn.ssr);
+        assert!(
+            (lm.ssr - gn.ssr).abs() < 1e-9 * gn.ssr,
+            "{} vs {}",
+            lm.ssr,
+            gn.ssr
+        );
         let fit = fit_at(1000.0);
         let gn = gauss_newton(&fit, &jac, p0, &Default::default()).unwrap();
         assert!((gn.params[1] - 500.0).abs() < 1.0, "{:?}", gn.params);
@@ -716,14 +721,24 @@ mod tests {
         assert!(pole > 10.0 && pole < 10_000.0, "{:?}", trapped.params);
         assert!(trapped.ssr > 1e3 * gn.ssr);
         // The first accepted step is the one across the pole.
-        let first = trapped.trace.iterates.iter().skip(1).find(|i| i.extra("accepted") == Some(1.0));
+        let first = trapped
+            .trace
+            .iterates
+            .iter()
+            .skip(1)
+            .find(|i| i.extra("accepted") == Some(1.0));
         assert!(first.unwrap().x[1] < 0.0);
         let cautious = LmSettings {
             step_bound: 0.1,
             ..Default::default()
         };
         let lm = levenberg_marquardt(&fit, &jac, p0, &cautious).unwrap();
-        assert!((lm.ssr - gn.ssr).abs() < 1e-9 * gn.ssr, "{} vs {}", lm.ssr, gn.ssr);
+        assert!(
+            (lm.ssr - gn.ssr).abs() < 1e-9 * gn.ssr,
+            "{} vs {}",
+            lm.ssr,
+            gn.ssr
+        );
     }
 
     #[test]

@@ -27,7 +27,12 @@ use nalgebra::{DMatrix, DVector};
 /// MINPACK's `qrsolv`: solves min ‖R h + qtr‖² + λ‖D h‖² by eliminating the rows √λ·D against
 /// the triangular R with Givens rotations (O(n²) per λ, no m-sized work, no new factorization).
 /// Returns h and the triangular S (row-major n × n, SᵀS = RᵀR + λD²), or `None` when singular.
-fn qrsolv(r: &DMatrix<f64>, qtr: &DVector<f64>, d: &[f64], lambda: f64) -> Option<(DVector<f64>, Vec<f64>)> {
+fn qrsolv(
+    r: &DMatrix<f64>,
+    qtr: &DVector<f64>,
+    d: &[f64],
+    lambda: f64,
+) -> Option<(DVector<f64>, Vec<f64>)> {
     let n = r.ncols();
     let mut s = vec![0.0; n * n];
     for i in 0..n {
@@ -117,13 +122,11 @@ pub(super) fn lmpar(
 ) -> Option<(f64, DVector<f64>)> {
     let n = r.ncols();
     let dwarf = f64::MIN_POSITIVE;
-    let scaled = |h: &DVector<f64>, dxnorm: f64| {
-        DVector::from_fn(n, |j, _| d[j] * (d[j] * h[j]) / dxnorm)
-    };
+    let scaled =
+        |h: &DVector<f64>, dxnorm: f64| DVector::from_fn(n, |j, _| d[j] * (d[j] * h[j]) / dxnorm);
     // The Gauss–Newton step, when R is of full rank.
     let rmax = (0..n).map(|i| r[(i, i)].abs()).fold(0.0, f64::max);
-    let full_rank =
-        rmax > 0.0 && (0..n).all(|i| r[(i, i)].abs() > n as f64 * f64::EPSILON * rmax);
+    let full_rank = rmax > 0.0 && (0..n).all(|i| r[(i, i)].abs() > n as f64 * f64::EPSILON * rmax);
     let mut parl = 0.0;
     let mut fp = f64::INFINITY;
     let mut dxnorm_gn = f64::NAN;
@@ -450,10 +453,7 @@ fn run(
             break StopReason::NoFurtherProgress;
         }
     };
-    let saturated = cn
-        .iter()
-        .zip(&d)
-        .any(|(&c, &dj)| dj > 0.0 && c < 1e-6 * dj);
+    let saturated = cn.iter().zip(&d).any(|(&c, &dj)| dj > 0.0 && c < 1e-6 * dj);
     Ok(Outcome {
         run: LsqRun::finish(s.name(), iterates, stop, &ev, false, p, r, j),
         saturated,
