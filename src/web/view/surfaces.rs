@@ -619,11 +619,16 @@ impl SurfaceLab {
                 let kk = k.min(t.iterations());
                 let r = &t.iterates[kk];
                 let lines = if kk == 0 {
+                    // A gradient-free method (Nelder–Mead) records no ∇f: say nothing of it.
+                    let grad = r
+                        .vector("grad")
+                        .filter(|g| !g.is_empty())
+                        .map(|g| format!(", ∇f(x₀) = {}", crate::lab::explain::vec(&g)))
+                        .unwrap_or_default();
                     vec![format!(
-                        "start: x₀ = {}, f(x₀) = {}, ∇f(x₀) = {}",
+                        "start: x₀ = {}, f(x₀) = {}{grad}",
                         crate::lab::explain::vec(&r.x),
                         crate::lab::explain::num(r.f),
-                        crate::lab::explain::vec(&r.vector("grad").unwrap_or_default())
                     )]
                 } else {
                     let mut l = crate::lab::explain::update_rule(c, t, kk - 1).unwrap_or_default();
