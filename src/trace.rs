@@ -3,6 +3,34 @@
 use serde::{Deserialize, Serialize};
 use std::fmt;
 
+/// How much of a run its [`Trace`] keeps.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum TraceDetail {
+    /// Every record (what the page draws).
+    #[default]
+    Full,
+    /// The start and the last record only (benchmarks, basin maps, library use that wants the
+    /// answer): no per-iteration allocation. The last record keeps its true `k`, so
+    /// [`Trace::iterations`] is still the number performed.
+    Last,
+}
+
+impl TraceDetail {
+    /// `true` for [`TraceDetail::Full`] (for `skip_serializing_if`).
+    pub fn is_full(&self) -> bool {
+        *self == TraceDetail::Full
+    }
+
+    /// Appends `it` (Full) or makes it the one record after the start (Last).
+    pub fn record(&self, iterates: &mut Vec<Iterate>, it: Iterate) {
+        if *self == TraceDetail::Last && iterates.len() >= 2 {
+            iterates.truncate(1);
+        }
+        iterates.push(it);
+    }
+}
+
 /// The name of a trace extra: a `&'static str` for the fixed names solvers record (no
 /// allocation per record), an owned string for generated ones (`grad_1`, …).
 pub type Extra = std::borrow::Cow<'static, str>;
@@ -206,9 +234,11 @@ impl Trace {
         h
     }
 
-    /// Number of iterations performed (records minus the start).
+    /// Number of iterations performed (records minus the start; the last record's `k` when the
+    /// trace kept only the last, [`TraceDetail::Last`]).
     pub fn iterations(&self) -> usize {
-        self.iterates.len().saturating_sub(1)
+        let n = self.iterates.len().saturating_sub(1);
+        self.iterates.last().map_or(0, |l| l.k.max(n))
     }
 }
 

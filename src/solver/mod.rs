@@ -22,7 +22,7 @@ pub mod rmsprop;
 pub mod schedule;
 
 use crate::diff::{norm, Evaluator};
-use crate::trace::{push_vector, Iterate, StopReason, Trace};
+use crate::trace::{push_vector, Iterate, StopReason, Trace, TraceDetail};
 use serde::{Deserialize, Serialize};
 
 pub use adagrad::AdaGrad;
@@ -143,6 +143,9 @@ pub struct StopCriteria {
     /// (see [`line_search`]); when off, as [`StopReason::LineSearchFailed`] like v2 did. Only
     /// the stop's name changes, never the iterates. Default on; off in v2 links.
     pub precision_limit: bool,
+    /// Keep every record (default) or only the start and the last ([`TraceDetail::Last`]).
+    #[serde(skip_serializing_if = "TraceDetail::is_full")]
+    pub trace: TraceDetail,
 }
 
 impl Default for StopCriteria {
@@ -156,6 +159,7 @@ impl Default for StopCriteria {
             divergence_bound: 1e8,
             stagnation: true,
             precision_limit: true,
+            trace: TraceDetail::Full,
         }
     }
 }
@@ -300,15 +304,18 @@ pub fn run_scheduled(
         if records_gradient {
             push_vector(&mut extra, "grad", &state.grad);
         }
-        iterates.push(Iterate {
-            k: state.k,
-            x: state.x.clone(),
-            f: state.f,
-            grad_norm,
-            step,
-            extra,
-            simplex: info.simplex,
-        });
+        crit.trace.record(
+            &mut iterates,
+            Iterate {
+                k: state.k,
+                x: state.x.clone(),
+                f: state.f,
+                grad_norm,
+                step,
+                extra,
+                simplex: info.simplex,
+            },
+        );
         if let Some(stop) = info.stop {
             break match stop {
                 StopReason::PrecisionLimit if !crit.precision_limit => StopReason::LineSearchFailed,

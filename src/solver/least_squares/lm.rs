@@ -41,7 +41,7 @@
 use super::{column_norms, gradient, orthogonality, start, JacobianSettings, LsqRun, Start};
 use crate::problem::least_squares::Residuals;
 use crate::solver::MAX_ITERATIONS;
-use crate::trace::{Iterate, StopReason};
+use crate::trace::{Iterate, StopReason, TraceDetail};
 use nalgebra::{DMatrix, DVector, QR};
 
 mod trust_region;
@@ -82,6 +82,9 @@ pub struct LmSettings {
     pub damping: Damping,
     /// Trust region only: the first step bound is `step_bound`·‖D p₀‖ (MINPACK's `factor`, 100).
     pub step_bound: f64,
+    /// Trust region only: keep every trial (default) or only the start and the last record.
+    #[serde(skip_serializing_if = "TraceDetail::is_full")]
+    pub trace: TraceDetail,
 }
 
 /// How Levenberg–Marquardt chooses its damping λ.
@@ -115,6 +118,7 @@ impl Default for LmSettings {
             acceleration_ratio: 0.75,
             damping: Damping::TrustRegion,
             step_bound: 100.0,
+            trace: TraceDetail::Full,
         }
     }
 }
@@ -738,6 +742,61 @@ mod tests {
             "{} vs {}",
             lm.ssr,
             gn.ssr
+        );
+    }
+
+    #[test]
+    fn a_run_that_keeps_only_its_last_record_gives_the_same_answer_and_counts() {
+        use crate::solver::{self, Bfgs, StopCriteria};
+        let jac = JacobianSettings::default();
+        let full = levenberg_marquardt(
+            &Rosenbrock { scale: 1.0 },
+            &jac,
+            &[-1.2, 1.0],
+            &LmSettings::default(),
+        )
+        .unwrap();
+        let last = LmSettings {
+            trace: TraceDetail::Last,
+            ..Default::default()
+        };
+        let short =
+            levenberg_marquardt(&Rosenbrock { scale: 1.0 }, &jac, &[-1.2, 1.0], &last).unwrap();
+        assert_eq!(short.trace.iterates.len(), 2);
+        assert_eq!(short.trace.iterates[1], *full.trace.last());
+        assert_eq!(short.trace.iterations(), full.trace.iterations());
+        assert_eq!(
+            (short.nfev(), short.njev(), short.params.clone()),
+            (full.nfev(), full.njev(), full.params.clone())
+        );
+        // The minimizers, the same way.
+        let f = crate::problem::least_squares::SumOfSquares(
+            crate::problem::mgh::MghProblem::new(crate::problem::mgh::MghKind::Wood, 4).unwrap(),
+        );
+        let ev = crate::diff::Evaluator::new(&f, GradientSource::Automatic);
+        let crit = StopCriteria::default();
+        let a = solver::run(
+            &mut Bfgs::new(1e-4, 0.9),
+            &ev,
+            &[-3.0, -1.0, -3.0, -1.0],
+            &crit,
+        );
+        let ev = crate::diff::Evaluator::new(&f, GradientSource::Automatic);
+        let crit = StopCriteria {
+            trace: TraceDetail::Last,
+            ..crit
+        };
+        let b = solver::run(
+            &mut Bfgs::new(1e-4, 0.9),
+            &ev,
+            &[-3.0, -1.0, -3.0, -1.0],
+            &crit,
+        );
+        assert_eq!(b.iterates.len(), 2);
+        assert_eq!(b.iterates[1], *a.last());
+        assert_eq!(
+            (b.iterations(), b.f_evals, b.g_evals, b.stop),
+            (a.iterations(), a.f_evals, a.g_evals, a.stop)
         );
     }
 

@@ -21,7 +21,7 @@ use crate::solver::least_squares::{
     column_norms, gradient, orthogonality, start, JacobianSettings, LsqRun, Start,
 };
 use crate::solver::MAX_ITERATIONS;
-use crate::trace::StopReason;
+use crate::trace::{StopReason, TraceDetail};
 use nalgebra::{DMatrix, DVector};
 
 /// MINPACK's `qrsolv`: solves min ‖R h + qtr‖² + λ‖D h‖² by eliminating the rows √λ·D against
@@ -202,6 +202,7 @@ pub(super) fn solve(
     let mut best = first.run.clone();
     let mut iterates = first.run.trace.iterates.clone();
     let (mut nfev, mut njev) = (first.run.trace.f_evals, first.run.trace.g_evals);
+    let mut k_total = first.run.trace.iterations();
     let mut last = first;
     for _ in 0..s.restarts {
         if !last.stop().is_converged() {
@@ -226,6 +227,7 @@ pub(super) fn solve(
             }
             iterates.push(it);
         }
+        k_total += attempt.run.trace.iterations() + 1;
         nfev += attempt.run.trace.f_evals;
         njev += attempt.run.trace.g_evals;
         if attempt.run.ssr < best.ssr {
@@ -233,8 +235,18 @@ pub(super) fn solve(
         }
         last = attempt;
     }
-    for (k, it) in iterates.iter_mut().enumerate() {
-        it.k = k;
+    if s.trace == TraceDetail::Full {
+        for (k, it) in iterates.iter_mut().enumerate() {
+            it.k = k;
+        }
+    } else {
+        // Start and last record; the last one's k counts the trials of every attempt.
+        let trials = k_total;
+        let last = iterates.pop().expect("a start record");
+        iterates.truncate(1);
+        if trials > 0 {
+            iterates.push(crate::trace::Iterate { k: trials, ..last });
+        }
     }
     best.trace.iterates = iterates;
     best.trace.f_evals = nfev;
@@ -309,6 +321,7 @@ fn run(
         delta,
     )];
     let mut first_trial = true;
+    let mut trials = 0usize;
     let mut r_new = vec![0.0; m];
     let mut p_new = vec![0.0; n];
     let eps = f64::EPSILON;
@@ -328,12 +341,13 @@ fn run(
         if ev.nfev() >= s.max_evaluations {
             break StopReason::MaxEvaluations;
         }
-        if iterates.len() > MAX_ITERATIONS {
+        if trials >= MAX_ITERATIONS {
             break StopReason::MaxIterations;
         }
         let Some((lam, h)) = lmpar(&rr, &qtr, &d, delta, lambda) else {
             break StopReason::NoFurtherProgress;
         };
+        trials += 1;
         lambda = lam;
         let pnorm = scaled_norm(&d, h.as_slice());
         if first_trial {
@@ -389,22 +403,25 @@ fn run(
             xnorm = scaled_norm(&d, &p);
             ev.jacobian(&p, &r, &mut j);
             if j.iter().any(|v| !v.is_finite()) {
-                iterates.push(with_radius(
-                    record(
-                        iterates.len(),
-                        &p,
-                        f,
-                        f64::NAN,
-                        step,
-                        lambda_used,
-                        ratio,
-                        step,
-                        trial_ssr,
-                        true,
-                        0.0,
+                s.trace.record(
+                    &mut iterates,
+                    with_radius(
+                        record(
+                            trials,
+                            &p,
+                            f,
+                            f64::NAN,
+                            step,
+                            lambda_used,
+                            ratio,
+                            step,
+                            trial_ssr,
+                            true,
+                            0.0,
+                        ),
+                        delta,
                     ),
-                    delta,
-                ));
+                );
                 break StopReason::Diverged;
             }
             cn = column_norms(&j);
@@ -417,22 +434,25 @@ fn run(
             qtr = q1t_r(&qr, &r, n);
             g = gradient(&j, &r);
         }
-        iterates.push(with_radius(
-            record(
-                iterates.len(),
-                &p,
-                f,
-                norm(&g),
-                step,
-                lambda_used,
-                ratio,
-                h.norm(),
-                trial_ssr,
-                accepted,
-                0.0,
+        s.trace.record(
+            &mut iterates,
+            with_radius(
+                record(
+                    trials,
+                    &p,
+                    f,
+                    norm(&g),
+                    step,
+                    lambda_used,
+                    ratio,
+                    h.norm(),
+                    trial_ssr,
+                    accepted,
+                    0.0,
+                ),
+                delta,
             ),
-            delta,
-        ));
+        );
         // MINPACK's tests, after every trial.
         if actred.abs() <= s.ftol && prered <= s.ftol && 0.5 * ratio <= 1.0 {
             break StopReason::RelativeReduction;
