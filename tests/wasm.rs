@@ -29,6 +29,29 @@ fn wasm_run_is_bit_identical_to_native() {
     assert!((last.x[0] - 0.228_279).abs() < 1e-5 && (last.x[1] + 1.625_535).abs() < 1e-5);
 }
 
+/// Same constants as tests/fingerprint.rs: the default fit (trust-region LM, Gauss–Newton) with
+/// the hand-written and with the automatic (dual-number) Jacobian.
+const FIT_FINGERPRINTS: [[u64; 2]; 2] = [
+    [0x6480_3450_40e7_a03d, 0x0b98_4b07_6220_81b6],
+    [0x8604_72df_cc5f_f5f0, 0x2f85_d051_ce2d_128a],
+];
+
+#[wasm_bindgen_test]
+fn wasm_fits_are_bit_identical_to_native() {
+    use gradlab::diff::GradientSource;
+    use gradlab::lab::fit::{run, FitExperiment};
+    for (i, source) in [GradientSource::Analytic, GradientSource::Automatic]
+        .into_iter()
+        .enumerate()
+    {
+        let mut e = FitExperiment::default();
+        e.jacobian.source = source;
+        let r = run(&e).unwrap();
+        let got = [r.runs[0].run.trace.fingerprint(), r.runs[1].run.trace.fingerprint()];
+        assert_eq!(got, FIT_FINGERPRINTS[i], "{source:?}");
+    }
+}
+
 fn canvas(w: u32, h: u32) -> HtmlCanvasElement {
     let doc = web_sys::window().unwrap().document().unwrap();
     let c: HtmlCanvasElement = doc.create_element("canvas").unwrap().dyn_into().unwrap();
