@@ -33,7 +33,10 @@ pub fn fit_fingerprints() -> [[u64; 2]; 2] {
         let mut e = FitExperiment::default();
         e.jacobian.source = source;
         let r = run(&e).unwrap();
-        out[i] = [r.runs[0].run.trace.fingerprint(), r.runs[1].run.trace.fingerprint()];
+        out[i] = [
+            r.runs[0].run.trace.fingerprint(),
+            r.runs[1].run.trace.fingerprint(),
+        ];
     }
     out
 }

@@ -47,7 +47,10 @@ fn wasm_fits_are_bit_identical_to_native() {
         let mut e = FitExperiment::default();
         e.jacobian.source = source;
         let r = run(&e).unwrap();
-        let got = [r.runs[0].run.trace.fingerprint(), r.runs[1].run.trace.fingerprint()];
+        let got = [
+            r.runs[0].run.trace.fingerprint(),
+            r.runs[1].run.trace.fingerprint(),
+        ];
         assert_eq!(got, FIT_FINGERPRINTS[i], "{source:?}");
     }
 }
