@@ -178,6 +178,18 @@ impl LmSettings {
     }
 }
 
+/// Marquardt's scaling at the start: D_j = ‖J_j‖ (1 for a zero column), or D = I without scaling.
+pub(super) fn initial_scaling(col_norms: &[f64], scaling: bool) -> Vec<f64> {
+    if scaling {
+        col_norms
+            .iter()
+            .map(|&c| if c > 0.0 { c } else { 1.0 })
+            .collect()
+    } else {
+        vec![1.0; col_norms.len()]
+    }
+}
+
 /// Solves the damped system for h: min ‖R h + qtr‖² + λ‖D h‖² by the QR of [R; √λ·D].
 fn damped_step(
     r: &DMatrix<f64>,
@@ -254,11 +266,7 @@ pub fn levenberg_marquardt(
         col_norms: mut cn,
         mut g,
     } = start(model, jac, p0)?;
-    let mut d: Vec<f64> = if s.scaling {
-        cn.iter().map(|&c| if c > 0.0 { c } else { 1.0 }).collect()
-    } else {
-        vec![1.0; n]
-    };
+    let mut d = initial_scaling(&cn, s.scaling);
     let (mut qr, mut rr) = factor(&j);
     let mut qtr = q1t_r(&qr, &r, n);
     let initial_lambda = |cn: &[f64], d: &[f64]| {
@@ -439,7 +447,7 @@ pub fn levenberg_marquardt(
                 restarts_left -= 1;
                 f_segment_start = f;
                 if s.scaling {
-                    d = cn.iter().map(|&c| if c > 0.0 { c } else { 1.0 }).collect();
+                    d = initial_scaling(&cn, true);
                 }
                 lambda = initial_lambda(&cn, &d);
                 nu = 2.0;

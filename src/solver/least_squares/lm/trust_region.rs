@@ -15,7 +15,7 @@
 //! parameter, as BoxBOD from start 1), again with Nielsen's damping and geodesic acceleration,
 //! which does not walk into the saturation (with `geodesic_acceleration` on, the default).
 
-use super::{factor, q1t_r, record, scaled_norm, Damping, LmSettings};
+use super::{factor, initial_scaling, q1t_r, record, scaled_norm, Damping, LmSettings};
 use crate::problem::least_squares::Residuals;
 use crate::solver::least_squares::{
     column_norms, gradient, orthogonality, start, JacobianSettings, LsqRun, Start,
@@ -285,11 +285,7 @@ fn run(
         col_norms: mut cn,
         mut g,
     } = start(model, jac, p0)?;
-    let mut d: Vec<f64> = if s.scaling {
-        cn.iter().map(|&c| if c > 0.0 { c } else { 1.0 }).collect()
-    } else {
-        vec![1.0; n]
-    };
+    let mut d = initial_scaling(&cn, s.scaling);
     let (mut qr, mut rr) = factor(&j);
     let mut qtr = q1t_r(&qr, &r, n);
     let mut xnorm = scaled_norm(&d, &p);
