@@ -116,6 +116,7 @@ function pump() {
     if (current !== job) return;
     if (ok && worker) {
       worker.postMessage({ type: 'run', id: job.id, lab: job.request.lab, config: job.request.config, nist: job.request.nist });
+      performance.mark('gradlab:posted', { detail: { channel: job.channel } }); // for measurements
       return;
     }
     // The page thread: the same Rust function, after this task so the page can paint first.

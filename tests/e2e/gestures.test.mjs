@@ -86,7 +86,18 @@ async function scrollToEmbed(page) {
     const r = document.getElementById('embed').getBoundingClientRect();
     window.scrollBy(0, r.top - 80);
   });
-  await page.waitForTimeout(100);
+  await scrollStill(page);
+}
+
+/**
+ * Waits until the article has stopped scrolling (a swipe's fling can go on after the finger
+ * lifts): the same scrollY over 200 ms, so boxes measured next are where the fingers will land.
+ */
+async function scrollStill(page) {
+  await page.waitForFunction(() => new Promise((done) => {
+    const y = scrollY;
+    setTimeout(() => done(scrollY === y), 200);
+  }), null, { timeout: 10_000 });
 }
 
 test('desktop article: a wheel over every plot of an embed scrolls the article; Ctrl+wheel zooms the map', async () => {
@@ -160,6 +171,7 @@ test('phone article: a one-finger swipe over each plot scrolls the article, pinc
   // Pinch (two fingers moving apart) over the map zooms in.
   await scrollToEmbed(page);
   await frame.click('#embed-switcher button:nth-child(1)');
+  await scrollStill(page); // a click scrolls its button into view first
   const map = await boxIn(page, frame, 'contour');
   const cx = map.x + map.width / 2;
   const cy = map.y + map.height / 2;
@@ -168,8 +180,12 @@ test('phone article: a one-finger swipe over each plot scrolls the article, pinc
     await cdp.send('Input.dispatchTouchEvent', { type: 'touchMove', touchPoints: [{ x: cx - 30 - i * 10, y: cy, id: 0 }, { x: cx + 30 + i * 10, y: cy, id: 1 }] });
   }
   await cdp.send('Input.dispatchTouchEvent', { type: 'touchEnd', touchPoints: [] });
-  const zoomed = await viewBox(frame);
   const width = (b) => b.x_max - b.x_min;
+  await frame.waitForFunction((w0) => {
+    const b = window.gradlab.getState().config.view.view_box;
+    return b.x_max - b.x_min < w0 * 0.7;
+  }, width(before), { timeout: 5000 }).catch(() => {});
+  const zoomed = await viewBox(frame);
   assert.ok(width(zoomed) < width(before) * 0.7, `pinch zooms in: ${width(before)} → ${width(zoomed)}`);
   // A tap sets the start point.
   const start0 = await frame.evaluate(() => window.gradlab.getState().config.start);
