@@ -17,3 +17,4 @@ pub mod link;
 pub mod presets;
 pub mod regression;
 pub mod surfaces;
+pub mod teach;
