@@ -194,3 +194,18 @@ export function plotGestures(canvas, { drag, zoom, tap, reset, hover, leave, key
     if (act) { e.preventDefault(); e.stopPropagation(); act(); }
   });
 }
+
+/**
+ * The coach's verdicts (Rust teach::coach): one line per run — a swatch in the run's colour, the
+ * headline (green for a good ending, orange otherwise) and the advice under it.
+ */
+export function renderCoach(box, verdicts, colors = []) {
+  box.replaceChildren(...verdicts.map((v, i) => el('div', { className: `coach-item ${SUCCESS.has(v.ending) ? 'good' : 'bad'}` },
+    el('p', { className: 'coach-head' },
+      Object.assign(el('span', { className: 'swatch' }), colors[i] ? { style: `background:${colors[i]}` } : {}),
+      el('b', { textContent: ` ${v.solver}: ` }),
+      el('span', { textContent: v.headline })),
+    ...(v.advice.length ? [el('ul', {}, ...v.advice.map((a) => el('li', { textContent: a })))] : []))));
+  box.hidden = verdicts.length === 0;
+}
+const SUCCESS = new Set(['global_minimum', 'local_minimum', 'converged']);

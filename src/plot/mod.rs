@@ -15,6 +15,7 @@ pub mod convergence;
 pub mod fit;
 pub mod grid;
 pub mod layout;
+pub mod lens;
 pub mod raster;
 pub mod regression;
 pub mod schedule;

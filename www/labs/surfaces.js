@@ -2,7 +2,7 @@
 // No numerics here: the form's text goes to Rust as typed; Rust validates, solves and draws.
 // User text only ever reaches the page through textContent / value, never innerHTML.
 import { SurfaceLab } from '../pkg/gradlab.js';
-import { $, el, fmt, table, playbackKeys, plotGestures } from '../ui.js';
+import { $, el, fmt, table, playbackKeys, plotGestures, renderCoach } from '../ui.js';
 import * as engine from '../engine.js';
 import { player } from '../playback.js';
 
@@ -138,6 +138,7 @@ function showReadout(summary) {
       String(s.f_evals), String(s.g_evals), String(s.h_evals), stop];
   });
   $('readout').replaceChildren(table(['solver', 'final x', 'f(x)', '‖∇f(x)‖', 'iterations', 'f evals', '∇f evals', '∇²f evals', 'stopped'], rows, [5, 6, 7]));
+  renderCoach($('coach'), app.coach(), summary.solvers.map((s) => s.color));
   // Colour swatches in the solver list match the plots.
   // Runs are in the config's order (a guided experiment may list Newton before GD); a method run
   // twice shows its first run's colour.
@@ -188,9 +189,34 @@ function showStep() {
   $('pb-scrub').value = String(k);
   $('pb-k').textContent = `k = ${k} / ${K}`;
   const box = $('explain');
+  showLens();
   box.replaceChildren(...app.explain().map((e) => el('div', { className: 'rule' },
     el('b', {}, el('span', { className: 'swatch', style: `background:${e.color}` }), ` ${e.solver}, iteration ${e.k}`),
     ...e.lines.map((l) => el('code', { textContent: l })))));
+}
+
+/** The curvature lens's text at the shown iterate (Rust teach::lens), when the lens is on. */
+let lensOn = false;
+function showLens() {
+  const box = $('lens-box');
+  const lens = lensOn ? app.lens() : null;
+  box.hidden = !lensOn;
+  if (!lensOn) return;
+  if (!lens) { box.replaceChildren(el('p', { textContent: 'No lens here: f or its Hessian is not finite at this point.' })); return; }
+  const key = (color) => Object.assign(el('span', { className: 'key' }), { style: `background:${color}` });
+  box.replaceChildren(
+    el('p', {}, el('b', { textContent: `Curvature lens — ${lens.solver}, iteration ${lens.k}` })),
+    ...lens.lines.map((l) => el('p', { textContent: l })),
+    el('p', { className: 'sub' }, key('#00c8be'), 'flat direction v₁ · ', key('#ff961e'), 'steep direction v₂ · ', key('#fff'),
+      lens.ellipse ? 'level set of the quadratic model through xₖ; dashed: the Newton step' : 'dashed: the Newton step'));
+}
+
+function toggleLens() {
+  lensOn = !lensOn;
+  app.set_lens(lensOn);
+  $('lens-btn').setAttribute('aria-pressed', String(lensOn));
+  showLens();
+  drawSoon('contour');
 }
 
 function setStep(k) {
@@ -205,6 +231,7 @@ const togglePlay = () => play.toggle();
 function wirePlayer() {
   $('pb-play').addEventListener('click', togglePlay);
   $('basin-btn').addEventListener('click', toggleBasin);
+  $('lens-btn').addEventListener('click', toggleLens);
   $('pb-first').addEventListener('click', () => { stopPlaying(); setStep(0); });
   $('pb-last').addEventListener('click', () => { stopPlaying(); setStep(app.iterations()); });
   $('pb-back').addEventListener('click', () => { stopPlaying(); setStep(app.step() - 1); });

@@ -46,6 +46,8 @@ pub struct SurfaceLab {
     /// previous run) until the page hands its result to [`SurfaceLab::accept`].
     deferred: bool,
     pending: Option<Experiment>,
+    /// Draw the curvature lens at the shown iterate of the first run.
+    lens: bool,
 }
 
 /// One solver's result, as `window.gradlab.lastRun()` reports it.
@@ -108,6 +110,7 @@ impl SurfaceLab {
             map: None,
             layouts: Layouts::default(),
             deferred: false,
+            lens: false,
             pending: None,
         }
     }
@@ -427,7 +430,62 @@ impl SurfaceLab {
         )?;
         self.map = Some(map);
         self.layouts.record(canvas, layout);
+        if let Some(lens) = self.lens.then(|| self.lens_here()).flatten() {
+            use plotters::prelude::IntoDrawingArea;
+            let root = backend(canvas)?.into_drawing_area();
+            crate::plot::lens::draw_lens(&root, &map, &lens, &PlotStyle { scale: dpr })
+                .map_err(|e| JsValue::from_str(&e))?;
+            root.present()
+                .map_err(|e| JsValue::from_str(&e.to_string()))?;
+        }
         Ok(())
+    }
+
+    /// Shows or hides the curvature lens on the map.
+    pub fn set_lens(&mut self, on: bool) {
+        self.lens = on;
+    }
+
+    /// The curvature lens at the shown iterate of the first run on the map: `{solver, k, x, curvature,
+    /// eigenvalues, eigenvectors, condition, stable_step, newton_step, shift, lines: [...]}`, or
+    /// `null` where f or its Hessian is not finite.
+    pub fn lens(&self) -> JsValue {
+        #[derive(Serialize)]
+        struct Shown<'a> {
+            solver: &'a str,
+            k: usize,
+            #[serde(flatten)]
+            lens: crate::lab::teach::lens::Lens,
+            lines: Vec<String>,
+        }
+        let (Some(lens), Some(t)) = (self.lens_here(), self.lens_trace()) else {
+            return JsValue::NULL;
+        };
+        let i = self
+            .traces
+            .iter()
+            .position(|u| std::ptr::eq(u, t))
+            .unwrap_or(0);
+        let alpha = match self.experiment.solvers.get(i) {
+            Some(crate::lab::surfaces::SolverConfig::GradientDescent { learning_rate }) => {
+                Some(*learning_rate)
+            }
+            _ => None,
+        };
+        to_js(&Shown {
+            solver: &t.solver,
+            k: self.step().min(t.iterations()),
+            lines: lens.lines(alpha),
+            lens,
+        })
+    }
+
+    /// The coach's verdict on each run: `[{solver, ending, headline, advice: [...]}]`.
+    pub fn coach(&self) -> JsValue {
+        to_js(&crate::lab::teach::coach::surfaces(
+            &self.experiment,
+            &self.traces,
+        ))
     }
 
     /// Where the text of the plot last drawn on the canvas with id `canvas_id` is, in CSS px of
@@ -610,6 +668,7 @@ impl SurfaceLab {
             lines: Vec<String>,
         }
         let k = self.step();
+        let verdicts = crate::lab::teach::coach::surfaces(&self.experiment, &self.traces);
         let out: Vec<Explained> = self
             .traces
             .iter()
@@ -633,7 +692,12 @@ impl SurfaceLab {
                 } else {
                     let mut l = crate::lab::explain::update_rule(c, t, kk - 1).unwrap_or_default();
                     if kk == t.iterations() && k >= kk {
-                        l.push(format!("stopped: {}", t.stop.label()));
+                        // The coach's reading, not only the solver's stop label: "converged"
+                        // far off the map on a plateau says so.
+                        match verdicts.get(i) {
+                            Some(v) => l.push(format!("ended: {}", v.headline)),
+                            None => l.push(format!("stopped: {}", t.stop.label())),
+                        }
                     }
                     l
                 };
@@ -764,6 +828,33 @@ impl SurfaceLab {
     }
 
     /// What the contour map shows over the surface.
+    /// The run the lens follows: the first whose shown iterate is on the map (else the first).
+    fn lens_trace(&self) -> Option<&Trace> {
+        let v = self.experiment.view.view_box;
+        let k = self.step();
+        self.traces
+            .iter()
+            .find(|t| {
+                t.iterates
+                    .get(k.min(t.iterates.len() - 1))
+                    .is_some_and(|r| {
+                        r.x.len() == 2
+                            && (v.x_min..=v.x_max).contains(&r.x[0])
+                            && (v.y_min..=v.y_max).contains(&r.x[1])
+                    })
+            })
+            .or(self.traces.first())
+    }
+
+    /// The lens at the shown iterate of [`SurfaceLab::lens_trace`].
+    fn lens_here(&self) -> Option<crate::lab::teach::lens::Lens> {
+        let t = self.lens_trace()?;
+        let r = t.iterates.get(self.step().min(t.iterates.len() - 1))?;
+        let objective = self.experiment.objective().ok()?;
+        let x = [*r.x.first()?, *r.x.get(1)?];
+        crate::lab::teach::lens::Lens::at(objective.as_ref(), self.experiment.gradient, x)
+    }
+
     fn overlay<'a>(&'a self, marks: &'a [(f64, f64)]) -> MapOverlay<'a> {
         MapOverlay {
             traces: &self.traces,

@@ -1,0 +1,10 @@
+import { launch, openPage, BASE } from './browser.mjs';
+const [w, h, hash, out, js] = process.argv.slice(2);
+const ctx = await launch();
+const { page, errors } = await openPage(ctx, BASE + (hash || ''), { width: +w, height: +h });
+if (js) await page.evaluate(js);
+await page.evaluate(() => window.gradlab.settled());
+await page.waitForTimeout(500);
+await page.screenshot({ path: out, fullPage: true });
+console.log('errors', JSON.stringify(errors));
+await ctx.close();
