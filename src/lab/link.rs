@@ -79,6 +79,12 @@ impl LabConfig {
         }
     }
 
+    /// Lab `name`'s config from its JSON (as the lab's `getState()` gives it).
+    pub fn from_lab(name: &str, config: serde_json::Value) -> Result<LabConfig, String> {
+        serde_json::from_value(serde_json::json!({"lab": name, "config": config}))
+            .map_err(|e| format!("not a {name} experiment: {e}"))
+    }
+
     /// The default experiment of lab `name`.
     pub fn default_for(name: &str) -> Option<LabConfig> {
         match name {

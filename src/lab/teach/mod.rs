@@ -4,5 +4,7 @@
 //! rate, diverged why and what to change); [`lens`] is the local quadratic model at an iterate
 //! (eigen-directions, κ, 2/λmax, the Newton step).
 
+pub mod challenge;
 pub mod coach;
 pub mod lens;
+pub mod run;
