@@ -6,5 +6,6 @@
 
 pub mod challenge;
 pub mod coach;
+pub mod course;
 pub mod lens;
 pub mod run;
