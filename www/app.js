@@ -7,7 +7,7 @@ import { $ } from './ui.js';
 import * as surfaces from './labs/surfaces.js';
 import * as regression from './labs/regression.js';
 import * as fit from './labs/fit.js';
-import { initPresets } from './presets.js';
+import * as teach from './teach.js';
 import * as share from './share.js';
 import * as engine from './engine.js';
 
@@ -79,8 +79,10 @@ export function showLab(name) {
     }
   }
   active = name;
-  if (!mounted[name]) mounted[name] = LABS[name].mount();
-  else mounted[name].redraw();
+  if (!mounted[name]) {
+    mounted[name] = LABS[name].mount();
+    teach.showCoach(name, mounted[name].rust);
+  } else mounted[name].redraw();
   if (EMBED) share.applyEmbedOptions($(`lab-${name}`), embedOptions);
   renderLesson();
   return true;
@@ -90,7 +92,10 @@ function currentState() {
   const config = mounted[active]?.getState() ?? null;
   // The iteration/epoch on show, unless it is the end of the run (links then open at the end).
   const step = mounted[active]?.viewStep?.() ?? null;
-  const l = lesson && lesson.lab === active ? { lesson: { title: lesson.title, text: lesson.text, ...(lessonChanged() ? { changed: true } : {}) } } : {};
+  // A course lesson or challenge travels as its id (its texts come from the catalog); a free-text
+  // lesson (an author's, or an old link's) as its text.
+  const l = teach.isOpen() ? teach.stateFields(active)
+    : lesson && lesson.lab === active ? { lesson: { title: lesson.title, text: lesson.text, ...(lessonChanged() ? { changed: true } : {}) } } : {};
   return { lab: active, config, embed: embedOptions, ...(Number.isInteger(step) ? { step } : {}), ...l };
 }
 
@@ -114,10 +119,13 @@ function renderLesson() {
   const box = $('lesson');
   const show = !!lesson && lesson.lab === active && !(EMBED && embedOptions.show_lesson === false) && !lesson.dismissed;
   box.hidden = !show;
-  if (!lesson) return;
+  box.classList.toggle('teaching', teach.isOpen());
+  if (!lesson) { teach.renderTeach(false); return; }
   box.dataset.lab = lesson.lab;
-  $('lesson-title').textContent = lesson.title;
-  $('lesson-text').textContent = lesson.text;
+  if (!teach.renderTeach(show)) {
+    $('lesson-title').textContent = lesson.title;
+    $('lesson-text').textContent = lesson.text;
+  }
   const changed = lessonChanged();
   box.classList.toggle('changed', changed);
   $('lesson-changed').hidden = !changed;
@@ -184,7 +192,11 @@ async function applyState(input) {
   const step = EMBED && PARAMS.has('step') ? Number(PARAMS.get('step')) : state.step;
   if (Number.isInteger(step) && step >= 0) mounted[state.lab].setViewStep?.(step);
   // A bare config (a script changing the setup) keeps the lesson, which then shows as changed.
-  if (bare) renderLesson(); else setLesson(state.lesson, state.lab, mounted[state.lab].getState());
+  if (bare) renderLesson();
+  else {
+    const taught = teach.setTeach(state);
+    setLesson(taught ? { title: '', text: '' } : state.lesson, state.lab, mounted[state.lab].getState());
+  }
   if (EMBED) {
     share.applyEmbedOptions($(`lab-${state.lab}`), embedOptions);
     if (embedOptions.autoplay === false) share.showRunCover($(`lab-${state.lab}`), run);
@@ -519,18 +531,23 @@ async function main() {
   }
   $('share-msg').querySelector('.close').addEventListener('click', share.clearMessage);
   wireShareTools();
+  teach.initTeach({
+    apply: async (state) => {
+      const err = await applyState({ ...state, embed: embedOptions });
+      if (err) share.showMessage(`This lesson could not be opened: ${err}`, 'error');
+      updateUrl();
+      return err;
+    },
+    lab: () => active,
+    rust: (lab) => mounted[lab]?.rust ?? null,
+    labApi: (lab) => mounted[lab] ?? null,
+    changed: () => lessonChanged(),
+  });
   if (location.hash.length > 1) await openLink(location.hash);
   else if (EMBED) await applyState(wasm.default_state('surfaces'));
   else showLab('surfaces');
   watchChanges();
-  if (!EMBED) {
-    initPresets(async (p) => {
-      const err = await applyState({ lab: p.lab, config: p.config, embed: embedOptions, lesson: { title: p.title, text: p.text } });
-      if (!err && p.basin) mounted[p.lab].startBasin?.();
-      updateUrl();
-      return err;
-    }, updateUrl);
-  }
+  for (const lab of Object.keys(mounted)) teach.showCoach(lab, mounted[lab].rust);
   $('lesson-text').addEventListener('click', () => { $('lesson').classList.toggle('expanded'); postHeightSoon(); });
   $('lesson-close').addEventListener('click', () => { if (lesson) lesson.dismissed = true; renderLesson(); postHeightSoon(); });
   $('lesson-restore').addEventListener('click', async () => {

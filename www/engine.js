@@ -188,11 +188,14 @@ export function idle() {
  */
 export async function settle(lab, channel, show, failed, noun = 'run') {
   const request = lab.pending();
-  if (!request) { show(); return null; }
+  // Whoever teaches from the run on screen (app.js: coach, lesson outcome, challenge verdict).
+  const shown = () => document.dispatchEvent(new CustomEvent('gradlab:shown', { detail: { lab: channel, rust: lab } }));
+  if (!request) { show(); shown(); return null; }
   try {
     const bytes = await run(channel, request);
     lab.accept(bytes);
     show();
+    shown();
     return null;
   } catch (e) {
     if (e?.superseded) return null;

@@ -326,6 +326,15 @@ pub struct PageState {
     /// travels with the setup it explains (plain text; the page shows it with `textContent`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub lesson: Option<Lesson>,
+    /// A lesson of the course ([`crate::lab::teach::course`]) by id: the page shows its goal,
+    /// question and outcome (texts come from the catalog, so a link stays short and language-
+    /// neutral).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub course: Option<String>,
+    /// A challenge ([`crate::lab::teach::challenge`]) by id: the page shows its goal and, after
+    /// each run, the verdict.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub challenge: Option<String>,
 }
 
 /// The explanation shown with a guided experiment.
@@ -388,6 +397,8 @@ impl PageState {
             embed: EmbedOptions::default(),
             step: None,
             lesson: None,
+            course: None,
+            challenge: None,
         }
     }
 
@@ -395,10 +406,39 @@ impl PageState {
     pub fn validate(&self) -> Result<(), String> {
         self.lab.validate()?;
         self.embed.validate()?;
-        match &self.lesson {
-            Some(lesson) => lesson.validate(),
-            None => Ok(()),
+        if let Some(lesson) = &self.lesson {
+            lesson.validate()?;
         }
+        let lab = self.lab.lab();
+        if let Some(id) = &self.course {
+            let l = crate::lab::teach::course::lesson(id).ok_or_else(|| {
+                format!(
+                    "unknown lesson “{}”",
+                    id.chars().take(40).collect::<String>()
+                )
+            })?;
+            if l.lab != lab {
+                return Err(format!(
+                    "lesson “{id}” belongs to the {} lab, not {lab}",
+                    l.lab
+                ));
+            }
+        }
+        if let Some(id) = &self.challenge {
+            let c = crate::lab::teach::challenge::challenge(id).ok_or_else(|| {
+                format!(
+                    "unknown challenge “{}”",
+                    id.chars().take(40).collect::<String>()
+                )
+            })?;
+            if c.lab != lab {
+                return Err(format!(
+                    "challenge “{id}” belongs to the {} lab, not {lab}",
+                    c.lab
+                ));
+            }
+        }
+        Ok(())
     }
 
     /// Parses a state from JSON text and validates it (errors as [`LinkError`]s of kind

@@ -506,6 +506,8 @@ export function mount() {
   wire();
   probeNist();
   return {
+    /** The lab's Rust object (teach.js reads the coach, lesson outcomes and challenge verdicts from it). */
+    rust: app,
     summary: () => app.summary(),
     /** Where the last drawing of canvas `id` put its text, plot area and legend (CSS px; Rust layout()). */
     layout: (id) => app.layout(id),

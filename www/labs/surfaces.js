@@ -2,7 +2,7 @@
 // No numerics here: the form's text goes to Rust as typed; Rust validates, solves and draws.
 // User text only ever reaches the page through textContent / value, never innerHTML.
 import { SurfaceLab } from '../pkg/gradlab.js';
-import { $, el, fmt, table, playbackKeys, plotGestures, renderCoach } from '../ui.js';
+import { $, el, fmt, table, playbackKeys, plotGestures } from '../ui.js';
 import * as engine from '../engine.js';
 import { player } from '../playback.js';
 
@@ -138,7 +138,6 @@ function showReadout(summary) {
       String(s.f_evals), String(s.g_evals), String(s.h_evals), stop];
   });
   $('readout').replaceChildren(table(['solver', 'final x', 'f(x)', '‖∇f(x)‖', 'iterations', 'f evals', '∇f evals', '∇²f evals', 'stopped'], rows, [5, 6, 7]));
-  renderCoach($('coach'), app.coach(), summary.solvers.map((s) => s.color));
   // Colour swatches in the solver list match the plots.
   // Runs are in the config's order (a guided experiment may list Newton before GD); a method run
   // twice shows its first run's colour.
@@ -459,6 +458,8 @@ export function mount() {
   wire();
   wirePlayer();
   return {
+    /** The lab's Rust object (teach.js reads the coach, lesson outcomes and challenge verdicts from it). */
+    rust: app,
     summary: () => app.summary(),
     /** Where the last drawing of canvas `id` put its text, plot area and legend (CSS px; Rust layout()). */
     layout: (id) => app.layout(id),
@@ -469,6 +470,8 @@ export function mount() {
     viewStep: () => (app.step() < app.iterations() ? app.step() : null),
     setViewStep: (k) => { stopPlaying(); setStep(Math.min(k, app.iterations())); },
     explain: () => app.explain(),
+    /** Turns the curvature lens on or off (as its button does). */
+    setLens: (on) => { if (on !== lensOn) toggleLens(); },
     /** Starts the basin map (as the basin-map button does). */
     startBasin: () => { if (!app.basin_info()) toggleBasin(); },
     redraw: drawAll,

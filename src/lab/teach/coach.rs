@@ -607,3 +607,187 @@ mod tests {
         assert_eq!(round_down(0.0347), 0.034);
     }
 }
+
+/// The coach's verdicts for the runs of a regression experiment (from the per-epoch records).
+pub fn regression(
+    e: &crate::lab::regression::RegressionExperiment,
+    result: &crate::lab::regression::RegressionResult,
+) -> Vec<Verdict> {
+    let p = result.data.feature_names.len().max(1);
+    let n = result.data.y.len();
+    // Spread of each raw feature: a ratio of 100 or more makes a fixed α fit one and crawl on
+    // the other (unless standardized).
+    let spread: Vec<f64> = (0..p)
+        .map(|j| {
+            let col = result.data.x.iter().skip(j).step_by(p);
+            let mean = col.clone().sum::<f64>() / n.max(1) as f64;
+            (col.map(|v| (v - mean) * (v - mean)).sum::<f64>() / n.max(1) as f64).sqrt()
+        })
+        .collect();
+    let ratio = spread.iter().copied().fold(0.0, f64::max)
+        / spread
+            .iter()
+            .copied()
+            .filter(|s| *s > 0.0)
+            .fold(f64::INFINITY, f64::min);
+    result
+        .traces
+        .iter()
+        .zip(&e.solvers)
+        .map(|(t, c)| {
+            let last = t.epochs.last();
+            let d = last.and_then(|r| r.extra("distance_to_exact"));
+            let epochs = t.epochs.len().saturating_sub(1);
+            let mut advice = Vec::new();
+            let scale_note = (!e.standardize && ratio >= 100.0).then(|| {
+                format!(
+                    "turn standardization on: the features' spreads differ by a factor {} (10^{}), so one α cannot suit them all",
+                    num(ratio.round()),
+                    num(ratio.log10().round())
+                )
+            });
+            let (ending, headline) = match &t.steps.stop {
+                crate::trace::StopReason::Diverged => {
+                    advice.push(format!(
+                        "the loss is a quadratic bowl in (w, b): gradient descent is stable only while α < 2/L, L its largest curvature. α = {} is past it — halve α until the loss falls",
+                        num(c.learning_rate)
+                    ));
+                    if let Some(s) = scale_note.clone() {
+                        advice.push(s);
+                    }
+                    (Ending::Diverged, format!("diverged in epoch {epochs}: the loss grew without bound"))
+                }
+                s if s.is_converged() => (
+                    Ending::Converged,
+                    format!(
+                        "converged after {epochs} epochs{}",
+                        d.map_or(String::new(), |d| format!(": ‖θ − θ̂‖ = {} from the exact answer", num(d)))
+                    ),
+                ),
+                _ => {
+                    let pts: Vec<(f64, f64)> = t
+                        .epochs
+                        .iter()
+                        .filter_map(|r| r.extra("distance_to_exact").map(|v| (r.k as f64, v)))
+                        .collect();
+                    match (d, decay_rate(&pts)) {
+                        (Some(d), _) if d < 1e-6 => {
+                            (Ending::Converged, format!("{epochs} epochs: θ is within {} of the exact answer θ̂", num(d)))
+                        }
+                        (Some(d), Some((slope, _))) if slope < -1e-9 && c.batch_size == 0 => {
+                            let per = -1.0 / slope;
+                            advice.push(format!(
+                                "‖θ − θ̂‖ falls 10× every ~{} epochs: about {} more epochs for 10⁻⁶",
+                                num(per.round().max(1.0)),
+                                num(((d / 1e-6).log10() * per).ceil())
+                            ));
+                            if let Some(s) = scale_note.clone() {
+                                advice.push(s);
+                            }
+                            (Ending::OutOfBudget, format!("after {epochs} epochs θ is still {} from the exact answer", num(d)))
+                        }
+                        (Some(d), _) => {
+                            if c.batch_size > 0 {
+                                advice.push(format!(
+                                    "with mini-batches of {} the gradient is noisy: a fixed α leaves θ wandering about θ̂ at a distance set by α and the noise; lower α (or use a decay) to settle closer",
+                                    c.batch_size
+                                ));
+                            } else if let Some(s) = scale_note.clone() {
+                                advice.push(s);
+                            }
+                            (Ending::OutOfBudget, format!("after {epochs} epochs θ is {} from the exact answer", num(d)))
+                        }
+                        (None, _) => (
+                            Ending::OutOfBudget,
+                            format!("{epochs} epochs; loss {}", num(last.map_or(f64::NAN, |r| r.f))),
+                        ),
+                    }
+                }
+            };
+            Verdict {
+                solver: t.steps.solver.clone(),
+                ending,
+                headline,
+                advice,
+            }
+        })
+        .collect()
+}
+
+/// The coach's verdicts for the runs of a curve fit.
+pub fn fit(result: &crate::lab::fit::FitResult) -> Vec<Verdict> {
+    let best = result
+        .runs
+        .iter()
+        .map(|r| r.run.ssr)
+        .fold(f64::INFINITY, f64::min);
+    result
+        .runs
+        .iter()
+        .map(|r| {
+            let t = &r.run.trace;
+            let ssr0 = t.iterates.first().map_or(f64::NAN, |i| 2.0 * i.f);
+            let mut advice = vec![format!(
+                "SSR {} → {} in {} iterations ({} residual evaluations)",
+                num(ssr0),
+                num(r.run.ssr),
+                t.iterations(),
+                t.f_evals
+            )];
+            if let Some(c) = &result.certified {
+                let lres: Vec<f64> = r
+                    .run
+                    .params
+                    .iter()
+                    .zip(c)
+                    .map(|(&p, &q)| crate::problem::regression::nist::lre(p, q))
+                    .collect();
+                let worst = lres.iter().copied().fold(f64::INFINITY, f64::min);
+                advice.push(format!(
+                    "{} correct digits in the worst parameter (certified values)",
+                    num((worst.max(0.0) * 10.0).floor() / 10.0)
+                ));
+            }
+            let worse = r.run.ssr > 1.01 * best + 1e-300;
+            let (ending, headline) = if t.stop.is_converged() && !worse {
+                (Ending::Converged, format!("converged: {}", r.stop_label))
+            } else if t.stop.is_converged() {
+                advice.push(format!(
+                    "another run found SSR = {}: this one stopped at a worse local minimum or a flat region; a better start (or LM's damping) avoids it",
+                    num(best)
+                ));
+                (Ending::LocalMinimum, format!("stopped at a worse fit: {}", r.stop_label))
+            } else {
+                match t.stop {
+                    crate::trace::StopReason::MaxEvaluations | crate::trace::StopReason::MaxIterations => {
+                        advice.push("raise the evaluation budget, or start closer: the SSR was still falling".into());
+                        (Ending::OutOfBudget, format!("ran out of budget: {}", r.stop_label))
+                    }
+                    crate::trace::StopReason::Diverged => {
+                        advice.push("the full Gauss–Newton step overshot: Levenberg–Marquardt damps it until the linear model can be trusted".into());
+                        (Ending::Diverged, format!("diverged: {}", r.stop_label))
+                    }
+                    _ => {
+                        advice.push("no step along the linearised model reduced the SSR: far from the answer the Gauss–Newton step can point the wrong way; Levenberg–Marquardt shortens it".into());
+                        (Ending::Stalled, format!("stalled: {}", r.stop_label))
+                    }
+                }
+            };
+            Verdict {
+                solver: t.solver.clone(),
+                ending,
+                headline,
+                advice,
+            }
+        })
+        .collect()
+}
+
+/// The coach's verdicts for any lab's run.
+pub fn any(run: &super::run::RunView) -> Vec<Verdict> {
+    match *run {
+        super::run::RunView::Surfaces { experiment, traces } => surfaces(experiment, traces),
+        super::run::RunView::Regression { experiment, result } => regression(experiment, result),
+        super::run::RunView::Fit { result, .. } => fit(result),
+    }
+}

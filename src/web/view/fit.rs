@@ -700,3 +700,12 @@ pub fn nist_dataset(text: &str) -> Result<JsValue, JsValue> {
         .map(|d| to_js(&d))
         .map_err(|e| JsValue::from_str(&e))
 }
+
+impl crate::web::view::teach::Taught for FitLab {
+    fn run_view(&self) -> crate::lab::teach::run::RunView<'_> {
+        crate::lab::teach::run::RunView::Fit {
+            experiment: &self.experiment,
+            result: &self.result,
+        }
+    }
+}

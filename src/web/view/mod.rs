@@ -6,3 +6,4 @@
 pub mod fit;
 pub mod regression;
 pub mod surfaces;
+pub mod teach;

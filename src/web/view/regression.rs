@@ -1007,3 +1007,12 @@ impl RegressionLab {
         }
     }
 }
+
+impl crate::web::view::teach::Taught for RegressionLab {
+    fn run_view(&self) -> crate::lab::teach::run::RunView<'_> {
+        crate::lab::teach::run::RunView::Regression {
+            experiment: &self.experiment,
+            result: &self.result,
+        }
+    }
+}

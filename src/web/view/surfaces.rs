@@ -480,14 +480,6 @@ impl SurfaceLab {
         })
     }
 
-    /// The coach's verdict on each run: `[{solver, ending, headline, advice: [...]}]`.
-    pub fn coach(&self) -> JsValue {
-        to_js(&crate::lab::teach::coach::surfaces(
-            &self.experiment,
-            &self.traces,
-        ))
-    }
-
     /// Where the text of the plot last drawn on the canvas with id `canvas_id` is, in CSS px of
     /// that canvas (for layout checks): `{width, height, labels: [{x, y, w, h, text, role,
     /// font_px}], min_font_px, plot: {x, y, w, h}, legend: {x, y, w, h} | null,
@@ -918,6 +910,15 @@ impl SurfaceLab {
                     }
                 })
                 .collect(),
+        }
+    }
+}
+
+impl crate::web::view::teach::Taught for SurfaceLab {
+    fn run_view(&self) -> crate::lab::teach::run::RunView<'_> {
+        crate::lab::teach::run::RunView::Surfaces {
+            experiment: &self.experiment,
+            traces: &self.traces,
         }
     }
 }

@@ -1,0 +1,65 @@
+//! The teaching side of every lab, one interface: the coach's verdicts, a lesson's outcome and a
+//! challenge's verdict, all computed from the run the lab shows (Rust `lab::teach`).
+
+use super::fit::FitLab;
+use super::regression::RegressionLab;
+use super::surfaces::SurfaceLab;
+use crate::lab::teach::{challenge, coach, course, run::RunView};
+use crate::web::to_js;
+use wasm_bindgen::prelude::*;
+
+/// A lab object that can show its run to the teaching code.
+pub trait Taught {
+    /// The config and result on screen.
+    fn run_view(&self) -> RunView<'_>;
+}
+
+fn outcome(lab: &dyn Taught, id: &str) -> Result<JsValue, JsValue> {
+    course::outcome(id, &lab.run_view())
+        .map(|o| to_js(&o))
+        .map_err(|e| JsValue::from_str(&e))
+}
+
+fn verdict(lab: &dyn Taught, id: &str) -> Result<JsValue, JsValue> {
+    challenge::check(id, &lab.run_view())
+        .map(|v| to_js(&v))
+        .map_err(|e| JsValue::from_str(&e))
+}
+
+macro_rules! taught {
+    ($t:ty) => {
+        #[wasm_bindgen]
+        impl $t {
+            /// The coach's verdict on each run: `[{solver, ending, headline, advice: [...]}]`.
+            pub fn teach_coach(&self) -> JsValue {
+                to_js(&coach::any(&self.run_view()))
+            }
+            /// What the run on screen showed for course lesson `id`: `{observed, lines}`.
+            pub fn lesson_outcome(&self, id: &str) -> Result<JsValue, JsValue> {
+                outcome(self, id)
+            }
+            /// Whether the run on screen meets challenge `id`: `{met, headline, lines}`.
+            pub fn challenge_verdict(&self, id: &str) -> Result<JsValue, JsValue> {
+                verdict(self, id)
+            }
+        }
+    };
+}
+
+taught!(SurfaceLab);
+taught!(RegressionLab);
+taught!(FitLab);
+
+/// The course and the challenges: `{lessons: [...], challenges: [...]}` with their configs.
+#[wasm_bindgen]
+pub fn course() -> JsValue {
+    #[derive(serde::Serialize)]
+    struct Catalog {
+        lessons: Vec<course::Lesson>,
+        challenges: Vec<challenge::Challenge>,
+    }
+    to_js(&Catalog {
+        lessons: course::lessons(),
+        challenges: challenge::challenges(),
+    })
+}
