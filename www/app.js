@@ -110,6 +110,10 @@ function lessonKey(config) {
 
 function lessonChanged() {
   if (!lesson) return false;
+  // A course lesson: against its own setup in the catalog (so a shared, edited link says so too).
+  const courseId = teach.isOpen() ? teach.stateFields(lesson.lab).course : undefined;
+  if (courseId) return wasm.lesson_setup_changed(courseId, mounted[lesson.lab]?.getState() ?? null);
+  if (teach.isOpen()) return false; // a challenge is meant to be changed
   if (lesson.changed && lessonBase === null) return true;
   return lessonBase !== null && lessonKey(mounted[lesson.lab]?.getState()) !== lessonBase;
 }
@@ -551,6 +555,8 @@ async function main() {
   $('lesson-text').addEventListener('click', () => { $('lesson').classList.toggle('expanded'); postHeightSoon(); });
   $('lesson-close').addEventListener('click', () => { if (lesson) lesson.dismissed = true; renderLesson(); postHeightSoon(); });
   $('lesson-restore').addEventListener('click', async () => {
+    const courseId = lesson && teach.isOpen() ? teach.stateFields(lesson.lab).course : undefined;
+    if (courseId) { await teach.openItem('lesson', courseId); renderLesson(); urlSoon(); return; }
     if (!lesson || !lessonConfig) return;
     const err = await mounted[lesson.lab].setState(lessonConfig);
     if (err) share.showMessage(`The original experiment could not be restored: ${err}`, 'error');

@@ -175,6 +175,11 @@ test('phone article: a one-finger swipe over each plot scrolls the article, pinc
   const map = await boxIn(page, frame, 'contour');
   const cx = map.x + map.width / 2;
   const cy = map.y + map.height / 2;
+  await frame.evaluate(() => {
+    window.touchLog = [];
+    const c = document.getElementById('contour');
+    for (const t of ['touchstart', 'touchmove', 'touchend']) c.addEventListener(t, (e) => window.touchLog.push(`${t}:${e.touches.length}`), { passive: true });
+  });
   await cdp.send('Input.dispatchTouchEvent', { type: 'touchStart', touchPoints: [{ x: cx - 30, y: cy, id: 0 }, { x: cx + 30, y: cy, id: 1 }] });
   for (let i = 1; i <= 8; i++) {
     await cdp.send('Input.dispatchTouchEvent', { type: 'touchMove', touchPoints: [{ x: cx - 30 - i * 10, y: cy, id: 0 }, { x: cx + 30 + i * 10, y: cy, id: 1 }] });
@@ -186,7 +191,7 @@ test('phone article: a one-finger swipe over each plot scrolls the article, pinc
     return b.x_max - b.x_min < w0 * 0.7;
   }, width(before), { timeout: 5000 }).catch(() => {});
   const zoomed = await viewBox(frame);
-  assert.ok(width(zoomed) < width(before) * 0.7, `pinch zooms in: ${width(before)} → ${width(zoomed)}`);
+  assert.ok(width(zoomed) < width(before) * 0.7, `pinch zooms in: ${width(before)} → ${width(zoomed)}; the map saw ${await frame.evaluate(() => window.touchLog.join(' '))}; map box ${JSON.stringify(map)}, scrollY ${await page.evaluate(() => scrollY)}`);
   // A tap sets the start point.
   const start0 = await frame.evaluate(() => window.gradlab.getState().config.start);
   const m2 = await boxIn(page, frame, 'contour');
@@ -300,17 +305,15 @@ test('keyboard: tabs follow the WAI-ARIA pattern, a focused map pans/zooms/reset
   await page.close();
 });
 
-test('a guided experiment\'s lesson travels with its link and embed, and says when the setup was changed', async () => {
+test('a course lesson travels with its link and embed (as its id), and says when the setup was changed', async () => {
   const { page, errors } = await openPage(desktop, BASE);
-  const presetId = await page.evaluate(() => [...document.querySelectorAll('#preset-menu option')].find((o) => o.value && o.textContent.includes('Jacobian'))?.value);
-  assert.ok(presetId, 'the wrong-Jacobian guided experiment is listed');
-  await page.selectOption('#preset-menu', presetId);
+  await page.selectOption('#course-menu', 'lesson:wrong-jacobian');
   await page.waitForFunction(() => !document.getElementById('lesson').hidden);
   const title = await page.textContent('#lesson-title');
-  const text = await page.textContent('#lesson-text');
-  assert.doesNotMatch(text, /seed code|seed routine|project started/);
+  assert.match(title, /Jacobian/);
   const state = await page.evaluate(() => window.gradlab.getState());
-  assert.equal(state.lesson.title, title);
+  assert.equal(state.course, 'wrong-jacobian');
+  assert.equal(state.lesson, undefined, 'the texts come from the catalog, not the link');
   const link = await page.evaluate(() => window.gradlab.link());
 
   // The link opens with the lesson, unchanged.
@@ -321,24 +324,25 @@ test('a guided experiment\'s lesson travels with its link and embed, and says wh
   const emb = await openPage(desktop, `${BASE}?embed#${link}`, { width: 640, height: 480 });
   assert.equal(await emb.page.isVisible('#lesson'), true);
   assert.equal(await emb.page.textContent('#lesson-title'), title);
-  // …unless the embed asks for no lesson.
+  // …unless the embed asks for no lesson (and then nothing is veiled).
   const bare = await openPage(desktop, `${BASE}?embed&lesson=0#${link}`, { width: 640, height: 480 });
   assert.equal(await bare.page.isVisible('#lesson'), false);
+  assert.equal(await bare.page.evaluate(() => document.querySelector('main.predicting')), null);
 
-  // Editing the experiment marks the lesson; the mark travels in the link; restore brings it back.
+  // Editing the experiment marks the lesson — also for whoever opens the edited link; restore
+  // brings the lesson's own setup back.
   await other.page.evaluate(() => {
     const s = window.gradlab.getState();
     s.config.solvers = s.config.solvers.slice(0, 1);
     return window.gradlab.setState(s.config);
   });
   await other.page.waitForFunction(() => !document.getElementById('lesson-changed').hidden);
-  assert.equal(await other.page.evaluate(() => window.gradlab.getState().lesson.changed), true);
   const changedLink = await other.page.evaluate(() => window.gradlab.link());
   const third = await openPage(desktop, `${BASE}#${changedLink}`);
   assert.equal(await third.page.isVisible('#lesson-changed'), true);
   await other.page.click('#lesson-restore');
   await other.page.waitForFunction(() => document.getElementById('lesson-changed').hidden);
-  assert.equal(await other.page.evaluate(() => window.gradlab.getState().lesson.changed), undefined);
+  assert.equal((await other.page.evaluate(() => window.gradlab.getState())).config.solvers.length, 2);
   assert.deepEqual([...errors, ...other.errors, ...emb.errors, ...bare.errors, ...third.errors], []);
   for (const p of [page, other.page, emb.page, bare.page, third.page]) await p.close();
 });

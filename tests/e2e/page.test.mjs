@@ -268,12 +268,13 @@ test('a learning-rate schedule is drawn and changes the run', async () => {
   await page.close();
 });
 
-test('editing a field after a guided experiment keeps every one of its runs', async () => {
+test('editing a field after opening a lesson keeps every one of its runs', async () => {
   const { page, errors } = await open();
   const runsOf = (r) => (r.solvers ?? r.runs).map((x) => x.solver ?? x.name);
   const edit = async (preset, field, value) => {
-    await page.selectOption('#preset-menu', preset);
+    await page.selectOption('#course-menu', `lesson:${preset}`);
     await page.waitForFunction(() => !document.getElementById('lesson').hidden);
+    await page.evaluate(() => window.gradlab.settled());
     const before = await page.evaluate(() => window.gradlab.lastRun());
     const state = JSON.stringify((await page.evaluate(() => window.gradlab.getState())).config);
     const cfg = JSON.stringify(JSON.parse(state).solvers);
@@ -284,16 +285,16 @@ test('editing a field after a guided experiment keeps every one of its runs', as
     return { cfg, after: JSON.stringify((await page.evaluate(() => window.gradlab.getState())).config.solvers) };
   };
   // The lesson belongs to its lab: switching tabs closes it.
-  await page.selectOption('#preset-menu', 'newton-quadratic');
+  await page.selectOption('#course-menu', 'lesson:newton');
   await page.waitForFunction(() => !document.getElementById('lesson').hidden);
   await page.click('.tabs [data-lab="fit"]');
   assert.equal(await page.isVisible('#lesson'), false);
   await page.click('.tabs [data-lab="surfaces"]');
   // Two GD runs (α = 0.19 and 0.21): both stay, with their own rates.
-  const q = await edit('too-large-step', '#max_iterations', '400');
+  const q = await edit('step-size', '#max_iterations', '400');
   assert.equal(q.after, q.cfg);
   // SGD M = 1, SGD M = 32, batch GD α = 0.1: all three stay.
-  const m = await edit('minibatch-noise', '#rg-epochs', '20');
+  const m = await edit('minibatch', '#rg-epochs', '20');
   assert.equal(JSON.parse(m.after).length, 3);
   assert.deepEqual(JSON.parse(m.after).map((s) => [s.batch_size, s.learning_rate]), JSON.parse(m.cfg).map((s) => [s.batch_size, s.learning_rate]));
   // LM with the right Jacobian and LM with a frozen one: both stay.
@@ -303,15 +304,22 @@ test('editing a field after a guided experiment keeps every one of its runs', as
   await page.close();
 });
 
-test('every guided experiment opens its lab, runs, and explains itself', async () => {
+test('every lesson of the course opens its lab, asks, runs, and says what the run showed', async () => {
   const { page, errors } = await open();
-  const ids = await page.$$eval('#preset-menu option', (os) => os.map((o) => o.value).filter(Boolean));
-  assert.ok(ids.length >= 8, `${ids.length} presets`);
+  const ids = await page.$$eval('#course-menu option', (os) => os.map((o) => o.value).filter((v) => v.startsWith('lesson:')));
+  assert.ok(ids.length >= 12, `${ids.length} lessons`);
   for (const id of ids) {
-    await page.selectOption('#preset-menu', id);
+    await page.selectOption('#course-menu', id);
     await page.waitForFunction(() => !document.getElementById('lesson').hidden);
+    await page.evaluate(() => window.gradlab.settled());
     const title = await page.textContent('#lesson-title');
     assert.ok(title.length > 10, id);
+    // Asked before shown; then the outcome comes from the run, with its numbers.
+    assert.equal(await page.isVisible('#teach-predict'), true, `${id}: asks first`);
+    await page.click('#teach-skip');
+    await page.waitForFunction(() => document.querySelectorAll('#teach-lines li').length > 0);
+    assert.match(await page.textContent('#teach-lines'), /\d/, `${id}: the outcome has the run's numbers`);
+    assert.match(await page.textContent('#teach-verdict'), /The run shows: “/, id);
     const run = await page.evaluate(() => window.gradlab.lastRun());
     const runs = run && (run.solvers ?? run.runs);
     assert.ok(runs && runs.length >= 1, `${id}: ${JSON.stringify(run)?.slice(0, 200)}`);

@@ -63,3 +63,28 @@ pub fn course() -> JsValue {
         challenges: challenge::challenges(),
     })
 }
+
+/// Whether `config` (a lab config as JSON) differs from course lesson `id`'s own setup in
+/// anything but the view — the lesson's text then describes another experiment, and the page
+/// says so. `false` for an unknown id.
+#[wasm_bindgen]
+pub fn lesson_setup_changed(id: &str, config: JsValue) -> bool {
+    let Some(lesson) = course::lesson(id) else {
+        return false;
+    };
+    let normal = |v: serde_json::Value| {
+        crate::lab::link::LabConfig::from_lab(lesson.lab, v)
+            .ok()
+            .and_then(|c| serde_json::to_value(c).ok())
+            .map(|mut v| {
+                if let Some(c) = v.get_mut("config").and_then(|c| c.as_object_mut()) {
+                    c.remove("view");
+                }
+                v
+            })
+    };
+    let Ok(current) = crate::web::json::from_js::<serde_json::Value>(config) else {
+        return true;
+    };
+    normal(current) != normal(lesson.config)
+}
