@@ -617,13 +617,17 @@ pub fn regression(
     let n = result.data.y.len();
     // Spread of each raw feature: a ratio of 100 or more makes a fixed α fit one and crawl on
     // the other (unless standardized).
-    let spread: Vec<f64> = (0..p)
+    // Root-mean-square size of each column of the design (the intercept's column of ones
+    // included): the loss's curvatures scale with their squares.
+    let mut spread: Vec<f64> = (0..p)
         .map(|j| {
             let col = result.data.x.iter().skip(j).step_by(p);
-            let mean = col.clone().sum::<f64>() / n.max(1) as f64;
-            (col.map(|v| (v - mean) * (v - mean)).sum::<f64>() / n.max(1) as f64).sqrt()
+            (col.map(|v| v * v).sum::<f64>() / n.max(1) as f64).sqrt()
         })
         .collect();
+    if result.intercept {
+        spread.push(1.0);
+    }
     let ratio = spread.iter().copied().fold(0.0, f64::max)
         / spread
             .iter()
@@ -641,7 +645,7 @@ pub fn regression(
             let mut advice = Vec::new();
             let scale_note = (!e.standardize && ratio >= 100.0).then(|| {
                 format!(
-                    "turn standardization on: the features' spreads differ by a factor {} (10^{}), so one α cannot suit them all",
+                    "turn standardization on: the design's columns differ in size by a factor {} (about 10^{}), so one α cannot suit them all",
                     num(ratio.round()),
                     num(ratio.log10().round())
                 )
@@ -750,7 +754,7 @@ pub fn fit(result: &crate::lab::fit::FitResult) -> Vec<Verdict> {
             }
             let worse = r.run.ssr > 1.01 * best + 1e-300;
             let (ending, headline) = if t.stop.is_converged() && !worse {
-                (Ending::Converged, format!("converged: {}", r.stop_label))
+                (Ending::Converged, r.stop_label.clone())
             } else if t.stop.is_converged() {
                 advice.push(format!(
                     "another run found SSR = {}: this one stopped at a worse local minimum or a flat region; a better start (or LM's damping) avoids it",
@@ -760,7 +764,11 @@ pub fn fit(result: &crate::lab::fit::FitResult) -> Vec<Verdict> {
             } else {
                 match t.stop {
                     crate::trace::StopReason::MaxEvaluations | crate::trace::StopReason::MaxIterations => {
-                        advice.push("raise the evaluation budget, or start closer: the SSR was still falling".into());
+                        advice.push(if worse {
+                            format!("another run reached SSR = {}: this one crawled (short or rejected steps) — from a poor start Gauss–Newton's full step is unreliable; Levenberg–Marquardt damps it", num(best))
+                        } else {
+                            "raise the evaluation budget, or start closer: the SSR was still falling".into()
+                        });
                         (Ending::OutOfBudget, format!("ran out of budget: {}", r.stop_label))
                     }
                     crate::trace::StopReason::Diverged => {
@@ -789,5 +797,69 @@ pub fn any(run: &super::run::RunView) -> Vec<Verdict> {
         super::run::RunView::Surfaces { experiment, traces } => surfaces(experiment, traces),
         super::run::RunView::Regression { experiment, result } => regression(experiment, result),
         super::run::RunView::Fit { result, .. } => fit(result),
+    }
+}
+
+#[cfg(test)]
+mod lab_tests {
+    use super::*;
+    use crate::lab::link::LabConfig;
+    use crate::lab::teach::run::OwnedRun;
+    use serde_json::json;
+
+    fn coach_of(lab: &str, config: serde_json::Value) -> Vec<Verdict> {
+        let run = OwnedRun::run(&LabConfig::from_lab(lab, config).unwrap(), None).unwrap();
+        any(&run.view())
+    }
+
+    #[test]
+    fn regression_verdicts_diverged_out_of_epochs_and_converged() {
+        let data = json!({"source": "generated", "n": 200, "slope": 2.0, "intercept": -1.0, "noise": 1.0, "seed": 7});
+        let v = coach_of(
+            "regression",
+            json!({"data": data, "solvers": [
+                {"learning_rate": 5.0, "batch_size": 0, "epochs": 20, "seed": 1},
+                {"learning_rate": 0.01, "batch_size": 0, "epochs": 20, "seed": 1},
+                {"learning_rate": 0.5, "batch_size": 0, "epochs": 100, "seed": 1}
+            ]}),
+        );
+        assert_eq!(v[0].ending, Ending::Diverged, "{v:?}");
+        assert!(v[0].advice[0].contains("α < 2/L"), "{v:?}");
+        assert_eq!(v[1].ending, Ending::OutOfBudget, "{v:?}");
+        assert!(
+            v[1].advice
+                .iter()
+                .any(|a| a.contains("more epochs for 10⁻⁶")),
+            "{v:?}"
+        );
+        assert!(v[2].ending.is_success(), "{v:?}");
+        // Unstandardized features of very different spread: the coach says to standardize.
+        let v = coach_of(
+            "regression",
+            json!({"data": {"source": "generated", "n": 200, "slope": 2.0, "intercept": -1.0, "noise": 1.0, "seed": 7, "x_min": 0.0, "x_max": 1000.0},
+            "standardize": false, "solvers": [{"learning_rate": 1e-7, "batch_size": 0, "epochs": 20, "seed": 1}]}),
+        );
+        assert!(
+            v[0].advice
+                .iter()
+                .any(|a| a.contains("turn standardization on")),
+            "{v:?}"
+        );
+    }
+
+    #[test]
+    fn fit_verdicts_converged_and_stalled_gauss_newton() {
+        // The GN-vs-LM lesson: LM converges, GN from the bad start does not reach the good fit.
+        let l = crate::lab::teach::course::lesson("gauss-newton-vs-lm").unwrap();
+        let v = coach_of("fit", l.config);
+        assert_eq!(v[0].ending, Ending::Converged, "{v:?}");
+        assert!(v[0].advice[0].starts_with("SSR "), "{v:?}");
+        assert!(!v[1].ending.is_success(), "{v:?}");
+        assert!(
+            v[1].advice
+                .iter()
+                .any(|a| a.contains("Levenberg–Marquardt") || a.contains("another run found SSR")),
+            "{v:?}"
+        );
     }
 }
