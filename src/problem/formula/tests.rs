@@ -739,10 +739,9 @@ fn both_modes_accept_the_same_prefixes_and_say_so() {
     for (text, surface, curve) in table {
         let s = check(text, Mode::Surface).unwrap_or_else(|e| panic!("{text}: {e}"));
         assert_eq!(s.read_as, format!("read as: {surface}"), "{text}");
-        let with_a = text.replacen('\n', "\n", 1);
-        let with_a = match with_a.find([';', '#']) {
-            Some(i) => format!("{} + a{}", &with_a[..i], &with_a[i..]),
-            None => format!("{with_a} + a"),
+        let with_a = match text.find([';', '#']) {
+            Some(i) => format!("{} + a{}", &text[..i], &text[i..]),
+            None => format!("{text} + a"),
         };
         let c = check(&with_a, Mode::Curve).unwrap_or_else(|e| panic!("{with_a}: {e}"));
         let (head, notes) = curve.split_once(" (").unwrap_or((curve, ""));
