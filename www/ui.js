@@ -207,7 +207,8 @@ export function showCaret(pre, column) {
 }
 
 /** Dims the plots of lab `root` and labels each "showing the last valid formula" (`on`), or
- *  undoes it. The labels are made once, one per plot panel, under its title. */
+ *  undoes it. The labels are made once, one per plot panel, just before its canvas (style.css
+ *  lays them on the canvas's top edge, taking no room). */
 export function staleFormula(root, on) {
   root.classList.toggle('stale', on);
   for (const panel of root.querySelectorAll('.panel.plot')) {
@@ -215,7 +216,8 @@ export function staleFormula(root, on) {
     if (!label && !on) continue;
     if (!label) {
       label = el('p', { className: 'stale-label', textContent: 'showing the last valid formula' });
-      panel.querySelector('h3').after(label);
+      const canvas = panel.querySelector(':scope > canvas');
+      if (canvas) canvas.before(label); else panel.querySelector('h3').after(label);
     }
     label.hidden = !on;
   }
