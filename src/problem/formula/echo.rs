@@ -161,26 +161,22 @@ pub(crate) fn bin(op: Bin, (l, lk): Item, (r, rk): Item) -> Item {
 
 /// A function call in maths notation (`exp` as `e^…`, `sqrt` as `√(…)`, `abs` as `|…|`, …).
 /// `args` holds exactly the arguments the function takes (the parser checked the count).
-pub(crate) fn call(func: &str, mut args: Vec<Item>) -> Item {
+pub(crate) fn call(func: &str, args: Vec<Item>) -> Item {
     let text = |a: &[Item]| {
         a.iter()
             .map(|(s, _)| s.as_str())
             .collect::<Vec<_>>()
             .join(", ")
     };
+    // The first two arguments (empty if missing: never a panic, whatever the parser passes).
+    let arg = |i: usize| args.get(i).cloned().unwrap_or_default();
     match func {
-        "exp" => pow(name("e"), args.remove(0)),
-        "pow" => {
-            let e = args.remove(1);
-            pow(args.remove(0), e)
-        }
-        "square" => pow(args.remove(0), ("2".into(), Kind::Int)),
+        "exp" => pow(name("e"), arg(0)),
+        "pow" => pow(arg(0), arg(1)),
+        "square" => pow(arg(0), ("2".into(), Kind::Int)),
         "sqrt" => (format!("√({})", text(&args)), Kind::Atom),
         "abs" => (format!("|{}|", text(&args)), Kind::Atom),
-        "log" if args.len() == 2 => (
-            format!("log({}, base {})", args[0].0, args[1].0),
-            Kind::Atom,
-        ),
+        "log" if args.len() == 2 => (format!("log({}, base {})", arg(0).0, arg(1).0), Kind::Atom),
         "log" | "ln" => (format!("ln({})", text(&args)), Kind::Atom),
         "log10" => (format!("log₁₀({})", text(&args)), Kind::Atom),
         f => (format!("{f}({})", text(&args)), Kind::Atom),

@@ -519,9 +519,10 @@ fn length_and_depth_limits() {
 #[test]
 fn random_inputs_never_panic() {
     // A deterministic mini-fuzz over the grammar's alphabet (the cargo-fuzz target goes further).
-    let alphabet: Vec<char> = "xyab()^*+-/,.e1 2.5np.exp(sin(min(pow(atan2(log(**"
-        .chars()
-        .collect();
+    let alphabet: Vec<char> =
+        "xyab()^*+-/,.e1 2.5np.exp(sin(min(pow(atan2(log(**=:;#\nf(y)z=lambda return def square("
+            .chars()
+            .collect();
     let mut rng = Lcg(99);
     let mut s = Scratch::new();
     for _ in 0..20_000 {
@@ -537,11 +538,14 @@ fn random_inputs_never_panic() {
             let p = vec![0.5; m.n_params()];
             let _ = m.model_eval(1.2, &p, &mut g);
         }
-        if let Err(e) = check(&text, Mode::Surface) {
-            assert!(
-                e.column >= 1 && e.column <= text.chars().count() + 1,
-                "{text:?}: {e}"
-            );
+        for mode in [Mode::Surface, Mode::Curve] {
+            match check(&text, mode) {
+                Err(e) => assert!(
+                    e.column >= 1 && e.column <= text.chars().count() + 1,
+                    "{text:?}: {e}"
+                ),
+                Ok(i) => assert!(!i.shown.is_empty(), "{text:?}"),
+            }
         }
     }
 }
