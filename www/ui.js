@@ -209,3 +209,31 @@ export function renderCoach(box, verdicts, colors = []) {
   box.hidden = verdicts.length === 0;
 }
 const SUCCESS = new Set(['global_minimum', 'local_minimum', 'converged']);
+
+/** Scrolls a one-line caret drawing (`pre`: the formula, then `^` under `column`, 1-based)
+ *  sideways so the `^` is in view, then brings the drawing itself into view: on a phone the box
+ *  is narrower than the formula. Monospace: one column is scrollWidth / characters of the line. */
+export function showCaret(pre, column) {
+  const line = pre.textContent.split('\n')[0];
+  const cols = Math.max(line.length, column);
+  const w = pre.scrollWidth / Math.max(cols, 1);
+  pre.scrollLeft = Math.max(0, (column - 0.5) * w - pre.clientWidth / 2);
+  pre.scrollIntoView({ block: 'nearest', inline: 'nearest' });
+}
+
+/** Dims the plots of lab `root` and labels each "showing the last valid formula" (`on`), or
+ *  undoes it. The labels are made once, one per plot panel, just before its canvas (style.css
+ *  lays them on the canvas's top edge, taking no room). */
+export function staleFormula(root, on) {
+  root.classList.toggle('stale', on);
+  for (const panel of root.querySelectorAll('.panel.plot')) {
+    let label = panel.querySelector(':scope > .stale-label');
+    if (!label && !on) continue;
+    if (!label) {
+      label = el('p', { className: 'stale-label', textContent: 'showing the last valid formula' });
+      const canvas = panel.querySelector(':scope > canvas');
+      if (canvas) canvas.before(label); else panel.querySelector('h3').after(label);
+    }
+    label.hidden = !on;
+  }
+}

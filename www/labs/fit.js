@@ -2,7 +2,7 @@
 // form's text goes to Rust as typed; Rust validates, fits, draws and writes the CSV export.
 // User text only reaches the page through textContent / value, never innerHTML.
 import { FitLab } from '../pkg/gradlab.js';
-import { $, el, fmt, table, playbackKeys, speedSelect } from '../ui.js';
+import { $, el, fmt, table, playbackKeys, speedSelect, showCaret, staleFormula } from '../ui.js';
 import * as engine from '../engine.js';
 import { player } from '../playback.js';
 
@@ -210,6 +210,7 @@ function checkFormula() {
   const note = $('fit-formula-note');
   if ($('fit-model').value !== 'formula') {
     note.hidden = true;
+    $('fit-formula-echo').textContent = '';
     return true;
   }
   const r = app.check_formula($('fit-formula').value);
@@ -217,6 +218,7 @@ function checkFormula() {
   const caret = $('fit-caret');
   note.textContent = r.notes.join(' ');
   note.hidden = r.notes.length === 0;
+  $('fit-formula-echo').textContent = r.ok ? r.read_as : '';
   if (r.ok) {
     msg.textContent = '';
     caret.hidden = true;
@@ -233,8 +235,11 @@ function checkFormula() {
   msg.textContent = `${r.message} (column ${r.column})`;
   caret.textContent = r.caret;
   caret.hidden = false;
+  showCaret(caret, r.column);
   $('fit-formula').setAttribute('aria-invalid', 'true');
   $('fit-shown').textContent = '';
+  // The plots still show the last valid model: dimmed and labelled until a valid one is applied.
+  staleFormula(root, true);
   return false;
 }
 
@@ -370,6 +375,7 @@ function apply() {
   if (!result) return;
   showErrors(result.errors);
   if (result.ok) {
+    staleFormula(root, false);
     settle(() => {
       const summary = app.summary();
       const f = app.form();

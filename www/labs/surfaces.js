@@ -2,7 +2,7 @@
 // No numerics here: the form's text goes to Rust as typed; Rust validates, solves and draws.
 // User text only ever reaches the page through textContent / value, never innerHTML.
 import { SurfaceLab } from '../pkg/gradlab.js';
-import { $, el, fmt, table, playbackKeys, plotGestures } from '../ui.js';
+import { $, el, fmt, table, playbackKeys, plotGestures, showCaret, staleFormula } from '../ui.js';
 import * as engine from '../engine.js';
 import { player } from '../playback.js';
 
@@ -56,6 +56,9 @@ function fillForm(form) {
   $('kappa-field').hidden = form.surface !== 'quadratic';
   $('formula-field').hidden = form.surface !== 'formula';
   $('formula-input').value = form.formula;
+  // The box now holds the formula the plots show.
+  if (form.surface === 'formula') checkFormula(); else echoFormula(null);
+  staleFormula(root, false);
   // A method raced twice shows its first run's settings (the form edits that one; the others
   // are kept as they are — see merge_solvers in Rust).
   const chosen = new Map();
@@ -69,6 +72,21 @@ function fillForm(form) {
   const info = catalog.surfaces.find((s) => s.id === form.surface);
   $('formula').textContent = info ? `f(x, y) = ${info.formula}` : '';
   $('formula').hidden = !info;
+}
+
+/** Shows the Rust check of the formula box: the parse read back ("read as: f(x, y) = …"), or the
+ *  caret under the error's column (scrolled into view). Returns the check. */
+function checkFormula() {
+  const check = app.check_formula($('formula-input').value);
+  echoFormula(check);
+  return check;
+}
+
+function echoFormula(check) {
+  const caret = $('formula-caret');
+  caret.textContent = check && !check.ok ? check.caret : '';
+  $('formula-echo').textContent = check?.ok ? check.read_as : '';
+  if (check && !check.ok) showCaret(caret, check.column);
 }
 
 function readForm() {
@@ -358,6 +376,7 @@ function apply() {
   if (!result) return;
   showErrors(result.errors);
   if (result.ok) {
+    staleFormula(root, false); // the plots now show what the box says
     $('kappa-field').hidden = $('surface').value !== 'quadratic';
     settle();
   }
@@ -381,16 +400,21 @@ function wire() {
   $('gradient').addEventListener('change', apply);
   $('schedule').addEventListener('change', () => { labelSchedule(); apply(); });
   // The formula box validates as you type (Rust parses it; nothing is evaluated as JavaScript).
+  // While the text is invalid, the plots still show the last valid formula: dimmed and labelled.
   $('formula-input').addEventListener('input', () => {
-    const check = app.check_formula($('formula-input').value);
-    $('formula-caret').textContent = check.ok ? '' : check.caret;
-    if (check.ok) applySoon(); else showErrors([{ field: 'formula', message: check.message }]);
+    const check = checkFormula();
+    if (check.ok) applySoon();
+    else {
+      clearTimeout(timer); // a valid text typed just before must not apply over the label
+      staleFormula(root, true);
+      showErrors([{ field: 'formula', message: check.message }]);
+    }
   });
   $('formula-example').addEventListener('change', (e) => {
     if (!e.target.value) return;
     $('formula-input').value = e.target.value;
     e.target.value = '';
-    $('formula-caret').textContent = '';
+    checkFormula();
     apply();
   });
   $('surface').addEventListener('change', (e) => {

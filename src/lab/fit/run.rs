@@ -92,27 +92,11 @@ pub struct FitResult {
     pub runs: Vec<FitRun>,
 }
 
-/// Parses a curve formula as typed on the page: an optional leading `y =`, then the model in the
-/// formula language. Error columns count from the start of `text` (the prefix included).
+/// Parses a curve formula as typed on the page: an optional leading `y =`, `y(x) =`, `lambda x,
+/// a, b:`, `return` … (the prefixes both labs accept, see [`crate::problem::formula::check`]), then
+/// the model in the formula language. Error columns count from the start of `text`.
 pub fn parse_formula(text: &str) -> Result<CurveFormula, FormulaError> {
-    let (skip, body) = strip_y_prefix(text);
-    CurveFormula::parse(body).map_err(|mut e| {
-        e.column += skip;
-        e
-    })
-}
-
-/// Splits off a leading `y =` (with any spaces): (characters skipped, the rest).
-fn strip_y_prefix(text: &str) -> (usize, &str) {
-    let t = text.trim_start();
-    if let Some(rest) = t.strip_prefix('y') {
-        let r = rest.trim_start();
-        if let Some(body) = r.strip_prefix('=') {
-            let skipped = text.len() - body.len();
-            return (text[..skipped].chars().count(), body);
-        }
-    }
-    (0, text)
+    CurveFormula::parse(text)
 }
 
 /// The model named by `model` (NIST models need no data to evaluate).
@@ -220,16 +204,16 @@ pub fn run_notes(fr: &FitRun, param_names: &[String]) -> Vec<String> {
 /// Notes about a typed formula that parses: a bare `e` is Euler's number, not a parameter; a bare
 /// `y` is a parameter, not the data.
 pub fn formula_notes(text: &str) -> Vec<String> {
-    let (_, body) = strip_y_prefix(text);
+    use crate::problem::formula::{uses_bare_name, Mode};
     let mut notes = Vec::new();
-    if crate::problem::formula::uses_bare_name(body, "e") {
+    if uses_bare_name(text, "e", Mode::Curve) {
         notes.push(
             "note: e is Euler's number 2.71828…, a constant, not a parameter \
              (name a parameter differently, e.g. d)"
                 .to_string(),
         );
     }
-    if crate::problem::formula::uses_bare_name(body, "y") {
+    if uses_bare_name(text, "y", Mode::Curve) {
         notes.push(
             "note: y here is a parameter to fit, not the data's y — the model is the right-hand \
              side only (e.g. a*x + b)"

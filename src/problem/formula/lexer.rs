@@ -5,8 +5,8 @@ use super::FormulaError;
 /// One token kind.
 #[derive(Clone, Debug, PartialEq)]
 pub(crate) enum Tok {
-    /// A number literal such as `2`, `.5`, `1e-3`.
-    Num(f64),
+    /// A number literal such as `2`, `.5`, `1e-3`, with its text as typed (for the echo).
+    Num(f64, String),
     /// A name, possibly dotted (`x`, `np.exp`).
     Ident(String),
     Plus,
@@ -18,6 +18,12 @@ pub(crate) enum Tok {
     LParen,
     RParen,
     Comma,
+    /// `=`: only after a leading name such as `z =` or `f(x, y) =`.
+    Eq,
+    /// `:`: only after a leading `lambda x, y:` or `def f(x, y):`.
+    Colon,
+    /// `;`: only at the end.
+    Semi,
     /// End of the input (column = length + 1).
     End,
 }
@@ -39,6 +45,8 @@ fn is_ident_char(c: char) -> bool {
 
 /// Splits `text` into tokens; the last one is always [`Tok::End`].
 ///
+/// A `#` starts a comment that runs to the end of its line (as in Python).
+///
 /// Accepts the typographic minus `−` (U+2212), `×`/`·` for `*` and `÷` for `/`, so text copied
 /// from a rendered page works too.
 pub(crate) fn tokenize(text: &str) -> Result<Vec<Token>, FormulaError> {
@@ -50,6 +58,12 @@ pub(crate) fn tokenize(text: &str) -> Result<Vec<Token>, FormulaError> {
         let col = i + 1;
         if c.is_whitespace() {
             i += 1;
+            continue;
+        }
+        if c == '#' {
+            while i < chars.len() && chars[i] != '\n' {
+                i += 1;
+            }
             continue;
         }
         let single = match c {
@@ -65,6 +79,9 @@ pub(crate) fn tokenize(text: &str) -> Result<Vec<Token>, FormulaError> {
             '(' => Some(Tok::LParen),
             ')' => Some(Tok::RParen),
             ',' => Some(Tok::Comma),
+            '=' => Some(Tok::Eq),
+            ':' => Some(Tok::Colon),
+            ';' => Some(Tok::Semi),
             _ => None,
         };
         if let Some(tok) = single {
@@ -102,7 +119,7 @@ pub(crate) fn tokenize(text: &str) -> Result<Vec<Token>, FormulaError> {
                 .parse()
                 .map_err(|_| FormulaError::new(format!("malformed number '{s}'"), col))?;
             out.push(Token {
-                tok: Tok::Num(v),
+                tok: Tok::Num(v, s),
                 col,
             });
             continue;

@@ -24,6 +24,7 @@
 //! so no input can overflow the stack.
 
 mod compile;
+mod echo;
 mod eval;
 mod lexer;
 mod parser;
@@ -129,11 +130,42 @@ pub struct Info {
     pub variables: Vec<String>,
     /// Length of the compiled instruction list.
     pub instructions: usize,
+    /// The formula printed back as maths with explicit grouping, e.g. `1/3^(e^(−x²))`.
+    pub shown: String,
+    /// The line shown under the formula box: `read as: f(x, y) = …` (`y = …` for a curve) and, in
+    /// brackets, what was ignored or translated (a leading `return`, a trailing `;`, a comment).
+    pub read_as: String,
 }
 
 /// Parses `text` in `mode` without keeping the compiled form: for live validation as one types.
+///
+/// Both modes accept the same optional prefix — a leading `return`, `lambda x, y:` (`lambda x, a,
+/// b:` for a curve), `def f(x, y): return`, `f(x, y) =` / `f(x) =` / `y(x) =`, `z =` / `y =` /
+/// `f =` — a trailing `;` and `#` comments; [`Info::read_as`] names what was ignored.
 pub fn check(text: &str, mode: Mode) -> Result<Info, FormulaError> {
     let p = parser::parse(text, mode)?;
+    let mut notes = Vec::new();
+    if let Some(lead) = &p.lead {
+        notes.push(format!("the leading “{lead}” was ignored"));
+    }
+    if p.semicolon {
+        notes.push("the trailing “;” was ignored".to_string());
+    }
+    // A '#' that tokenizes can only start a comment.
+    if text.contains('#') {
+        notes.push("the comment was ignored".to_string());
+    }
+    if p.square {
+        notes.push("square(u) is read as u²".to_string());
+    }
+    let head = match mode {
+        Mode::Surface => "f(x, y)",
+        Mode::Curve => "y",
+    };
+    let mut read_as = format!("read as: {head} = {}", p.echo);
+    if !notes.is_empty() {
+        read_as.push_str(&format!(" ({})", notes.join("; ")));
+    }
     let mut variables = Vec::new();
     if p.uses_x {
         variables.push("x".to_string());
@@ -146,16 +178,22 @@ pub fn check(text: &str, mode: Mode) -> Result<Info, FormulaError> {
         params: p.params,
         variables,
         instructions: p.program.code.len(),
+        shown: p.echo,
+        read_as,
     })
 }
 
-/// Whether `text` uses `name` as a bare (unprefixed) name, e.g. the constant `e` written as `e`
-/// rather than `np.e`. `false` when the text does not tokenize.
-pub fn uses_bare_name(text: &str, name: &str) -> bool {
-    lexer::tokenize(text).is_ok_and(|toks| {
-        toks.iter()
-            .any(|t| matches!(&t.tok, lexer::Tok::Ident(s) if s == name))
-    })
+/// Whether the formula proper (after any leading `y =`, `lambda x:` … in `mode`) uses `name` as a
+/// bare (unprefixed) name, e.g. the constant `e` written as `e` rather than `np.e`. `false` when
+/// the text does not tokenize.
+pub fn uses_bare_name(text: &str, name: &str, mode: Mode) -> bool {
+    let Ok(toks) = lexer::tokenize(text) else {
+        return false;
+    };
+    let start = echo::lead(&toks, mode, &parser::reserved).map_or(0, |l| l.start);
+    toks[start..]
+        .iter()
+        .any(|t| matches!(&t.tok, lexer::Tok::Ident(s) if s == name))
 }
 
 /// Reusable scratch memory, so that evaluating many points allocates nothing per point.

@@ -16,6 +16,7 @@
 //! operator stack (Dijkstra's shunting-yard algorithm, with prefix signs ranked between `*` and `^`).
 
 use super::compile::{Builder, Fn1, Fn2, Op, Program};
+use super::echo;
 use super::lexer::{tokenize, Tok, Token};
 use super::{FormulaError, Mode, MAX_DEPTH, MAX_LEN};
 
@@ -23,6 +24,13 @@ use super::{FormulaError, Mode, MAX_DEPTH, MAX_LEN};
 pub(crate) const FUNCTIONS: &[&str] = &[
     "exp", "log", "ln", "log10", "sqrt", "abs", "sin", "cos", "tan", "asin", "acos", "atan",
     "atan2", "sinh", "cosh", "tanh", "min", "max", "pow",
+];
+
+/// Every function name the language knows, NumPy aliases included (for "did you mean …?").
+const ALL_FUNCTIONS: &[&str] = &[
+    "exp", "log", "ln", "log10", "sqrt", "abs", "sin", "cos", "tan", "asin", "acos", "atan",
+    "atan2", "sinh", "cosh", "tanh", "min", "max", "pow", "fabs", "absolute", "arcsin", "arccos",
+    "arctan", "arctan2", "power", "minimum", "maximum", "square",
 ];
 
 /// What a (prefix-stripped) function name means.
@@ -35,6 +43,40 @@ enum Func {
     Pow,
     /// min/max: two or more arguments, folded left.
     Chain(Fn2),
+    /// NumPy's `square(u)` = u².
+    Square,
+}
+
+impl Func {
+    /// The name the echo prints (see [`echo::call`]).
+    fn display(self) -> &'static str {
+        use Fn1::*;
+        match self {
+            Func::One(f) => match f {
+                Exp => "exp",
+                Ln => "ln",
+                Log10 => "log10",
+                Sqrt => "sqrt",
+                Abs => "abs",
+                Sin => "sin",
+                Cos => "cos",
+                Tan => "tan",
+                Asin => "arcsin",
+                Acos => "arccos",
+                Atan => "arctan",
+                Sinh => "sinh",
+                Cosh => "cosh",
+                Tanh => "tanh",
+            },
+            Func::Log => "log",
+            Func::Two(Fn2::Atan2) | Func::Chain(Fn2::Atan2) => "atan2",
+            Func::Two(Fn2::Min) | Func::Chain(Fn2::Min) => "min",
+            Func::Two(Fn2::Max) | Func::Chain(Fn2::Max) => "max",
+            Func::Two(Fn2::LogBase) | Func::Chain(Fn2::LogBase) => "log",
+            Func::Pow => "pow",
+            Func::Square => "square",
+        }
+    }
 }
 
 fn lookup_function(name: &str) -> Option<Func> {
@@ -57,6 +99,7 @@ fn lookup_function(name: &str) -> Option<Func> {
         "tanh" => Func::One(Tanh),
         "atan2" | "arctan2" => Func::Two(Fn2::Atan2),
         "pow" | "power" => Func::Pow,
+        "square" => Func::Square,
         "min" | "minimum" => Func::Chain(Fn2::Min),
         "max" | "maximum" => Func::Chain(Fn2::Max),
         _ => return None,
@@ -86,7 +129,7 @@ fn strip_prefix(name: &str) -> Option<&str> {
 
 fn describe(tok: &Tok) -> String {
     match tok {
-        Tok::Num(_) => "a number".into(),
+        Tok::Num(..) => "a number".into(),
         Tok::Ident(s) => format!("'{s}'"),
         Tok::Plus => "'+'".into(),
         Tok::Minus => "'-'".into(),
@@ -96,6 +139,9 @@ fn describe(tok: &Tok) -> String {
         Tok::LParen => "'('".into(),
         Tok::RParen => "')'".into(),
         Tok::Comma => "','".into(),
+        Tok::Eq => "'='".into(),
+        Tok::Colon => "':'".into(),
+        Tok::Semi => "';'".into(),
         Tok::End => "the end of the formula".into(),
     }
 }
@@ -113,9 +159,51 @@ fn function_list() -> String {
     FUNCTIONS.join(", ")
 }
 
+/// Where a stray `=`, `:` or `;` may go.
+#[cold]
+#[inline(never)]
+fn misplaced(tok: &Tok, col: usize) -> FormulaError {
+    let m = match tok {
+        Tok::Eq => {
+            "'=' may only follow a leading name such as y =, z =, f(x, y) = or y(x) = \
+             (the formula is the right-hand side)"
+        }
+        Tok::Colon => "':' may only end a leading lambda x, y: or def f(x, y):",
+        _ => "';' may only end the formula (one expression only)",
+    };
+    FormulaError::new(m, col)
+}
+
+/// " did you mean …?" for a misspelt name, or "".
+fn did_you_mean(name: &str, known: &[&str]) -> String {
+    let bare = name.rsplit('.').next().unwrap_or(name);
+    if bare == "log2" {
+        return " did you mean log(…, 2)?".into();
+    }
+    let near = echo::closest(name, known);
+    if near.is_empty() {
+        String::new()
+    } else {
+        format!(" did you mean {}?", near.join(" or "))
+    }
+}
+
+/// A function or constant name (with or without a NumPy prefix): cannot be declared.
+pub(crate) fn reserved(name: &str) -> bool {
+    strip_prefix(name).is_some_and(|b| lookup_function(b).is_some() || lookup_constant(b).is_some())
+}
+
 /// The result of a successful parse.
 pub(crate) struct Parsed {
     pub program: Program,
+    /// The formula printed back with explicit grouping (see [`echo`]).
+    pub echo: String,
+    /// A leading `return`, `lambda x, y:` … that was skipped, in a normalized spelling.
+    pub lead: Option<String>,
+    /// The formula ended with `;`.
+    pub semicolon: bool,
+    /// It used NumPy's `square`.
+    pub square: bool,
     /// Curve mode: parameter names in order of first appearance.
     pub params: Vec<String>,
     pub uses_x: bool,
@@ -163,6 +251,10 @@ struct Parser {
     uses_y: bool,
     b: Builder,
     ops: Vec<Item>,
+    /// The echo of each pending operand (parallel to the evaluation stack of the code).
+    echo: Vec<echo::Item>,
+    semicolon: bool,
+    square: bool,
 }
 
 /// Parses and compiles `text` in `mode`.
@@ -180,9 +272,10 @@ pub(crate) fn parse(text: &str, mode: Mode) -> Result<Parsed, FormulaError> {
     if toks.len() == 1 {
         return Err(FormulaError::new("the formula is empty", 1));
     }
+    let lead = echo::lead(&toks, mode, &reserved)?;
     let mut p = Parser {
         toks,
-        pos: 0,
+        pos: lead.start,
         depth: 0,
         mode,
         params: Vec::new(),
@@ -190,6 +283,9 @@ pub(crate) fn parse(text: &str, mode: Mode) -> Result<Parsed, FormulaError> {
         uses_y: false,
         b: Builder::default(),
         ops: Vec::new(),
+        echo: Vec::new(),
+        semicolon: false,
+        square: false,
     };
     p.run()?;
     if mode == Mode::Curve && p.params.is_empty() {
@@ -204,6 +300,10 @@ pub(crate) fn parse(text: &str, mode: Mode) -> Result<Parsed, FormulaError> {
     };
     Ok(Parsed {
         program: p.b.finish(n_inputs, first_active),
+        echo: p.echo.pop().map(|e| e.0).unwrap_or_default(),
+        lead: lead.text,
+        semicolon: p.semicolon,
+        square: p.square,
         params: p.params,
         uses_x: p.uses_x,
         uses_y: p.uses_y,
@@ -258,11 +358,23 @@ impl Parser {
                         self.depth -= 1;
                     }
                     self.b.emit(op);
+                    let r = self.echo.pop().unwrap_or_default();
+                    let l = self.echo.pop().unwrap_or_default();
+                    let e = match op {
+                        Op::Add => echo::bin(echo::Bin::Add, l, r),
+                        Op::Sub => echo::bin(echo::Bin::Sub, l, r),
+                        Op::Mul => echo::bin(echo::Bin::Mul, l, r),
+                        Op::Div => echo::bin(echo::Bin::Div, l, r),
+                        _ => echo::pow(l, r),
+                    };
+                    self.echo.push(e);
                 }
                 Some(Item::Sign { neg }) => {
                     self.depth -= 1;
                     if neg {
                         self.b.emit(Op::Neg);
+                        let u = self.echo.pop().unwrap_or_default();
+                        self.echo.push(echo::neg(u));
                     }
                 }
                 _ => {}
@@ -284,7 +396,8 @@ impl Parser {
     fn unclosed(&self, col: usize) -> FormulaError {
         let want = match self.open_group() {
             Some(Item::Call {
-                func: Func::One(_), ..
+                func: Func::One(_) | Func::Square,
+                ..
             }) => "expected ')'",
             Some(Item::Call { .. }) => "expected ',' or ')'",
             _ => "expected ')'",
@@ -302,8 +415,9 @@ impl Parser {
             if want_operand {
                 let opened = std::mem::take(&mut just_opened_call);
                 match t.tok {
-                    Tok::Num(v) => {
+                    Tok::Num(v, text) => {
                         self.b.emit(Op::Const(v));
+                        self.echo.push(echo::number(&text));
                         want_operand = false;
                     }
                     Tok::Ident(name) => {
@@ -330,6 +444,7 @@ impl Parser {
                         self.close_call(0)?;
                         want_operand = false;
                     }
+                    Tok::Eq | Tok::Colon => return Err(misplaced(&t.tok, t.col)),
                     other => return Err(not_an_operand(&other, t.col)),
                 }
                 continue;
@@ -372,14 +487,17 @@ impl Parser {
                         None => return Err(FormulaError::new("unexpected ','", t.col)),
                     }
                 }
-                Tok::End => {
+                Tok::Semi if self.peek().tok != Tok::End => return Err(misplaced(&t.tok, t.col)),
+                Tok::Eq | Tok::Colon => return Err(misplaced(&t.tok, t.col)),
+                Tok::End | Tok::Semi => {
+                    self.semicolon = t.tok == Tok::Semi;
                     self.reduce(0, false);
                     if !self.ops.is_empty() {
                         return Err(self.unclosed(t.col));
                     }
                     return Ok(());
                 }
-                Tok::Num(_) | Tok::Ident(_) | Tok::LParen => {
+                Tok::Num(..) | Tok::Ident(_) | Tok::LParen => {
                     return Err(FormulaError::new(
                         format!(
                             "expected an operator before {} (write 2*x, not 2x)",
@@ -417,6 +535,8 @@ impl Parser {
         let bare = strip_prefix(name);
         if let Some(c) = bare.and_then(lookup_constant) {
             self.b.emit(Op::Const(c));
+            self.echo
+                .push(echo::name(if bare == Some("pi") { "π" } else { "e" }));
             return Ok(());
         }
         if let Some(f) = bare.filter(|f| lookup_function(f).is_some()) {
@@ -428,13 +548,15 @@ impl Parser {
         if name.contains('.') {
             return Err(FormulaError::new(
                 format!(
-                    "unknown name '{name}'; allowed constants: pi, e; allowed functions: {} \
+                    "unknown name '{name}';{} allowed constants: pi, e; allowed functions: {} \
                      (optionally written np., numpy. or math.)",
+                    did_you_mean(name, &["pi", "e"]),
                     function_list()
                 ),
                 col,
             ));
         }
+        self.echo.push(echo::name(name));
         match self.mode {
             Mode::Surface => match name {
                 "x" => {
@@ -449,8 +571,9 @@ impl Parser {
                 }
                 _ => Err(FormulaError::new(
                     format!(
-                        "variable '{name}' is not allowed in a surface formula; allowed names: \
+                        "variable '{name}' is not allowed in a surface formula;{} allowed names: \
                          x, y, pi, e and the functions {}",
+                        did_you_mean(name, &["x", "y", "pi", "e"]),
                         function_list()
                     ),
                     col,
@@ -487,7 +610,8 @@ impl Parser {
             format!("'{name}' is a variable, not a function (write {name}*(…) to multiply)")
         } else {
             format!(
-                "unknown function '{name}'; allowed functions: {}",
+                "unknown function '{name}';{} allowed functions: {}",
+                did_you_mean(name, ALL_FUNCTIONS),
                 function_list()
             )
         };
@@ -514,12 +638,21 @@ impl Parser {
             (Func::Two(_) | Func::Pow, _) => Err("2 arguments"),
             (Func::Chain(_), n) if n >= 2 => Ok(None),
             (Func::Chain(_), _) => Err("at least 2 arguments"),
+            (Func::Square, 1) => {
+                self.b.emit(Op::Const(2.0));
+                self.square = true;
+                Ok(Some(Op::Pow))
+            }
+            (Func::Square, _) => Err("1 argument"),
         };
         let want = match op {
             Ok(op) => {
                 if let Some(op) = op {
                     self.b.emit(op);
                 }
+                let at = self.echo.len().saturating_sub(n_args);
+                let args = self.echo.split_off(at);
+                self.echo.push(echo::call(func.display(), args));
                 return Ok(());
             }
             Err(want) => want,

@@ -435,7 +435,7 @@ fn every_error_class_has_its_message_and_column() {
         ("x, y", Surface, "unexpected ','".into(), 2),
         ("z + x", Surface, format!("variable 'z' is not allowed in a surface formula; allowed names: x, y, pi, e and the functions {fns}"), 1),
         ("x + foo(y)", Surface, format!("unknown function 'foo'; allowed functions: {fns}"), 5),
-        ("scipy.exp(x)", Surface, format!("unknown function 'scipy.exp'; allowed functions: {fns}"), 1),
+        ("scipy.exp(x)", Surface, format!("unknown function 'scipy.exp'; did you mean exp? allowed functions: {fns}"), 1),
         ("np.z", Surface, format!("unknown name 'np.z'; allowed constants: pi, e; allowed functions: {fns} (optionally written np., numpy. or math.)"), 1),
         ("sin + 1", Surface, "'sin' is a function: call it as sin(…)".into(), 1),
         ("1 + np.exp", Surface, "'np.exp' is a function: call it as exp(…)".into(), 5),
@@ -519,9 +519,10 @@ fn length_and_depth_limits() {
 #[test]
 fn random_inputs_never_panic() {
     // A deterministic mini-fuzz over the grammar's alphabet (the cargo-fuzz target goes further).
-    let alphabet: Vec<char> = "xyab()^*+-/,.e1 2.5np.exp(sin(min(pow(atan2(log(**"
-        .chars()
-        .collect();
+    let alphabet: Vec<char> =
+        "xyab()^*+-/,.e1 2.5np.exp(sin(min(pow(atan2(log(**=:;#\nf(y)z=lambda return def square("
+            .chars()
+            .collect();
     let mut rng = Lcg(99);
     let mut s = Scratch::new();
     for _ in 0..20_000 {
@@ -537,11 +538,14 @@ fn random_inputs_never_panic() {
             let p = vec![0.5; m.n_params()];
             let _ = m.model_eval(1.2, &p, &mut g);
         }
-        if let Err(e) = check(&text, Mode::Surface) {
-            assert!(
-                e.column >= 1 && e.column <= text.chars().count() + 1,
-                "{text:?}: {e}"
-            );
+        for mode in [Mode::Surface, Mode::Curve] {
+            match check(&text, mode) {
+                Err(e) => assert!(
+                    e.column >= 1 && e.column <= text.chars().count() + 1,
+                    "{text:?}: {e}"
+                ),
+                Ok(i) => assert!(!i.shown.is_empty(), "{text:?}"),
+            }
         }
     }
 }
@@ -628,10 +632,256 @@ fn power_derivatives_are_zero_not_nan_where_the_power_is_zero() {
 
 #[test]
 fn bare_constant_names_are_found() {
-    assert!(uses_bare_name("a*exp(-b*x)+c+e*x", "e"));
-    assert!(uses_bare_name("e^x", "e"));
-    assert!(!uses_bare_name("np.e*x + a", "e"));
-    assert!(!uses_bare_name("exp(-b*x) + beta", "e"));
-    assert!(!uses_bare_name("1e-3*x + a", "e"));
-    assert!(!uses_bare_name("a $ e", "e"), "untokenizable text");
+    assert!(uses_bare_name("a*exp(-b*x)+c+e*x", "e", Mode::Curve));
+    assert!(uses_bare_name("e^x", "e", Mode::Curve));
+    assert!(!uses_bare_name("np.e*x + a", "e", Mode::Curve));
+    assert!(!uses_bare_name("exp(-b*x) + beta", "e", Mode::Curve));
+    assert!(!uses_bare_name("1e-3*x + a", "e", Mode::Curve));
+    assert!(
+        !uses_bare_name("a $ e", "e", Mode::Curve),
+        "untokenizable text"
+    );
+}
+
+fn shown(text: &str, mode: Mode) -> String {
+    check(text, mode)
+        .unwrap_or_else(|e| panic!("{text}: {e}"))
+        .shown
+}
+
+#[test]
+fn echo_shows_the_grouping_the_parser_used() {
+    use Mode::Surface;
+    // Expected strings are written out by hand from Python's precedence (the table above).
+    let table: &[(&str, &str)] = &[
+        // The pair: a power of e^… versus a third times e^….
+        (
+            "1/3**np.exp(-(x+1)**2 - y**2)",
+            "1/3^(e^(−((x + 1)²) − y²))",
+        ),
+        ("1/3*np.exp(-(x+1)**2 - y**2)", "(1/3)·e^(−((x + 1)²) − y²)"),
+        // A sign binds looser than a power.
+        ("-x**2", "−(x²)"),
+        ("-x^2", "−(x²)"),
+        ("(-x)**2", "(−x)²"),
+        ("-2**2", "−(2²)"),
+        ("x**-2", "x⁻²"),
+        ("-x**-2", "−(x⁻²)"),
+        ("x^-y^2", "x^(−(y²))"),
+        ("2^-x", "2^(−x)"),
+        // Powers are right-associative.
+        ("2**3**2", "2^(3²)"),
+        ("(2**3)**2", "(2³)²"),
+        ("x**y**2", "x^(y²)"),
+        // Left-associative chains: quotients are bracketed, differences read left to right.
+        ("x/y/2", "(x/y)/2"),
+        ("x/(y/2)", "x/(y/2)"),
+        ("x*y/2", "(x·y)/2"),
+        ("x/y*2", "(x/y)·2"),
+        ("x*y*2", "x·y·2"),
+        ("x/(y*2)", "x/(y·2)"),
+        ("x-y-1", "x − y − 1"),
+        ("x-(y-1)", "x − (y − 1)"),
+        ("x - -y", "x − (−y)"),
+        ("-(x*y)", "−(x·y)"),
+        ("2*-x", "2·(−x)"),
+        // Functions by their maths names.
+        ("np.exp(x)", "e^x"),
+        ("exp(x)**2", "(e^x)²"),
+        ("sqrt(x**2 + y**2)", "√(x² + y²)"),
+        ("np.abs(x - y)", "|x − y|"),
+        ("np.log(x) + math.log10(y)", "ln(x) + log₁₀(y)"),
+        ("log(x, 2)", "log(x, base 2)"),
+        ("np.arcsin(x)", "arcsin(x)"),
+        ("np.power(x, 3)", "x³"),
+        ("np.square(x + y)", "(x + y)²"),
+        ("np.arctan2(y, x)", "atan2(y, x)"),
+        ("max(x, y, 1)", "max(x, y, 1)"),
+        ("sin(x)**2", "sin(x)²"),
+        ("np.pi*x", "π·x"),
+        ("np.e**x", "e^x"),
+        (".5*x + 1e-3", "0.5·x + 1e-3"),
+        ("x**0.5", "x^0.5"),
+        ("x**1e-3", "x^(1e-3)"),
+        ("+x", "x"),
+    ];
+    for (text, want) in table {
+        assert_eq!(shown(text, Surface), *want, "{text}");
+    }
+    // The same printer in the fit lab.
+    assert_eq!(shown("a*np.exp(-b*x) + c", Mode::Curve), "a·e^(−b·x) + c");
+    assert_eq!(shown("a/b/x", Mode::Curve), "(a/b)/x");
+}
+
+#[test]
+fn echo_of_a_long_chain_needs_no_recursion() {
+    // 999 additions: printed from the postfix stack in a 64 KiB thread.
+    let text = format!("x{}", "+x".repeat(999));
+    let h = std::thread::Builder::new()
+        .stack_size(64 * 1024)
+        .spawn(move || check(&text, Mode::Surface).map(|i| i.shown.chars().count()))
+        .unwrap();
+    assert_eq!(h.join().unwrap(), Ok(1000 + 999 * 3));
+}
+
+#[test]
+fn both_modes_accept_the_same_prefixes_and_say_so() {
+    // (text, read_as in the surface lab, read_as in the fit lab).
+    let table: &[(&str, &str, &str)] = &[
+        ("return x*x", "f(x, y) = x·x (the leading “return” was ignored)", "y = x·x (the leading “return” was ignored)"),
+        ("lambda x: 2*x", "f(x, y) = 2·x (the leading “lambda x:” was ignored)", "y = 2·x (the leading “lambda x:” was ignored)"),
+        ("f(x) = x/2", "f(x, y) = x/2 (the leading “f(x) =” was ignored)", "y = x/2 (the leading “f(x) =” was ignored)"),
+        ("y(x) = x**2", "f(x, y) = x² (the leading “y(x) =” was ignored)", "y = x² (the leading “y(x) =” was ignored)"),
+        ("z = x - 1", "f(x, y) = x − 1 (the leading “z =” was ignored)", "y = x − 1 (the leading “z =” was ignored)"),
+        ("y = x - 1", "f(x, y) = x − 1 (the leading “y =” was ignored)", "y = x − 1 (the leading “y =” was ignored)"),
+        ("def f(x):\n    return x + 1", "f(x, y) = x + 1 (the leading “def f(x): return” was ignored)", "y = x + 1 (the leading “def f(x): return” was ignored)"),
+        ("x**2;", "f(x, y) = x² (the trailing “;” was ignored)", "y = x² (the trailing “;” was ignored)"),
+        ("x + 1  # a line", "f(x, y) = x + 1 (the comment was ignored)", "y = x + 1 (the comment was ignored)"),
+        ("return np.square(x);", "f(x, y) = x² (the leading “return” was ignored; the trailing “;” was ignored; square(u) is read as u²)", "y = x² (the leading “return” was ignored; the trailing “;” was ignored; square(u) is read as u²)"),
+    ];
+    // A curve needs a parameter: the same texts with `+ a` appended (and `+ a` in the echo).
+    for (text, surface, curve) in table {
+        let s = check(text, Mode::Surface).unwrap_or_else(|e| panic!("{text}: {e}"));
+        assert_eq!(s.read_as, format!("read as: {surface}"), "{text}");
+        let with_a = match text.find([';', '#']) {
+            Some(i) => format!("{} + a{}", &text[..i], &text[i..]),
+            None => format!("{text} + a"),
+        };
+        let c = check(&with_a, Mode::Curve).unwrap_or_else(|e| panic!("{with_a}: {e}"));
+        let (head, notes) = curve.split_once(" (").unwrap_or((curve, ""));
+        let want = if notes.is_empty() {
+            format!("read as: {head} + a")
+        } else {
+            format!("read as: {head} + a ({notes}")
+        };
+        assert_eq!(c.read_as, want, "{with_a}");
+        // The prefix changes nothing about the compiled formula.
+        let bare = SurfaceFormula::parse(
+            &s.shown
+                .replace('·', "*")
+                .replace('²', "^2")
+                .replace('−', "-"),
+        );
+        assert_eq!(
+            bare.map(|f| f.eval(1.5, 0.0)),
+            Ok(surf(text).eval(1.5, 0.0)),
+            "{text}"
+        );
+    }
+    // A typed model with a declared variable list (scipy's curve_fit style).
+    let c = CurveFormula::parse("lambda x, a, b: a*np.exp(-b*x)").unwrap();
+    assert_eq!(c.param_names(), ["a", "b"]);
+    assert_eq!(c.model_value(2.0, &[3.0, 0.5]), 3.0 * (-1.0_f64).exp());
+    // The same verdict from both labs on the names a prefix may declare.
+    let refused: &[(&str, Mode, &str, usize)] = &[
+        ("lambda x, a: a*x", Mode::Surface, "'a' cannot be an argument of a surface formula: its variables are x and y", 11),
+        ("lambda a, x: a*x", Mode::Curve, "the first argument must be the variable x, not 'a'", 8),
+        ("lambda x, e: e*x", Mode::Curve, "'e' cannot be a parameter name", 11),
+        ("f(x, x) = x", Mode::Surface, "'x' is listed twice", 6),
+        ("lambda x x: x", Mode::Surface, "expected ':' after the lambda's arguments", 10),
+        ("def f(x) x", Mode::Curve, "expected a definition such as def f(x, y): return …", 5),
+        ("return", Mode::Surface, "variable 'return' is not allowed in a surface formula; allowed names: x, y, pi, e and the functions exp, log, ln, log10, sqrt, abs, sin, cos, tan, asin, acos, atan, atan2, sinh, cosh, tanh, min, max, pow", 1),
+        ("y =", Mode::Curve, "the formula is empty", 4),
+        ("x = 3", Mode::Surface, "'=' may only follow a leading name such as y =, z =, f(x, y) = or y(x) = (the formula is the right-hand side)", 3),
+        ("a*x = 3", Mode::Curve, "'=' may only follow a leading name such as y =, z =, f(x, y) = or y(x) = (the formula is the right-hand side)", 5),
+        ("x: 3", Mode::Surface, "':' may only end a leading lambda x, y: or def f(x, y):", 2),
+        ("x; y", Mode::Surface, "';' may only end the formula (one expression only)", 2),
+    ];
+    for (text, mode, message, column) in refused {
+        let e = err(text, *mode);
+        assert_eq!(
+            (e.message.as_str(), e.column),
+            (*message, *column),
+            "{text}"
+        );
+    }
+    // Every prefix gives one verdict in both modes when its names suit both.
+    for text in [
+        "return x",
+        "lambda x: x",
+        "f(x) = x",
+        "y = x",
+        "z = x",
+        "x;",
+        "x # c",
+        "lambda x: return x",
+    ] {
+        // The read-as line after its head (`f(x, y) =` or `y =`).
+        let rest = |i: Info| i.read_as.split_once(" = ").map(|r| r.1.to_string());
+        let s = check(text, Mode::Surface).map(rest);
+        let curve_text = format!("{text} + a")
+            .replace("; + a", " + a;")
+            .replace("# c + a", "+ a # c");
+        let c = check(&curve_text, Mode::Curve).map(|i| rest(i).map(|r| r.replacen(" + a", "", 1)));
+        assert_eq!(s, c, "{text}");
+    }
+    // Error columns count from the start of the text, prefix included.
+    assert_eq!(err("y = a*(x + 1", Mode::Curve).column, 13);
+    assert_eq!(err("f(x, y) = (x + 1", Mode::Surface).column, 17);
+}
+
+#[test]
+fn unknown_names_get_the_closest_known_one() {
+    let fns = parser::FUNCTIONS.join(", ");
+    let table: &[(&str, Mode, &str)] = &[
+        (
+            "np.sqr(x)",
+            Mode::Surface,
+            "unknown function 'np.sqr'; did you mean sqrt?",
+        ),
+        (
+            "sine(x)",
+            Mode::Surface,
+            "unknown function 'sine'; did you mean sinh or sin?",
+        ),
+        (
+            "np.sqaure(x)",
+            Mode::Surface,
+            "unknown function 'np.sqaure'; did you mean square?",
+        ),
+        (
+            "Exp(x)",
+            Mode::Surface,
+            "unknown function 'Exp'; did you mean exp?",
+        ),
+        (
+            "np.arctan3(y, x)",
+            Mode::Surface,
+            "unknown function 'np.arctan3'; did you mean arctan2 or arctan?",
+        ),
+        (
+            "a*np.log2(x)",
+            Mode::Curve,
+            "unknown function 'np.log2'; did you mean log(…, 2)?",
+        ),
+        ("a*foo(x)", Mode::Curve, "unknown function 'foo';"),
+    ];
+    for (text, mode, start) in table {
+        let e = err(text, *mode);
+        assert!(e.message.starts_with(start), "{text}: {}", e.message);
+        assert!(
+            e.message.ends_with(&format!("allowed functions: {fns}")),
+            "{text}: {}",
+            e.message
+        );
+    }
+    assert!(err("pii*x", Mode::Surface)
+        .message
+        .contains("'pii' is not allowed in a surface formula; did you mean pi?"));
+    assert!(err("X*y", Mode::Surface)
+        .message
+        .contains("did you mean x?"));
+    assert!(err("np.pie*a", Mode::Curve)
+        .message
+        .starts_with("unknown name 'np.pie'; did you mean pi?"));
+    // A single letter is never "close" to another (z is not a typo of x).
+    assert!(!err("z*x", Mode::Surface).message.contains("did you mean"));
+    // np.square is supported: the same code as **2.
+    assert_eq!(surf("np.square(x - y)").eval(3.0, 1.0), 4.0);
+    let p = |t: &str| parser::parse(t, Mode::Surface).map(|p| p.program.code);
+    assert_eq!(p("np.square(x - y)"), p("(x - y)**2"));
+    // Distance: substitutions, insertions, deletions and swaps each cost 1.
+    assert_eq!(echo::distance("sqaure", "square"), 1);
+    assert_eq!(echo::distance("exp", "EXP"), 0);
+    assert_eq!(echo::distance("sin", "tanh"), 3);
 }

@@ -3,8 +3,8 @@
 //! with λ, SSR landscape for 2-parameter models), the results table and the trace as CSV.
 
 use crate::lab::fit::{
-    self, landscape_grid, landscape_view, parse_formula, resolve_model, trace_csv, AnyModel,
-    FitExperiment, FitForm, FitModel, FitResult,
+    self, landscape_grid, landscape_view, resolve_model, trace_csv, AnyModel, FitExperiment,
+    FitForm, FitModel, FitResult,
 };
 use crate::lab::form::FieldError;
 use crate::plot::contour::MapOverlay;
@@ -95,6 +95,8 @@ struct FormulaCheck {
     caret: String,
     /// Remarks on a valid formula (a bare `e` is Euler's number).
     notes: Vec<String>,
+    /// The parse shown back, e.g. `read as: y = a·e^(−b·x)` (empty on an error).
+    read_as: String,
 }
 
 fn hex(c: RGBColor) -> String {
@@ -235,17 +237,20 @@ impl FitLab {
         }
     }
 
-    /// Live check of a typed model: `{ok, params, message, column, caret}` (column 1-based; caret
-    /// is the formula and a `^` line under the column).
+    /// Live check of a typed model: `{ok, params, message, column, caret, notes, read_as}` (column
+    /// 1-based; caret is the formula and a `^` line under the column). The same check as the
+    /// surfaces lab's (`formula::check`), in curve mode.
     pub fn check_formula(&self, text: &str) -> JsValue {
-        let r = match parse_formula(text) {
-            Ok(f) => FormulaCheck {
+        use crate::problem::formula::{check, Mode};
+        let r = match check(text, Mode::Curve) {
+            Ok(info) => FormulaCheck {
                 ok: true,
-                params: f.param_names().to_vec(),
+                params: info.params,
                 message: String::new(),
                 column: 0,
                 caret: String::new(),
                 notes: fit::formula_notes(text),
+                read_as: info.read_as,
             },
             Err(e) => FormulaCheck {
                 ok: false,
@@ -254,6 +259,7 @@ impl FitLab {
                 message: e.message,
                 column: e.column,
                 notes: vec![],
+                read_as: String::new(),
             },
         };
         to_js(&r)

@@ -232,8 +232,9 @@ impl SurfaceLab {
         }
     }
 
-    /// Live validation of a typed surface formula: `{ok: true, variables}` or
-    /// `{ok: false, message, column, caret}` (the caret drawing is two lines of plain text).
+    /// Live validation of a typed surface formula: `{ok: true, read_as}` (the parse shown back,
+    /// e.g. `read as: f(x, y) = −(x²)`) or `{ok: false, message, column, caret}` (the caret drawing
+    /// is two lines of plain text).
     pub fn check_formula(&self, text: &str) -> JsValue {
         #[derive(Serialize)]
         struct Check {
@@ -241,19 +242,22 @@ impl SurfaceLab {
             message: String,
             column: usize,
             caret: String,
+            read_as: String,
         }
         match crate::problem::formula::check(text, crate::problem::formula::Mode::Surface) {
-            Ok(_) => to_js(&Check {
+            Ok(info) => to_js(&Check {
                 ok: true,
                 message: String::new(),
                 column: 0,
                 caret: String::new(),
+                read_as: info.read_as,
             }),
             Err(e) => to_js(&Check {
                 ok: false,
                 message: e.to_string(),
                 column: e.column,
                 caret: e.caret(text),
+                read_as: String::new(),
             }),
         }
     }
