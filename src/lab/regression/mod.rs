@@ -4,11 +4,13 @@
 mod catalog;
 mod config;
 mod form;
+mod lesson;
 mod run;
 
 pub use catalog::*;
 pub use config::*;
 pub use form::*;
+pub use lesson::*;
 pub use run::*;
 
 #[cfg(test)]
