@@ -65,6 +65,8 @@ pub struct Lesson {
     pub lines: Vec<String>,
     /// One sentence about the fan.
     pub caption: String,
+    /// The spread in one sentence (for a model without a (w, b) map).
+    pub spread_text: String,
 }
 
 /// Replays one run of an experiment (see the module docs). Moving forward reuses the last state.
@@ -431,6 +433,15 @@ impl Replay {
                 )
             });
         }
+        let spread_line = if full {
+            format!("Epoch {e}: batch GD's one batch is all m = {n} rows: its gradient is the full gradient.")
+        } else {
+            format!(
+                "Epoch {e}: the {nb} mini-batch gradients (M = {m}) where the epoch begins scatter around the full gradient ∇L (their batch-size-weighted mean): RMS ‖∇L_B − ∇L‖ = {}·‖∇L‖, largest angle from ∇L {}°.",
+                num(spread.rms_relative),
+                num(spread.max_angle_deg)
+            )
+        };
         let caption = if full {
             format!(
                 "Epoch {e}: batch GD has one batch (all m = {n} rows), so its gradient is the full gradient: one black ray, the step −α·∇L."
@@ -472,6 +483,7 @@ impl Replay {
             spread,
             lines,
             caption,
+            spread_text: spread_line,
         })
     }
 }

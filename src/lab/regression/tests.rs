@@ -18,6 +18,12 @@ fn the_formula_shown_follows_intercept_and_standardization() {
         f.contains("L(w,b) =") && f.contains("∂b") && f.contains("standardized"),
         "{f}"
     );
+    // The update names the parameters w and b, not θ.
+    assert!(
+        f.contains("update per batch: (w, b) ← (w, b) − α·g, g = the batch's (grad_w, grad_b)")
+            && !f.contains('θ'),
+        "{f}"
+    );
 }
 
 #[test]
