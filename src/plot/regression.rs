@@ -391,16 +391,17 @@ pub struct Fan {
     pub full: (f64, f64),
 }
 
-/// Batch rays: white on a dark halo; the first (the update written out): yellow.
+/// Batch rays: white on a dark halo; the first (the update written out): pink (no solver colour).
 pub const FAN_RAY: RGBColor = RGBColor(255, 255, 255);
 /// The first batch's ray.
-pub const FAN_FIRST: RGBColor = RGBColor(255, 214, 0);
+pub const FAN_FIRST: RGBColor = RGBColor(255, 150, 230);
 /// The full-batch ray: black on a white halo.
 pub const FAN_FULL: RGBColor = RGBColor(0, 0, 0);
 
-/// The factor the rays of `fan` are drawn at on a map showing `view`: 1 when the longest ray spans
-/// 6–45 % of the view, else a 1-2-5 number that brings it to about a quarter of the view (so
-/// rays that would be a few pixels long, or leave the map, stay readable; the caption says so).
+/// The factor the rays of `fan` are drawn at on a map showing `view`: 1 (the true steps, so the
+/// first ray is the path's next step) when the longest ray spans 6–100 % of the view, else a
+/// 1-2-5 number that brings it to about a quarter (tiny rays) or half (rays longer than the view)
+/// of the view; the caption says so.
 pub fn fan_scale(view: &ViewBox, fan: &Fan) -> f64 {
     let (w, h) = (view.x_max - view.x_min, view.y_max - view.y_min);
     let longest = fan
@@ -410,10 +411,10 @@ pub fn fan_scale(view: &ViewBox, fan: &Fan) -> f64 {
         .map(|r| (r.0 / w).abs().max((r.1 / h).abs()))
         .filter(|v| v.is_finite())
         .fold(0.0f64, f64::max);
-    if !(longest > 0.0) || (0.06..=0.45).contains(&longest) {
+    if !(longest > 0.0) || (0.06..=1.0).contains(&longest) {
         return 1.0;
     }
-    let target = 0.25 / longest;
+    let target = if longest < 0.06 { 0.25 } else { 0.5 } / longest;
     let e = target.log10().floor();
     let base = 10f64.powf(e);
     let m = target / base;
@@ -616,7 +617,7 @@ mod tests {
         assert_eq!(thin(&v[..10]).len(), 10);
     }
 
-    /// The fan's rays are drawn where they point: yellow first ray, white batch rays, black full
+    /// The fan's rays are drawn where they point: pink first ray, white batch rays, black full
     /// ray, arrowheads, nothing outside the plot area; tiny rays are scaled up by a 1-2-5 factor.
     #[test]
     fn the_fan_draws_its_rays_on_the_map() {
@@ -647,8 +648,8 @@ mod tests {
         // Midpoints of the rays.
         assert_eq!(
             px(1.5, 1.5),
-            (255, 214, 0),
-            "first ray (yellow) to the right"
+            (255, 150, 230),
+            "first ray (pink) to the right"
         );
         assert_eq!(px(1.0, 2.0), (255, 255, 255), "second ray (white) upwards");
         assert_eq!(
@@ -693,8 +694,17 @@ mod tests {
         assert_eq!(fan_scale(&map.view, &tiny), 20.0);
         assert_eq!(
             fan_scale(&map.view, &fan),
-            0.2,
-            "a ray of the whole height is shrunk"
+            1.0,
+            "a ray the height of the view is kept (clipped)"
+        );
+        let huge = Fan {
+            rays: vec![(0.0, 30.0)],
+            ..tiny.clone()
+        };
+        assert_eq!(
+            fan_scale(&map.view, &huge),
+            0.05,
+            "ten views tall: shrunk to half a view"
         );
         let fine = Fan {
             rays: vec![(1.0, 0.0)],

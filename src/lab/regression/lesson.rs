@@ -462,7 +462,7 @@ impl Replay {
                 "∇L = 0 here: every ray is gradient noise".to_string()
             };
             format!(
-                "Epoch {e}: the {nb} mini-batch gradients (M = {m}) where the epoch begins, each drawn as the step −α·∇L_B that batch alone would take (white; the first one, yellow, is the update written out), and the full-batch step −α·∇L (black). Weighted by batch size, the white rays average to the black one; {spread_text}."
+                "Epoch {e}: the {nb} mini-batch gradients (M = {m}) where the epoch begins, each drawn as the step −α·∇L_B that batch alone would take (white; the first one, pink, is the update written out), and the full-batch step −α·∇L (black). Weighted by batch size, the white rays average to the black one; {spread_text}."
             )
         };
         Some(Lesson {
