@@ -411,7 +411,7 @@ pub fn fan_scale(view: &ViewBox, fan: &Fan) -> f64 {
         .map(|r| (r.0 / w).abs().max((r.1 / h).abs()))
         .filter(|v| v.is_finite())
         .fold(0.0f64, f64::max);
-    if !(longest > 0.0) || (0.06..=1.0).contains(&longest) {
+    if longest <= 0.0 || (0.06..=1.0).contains(&longest) {
         return 1.0;
     }
     let target = if longest < 0.06 { 0.25 } else { 0.5 } / longest;
