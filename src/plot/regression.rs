@@ -379,6 +379,169 @@ pub fn quadratic_loss(a: [[f64; 2]; 2], theta_star: [f64; 2], l_star: f64, t: [f
     l_star + a[0][0] * u * u + 2.0 * a[0][1] * u * v + a[1][1] * v * v
 }
 
+/// The mini-batch gradient fan on a loss map: from `origin`, one ray per batch (`rays`, steps in
+/// data units) and the full-batch ray `full`.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Fan {
+    /// Where every ray starts (w, b).
+    pub origin: (f64, f64),
+    /// One step per batch, in the epoch's order (the first is the update written out).
+    pub rays: Vec<(f64, f64)>,
+    /// The full-batch step.
+    pub full: (f64, f64),
+}
+
+/// Batch rays: white on a dark halo; the first (the update written out): pink (no solver colour).
+pub const FAN_RAY: RGBColor = RGBColor(255, 255, 255);
+/// The first batch's ray.
+pub const FAN_FIRST: RGBColor = RGBColor(255, 150, 230);
+/// The full-batch ray: black on a white halo.
+pub const FAN_FULL: RGBColor = RGBColor(0, 0, 0);
+
+/// The factor the rays of `fan` are drawn at on a map showing `view`: 1 (the true steps, so the
+/// first ray is the path's next step) when the longest ray spans 6–100 % of the view, else a
+/// 1-2-5 number that brings it to about a quarter (tiny rays) or half (rays longer than the view)
+/// of the view; the caption says so.
+pub fn fan_scale(view: &ViewBox, fan: &Fan) -> f64 {
+    let (w, h) = (view.x_max - view.x_min, view.y_max - view.y_min);
+    let longest = fan
+        .rays
+        .iter()
+        .chain(std::iter::once(&fan.full))
+        .map(|r| (r.0 / w).abs().max((r.1 / h).abs()))
+        .filter(|v| v.is_finite())
+        .fold(0.0f64, f64::max);
+    if longest <= 0.0 || (0.06..=1.0).contains(&longest) {
+        return 1.0;
+    }
+    let target = if longest < 0.06 { 0.25 } else { 0.5 } / longest;
+    let e = target.log10().floor();
+    let base = 10f64.powf(e);
+    let m = target / base;
+    let nice = if m >= 5.0 {
+        5.0
+    } else if m >= 2.0 {
+        2.0
+    } else {
+        1.0
+    };
+    nice * base
+}
+
+/// The part t ∈ [t0, t1] ⊆ [0, 1] of the segment p + t·d inside the rectangle (Liang–Barsky).
+fn clip(p: (f64, f64), d: (f64, f64), r: (f64, f64, f64, f64)) -> Option<(f64, f64)> {
+    let (mut t0, mut t1) = (0.0f64, 1.0f64);
+    for (q, dq, lo, hi) in [(p.0, d.0, r.0, r.1), (p.1, d.1, r.2, r.3)] {
+        if dq == 0.0 {
+            if q < lo || q > hi {
+                return None;
+            }
+            continue;
+        }
+        let (a, b) = ((lo - q) / dq, (hi - q) / dq);
+        let (a, b) = if a < b { (a, b) } else { (b, a) };
+        t0 = t0.max(a);
+        t1 = t1.min(b);
+    }
+    (t0 < t1).then_some((t0, t1))
+}
+
+/// Draws `fan` over a map drawn at `map` (rays multiplied by `scale`, see [`fan_scale`]), clipped
+/// to the plot area. Nothing is drawn for non-finite rays.
+pub fn draw_fan<DB: DrawingBackend>(
+    root: &DrawingArea<DB, Shift>,
+    map: &super::PixelMap,
+    fan: &Fan,
+    scale: f64,
+    style: &PlotStyle,
+) -> Result<(), String> {
+    let rect = (
+        map.x_px.0 as f64,
+        (map.x_px.1 - 1) as f64,
+        map.y_px.0 as f64,
+        (map.y_px.1 - 1) as f64,
+    );
+    let o = map.to_pixel(fan.origin.0, fan.origin.1);
+    if !(o.0.is_finite() && o.1.is_finite()) {
+        return Ok(());
+    }
+    let lw = |css: f64| style.px(css).max(1);
+    let ray = |r: (f64, f64), color: RGBColor, halo: RGBAColor, width: f64| -> Result<(), String> {
+        let e = map.to_pixel(fan.origin.0 + scale * r.0, fan.origin.1 + scale * r.1);
+        let d = (e.0 - o.0, e.1 - o.1);
+        if !(d.0.is_finite() && d.1.is_finite()) || d.0.hypot(d.1) < 0.5 {
+            return Ok(());
+        }
+        let Some((t0, t1)) = clip(o, d, rect) else {
+            return Ok(());
+        };
+        let at = |t: f64| {
+            (
+                (o.0 + t * d.0).round() as i32,
+                (o.1 + t * d.1).round() as i32,
+            )
+        };
+        let mut pts = vec![vec![at(t0), at(t1)]];
+        if t1 >= 1.0 {
+            // An arrowhead: two strokes back from the tip at ±25°.
+            let len = d.0.hypot(d.1);
+            let head = style.px(7.0) as f64;
+            let head = head.min(len * 0.5);
+            let (ux, uy) = (d.0 / len, d.1 / len);
+            for a in [0.44f64, -0.44] {
+                let (c, s) = (a.cos(), a.sin());
+                let (bx, by) = (-(ux * c - uy * s), -(ux * s + uy * c));
+                let tip = at(1.0);
+                let back = (
+                    (e.0 + bx * head).round() as i32,
+                    (e.1 + by * head).round() as i32,
+                );
+                let inside = |p: (i32, i32)| {
+                    (p.0 as f64) >= rect.0
+                        && (p.0 as f64) <= rect.1
+                        && (p.1 as f64) >= rect.2
+                        && (p.1 as f64) <= rect.3
+                };
+                if inside(back) {
+                    pts.push(vec![tip, back]);
+                }
+            }
+        }
+        for p in &pts {
+            root.draw(&PathElement::new(
+                p.clone(),
+                ShapeStyle::from(halo).stroke_width(lw(width + 2.0)),
+            ))
+            .map_err(err)?;
+        }
+        for p in &pts {
+            root.draw(&PathElement::new(
+                p.clone(),
+                ShapeStyle::from(color).stroke_width(lw(width)),
+            ))
+            .map_err(err)?;
+        }
+        Ok(())
+    };
+    let dark = RGBAColor(0, 0, 0, 0.55);
+    for (j, r) in fan.rays.iter().enumerate().rev() {
+        if j == 0 {
+            ray(*r, FAN_FIRST, dark, 2.0)?;
+        } else {
+            ray(*r, FAN_RAY, dark, 1.2)?;
+        }
+    }
+    ray(fan.full, FAN_FULL, RGBAColor(255, 255, 255, 0.9), 2.2)?;
+    let r = style.px(2.5) as i32;
+    root.draw(&Circle::new(
+        (o.0.round() as i32, o.1.round() as i32),
+        r,
+        ShapeStyle::from(WHITE).filled(),
+    ))
+    .map_err(err)?;
+    Ok(())
+}
+
 // Drawing is checked in the browser (tests/e2e/regression.test.mjs): plotters has no font engine
 // natively in this build.
 #[cfg(test)]
@@ -452,5 +615,101 @@ mod tests {
         let t = thin(&v);
         assert!(t.len() <= MAX_POINTS && t.len() > MAX_POINTS / 2 && t[0] == 0);
         assert_eq!(thin(&v[..10]).len(), 10);
+    }
+
+    /// The fan's rays are drawn where they point: pink first ray, white batch rays, black full
+    /// ray, arrowheads, nothing outside the plot area; tiny rays are scaled up by a 1-2-5 factor.
+    #[test]
+    fn the_fan_draws_its_rays_on_the_map() {
+        const W: u32 = 400;
+        const H: u32 = 300;
+        let mut buf = vec![0u8; (W * H * 3) as usize];
+        let map = super::super::PixelMap {
+            x_px: (40, 360),
+            y_px: (20, 260),
+            view: ViewBox::new(0.0, 4.0, 0.0, 3.0),
+        };
+        // Rays from (1, 1.5): right, up, down-right (leaves the plot at the bottom), full: left.
+        let fan = Fan {
+            origin: (1.0, 1.5),
+            rays: vec![(1.0, 0.0), (0.0, 1.0), (1.0, -3.0)],
+            full: (-0.6, 0.0),
+        };
+        {
+            let root = BitMapBackend::with_buffer(&mut buf, (W, H)).into_drawing_area();
+            root.fill(&RGBColor(68, 1, 84)).unwrap();
+            draw_fan(&root, &map, &fan, 1.0, &PlotStyle::default()).unwrap();
+        }
+        let px = |x: f64, y: f64| {
+            let (a, b) = map.to_pixel(x, y);
+            let o = ((b.round() as u32 * W + a.round() as u32) * 3) as usize;
+            (buf[o], buf[o + 1], buf[o + 2])
+        };
+        // Midpoints of the rays.
+        assert_eq!(
+            px(1.5, 1.5),
+            (255, 150, 230),
+            "first ray (pink) to the right"
+        );
+        assert_eq!(px(1.0, 2.0), (255, 255, 255), "second ray (white) upwards");
+        assert_eq!(
+            px(0.7, 1.5),
+            (0, 0, 0),
+            "full-batch ray (black) to the left"
+        );
+        let c = px(1.0 + 0.4, 1.5 - 1.2);
+        assert!(
+            c.0 > 200 && c.1 > 200 && c.2 > 200,
+            "third ray (diagonal, anti-aliased): {c:?}"
+        );
+        // Off the rays: the background.
+        assert_eq!(px(3.0, 2.5), (68, 1, 84));
+        assert_eq!(px(1.5, 2.2), (68, 1, 84));
+        // Arrowhead of the first ray: pixels beside its tip, behind it, are drawn.
+        let tip = map.to_pixel(2.0, 1.5);
+        let o = |x: f64, y: f64| ((y as u32 * W + x as u32) * 3) as usize;
+        let beside = o(tip.0 - 4.0, tip.1 - 2.0);
+        assert_ne!(
+            (buf[beside], buf[beside + 1], buf[beside + 2]),
+            (68, 1, 84),
+            "arrowhead"
+        );
+        // The third ray would leave the plot area at the bottom: nothing below it is drawn.
+        for y in map.y_px.1 as u32 + 1..H {
+            for x in 0..W {
+                let k = o(x as f64, y as f64);
+                assert_eq!(
+                    (buf[k], buf[k + 1], buf[k + 2]),
+                    (68, 1, 84),
+                    "({x}, {y}) outside"
+                );
+            }
+        }
+        // Scale: rays of 1/100 of the view become 20× (a quarter of the view is 25×: 1-2-5 → 20).
+        let tiny = Fan {
+            origin: (1.0, 1.0),
+            rays: vec![(0.04, 0.0)],
+            full: (0.0, 0.01),
+        };
+        assert_eq!(fan_scale(&map.view, &tiny), 20.0);
+        assert_eq!(
+            fan_scale(&map.view, &fan),
+            1.0,
+            "a ray the height of the view is kept (clipped)"
+        );
+        let huge = Fan {
+            rays: vec![(0.0, 30.0)],
+            ..tiny.clone()
+        };
+        assert_eq!(
+            fan_scale(&map.view, &huge),
+            0.05,
+            "ten views tall: shrunk to half a view"
+        );
+        let fine = Fan {
+            rays: vec![(1.0, 0.0)],
+            ..tiny
+        };
+        assert_eq!(fan_scale(&map.view, &fine), 1.0);
     }
 }

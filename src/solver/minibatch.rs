@@ -300,6 +300,19 @@ pub struct RegressionTrace {
     pub step_stride: usize,
 }
 
+/// A [`Kernel`]'s state without its data (see [`Kernel::save`]).
+#[derive(Clone, Debug)]
+pub struct KernelState {
+    theta: Vec<f64>,
+    m1: Vec<f64>,
+    m2: Vec<f64>,
+    t: u64,
+    order: Vec<u32>,
+    batches: Vec<u32>,
+    rng: Rng,
+    rules: UpdateRules,
+}
+
 /// Preallocated state of the update loop (θ in the solver's scale).
 pub struct Kernel<'a> {
     data: &'a Dataset,
@@ -459,6 +472,20 @@ impl<'a> Kernel<'a> {
         opt: &Optimizer,
         mut on_step: F,
     ) -> f64 {
+        let (m, nb) = self.begin_epoch(m, shuffle);
+        let mut total = 0.0;
+        for j in 0..nb {
+            let loss = self.step_batch(j, m, shuffle, lr, opt);
+            total += loss;
+            on_step(self, j, loss);
+        }
+        total
+    }
+
+    /// Starts an epoch: draws this epoch's sample or batch order (the only use of the RNG).
+    /// Returns (the batch size clamped to 1..=n, the number of batches).
+    #[inline]
+    pub fn begin_epoch(&mut self, m: usize, shuffle: Shuffle) -> (usize, usize) {
         let (n, d) = (self.data.n(), self.data.d());
         let m = m.clamp(1, n.max(1));
         let nb = n.div_ceil(m);
@@ -492,31 +519,103 @@ impl<'a> Kernel<'a> {
             }
             Shuffle::None => {}
         }
-        let mut total = 0.0;
-        for j in 0..nb {
-            let blk = match shuffle {
-                Shuffle::Batches => self.batches[j] as usize,
-                _ => j,
-            };
-            let lo = blk * m;
-            let hi = (lo + m).min(n);
-            let b = self.b();
-            self.g.iter_mut().for_each(|v| *v = 0.0);
-            let mut gb = 0.0;
-            let (w, g) = (&self.theta[..d], &mut self.g[..d]);
-            let (xs, ys) = if shuffle == Shuffle::Samples {
-                (&self.shuffled_x[..], &self.shuffled_y[..])
-            } else {
-                (&self.data.x[..], &self.data.y[..])
-            };
-            let sse = accumulate_rows(&xs[lo * d..hi * d], &ys[lo..hi], w, b, g, &mut gb);
-            self.finish_gradient(gb, hi - lo);
-            let loss = sse / (hi - lo) as f64;
-            total += loss;
-            self.update(lr, opt);
-            on_step(self, j, loss);
+        (m, nb)
+    }
+
+    /// The rows and targets of batch `j` of the current epoch (after [`Kernel::begin_epoch`] with
+    /// the same clamped `m` and `shuffle`).
+    #[inline]
+    pub fn batch_rows(&self, j: usize, m: usize, shuffle: Shuffle) -> (&[f64], &[f64]) {
+        let (n, d) = (self.data.n(), self.data.d());
+        let blk = match shuffle {
+            Shuffle::Batches => self.batches[j] as usize,
+            _ => j,
+        };
+        let lo = blk * m;
+        let hi = (lo + m).min(n);
+        let (xs, ys) = if shuffle == Shuffle::Samples {
+            (&self.shuffled_x[..], &self.shuffled_y[..])
+        } else {
+            (&self.data.x[..], &self.data.y[..])
+        };
+        (&xs[lo * d..hi * d], &ys[lo..hi])
+    }
+
+    /// Update `j` of the current epoch: the gradient of batch `j` at θ, then one update.
+    /// Returns the batch loss (at θ before the update).
+    #[inline]
+    pub fn step_batch(
+        &mut self,
+        j: usize,
+        m: usize,
+        shuffle: Shuffle,
+        lr: f64,
+        opt: &Optimizer,
+    ) -> f64 {
+        let d = self.data.d();
+        let b = self.b();
+        let mut g = std::mem::take(&mut self.g);
+        g.iter_mut().for_each(|v| *v = 0.0);
+        let mut gb = 0.0;
+        let (xs, ys) = self.batch_rows(j, m, shuffle);
+        let rows = ys.len();
+        let sse = accumulate_rows(xs, ys, &self.theta[..d], b, &mut g[..d], &mut gb);
+        self.g = g;
+        self.finish_gradient(gb, rows);
+        let loss = sse / rows as f64;
+        self.update(lr, opt);
+        loss
+    }
+
+    /// The sums behind batch `j`'s gradient at the current θ, without updating: (Σ rᵢ·xᵢ, Σ rᵢ,
+    /// Σ rᵢ², rows) with rᵢ = xᵢ·w + b − yᵢ — the gradient is (2/rows)·(Σ rᵢ·xᵢ, Σ rᵢ), exactly
+    /// as [`Kernel::step_batch`] forms it.
+    pub fn batch_sums(&self, j: usize, m: usize, shuffle: Shuffle) -> (Vec<f64>, f64, f64, usize) {
+        let d = self.data.d();
+        let mut g = vec![0.0; d];
+        let mut gb = 0.0;
+        let (xs, ys) = self.batch_rows(j, m, shuffle);
+        let sse = accumulate_rows(xs, ys, &self.theta[..d], self.b(), &mut g, &mut gb);
+        (g, gb, sse, ys.len())
+    }
+
+    /// The optimizer's state: (first buffer — momentum's velocity or Adam's m, Adam's v, the
+    /// update count t).
+    pub fn optimizer_state(&self) -> (&[f64], &[f64], u64) {
+        (&self.m1, &self.m2, self.t)
+    }
+
+    /// Everything but the data, to resume later with [`Kernel::resume`].
+    pub fn save(&self) -> KernelState {
+        KernelState {
+            theta: self.theta.clone(),
+            m1: self.m1.clone(),
+            m2: self.m2.clone(),
+            t: self.t,
+            order: self.order.clone(),
+            batches: self.batches.clone(),
+            rng: self.rng.clone(),
+            rules: self.rules,
         }
-        total
+    }
+
+    /// A kernel on `data` in a saved state (the data must be the one it was saved from).
+    pub fn resume(data: &'a Dataset, intercept: bool, s: &KernelState) -> Self {
+        Kernel {
+            data,
+            intercept,
+            theta: s.theta.clone(),
+            g: vec![0.0; s.theta.len()],
+            m1: s.m1.clone(),
+            m2: s.m2.clone(),
+            t: s.t,
+            order: s.order.clone(),
+            batches: s.batches.clone(),
+            rng: s.rng.clone(),
+            shuffled_x: Vec::new(),
+            shuffled_y: Vec::new(),
+            rules: s.rules,
+        }
     }
 
     /// The current batch gradient (after a step: the one just used).

@@ -275,3 +275,75 @@ test('SGD learning-rate schedules: step and cosine decay, with a small α plot',
   assert.deepEqual(errors, []);
   await page.close();
 });
+
+/** Pixels of the loss map with exactly this colour. */
+const colourCount = (page, rgb) => page.evaluate(([r, g, b]) => {
+  const c = document.getElementById('rg-contour');
+  const d = c.getContext('2d').getImageData(0, 0, c.width, c.height).data;
+  let k = 0;
+  for (let i = 0; i < d.length; i += 4) if (d[i] === r && d[i + 1] === g && d[i + 2] === b) k++;
+  return k;
+}, rgb);
+
+test('the epoch slider moves the tables, the update written with numbers and the mini-batch gradient fan', async () => {
+  const { page, errors } = await open();
+  const setEpoch = async (e) => {
+    await page.fill('#rg-epoch', String(e));
+    await page.dispatchEvent('#rg-epoch', 'input');
+    await page.waitForFunction((k) => window.gradlab.lastRun().epoch === k, e);
+    await page.waitForTimeout(100);
+  };
+  // At the end: the final numbers, parameters named w and b.
+  const end = await run(page);
+  assert.deepEqual(end.parameters, ['w', 'b']);
+  assert.match(await page.textContent('#rg-readout'), /final \(w, b\)/);
+  assert.deepEqual(await page.$$eval('#rg-coefs tr td:first-child', (tds) => tds.map((t) => t.textContent)), ['w', 'b']);
+  const coefsEnd = await page.textContent('#rg-coefs');
+
+  await setEpoch(1);
+  const r1 = await run(page);
+  assert.equal(r1.runs[0].shown.epoch, 1);
+  assert.equal(r1.runs[0].shown.updates, 10, 'SGD: 10 updates in epoch 1');
+  assert.notDeepEqual(r1.runs[0].shown.theta, end.runs[0].theta);
+  assert.deepEqual(r1.runs[0].theta, end.runs[0].theta, 'the run itself is unchanged');
+  const readout = await page.textContent('#rg-readout');
+  assert.match(readout, /\(w, b\) after epoch 1/);
+  // The table shows epoch 1's (w, b) of each run, not the end's.
+  const cells = await page.$$eval('#rg-coefs tr', (trs) => trs.slice(1).map((tr) => [...tr.children].map((c) => c.textContent)));
+  for (const [j, row] of cells.entries()) {
+    assert.ok(Math.abs(Number(row[3]) - r1.runs[0].shown.theta[j]) < 1e-6, `SGD ${row[0]}: ${row[3]} vs ${r1.runs[0].shown.theta[j]}`);
+    assert.ok(Math.abs(Number(row[4]) - r1.runs[1].shown.theta[j]) < 1e-6, `GD ${row[0]}`);
+  }
+  assert.notEqual(await page.textContent('#rg-coefs'), coefsEnd);
+
+  // The update, written out for the first batch of epoch 1, with numbers that add up.
+  const text = await page.textContent('#rg-update');
+  assert.match(text, /Epoch 1, update 1 of 10 \(update 1 of the run\)/);
+  assert.match(text, /M = batch size \(here M = 10\); m = number of rows \(here m = 100\)/);
+  const n = (s) => Number(s.replace(/−/g, '-'));
+  const g = text.match(/grad_w′ = \(2\/M\)·Σ_B zᵢ·rᵢ = \(2\/10\)·\(([−\d.e]+)\) = ([−\d.e]+)/);
+  assert.ok(g, text);
+  assert.ok(Math.abs(0.2 * n(g[1]) - n(g[2])) <= 1e-3 * Math.abs(n(g[2])), `${g[0]}`);
+  const u = text.match(/w′ ← w′ − α·grad_w′ = ([−\d.e]+) − 0\.1·\(([−\d.e]+)\) = ([−\d.e]+)/);
+  assert.ok(u, text);
+  assert.equal(u[2], g[2], 'the update uses the gradient written above');
+  assert.ok(Math.abs(n(u[1]) - 0.1 * n(u[2]) - n(u[3])) <= 2e-3 * Math.max(1, Math.abs(n(u[3]))), u[0]);
+  assert.match(text, /the run's next point \(w, b\) = \(/);
+
+  // The fan: pink first ray and the black full-batch ray on the map; hidden by its toggle.
+  assert.ok(await colourCount(page, [255, 150, 230]) > 20, 'first batch ray drawn');
+  assert.match(await page.textContent('#rg-fan-caption'), /10 mini-batch gradients .* RMS ‖∇L_B − ∇L‖ = [\d.]+·‖∇L‖, largest angle from ∇L [\d.]+°/);
+  await page.uncheck('#rg-fan');
+  await page.waitForTimeout(150);
+  assert.equal(await colourCount(page, [255, 150, 230]), 0, 'no fan when unticked');
+  await page.check('#rg-fan');
+  await page.waitForTimeout(150);
+  assert.ok(await colourCount(page, [255, 150, 230]) > 20);
+
+  // Another epoch: another update.
+  await setEpoch(5);
+  assert.match(await page.textContent('#rg-update'), /Epoch 5, update 1 of 10 \(update 41 of the run\)/);
+  assert.equal((await run(page)).runs[1].shown.updates, 5, 'batch GD: one update per epoch');
+  assert.deepEqual(errors, []);
+  await page.close();
+});

@@ -72,7 +72,7 @@ test('a v1 regression link replays v1 momentum in the browser, also after the pa
   // The same payload as a v2 link: the solver core's rule, as the native runner computes it.
   const now = await open(`${BASE}#v2.${MOMENTUM_PAYLOAD}`);
   assert.deepEqual(await now.page.evaluate(() => window.gradlab.fingerprints()), MOMENTUM_V2_FINGERPRINTS);
-  assert.match(await now.page.textContent('#rg-formula'), /v ← 0\.8·v − α·g, θ ← θ \+ v/);
+  assert.match(await now.page.textContent('#rg-formula'), /v ← 0\.8·v − α·g, \(w, b\) ← \(w, b\) \+ v/);
   assert.deepEqual([...errors, ...again.errors, ...now.errors], []);
   for (const p of [page, again.page, now.page]) await p.close();
 });

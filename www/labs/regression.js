@@ -80,28 +80,31 @@ function swatch(color) {
 function showReadout(s) {
   summary = s;
   const vec = (v) => `(${v.map((x) => fmt(x)).join(', ')})`;
+  const atEnd = s.epoch >= s.max_epoch;
+  const params = `(${s.parameters.join(', ')})`;
   const rows = s.runs.map((r) => {
     const stop = r.warning
       ? el('span', { className: 'stop-bad', textContent: r.warning, title: `stop: ${r.stop_label}` })
       : el('span', { className: r.stop === 'diverged' ? 'stop-bad' : 'stop-ok', textContent: r.stop_label });
     stop.dataset.stop = r.stop;
     if (r.warning) stop.dataset.warning = 'true';
-    return [el('span', {}, swatch(r.color), ` ${r.name}`), vec(r.theta), fmt(r.loss),
-      r.distance_to_exact === null || r.distance_to_exact === undefined ? '—' : fmt(r.distance_to_exact),
-      String(r.epochs), String(r.updates), stop];
+    const at = r.shown;
+    return [el('span', {}, swatch(r.color), ` ${r.name}`), vec(at.theta), fmt(at.loss),
+      at.distance_to_exact === null || at.distance_to_exact === undefined ? '—' : fmt(at.distance_to_exact),
+      String(at.epoch), String(at.updates), atEnd ? stop : `… (ends: ${r.stop_label})`];
   });
   $('rg-readout').replaceChildren(table(
-    ['run', `final (${s.coefficients.join(', ')})`, 'loss (MSE)', '‖θ − θ_QR‖', 'epochs', 'updates', 'stopped'], rows, [5]));
+    ['run', atEnd ? `final ${params}` : `${params} after epoch ${s.epoch}`, 'loss (MSE)', `‖${params} − QR‖`, 'epoch', 'updates', 'stopped'], rows, [5]));
 
   const ex = s.exact;
-  const coefRows = s.coefficients.map((name, j) => [
+  const coefRows = s.parameters.map((name, j) => [
     name,
     ex ? fmt(ex.theta[j], 8) : '—',
     ex ? fmt(ex.sd[j], 4) : '—',
-    ...s.runs.map((r) => fmt(r.theta[j], 8)),
+    ...s.runs.map((r) => fmt(r.shown.theta[j], 8)),
   ]);
   $('rg-coefs').replaceChildren(table(
-    ['coefficient', 'exact (QR)', 'std. error', ...s.runs.map((r) => r.name)], coefRows));
+    ['parameter', 'exact (QR)', 'std. error', ...s.runs.map((r) => (atEnd ? r.name : `${r.name} · epoch ${r.shown.epoch}`))], coefRows));
   $('rg-stats').textContent = ex
     ? `n = ${s.n} · ${s.intercept ? 'R²' : 'R² (uncentred: no intercept, 1 − RSS/Σy²)'} = ${fmt(ex.r2, 6)} · residual SE = ${fmt(ex.resid_sd, 6)} · ${ex.dof} degrees of freedom`
     : `no exact answer: ${s.exact_error}`;
@@ -118,6 +121,18 @@ function showReadout(s) {
   slider.max = String(s.max_epoch);
   slider.value = String(s.epoch);
   $('rg-epoch-out').textContent = `${s.epoch} / ${s.max_epoch}`;
+  showLesson();
+}
+
+/** The first run's update at the shown epoch, written out by Rust, and the fan's caption. */
+function showLesson() {
+  const l = guard('writing the update', () => app.worked_update());
+  const box = $('rg-update');
+  root.querySelector('.rg-step').hidden = !l;
+  if (!l) return;
+  $('rg-step-run').textContent = `${l.run}, epoch ${l.epoch}`;
+  box.replaceChildren(...l.lines.map((t) => el('p', { textContent: t })));
+  $('rg-fan-caption').textContent = l.caption;
 }
 
 // ---------- drawing ----------
@@ -210,8 +225,7 @@ const play = player({
 });
 function setEpoch(e) {
   const shown = app.set_epoch(e);
-  f('epoch').value = String(shown);
-  $('rg-epoch-out').textContent = `${shown} / ${summary.max_epoch}`;
+  showReadout(app.summary());
   drawSoon('data', 'contour', 'surface', 'loss', 'predicted', 'residuals');
   return shown;
 }
@@ -261,6 +275,11 @@ function wire() {
     step: (d) => { stopPlay(); setEpoch(Math.max(0, Math.min(summary.max_epoch, Number(f('epoch').value) + d))); },
     first: () => { stopPlay(); setEpoch(0); },
     last: () => { stopPlay(); setEpoch(summary.max_epoch); },
+  });
+  $('rg-fan').addEventListener('change', (e) => {
+    app.set_fan(e.target.checked);
+    showLesson();
+    drawSoon('contour');
   });
   $('rg-reset-start').addEventListener('click', () => { if (guard('running', () => app.reset_start())) refresh(); });
 

@@ -5,11 +5,13 @@ mod catalog;
 mod config;
 mod form;
 mod run;
+mod worked;
 
 pub use catalog::*;
 pub use config::*;
 pub use form::*;
 pub use run::*;
+pub use worked::*;
 
 #[cfg(test)]
 mod tests;

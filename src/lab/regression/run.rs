@@ -133,11 +133,19 @@ pub fn run(cfg: &RegressionExperiment) -> Result<RegressionResult, String> {
         standardizer,
         traces,
         formula: match cfg.solvers.first() {
-            Some(s) => format!(
-                "{};  update per batch: {}",
-                formula(intercept, cfg.standardize),
-                s.update_rule()
-            ),
+            Some(s) => {
+                let params = if intercept { "(w, b)" } else { "w" };
+                let g = if intercept {
+                    "(grad_w, grad_b)"
+                } else {
+                    "grad_w"
+                };
+                format!(
+                    "{};  update per batch: {}, g = the batch's {g}",
+                    formula(intercept, cfg.standardize),
+                    s.update_rule().replace('θ', params)
+                )
+            }
             None => formula(intercept, cfg.standardize),
         },
     })

@@ -9,11 +9,13 @@
 
 use crate::lab::form::FieldError;
 use crate::lab::regression::{
-    fe, run, DataSource, RegressionExperiment, RegressionForm, RegressionResult,
+    fe, run, shown_run, DataSource, RegressionExperiment, RegressionForm, RegressionResult, Replay,
+    ShownRun, WorkedUpdate,
 };
 use crate::plot::contour::MapOverlay;
 use crate::plot::regression::{
-    draw_losses, draw_xy, loss_grid, quadratic_loss, thin, Axes, LossSeries, Mark, Series,
+    draw_fan, draw_losses, draw_xy, fan_scale, loss_grid, quadratic_loss, thin, Axes, Fan,
+    LossSeries, Mark, Series,
 };
 use crate::plot::surface::Camera;
 use crate::plot::{solver_color_on_white, Grid, PixelMap, PlotStyle};
@@ -57,6 +59,25 @@ pub struct RegressionLab {
     /// after it, for a click on the map) until the page hands its result to `accept`.
     deferred: bool,
     pending: Option<(RegressionExperiment, Option<ViewBox>)>,
+    /// The first run replayed for the worked update and the gradient fan (built when first
+    /// asked for), and the worked update last computed, by epoch.
+    replay: Option<Replay>,
+    worked: Option<(usize, Option<WorkedUpdate>)>,
+    /// Draw the mini-batch gradient fan on the loss map.
+    fan: bool,
+}
+
+/// The worked update and the fan's caption, as the page shows them.
+#[derive(Serialize)]
+struct LessonView {
+    /// The run it is about.
+    run: String,
+    epoch: usize,
+    lines: Vec<String>,
+    /// Said under the map (with the drawing scale), or the spread alone without a map.
+    caption: String,
+    /// Whether the fan is on the map.
+    drawn: bool,
 }
 
 #[derive(Serialize)]
@@ -87,6 +108,8 @@ struct RunSummary {
     warning: Option<String>,
     converged: bool,
     fingerprint: String,
+    /// The run at the playback epoch (what the tables show).
+    shown: ShownRun,
 }
 
 #[derive(Serialize)]
@@ -101,6 +124,8 @@ struct Summary {
     /// Names of θ's entries: the features, then "b" with an intercept ("(intercept)" when a
     /// feature is called b).
     coefficients: Vec<String>,
+    /// The model's parameter names: "w" and "b" with one feature, else "w₁ (name)", …, and "b".
+    parameters: Vec<String>,
     intercept: bool,
     standardize: bool,
     formula: String,
@@ -158,6 +183,9 @@ impl RegressionLab {
             layouts: Layouts::default(),
             deferred: false,
             pending: None,
+            replay: None,
+            worked: None,
+            fan: true,
         };
         lab.derive();
         lab
@@ -272,6 +300,49 @@ impl RegressionLab {
         };
         self.epoch = (e < max).then_some(e);
         e.min(max)
+    }
+
+    /// Shows or hides the mini-batch gradient fan on the loss map.
+    pub fn set_fan(&mut self, on: bool) {
+        self.fan = on;
+    }
+
+    /// The first run's update at the playback epoch written out with its numbers, and the fan's
+    /// caption: `{run, epoch, lines, caption, drawn}`, or `null` without a run. At epoch k ≥ 1
+    /// it is epoch k's first update (from the point where epoch k began); at epoch 0, epoch 1's.
+    pub fn worked_update(&mut self) -> JsValue {
+        let Some(l) = self.current_worked() else {
+            return JsValue::NULL;
+        };
+        let drawn = self.fan && self.quad.is_some();
+        let caption = if self.quad.is_none() {
+            l.spread_text.clone()
+        } else if !self.fan {
+            "Mini-batch gradients hidden (tick “batch gradients” to draw them).".to_string()
+        } else {
+            let scale = self.view.map_or(1.0, |v| fan_scale(&v, &fan_of(&l)));
+            if scale == 1.0 {
+                l.caption.clone()
+            } else {
+                format!(
+                    "{} Rays drawn ×{} (all alike) so they can be seen.",
+                    l.caption,
+                    crate::lab::explain::num(scale)
+                )
+            }
+        };
+        to_js(&LessonView {
+            run: self
+                .result
+                .traces
+                .first()
+                .map(|t| t.steps.solver.clone())
+                .unwrap_or_default(),
+            epoch: l.epoch,
+            lines: l.lines.clone(),
+            caption,
+            drawn,
+        })
     }
 
     /// Starts every run from (w, b) under CSS pixel (css_x, css_y) of the contour canvas and
@@ -511,6 +582,17 @@ impl RegressionLab {
         let (map, layout) =
             draw_map_on_canvas(canvas, &grid, &overlay, &mut self.raster, &raster, true)?;
         self.map = Some(map);
+        if self.fan {
+            if let Some(l) = self.current_worked() {
+                let fan = fan_of(&l);
+                let scale = fan_scale(&map.view, &fan);
+                let dpr = fit_canvas(canvas);
+                let root = backend(canvas)?.into_drawing_area();
+                draw_fan(&root, &map, &fan, scale, &PlotStyle { scale: dpr })?;
+                root.present()
+                    .map_err(|e| JsValue::from_str(&e.to_string()))?;
+            }
+        }
         self.layouts.record(canvas, layout);
         Ok(())
     }
@@ -684,6 +766,8 @@ impl RegressionLab {
             raw.clone()
         };
         self.epoch = None;
+        self.replay = None;
+        self.worked = None;
         self.map_grid = None;
         self.surface_grid = None;
         self.raster = None;
@@ -749,6 +833,22 @@ impl RegressionLab {
         }
         let (px, py) = ((x1 - x0) * 0.1, (y1 - y0) * 0.1);
         ViewBox::new(x0 - px, x1 + px, y0 - py, y1 + py)
+    }
+
+    /// The worked update at the playback epoch (computed once per epoch; `None` without a run).
+    fn current_worked(&mut self) -> Option<WorkedUpdate> {
+        let e = self.epoch.unwrap_or_else(|| self.max_epoch()).max(1);
+        if let Some((k, l)) = &self.worked {
+            if *k == e {
+                return l.clone();
+            }
+        }
+        if self.replay.is_none() {
+            self.replay = Replay::new(&self.experiment, &self.result, 0);
+        }
+        let l = self.replay.as_mut().and_then(|r| r.worked(e));
+        self.worked = Some((e, l.clone()));
+        l
     }
 
     fn max_epoch(&self) -> usize {
@@ -977,6 +1077,7 @@ impl RegressionLab {
                     stop_label: t.steps.stop.label(),
                     converged: t.steps.stop.is_converged(),
                     fingerprint: format!("{:016x}", t.steps.fingerprint()),
+                    shown: shown_run(t, cfg.batch_size, n, self.epoch),
                 }
             })
             .collect();
@@ -993,6 +1094,22 @@ impl RegressionLab {
             raw_features: r.data.feature_names.clone(),
             target: r.data.target_name.clone(),
             features: r.features.clone(),
+            parameters: {
+                let d = r.features.len();
+                let mut p: Vec<String> = if d == 1 {
+                    vec!["w".into()]
+                } else {
+                    r.features
+                        .iter()
+                        .enumerate()
+                        .map(|(j, f)| format!("w{} ({f})", crate::lab::explain::sub(j + 1)))
+                        .collect()
+                };
+                if r.intercept {
+                    p.push("b".into());
+                }
+                p
+            },
             coefficients,
             intercept: r.intercept,
             standardize: self.experiment.standardize,
@@ -1005,6 +1122,16 @@ impl RegressionLab {
             max_epoch,
             runs,
         }
+    }
+}
+
+/// The fan of a worked update in (w, b) (the map's coordinates; 1 feature with intercept).
+fn fan_of(l: &WorkedUpdate) -> Fan {
+    let pair = |v: &[f64]| (v[0], v.get(1).copied().unwrap_or(0.0));
+    Fan {
+        origin: pair(&l.start),
+        rays: l.rays.iter().map(|r| pair(r)).collect(),
+        full: pair(&l.full_ray),
     }
 }
 
