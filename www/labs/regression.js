@@ -130,6 +130,7 @@ function showLesson() {
   const box = $('rg-update');
   root.querySelector('.rg-step').hidden = !l;
   if (!l) return;
+  if (l.note) { $('rg-step-run').textContent = `epoch ${l.epoch}`; box.replaceChildren(el('p', { textContent: l.note })); $('rg-fan-caption').textContent = ''; return; }
   $('rg-step-run').textContent = `${l.run}, epoch ${l.epoch}`;
   box.replaceChildren(...l.lines.map((t) => el('p', { textContent: t })));
   $('rg-fan-caption').textContent = l.caption;

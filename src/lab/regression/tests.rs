@@ -318,3 +318,27 @@ mod lesson {
         assert_eq!(shown_run(&r.traces[0], 32, 200, Some(1)).updates, 7);
     }
 }
+
+#[test]
+fn a_replay_too_large_for_the_page_thread_is_refused_with_a_reason() {
+    use crate::lab::regression::{run, RegressionExperiment, Replay, REPLAY_BUDGET};
+    let e: RegressionExperiment = serde_json::from_value(serde_json::json!({
+        "data": {"source": "generated", "n": 200000, "slope": 2.0, "intercept": -1.0, "noise": 1.0, "seed": 7},
+        "solvers": [{"learning_rate": 0.05, "batch_size": 0, "epochs": 20, "seed": 1}]
+    }))
+    .unwrap();
+    let r = run(&e).unwrap();
+    let mut rp = Replay::new(&e, &r, 0).unwrap();
+    let last_ok = REPLAY_BUDGET / 200000;
+    assert!(rp.worked(last_ok).is_some());
+    let note = rp
+        .refused(20)
+        .expect("epoch 20 of 200 000 rows is too much to replay at once");
+    assert!(
+        note.contains("200000 rows") && note.contains("Epochs up to 5"),
+        "{note}"
+    );
+    assert!(rp.worked(20).is_none());
+    // Stepping forward from the cached epoch stays within the budget.
+    assert!(rp.worked(last_ok + 1).is_some());
+}

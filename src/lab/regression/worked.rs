@@ -87,6 +87,11 @@ fn subscript(k: usize) -> String {
     crate::lab::explain::sub(k)
 }
 
+/// Most row updates a replay redoes on the page thread for one worked update (≈ 20–50 ms on a
+/// laptop): beyond it the page says so instead of pausing (a run on 200 000 rows is written for
+/// its first epochs, and stepping forward one epoch at a time continues from the cache).
+pub const REPLAY_BUDGET: usize = 1_000_000;
+
 impl Replay {
     /// The replay of run `run` of `exp`, whose result is `result`; `None` when there is no such
     /// run or its start is not valid.
@@ -160,9 +165,33 @@ impl Replay {
         t
     }
 
-    /// The lesson of epoch `epoch` (clamped to 1..=epochs), or `None` when the run has no epoch.
+    /// Row updates needed to write epoch `epoch` from the cached state (every epoch before it
+    /// that is not cached, and the epoch's own batch gradients).
+    pub fn cost(&self, epoch: usize) -> usize {
+        let e = epoch.clamp(1, self.epochs.max(1));
+        let done = if self.cache.0 < e { self.cache.0 } else { 0 };
+        (e - done) * self.data.n()
+    }
+
+    /// Why epoch `epoch` is not written (its replay would exceed [`REPLAY_BUDGET`] on the page
+    /// thread), or `None`.
+    pub fn refused(&self, epoch: usize) -> Option<String> {
+        let c = self.cost(epoch);
+        (c > REPLAY_BUDGET).then(|| {
+            format!(
+                "Not written at this epoch: {} rows × {} epochs to replay is {} row updates — too many to redo on this page without pausing it. Epochs up to {} are written (and, from there, each next one as you step forward).",
+                self.data.n(),
+                c / self.data.n().max(1),
+                c,
+                (REPLAY_BUDGET / self.data.n().max(1)).max(1)
+            )
+        })
+    }
+
+    /// The worked update of epoch `epoch` (clamped to 1..=epochs), or `None` when the run has no
+    /// epoch or replaying to it would cost more than [`REPLAY_BUDGET`] row updates.
     pub fn worked(&mut self, epoch: usize) -> Option<WorkedUpdate> {
-        if self.epochs == 0 {
+        if self.epochs == 0 || self.refused(epoch).is_some() {
             return None;
         }
         let e = epoch.clamp(1, self.epochs);

@@ -312,7 +312,11 @@ impl RegressionLab {
     /// it is epoch k's first update (from the point where epoch k began); at epoch 0, epoch 1's.
     pub fn worked_update(&mut self) -> JsValue {
         let Some(l) = self.current_worked() else {
-            return JsValue::NULL;
+            let e = self.epoch.unwrap_or_else(|| self.max_epoch()).max(1);
+            return match self.replay.as_ref().and_then(|r| r.refused(e)) {
+                Some(note) => to_js(&serde_json::json!({ "note": note, "epoch": e })),
+                None => JsValue::NULL,
+            };
         };
         let drawn = self.fan && self.quad.is_some();
         let caption = if self.quad.is_none() {
