@@ -282,15 +282,24 @@ fn convergence_plot_of_a_gradient_free_run_draws_f_and_no_gradient() {
     assert!(count(&buf, |c| c == (214, 39, 40)) > 100);
 }
 
-/// Red (solver 0 on white) pixels inside `r` (CSS px = device px here), minus a 2-px border.
-fn red_rows(buf: &[u8], r: &gradlab::plot::layout::Rect) -> Vec<i32> {
+/// The rows holding red (solver 0 on white) pixels inside `r` (CSS px = device px here) minus
+/// a 2-px border, on a `w`-px-wide buffer.
+fn red_rows_in(buf: &[u8], w: u32, r: &gradlab::plot::layout::Rect) -> Vec<i32> {
+    let px = |x: i32, y: i32| {
+        let o = ((y as u32 * w + x as u32) * 3) as usize;
+        (buf[o], buf[o + 1], buf[o + 2])
+    };
     let mut rows = vec![];
     for y in (r.y as i32 + 2)..(r.y + r.h) as i32 - 2 {
-        if ((r.x as i32 + 2)..(r.x + r.w) as i32 - 2).any(|x| pixel(buf, x, y) == (214, 39, 40)) {
+        if ((r.x as i32 + 2)..(r.x + r.w) as i32 - 2).any(|x| px(x, y) == (214, 39, 40)) {
             rows.push(y);
         }
     }
     rows
+}
+
+fn red_rows(buf: &[u8], r: &gradlab::plot::layout::Rect) -> Vec<i32> {
+    red_rows_in(buf, W, r)
 }
 
 #[test]
@@ -398,53 +407,73 @@ fn fit_convergence_of_mgh10_shows_ssr_and_the_whole_damping_range() {
         "λ ≥ {lambda_min}, ‖Jᵀr‖ ≤ {g_max}"
     );
 
-    let mut buf = vec![255u8; (W * H * 3) as usize];
-    let texts = Texts::default();
-    let layout = {
-        let root = area_with_text(&mut buf, &texts);
-        gradlab::plot::fit::draw_lsq_convergence(&root, &traces, None, &PlotStyle::default())
-            .unwrap()
-    };
-    save("fit-convergence-mgh10", &buf);
-    assert_eq!(layout.panels.len(), 2);
-    let (top, low) = (&layout.panels[0], &layout.panels[1]);
-    assert!(top.y + top.h < low.y, "{top:?} above {low:?}");
-    // LM's SSR (red, solid) spans most of the top panel's height: 4.5e15 → 87.9 readable.
-    let rows = red_rows(&buf, top);
-    let span = (rows.last().unwrap() - rows[0]) as f64;
-    assert!(span > 0.7 * top.h, "SSR spans {span} px of {}", top.h);
-    // λ's axis: at least 4 decade labels, spread over most of its 1e-99 … 1e2 range.
-    let decade = |t: &str| {
-        let v: f64 = t.parse().unwrap_or_else(|_| panic!("λ tick {t:?}"));
-        let e = v.log10();
-        assert!((e - e.round()).abs() < 1e-9, "{t} is a decade");
-        e
-    };
-    let l: Vec<f64> = layout
-        .labels
-        .iter()
-        .filter(|t| t.role == "y2_tick")
-        .map(|t| decade(&t.text))
-        .collect();
-    let (lo, hi) = l
-        .iter()
-        .fold((f64::INFINITY, f64::NEG_INFINITY), |(a, b), &e| {
-            (a.min(e), b.max(e))
-        });
-    assert!(l.len() >= 4 && lo <= -70.0 && hi >= -10.0, "λ labels {l:?}");
-    // ‖Jᵀr‖ (2e59 → 0.011) has its whole range: its axis goes below 1, not down to a floor
-    // 30 decades under its top (1e30, where the last 30 decades were drawn flat).
-    let g_low = layout
-        .labels
-        .iter()
-        .filter(|t| t.role == "y_tick" && t.y > low.y - t.h)
-        .map(|t| t.text.parse::<f64>().unwrap())
-        .fold(f64::INFINITY, f64::min);
-    assert!(g_low <= 1.0, "lowest ‖Jᵀr‖ label {g_low}");
-    // Every label of the lower panel sits beside it, none beside the top panel.
-    for t in layout.labels.iter().filter(|t| t.role == "y2_tick") {
-        let mid = t.y + t.h / 2.0;
-        assert!(mid >= low.y - 1.0 && mid <= low.y + low.h + 1.0, "{t:?}");
+    // 480×400, and 460×270: the canvas of the page at 1366×800 (and about the phone's).
+    for (w, h) in [(W, H), (460, 270)] {
+        let mut buf = vec![255u8; (w * h * 3) as usize];
+        let texts = Texts::default();
+        let layout = {
+            let root = Textless(
+                BitMapBackend::with_buffer(&mut buf, (w, h)),
+                Some(texts.clone()),
+            )
+            .into_drawing_area();
+            gradlab::plot::fit::draw_lsq_convergence(&root, &traces, None, &PlotStyle::default())
+                .unwrap()
+        };
+        if w == W {
+            save("fit-convergence-mgh10", &buf);
+        }
+        let what = format!("{w}×{h}");
+        assert_eq!(layout.panels.len(), 2);
+        let (top, low) = (&layout.panels[0], &layout.panels[1]);
+        assert!(top.y + top.h < low.y, "{what}: {top:?} above {low:?}");
+        // LM's SSR (red, solid) spans most of the top panel's height: 4.5e15 → 87.9 readable.
+        let rows = red_rows_in(&buf, w, top);
+        let span = (rows.last().unwrap() - rows[0]) as f64;
+        assert!(
+            span > 0.7 * top.h,
+            "{what}: SSR spans {span} px of {}",
+            top.h
+        );
+        // λ's axis: at least 4 decade labels, spread over most of its 1e-110 … 1e4 range.
+        let decade = |t: &str| {
+            let v: f64 = t.parse().unwrap_or_else(|_| panic!("λ tick {t:?}"));
+            let e = v.log10();
+            assert!((e - e.round()).abs() < 1e-9, "{t} is a decade");
+            e
+        };
+        let l: Vec<f64> = layout
+            .labels
+            .iter()
+            .filter(|t| t.role == "y2_tick")
+            .map(|t| decade(&t.text))
+            .collect();
+        let (lo, hi) = l
+            .iter()
+            .fold((f64::INFINITY, f64::NEG_INFINITY), |(a, b), &e| {
+                (a.min(e), b.max(e))
+            });
+        assert!(
+            l.len() >= 4 && lo <= -70.0 && hi >= -10.0,
+            "{what}: λ labels {l:?}"
+        );
+        // ‖Jᵀr‖ (2e59 → 0.011) has its whole range: its axis goes below 1, not down to a floor
+        // 30 decades under its top (1e30, where the last 30 decades were drawn flat).
+        let g_low = layout
+            .labels
+            .iter()
+            .filter(|t| t.role == "y_tick" && t.y > low.y - t.h)
+            .map(|t| t.text.parse::<f64>().unwrap())
+            .fold(f64::INFINITY, f64::min);
+        assert!(g_low <= 1.0, "{what}: lowest ‖Jᵀr‖ label {g_low}");
+        // Every λ label sits beside the lower panel, none beside the top one.
+        for t in layout.labels.iter().filter(|t| t.role == "y2_tick") {
+            let mid = t.y + t.h / 2.0;
+            assert!(
+                mid >= low.y - 1.0 && mid <= low.y + low.h + 1.0,
+                "{what}: {t:?}"
+            );
+        }
     }
 }
 

@@ -579,6 +579,9 @@ const LABEL_GAP: f64 = 6.0;
 /// Least distance between neighbouring ticks, CSS px: horizontal and vertical axes.
 const MIN_X_STEP: f64 = 36.0;
 const MIN_Y_STEP: f64 = 30.0;
+/// The same for the y axes of stacked panels ([`layout_stack`]): each is shorter, and a log axis
+/// spanning 100 decades still gets 4–5 decade labels in 100 px (a label is 13 px tall).
+const MIN_STACK_Y_STEP: f64 = 20.0;
 
 /// Lays out the chrome of a `w × h` device-px canvas.
 pub fn layout_frame(w: i32, h: i32, spec: &FrameSpec, style: &PlotStyle) -> Frame {
@@ -773,7 +776,7 @@ pub fn layout_stack(w: i32, h: i32, x: &Axis, panels: &[Panel], style: &PlotStyl
             (lo, hi)
         })
         .collect();
-    let (vgap, y_step) = (p(4.0) as f64, p(MIN_Y_STEP) as f64);
+    let (vgap, y_step) = (p(4.0) as f64, p(MIN_STACK_Y_STEP) as f64);
     let ticks = |axis: &Axis, (a, b): (i32, i32), bounds| {
         fit_ticks(axis, b - 1, a, false, tfp, vgap, y_step, bounds)
     };
