@@ -64,10 +64,12 @@ pub struct Gaps {
     pub f_ref: f64,
     /// What it is.
     pub kind: GapRef,
-    /// Gaps at or under this (10⁻¹⁶·max(1, |f_ref|), the resolution of f near f_ref) are "at
-    /// f_ref": drawn at this floor when f_ref is f*, and not on the log axis (a ▼ on its bottom
-    /// edge) when f_ref is the best value seen — there the gap is zero by construction, and a
-    /// line plunging to the floor would show a convergence that did not happen.
+    /// Gaps at or under this are "at f_ref": 10⁻¹⁶·max(1, |f_ref|), the resolution of f near
+    /// f_ref, or for f* the precision of its published digits ([`published_precision`]) if that
+    /// is coarser. They are drawn at this floor when f_ref is f*, and not on the log axis (a ▼ on
+    /// its bottom edge) when f_ref is the best value seen — there the gap is zero by
+    /// construction, and a line plunging to the floor would show a convergence that did not
+    /// happen.
     pub floor: f64,
     /// Per trace, (k, f(x_k) − f_ref) for every finite f (unfloored; ≥ −floor).
     pub series: Vec<Vec<(f64, f64)>>,
@@ -130,9 +132,14 @@ pub fn gap_titles(gaps: &Gaps, reference: &Reference) -> Vec<String> {
                 [p] => format!(" at ({}, {})", fmt_value(p[0]), fmt_value(p[1])),
                 _ => String::new(),
             };
+            let pm = match published_precision(*f) {
+                0.0 => String::new(),
+                p => format!(" ± {}", fmt_tick(p)),
+            };
             vec![
-                format!("f(xₖ) − f*  ——  f* = {fs}, {place}"),
-                format!("f − f*, f* = {fs}{short_place}  ——"),
+                format!("f(xₖ) − f*  ——  f* = {fs}{pm}, {place}"),
+                format!("f − f*, f* = {fs}{pm}{short_place}  ——"),
+                format!("f − f*  (f* = {fs}{pm})  ——"),
                 format!("f − f*  (f* = {fs})  ——"),
                 "f − f* (solid)".into(),
                 "f − f*".into(),
@@ -271,11 +278,18 @@ pub fn gap_series(traces: &[Trace], reference: &Reference) -> Gaps {
         .filter(|f| f.is_finite())
         .fold(f64::INFINITY, f64::min);
     let floor_of = |f: f64| 1e-16 * if f.is_finite() { f.abs().max(1.0) } else { 1.0 };
-    let (f_ref, kind) = match reference {
-        // (f_best is +∞ when no trace has a finite f: then the known f* stays.)
-        Reference::Known { f, .. } if f_best < f - floor_of(*f) => (f_best, GapRef::BelowKnown(*f)),
-        Reference::Known { f, .. } => (*f, GapRef::Known),
-        Reference::BestSeen => (f_best, GapRef::BestSeen),
+    let (f_ref, kind, floor) = match reference {
+        Reference::Known { f, .. } => {
+            // f* is known to its published digits: gaps under that are not resolved.
+            let floor = floor_of(*f).max(published_precision(*f));
+            // (f_best is +∞ when no trace has a finite f: then the known f* stays.)
+            if f_best < f - floor {
+                (f_best, GapRef::BelowKnown(*f), floor_of(f_best))
+            } else {
+                (*f, GapRef::Known, floor)
+            }
+        }
+        Reference::BestSeen => (f_best, GapRef::BestSeen, floor_of(f_best)),
     };
     let series = traces
         .iter()
@@ -290,8 +304,17 @@ pub fn gap_series(traces: &[Trace], reference: &Reference) -> Gaps {
     Gaps {
         f_ref,
         kind,
-        floor: floor_of(f_ref),
+        floor,
         series,
+    }
+}
+
+/// Half a unit in the last digit of `f` as published (its shortest decimal form): 5e-7 for
+/// −6.551133, 5e-5 for −1.0316; 0 for a whole number (the exact minima 0 and 3).
+pub fn published_precision(f: f64) -> f64 {
+    match format!("{f}").split_once('.') {
+        Some((_, digits)) => 0.5 * 10f64.powi(-(digits.len() as i32)),
+        None => 0.0,
     }
 }
 
@@ -383,8 +406,14 @@ mod tests {
     }
 
     #[test]
-    fn a_run_below_the_published_minimum_is_measured_from_its_best() {
-        // Six-hump camel: the table's f* = −1.0316 is rounded; Newton reaches −1.031628….
+    fn f_star_is_known_to_its_published_digits() {
+        assert_eq!(published_precision(-6.551133), 5e-7);
+        assert_eq!(published_precision(-1.0316), 5e-5);
+        assert_eq!(published_precision(0.0), 0.0);
+        assert_eq!(published_precision(3.0), 0.0);
+        // Six-hump camel: the table's f* = −1.0316 is rounded; Newton reaches −1.031628…, below
+        // it by less than its last digit's half unit: at f*, drawn at that floor — no negative
+        // gap, no switch to the best value seen.
         let e = Experiment {
             surface: SurfaceId::SixHumpCamel,
             start: [0.2, -0.6],
@@ -392,15 +421,47 @@ mod tests {
             ..Default::default()
         };
         let traces = e.run().unwrap();
+        assert!(traces[0].last().f < -1.0316);
         let reference = Reference::from_minima(&SurfaceId::SixHumpCamel.minima());
         let gaps = gap_series(&traces, &reference);
-        assert_eq!(gaps.kind, GapRef::BelowKnown(-1.0316));
-        assert!(gaps.f_ref < -1.0316);
+        assert_eq!((gaps.kind.clone(), gaps.floor), (GapRef::Known, 5e-5));
+        let (runs, marks) = gaps.drawn(0);
+        assert!(marks.is_empty());
+        assert_eq!(runs[0].last().unwrap().1, 5e-5);
+        assert_eq!(
+            gap_titles(&gaps, &reference)[2],
+            "f − f*  (f* = −1.0316 ± 5e-5)  ——"
+        );
+        // The default experiment: GD on peaks converges to −6.5511333 < −6.551133.
+        let traces = Experiment::default().run().unwrap();
+        assert!(traces[0].last().f < -6.551133);
+        let reference = Reference::from_minima(&SurfaceId::Peaks.minima());
+        assert_eq!(gap_series(&traces, &reference).kind, GapRef::Known);
+    }
+
+    #[test]
+    fn a_run_below_the_published_minimum_is_measured_from_its_best() {
+        // A minimum labelled wrongly (f* = 0.5 on Rosenbrock, whose minimum is 0): Newton goes
+        // below it; the gaps are measured from the best value seen, the title says why.
+        let e = Experiment {
+            surface: SurfaceId::Rosenbrock,
+            start: SurfaceId::Rosenbrock.start(),
+            solvers: vec![SolverConfig::default_for("newton").unwrap()],
+            ..Default::default()
+        };
+        let traces = e.run().unwrap();
+        let reference = Reference::Known {
+            f: 0.5,
+            at: vec![[1.0, 1.0]],
+        };
+        let gaps = gap_series(&traces, &reference);
+        assert_eq!(gaps.kind, GapRef::BelowKnown(0.5));
+        assert_eq!(gaps.f_ref, traces[0].last().f);
         // No negative gap, no plunge: the points at the best are marks, the line stays above.
         let (runs, marks) = gaps.drawn(0);
         assert!(!marks.is_empty());
         assert!(runs.iter().flatten().all(|p| p.1 > gaps.floor));
-        assert!(gap_titles(&gaps, &reference)[0].contains("below the published f* = −1.0316"));
+        assert!(gap_titles(&gaps, &reference)[0].contains("below the published f* = 0.5"));
     }
 
     #[test]
