@@ -11,8 +11,9 @@
 
 #![cfg(not(target_arch = "wasm32"))]
 
-use gradlab::lab::surfaces::Experiment;
+use gradlab::lab::surfaces::{Experiment, SurfaceId};
 use gradlab::plot::contour::{draw_contour_map, shown_view, MapOverlay};
+use gradlab::plot::convergence::Reference;
 use gradlab::plot::fit::ResidualSeries;
 use gradlab::plot::fit::{draw_fit, draw_lsq_convergence, draw_residuals, CurveSeries};
 use gradlab::plot::layout::{PlotLayout, Rect};
@@ -94,6 +95,7 @@ fn dejavu(c: char) -> f64 {
         'ᵀ' => 0.385,
         'α' => 0.659,
         'β' => 0.638,
+        '▼' => 0.78,
         other => panic!("no DejaVu width for {other:?}: add it to the table"),
     }
 }
@@ -426,9 +428,17 @@ fn surfaces_lab_plots_lay_out_at_every_size() {
             );
         }
 
-        let (layout, drawn) =
-            c.record(|root, s| draw_convergence(root, &traces, Some(3), s).unwrap());
-        check(&name("convergence", &c), &c, &layout, &drawn, 0);
+        // Relative to the known minimum (f* of peaks, or the best seen if a run is below the
+        // published value), and to the best value seen (a typed formula).
+        for reference in [
+            Reference::from_minima(&SurfaceId::Peaks.minima()),
+            Reference::from_minima(&SurfaceId::Rosenbrock.minima()),
+            Reference::BestSeen,
+        ] {
+            let (layout, drawn) = c
+                .record(|root, s| draw_convergence(root, &traces, &reference, Some(3), s).unwrap());
+            check(&name("convergence", &c), &c, &layout, &drawn, 0);
+        }
 
         // 300 iterations: the labels that ran together ("050100150200250300").
         let (layout, drawn) = c.record(|root, s| {
@@ -602,6 +612,33 @@ fn fit_lab_plots_lay_out_at_every_size() {
             c.record(|root, s| draw_lsq_convergence(root, &traces, Some(2), s).unwrap());
         check(&name("fit convergence", &c), &c, &layout, &drawn, 0);
         assert!(layout.labels.iter().filter(|l| l.role == "y2_tick").count() >= 2);
+        // Two panels (SSR; ‖Jᵀr‖ and λ), aligned, each with its own labelled axis.
+        assert_eq!(layout.panels.len(), 2, "{}", name("fit convergence", &c));
+        let (top, low) = (&layout.panels[0], &layout.panels[1]);
+        assert!(top.x == low.x && top.w == low.w && top.y + top.h < low.y);
+        for (i, p) in layout.panels.iter().enumerate() {
+            let beside = |role: &str| {
+                layout
+                    .labels
+                    .iter()
+                    .filter(|l| {
+                        l.role == role
+                            && (l.y + l.h / 2.0 - (p.y + p.h / 2.0)).abs() <= p.h / 2.0 + l.h
+                    })
+                    .count()
+            };
+            assert!(
+                beside("y_tick") >= 2,
+                "{} panel {i}",
+                name("fit convergence", &c)
+            );
+            assert_eq!(
+                layout.labels.iter().filter(|l| l.role == "y_title").count(),
+                2,
+                "{}",
+                name("fit convergence", &c)
+            );
+        }
         let overlay = MapOverlay {
             traces: &traces,
             axes: ("a", "b"),
@@ -626,7 +663,9 @@ fn ticks_follow_the_axis_length() {
             h: 300.0,
             dpr: 1.0,
         };
-        let (layout, _) = c.record(|root, s| draw_convergence(root, &traces, None, s).unwrap());
+        let (layout, _) = c.record(|root, s| {
+            draw_convergence(root, &traces, &Reference::BestSeen, None, s).unwrap()
+        });
         layout.labels.iter().filter(|l| l.role == "x_tick").count()
     };
     let (phone, desk) = (count(320.0), count(1366.0));

@@ -5,6 +5,7 @@
 //! colour, so "the label is drawn there" is ink in a region of the bitmap.)
 
 use gradlab::lab::surfaces::Experiment;
+use gradlab::plot::convergence::Reference;
 use gradlab::plot::surface::Camera;
 use gradlab::plot::{
     contour::color_bar_ticks, contour::MapOverlay, draw_contour_map, draw_convergence,
@@ -242,7 +243,14 @@ fn convergence_plot_draws_each_run() {
     let mut buf = vec![255u8; (W * H * 3) as usize];
     {
         let root = area(&mut buf);
-        draw_convergence(&root, &traces, None, &PlotStyle::default()).unwrap();
+        draw_convergence(
+            &root,
+            &traces,
+            &Reference::BestSeen,
+            None,
+            &PlotStyle::default(),
+        )
+        .unwrap();
     }
     save("convergence", &buf);
     // Solver 0 on white is (214, 39, 40): solid f line plus dashed gradient line.
@@ -262,9 +270,211 @@ fn convergence_plot_of_a_gradient_free_run_draws_f_and_no_gradient() {
     let mut buf = vec![255u8; (W * H * 3) as usize];
     {
         let root = area(&mut buf);
-        draw_convergence(&root, &traces, Some(3), &PlotStyle::default()).unwrap();
+        draw_convergence(
+            &root,
+            &traces,
+            &Reference::BestSeen,
+            Some(3),
+            &PlotStyle::default(),
+        )
+        .unwrap();
     }
     assert!(count(&buf, |c| c == (214, 39, 40)) > 100);
+}
+
+/// The rows holding red (solver 0 on white) pixels inside `r` (CSS px = device px here) minus
+/// a 2-px border, on a `w`-px-wide buffer.
+fn red_rows_in(buf: &[u8], w: u32, r: &gradlab::plot::layout::Rect) -> Vec<i32> {
+    let px = |x: i32, y: i32| {
+        let o = ((y as u32 * w + x as u32) * 3) as usize;
+        (buf[o], buf[o + 1], buf[o + 2])
+    };
+    let mut rows = vec![];
+    for y in (r.y as i32 + 2)..(r.y + r.h) as i32 - 2 {
+        if ((r.x as i32 + 2)..(r.x + r.w) as i32 - 2).any(|x| px(x, y) == (214, 39, 40)) {
+            rows.push(y);
+        }
+    }
+    rows
+}
+
+fn red_rows(buf: &[u8], r: &gradlab::plot::layout::Rect) -> Vec<i32> {
+    red_rows_in(buf, W, r)
+}
+
+#[test]
+fn a_run_stopped_at_the_iteration_limit_ends_at_its_gap_to_the_known_minimum() {
+    // GD with α = 0.001 on Rosenbrock stops at max iterations with f ≈ 3: measured from the
+    // known f* = 0 its last point is ≈ 3 — high on the axis — not a plunge to the floor.
+    use gradlab::lab::surfaces::{SolverConfig, SurfaceId};
+    let e = Experiment {
+        surface: SurfaceId::Rosenbrock,
+        start: SurfaceId::Rosenbrock.start(),
+        solvers: vec![SolverConfig::GradientDescent {
+            learning_rate: 0.001,
+        }],
+        ..Default::default()
+    };
+    let mut traces = e.run().unwrap();
+    let f_last = traces[0].last().f;
+    assert!(f_last > 1.0 && !traces[0].stop.is_converged());
+    // Only the f line in red: the gradient's dashed line (same colour) is left out.
+    for r in &mut traces[0].iterates {
+        r.grad_norm = f64::NAN;
+    }
+    let draw = |reference: &Reference| {
+        let mut buf = vec![255u8; (W * H * 3) as usize];
+        let texts = Texts::default();
+        let layout = {
+            let root = area_with_text(&mut buf, &texts);
+            draw_convergence(&root, &traces, reference, None, &PlotStyle::default()).unwrap()
+        };
+        (buf, layout)
+    };
+    let (buf, layout) = draw(&Reference::from_minima(&SurfaceId::Rosenbrock.minima()));
+    save("convergence-rosenbrock-known", &buf);
+    let plot = layout.plot.unwrap();
+    let rows = red_rows(&buf, &plot);
+    let lowest = *rows.iter().max().unwrap() as f64;
+    // The lowest red pixel is the last gap, ≈ 3: high above the bottom of the plot.
+    assert!(
+        lowest < plot.y + 0.8 * plot.h,
+        "lowest ink at {lowest}, plot {plot:?}"
+    );
+    let title = layout.labels.iter().find(|l| l.role == "y_title").unwrap();
+    assert!(title.text.contains("f* = 0"), "{}", title.text);
+
+    // Relative to the best value seen, the last point (the best) is a ▼ on the bottom edge,
+    // not a line to it: the red ink near the bottom edge is the marker's few columns only.
+    let (buf, layout) = draw(&Reference::BestSeen);
+    save("convergence-rosenbrock-best-seen", &buf);
+    let plot = layout.plot.unwrap();
+    let bottom = (plot.y + plot.h) as i32 - 3;
+    let cols: Vec<i32> = (plot.x as i32..(plot.x + plot.w) as i32)
+        .filter(|&x| (bottom - 10..bottom).any(|y| pixel(&buf, x, y) == (214, 39, 40)))
+        .collect();
+    assert!(
+        !cols.is_empty() && cols.len() <= 12 && cols[0] as f64 > plot.x + 0.9 * plot.w,
+        "ink near the floor in columns {cols:?}"
+    );
+    let title = layout.labels.iter().find(|l| l.role == "y_title").unwrap();
+    assert!(title.text.contains("best"), "{}", title.text);
+}
+
+fn nist_dir() -> String {
+    std::env::var("NIST_STRD_DIR")
+        .unwrap_or_else(|_| concat!(env!("CARGO_MANIFEST_DIR"), "/../shared/nist-strd").into())
+}
+
+#[test]
+fn fit_convergence_of_mgh10_shows_ssr_and_the_whole_damping_range() {
+    // NIST MGH10 from start 1, LM with Nielsen's damping (links v2): ‖Jᵀr‖ reaches 2e59 and λ
+    // falls to 2e-110 while SSR goes from 4.5e15 to 87.9. Each has its own axis: SSR fills its panel, λ's axis has decade labels
+    // over its whole range.
+    use gradlab::lab::fit::{run_with_nist, FitData, FitExperiment, FitModel, FitSolver, FitStart};
+    use gradlab::solver::least_squares::{lm::Damping, LmSettings};
+    let path = format!("{}/nonlinear/MGH10.dat", nist_dir());
+    let text = std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{path}: {e}"));
+    let cfg = FitExperiment {
+        model: FitModel::Nist {
+            name: "MGH10".into(),
+        },
+        data: FitData::Nist,
+        start: FitStart::Nist { which: 1 },
+        solvers: vec![
+            FitSolver::LevenbergMarquardt(LmSettings {
+                damping: Damping::Nielsen,
+                ..Default::default()
+            }),
+            FitSolver::GaussNewton(Default::default()),
+        ],
+        ..Default::default()
+    };
+    let result = run_with_nist(&cfg, Some(&text)).unwrap();
+    let traces: Vec<_> = result.runs.iter().map(|r| r.run.trace.clone()).collect();
+    let lm = &traces[0];
+    let ssr: Vec<f64> = lm.iterates.iter().map(|r| 2.0 * r.f).collect();
+    let lambda_min = lm
+        .iterates
+        .iter()
+        .filter_map(|r| r.extra("lambda"))
+        .filter(|l| *l > 0.0)
+        .fold(f64::INFINITY, f64::min);
+    let g_max = lm.iterates.iter().map(|r| r.grad_norm).fold(0.0, f64::max);
+    assert!(ssr[0] > 1e15 && *ssr.last().unwrap() < 100.0, "SSR {ssr:?}");
+    assert!(
+        lambda_min < 1e-90 && g_max > 1e50,
+        "λ ≥ {lambda_min}, ‖Jᵀr‖ ≤ {g_max}"
+    );
+
+    // 480×400, and 460×270: the canvas of the page at 1366×800 (and about the phone's).
+    for (w, h) in [(W, H), (460, 270)] {
+        let mut buf = vec![255u8; (w * h * 3) as usize];
+        let texts = Texts::default();
+        let layout = {
+            let root = Textless(
+                BitMapBackend::with_buffer(&mut buf, (w, h)),
+                Some(texts.clone()),
+            )
+            .into_drawing_area();
+            gradlab::plot::fit::draw_lsq_convergence(&root, &traces, None, &PlotStyle::default())
+                .unwrap()
+        };
+        if w == W {
+            save("fit-convergence-mgh10", &buf);
+        }
+        let what = format!("{w}×{h}");
+        assert_eq!(layout.panels.len(), 2);
+        let (top, low) = (&layout.panels[0], &layout.panels[1]);
+        assert!(top.y + top.h < low.y, "{what}: {top:?} above {low:?}");
+        // LM's SSR (red, solid) spans most of the top panel's height: 4.5e15 → 87.9 readable.
+        let rows = red_rows_in(&buf, w, top);
+        let span = (rows.last().unwrap() - rows[0]) as f64;
+        assert!(
+            span > 0.7 * top.h,
+            "{what}: SSR spans {span} px of {}",
+            top.h
+        );
+        // λ's axis: at least 4 decade labels, spread over most of its 1e-110 … 1e4 range.
+        let decade = |t: &str| {
+            let v: f64 = t.parse().unwrap_or_else(|_| panic!("λ tick {t:?}"));
+            let e = v.log10();
+            assert!((e - e.round()).abs() < 1e-9, "{t} is a decade");
+            e
+        };
+        let l: Vec<f64> = layout
+            .labels
+            .iter()
+            .filter(|t| t.role == "y2_tick")
+            .map(|t| decade(&t.text))
+            .collect();
+        let (lo, hi) = l
+            .iter()
+            .fold((f64::INFINITY, f64::NEG_INFINITY), |(a, b), &e| {
+                (a.min(e), b.max(e))
+            });
+        assert!(
+            l.len() >= 4 && lo <= -70.0 && hi >= -10.0,
+            "{what}: λ labels {l:?}"
+        );
+        // ‖Jᵀr‖ (2e59 → 0.011) has its whole range: its axis goes below 1, not down to a floor
+        // 30 decades under its top (1e30, where the last 30 decades were drawn flat).
+        let g_low = layout
+            .labels
+            .iter()
+            .filter(|t| t.role == "y_tick" && t.y > low.y - t.h)
+            .map(|t| t.text.parse::<f64>().unwrap())
+            .fold(f64::INFINITY, f64::min);
+        assert!(g_low <= 1.0, "{what}: lowest ‖Jᵀr‖ label {g_low}");
+        // Every λ label sits beside the lower panel, none beside the top one.
+        for t in layout.labels.iter().filter(|t| t.role == "y2_tick") {
+            let mid = t.y + t.h / 2.0;
+            assert!(
+                mid >= low.y - 1.0 && mid <= low.y + low.h + 1.0,
+                "{what}: {t:?}"
+            );
+        }
+    }
 }
 
 /// `v` is a whole multiple of `step`, and `step` is 1, 2 or 5 × 10^k.

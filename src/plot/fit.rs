@@ -1,8 +1,11 @@
-//! Curve-fitting plots: data with fitted curves, residuals, and least-squares convergence (SSR and
-//! ‖Jᵀr‖ on a log axis, the damping λ on a second log axis). Like every plot here they draw what
+//! Curve-fitting plots: data with fitted curves, residuals, and least-squares convergence (SSR in
+//! one panel, ‖Jᵀr‖ and the damping λ in another, each on a log axis of its own). Like every plot here they draw what
 //! they are given (points, traces) onto any plotters backend and never run a solver.
 
-use super::layout::{frame_chart, layout_frame, Axis, FrameSpec, LegendEntry, Painter, Swatch};
+use super::layout::{
+    draw_stack, frame_chart, layout_frame, layout_stack, Axis, FrameSpec, LegendEntry, Painter,
+    Panel, Swatch,
+};
 use super::{decades, err, PlotLayout, PlotStyle};
 use crate::trace::Trace;
 use plotters::coord::Shift;
@@ -227,9 +230,12 @@ pub fn draw_residuals<DB: DrawingBackend>(
     Ok(painter.finish())
 }
 
-/// Least-squares convergence: SSR (solid) and ‖Jᵀr‖ (dashed) on the left log axis, λ (dotted, where
-/// a trace records `lambda`) on the right log axis, against the record index k; colours from
-/// [`fit_color`]. Zeros (an exact fit) are drawn at the axis floor. A vertical marker at `upto`.
+/// Least-squares convergence against the record index k, in two panels sharing the k axis, each
+/// quantity on a log axis of its own range (so a ‖Jᵀr‖ of 1e59 does not flatten an SSR of 1e15 →
+/// 88): SSR (solid) in the top panel; ‖Jᵀr‖ (dashed, left axis) and the damping λ (dotted, right
+/// axis, where a trace records `lambda`) in the bottom one. Colours from [`fit_color`]. Zeros (an
+/// exact fit) are drawn at the axis floor, at most 100 decades under the top of SSR's and ‖Jᵀr‖'s
+/// axes; λ's axis spans all its decades. A vertical marker at `upto` in both panels.
 pub fn draw_lsq_convergence<DB: DrawingBackend>(
     root: &DrawingArea<DB, Shift>,
     traces: &[Trace],
@@ -258,15 +264,13 @@ pub fn draw_lsq_convergence<DB: DrawingBackend>(
             .filter_map(|r| r.extra("lambda").map(|l| (r.k as f64, l)))
             .collect()
     };
-    let (lo, hi) = decades(traces.iter().flat_map(|t| {
-        ssr(t)
-            .into_iter()
-            .chain(grad(t))
-            .map(|p| p.1)
-            .collect::<Vec<_>>()
-    }));
-    // Keep the left axis within 30 decades of its top: exact fits reach 1e-300.
-    let lo = lo.max(hi * 1e-30);
+    // Each range within 100 decades of its top (exact fits reach 1e-300); MGH10's ‖Jᵀr‖ spans 61.
+    let range = |f: &dyn Fn(&Trace) -> Vec<(f64, f64)>| {
+        let (lo, hi) = decades(traces.iter().flat_map(|t| f(t).into_iter().map(|p| p.1)));
+        (lo.max(hi * 1e-100), hi)
+    };
+    let (s_lo, s_hi) = range(&ssr);
+    let (g_lo, g_hi) = range(&grad);
     let (l_lo, l_hi) = decades(
         traces
             .iter()
@@ -275,20 +279,27 @@ pub fn draw_lsq_convergence<DB: DrawingBackend>(
     let has_lambda = traces.iter().any(|t| !lambda(t).is_empty());
     let mut painter = Painter::new(root, style);
     let (w, h) = painter.dims();
-    let spec = FrameSpec {
-        x: Axis::int(0.0, k_max as f64, "record k (LM: one per trial step)"),
-        y: Axis::log(lo, hi, "SSR —— · ‖Jᵀr‖ - -"),
-        y2: has_lambda.then(|| Axis::log(l_lo, l_hi, "λ  ····")),
-        legend: &[],
-        right_reserve: 0,
-        grid_lines: true,
-        fit_ranges: None,
-    };
-    let frame = layout_frame(w, h, &spec, style);
-    frame.draw(&mut painter, &spec, style)?;
-    let mut chart = frame_chart(root, &frame, 0.0..k_max as f64, (lo..hi).log_scale())?
+    let x =
+        Axis::int(0.0, k_max as f64, "record k (LM: one per trial step)").or_shorter(&["record k"]);
+    let panels = [
+        Panel {
+            y: Axis::log(s_lo, s_hi, "SSR  ——").or_shorter(&["SSR"]),
+            y2: None,
+            weight: 1.0,
+        },
+        Panel {
+            y: Axis::log(g_lo, g_hi, "‖Jᵀr‖  - -").or_shorter(&["‖Jᵀr‖"]),
+            y2: has_lambda.then(|| Axis::log(l_lo, l_hi, "λ  ····").or_shorter(&["λ"])),
+            weight: 1.0,
+        },
+    ];
+    let frames = layout_stack(w, h, &x, &panels, style);
+    draw_stack(&mut painter, &frames, style)?;
+    let (top, bottom) = (&frames[0], &frames[1]);
+    let mut s_chart = frame_chart(root, top, 0.0..k_max as f64, (s_lo..s_hi).log_scale())?;
+    let mut g_chart = frame_chart(root, bottom, 0.0..k_max as f64, (g_lo..g_hi).log_scale())?
         .set_secondary_coord(0.0..k_max as f64, (l_lo..l_hi).log_scale());
-    let floor = |pts: Vec<(f64, f64)>| -> Vec<(f64, f64)> {
+    let floor = |pts: Vec<(f64, f64)>, lo: f64| -> Vec<(f64, f64)> {
         pts.into_iter()
             .filter(|p| p.1.is_finite() && p.1 >= 0.0)
             .map(|p| (p.0, p.1.max(lo)))
@@ -296,15 +307,15 @@ pub fn draw_lsq_convergence<DB: DrawingBackend>(
     };
     for (n, t) in traces.iter().enumerate() {
         let color = fit_color(n);
-        chart
+        s_chart
             .draw_series(LineSeries::new(
-                floor(ssr(t)),
+                floor(ssr(t), s_lo),
                 color.stroke_width(style.px(2.0)),
             ))
             .map_err(err)?;
-        chart
+        g_chart
             .draw_series(DashedLineSeries::new(
-                floor(grad(t)),
+                floor(grad(t), g_lo),
                 style.px(5.0),
                 style.px(4.0),
                 color.stroke_width(style.px(1.5)),
@@ -315,7 +326,7 @@ pub fn draw_lsq_convergence<DB: DrawingBackend>(
             .filter(|p| p.1.is_finite() && p.1 > 0.0)
             .collect();
         if !l.is_empty() {
-            chart
+            g_chart
                 .draw_secondary_series(DashedLineSeries::new(
                     l,
                     style.px(1.5),
@@ -326,12 +337,14 @@ pub fn draw_lsq_convergence<DB: DrawingBackend>(
         }
     }
     if let Some(k) = upto {
-        chart
-            .draw_series(std::iter::once(PathElement::new(
+        let mark = |lo: f64, hi: f64| {
+            std::iter::once(PathElement::new(
                 vec![(k as f64, lo), (k as f64, hi)],
                 BLACK.mix(0.5).stroke_width(style.px(1.0)),
-            )))
-            .map_err(err)?;
+            ))
+        };
+        s_chart.draw_series(mark(s_lo, s_hi)).map_err(err)?;
+        g_chart.draw_series(mark(g_lo, g_hi)).map_err(err)?;
     }
     Ok(painter.finish())
 }

@@ -154,6 +154,10 @@ pub struct PlotLayout {
     /// 3-D surfaces: the mesh drawn, grid points along x and y.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub mesh: Option<[usize; 2]>,
+    /// Plots of stacked panels sharing the x axis ([`layout_stack`]): each panel's plot area,
+    /// top to bottom (`plot` is then the box around them all).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub panels: Vec<Rect>,
 }
 
 /// Writes text on a drawing area and records its box in a [`PlotLayout`].
@@ -278,6 +282,9 @@ pub struct Axis {
     pub scale: Scale,
     /// Title (none when empty).
     pub title: String,
+    /// Shorter titles, longest first, shown when [`Axis::title`] does not fit beside the axis
+    /// (the last one is shortened with "…" if even it does not fit).
+    pub shorter: Vec<String>,
 }
 
 impl Axis {
@@ -288,6 +295,7 @@ impl Axis {
             hi,
             scale: Scale::Linear,
             title: title.into(),
+            shorter: Vec::new(),
         }
     }
     /// An integer axis (iterations).
@@ -303,6 +311,22 @@ impl Axis {
             scale: Scale::Log,
             ..Axis::linear(lo, hi, title)
         }
+    }
+
+    /// The same axis with shorter titles for short axes, longest first (see [`Axis::fit_title`]).
+    pub fn or_shorter(mut self, titles: &[&str]) -> Axis {
+        self.shorter = titles.iter().map(|t| t.to_string()).collect();
+        self
+    }
+
+    /// The title as shown in `room` px at `font_px`: the first of [`Axis::title`] and
+    /// [`Axis::shorter`] that fits, else the shortest shortened with "…".
+    pub fn fit_title(&self, font_px: f64, room: f64) -> String {
+        let mut all = std::iter::once(&self.title).chain(&self.shorter);
+        if let Some(t) = all.clone().find(|t| text_size(t, font_px).0 <= room) {
+            return t.clone();
+        }
+        fit_text(all.next_back().unwrap_or(&self.title), font_px, room)
     }
 
     /// The label of tick `v`.
@@ -555,6 +579,9 @@ const LABEL_GAP: f64 = 6.0;
 /// Least distance between neighbouring ticks, CSS px: horizontal and vertical axes.
 const MIN_X_STEP: f64 = 36.0;
 const MIN_Y_STEP: f64 = 30.0;
+/// The same for the y axes of stacked panels ([`layout_stack`]): each is shorter, and a log axis
+/// spanning 100 decades still gets 4–5 decade labels in 100 px (a label is 13 px tall).
+const MIN_STACK_Y_STEP: f64 = 20.0;
 
 /// Lays out the chrome of a `w × h` device-px canvas.
 pub fn layout_frame(w: i32, h: i32, spec: &FrameSpec, style: &PlotStyle) -> Frame {
@@ -661,11 +688,11 @@ pub fn layout_frame(w: i32, h: i32, spec: &FrameSpec, style: &PlotStyle) -> Fram
     );
     let title_room = |len: i32| (len + th).max(0) as f64;
     let titles = [
-        fit_text(&x_axis.title, lfp, (right_edge - 2 * p(4.0)) as f64),
-        fit_text(&y_axis.title, lfp, title_room(y1 - y0)),
+        x_axis.fit_title(lfp, (right_edge - 2 * p(4.0)) as f64),
+        y_axis.fit_title(lfp, title_room(y1 - y0)),
         y2_axis
             .as_ref()
-            .map(|a| fit_text(&a.title, lfp, title_room(y1 - y0)))
+            .map(|a| a.fit_title(lfp, title_room(y1 - y0)))
             .unwrap_or_default(),
     ];
     Frame {
@@ -682,6 +709,192 @@ pub fn layout_frame(w: i32, h: i32, spec: &FrameSpec, style: &PlotStyle) -> Fram
         fonts: (tf, lf),
         v_bounds,
     }
+}
+
+/// One panel of a stack of plots sharing the x axis ([`layout_stack`]).
+#[derive(Clone, Debug)]
+pub struct Panel {
+    /// Its left axis.
+    pub y: Axis,
+    /// Its right axis, if any.
+    pub y2: Option<Axis>,
+    /// Its share of the height available to the panels.
+    pub weight: f64,
+}
+
+/// Lays out `panels` stacked top to bottom on a `w × h` device-px canvas, sharing the x axis
+/// `x`: one left and one right margin for all (the plot areas are aligned), each panel's y axes
+/// with their own range, ticks and title, the x tick labels and title under the bottom panel only
+/// (the other panels keep the x ticks and grid lines, unlabelled). Tick labels of one panel stay
+/// within its band, so they never meet a neighbour's. No legend.
+pub fn layout_stack(w: i32, h: i32, x: &Axis, panels: &[Panel], style: &PlotStyle) -> Vec<Frame> {
+    let (tf, lf) = (style.tick_font(), style.label_font());
+    let (tfp, lfp) = (tf as f64, lf as f64);
+    let p = |v: f64| style.px(v) as i32;
+    let th = text_size("0", tfp).1 as i32;
+    let lh = text_size("0", lfp).1 as i32;
+    let n = panels.len().max(1) as i32;
+    let top = p(MARGIN) + th / 2;
+    let has_xt = !x.title.is_empty();
+    let bottom = p(TICK + TICK_GAP) + th + if has_xt { p(4.0) + lh } else { 0 } + p(6.0);
+    let y_end = (h - bottom).max(top + 2 * n);
+    // Between panels: room for the half labels at both ends of neighbouring axes, and air.
+    let gap = th + p(10.0);
+    let avail = (y_end - top - gap * (n - 1)).max(2 * n) as f64;
+    let total: f64 = panels
+        .iter()
+        .map(|q| q.weight.max(0.0))
+        .sum::<f64>()
+        .max(1e-12);
+    let mut bands = Vec::new();
+    let mut a = top as f64;
+    for (i, q) in panels.iter().enumerate() {
+        let b = if i + 1 == panels.len() {
+            y_end as f64
+        } else {
+            a + avail * q.weight.max(0.0) / total
+        };
+        bands.push((
+            a.round() as i32,
+            (b.round() as i32).max(a.round() as i32 + 2),
+        ));
+        a = b + gap as f64;
+    }
+    // Label bounds: from the middle of the gap above to the middle of the gap below.
+    let bounds: Vec<(f64, f64)> = (0..bands.len())
+        .map(|i| {
+            let lo = if i == 0 {
+                0.0
+            } else {
+                (bands[i - 1].1 + bands[i].0) as f64 / 2.0
+            };
+            let hi = if i + 1 == bands.len() {
+                h as f64 - bottom as f64 + th as f64 / 2.0
+            } else {
+                (bands[i].1 + bands[i + 1].0) as f64 / 2.0
+            };
+            (lo, hi)
+        })
+        .collect();
+    let (vgap, y_step) = (p(4.0) as f64, p(MIN_STACK_Y_STEP) as f64);
+    let ticks = |axis: &Axis, (a, b): (i32, i32), bounds| {
+        fit_ticks(axis, b - 1, a, false, tfp, vgap, y_step, bounds)
+    };
+    let widest = |t: &[Tick]| {
+        t.iter()
+            .map(|t| text_size(&t.label, tfp).0 as i32)
+            .max()
+            .unwrap_or(0)
+    };
+    let side = |ticks: &[Tick], titled: bool| {
+        p(MARGIN) + if titled { lh + p(4.0) } else { 0 } + widest(ticks) + p(TICK + TICK_GAP)
+    };
+    let y_ticks: Vec<Vec<Tick>> = panels
+        .iter()
+        .zip(&bands)
+        .zip(&bounds)
+        .map(|((q, band), b)| ticks(&q.y, *band, *b))
+        .collect();
+    let y2_ticks: Vec<Vec<Tick>> = panels
+        .iter()
+        .zip(&bands)
+        .zip(&bounds)
+        .map(|((q, band), b)| {
+            q.y2.as_ref()
+                .map(|a| ticks(a, *band, *b))
+                .unwrap_or_default()
+        })
+        .collect();
+    let mut left = side(&[], true) + text_size("0.0", tfp).0 as i32;
+    let mut right = p(12.0);
+    for (i, q) in panels.iter().enumerate() {
+        left = left.max(side(&y_ticks[i], !q.y.title.is_empty()));
+        if let Some(a) = &q.y2 {
+            right = right.max(side(&y2_ticks[i], !a.title.is_empty()));
+        }
+    }
+    let x0 = left;
+    let x1 = (w - right).max(x0 + 2);
+    let x_ticks = fit_ticks(
+        x,
+        x0,
+        x1 - 1,
+        true,
+        tfp,
+        p(8.0) as f64,
+        p(MIN_X_STEP) as f64,
+        (0.0, w as f64),
+    );
+    let title_room = |(a, b): (i32, i32)| (b - a + th).max(0) as f64;
+    panels
+        .iter()
+        .enumerate()
+        .map(|(i, q)| {
+            let last = i + 1 == panels.len();
+            let x_ticks = if last {
+                x_ticks.clone()
+            } else {
+                let hide = |t: &Tick| Tick {
+                    label: String::new(),
+                    ..t.clone()
+                };
+                x_ticks.iter().map(hide).collect()
+            };
+            Frame {
+                plot: [x0, bands[i].0, x1, bands[i].1],
+                x: x.clone(),
+                y: q.y.clone(),
+                y2: q.y2.clone(),
+                x_ticks,
+                y_ticks: y_ticks[i].clone(),
+                y2_ticks: y2_ticks[i].clone(),
+                legend: Vec::new(),
+                legend_box: None,
+                titles: [
+                    if last {
+                        x.fit_title(lfp, (w - 2 * p(4.0)) as f64)
+                    } else {
+                        String::new()
+                    },
+                    q.y.fit_title(lfp, title_room(bands[i])),
+                    q.y2.as_ref()
+                        .map(|a| a.fit_title(lfp, title_room(bands[i])))
+                        .unwrap_or_default(),
+                ],
+                fonts: (tf, lf),
+                v_bounds: bounds[i],
+            }
+        })
+        .collect()
+}
+
+/// Draws the chrome of stacked panels ([`layout_stack`]) and records each panel's plot area in
+/// [`PlotLayout::panels`] (and the box around them as [`PlotLayout::plot`]).
+pub fn draw_stack<DB: DrawingBackend>(
+    painter: &mut Painter<DB>,
+    frames: &[Frame],
+    style: &PlotStyle,
+) -> Result<(), String> {
+    for f in frames {
+        let spec = FrameSpec {
+            x: f.x.clone(),
+            y: f.y.clone(),
+            y2: f.y2.clone(),
+            legend: &[],
+            right_reserve: 0,
+            grid_lines: true,
+            fit_ranges: None,
+        };
+        f.draw(painter, &spec, style)?;
+        let [x0, y0, x1, y1] = f.plot;
+        let r = painter.rect([x0 as f64, y0 as f64, x1 as f64, y1 as f64]);
+        painter.layout.panels.push(r);
+    }
+    if let (Some(first), Some(last)) = (frames.first(), frames.last()) {
+        let b = [first.plot[0], first.plot[1], last.plot[2], last.plot[3]].map(|v| v as f64);
+        painter.layout.plot = Some(painter.rect(b));
+    }
+    Ok(())
 }
 
 impl Frame {

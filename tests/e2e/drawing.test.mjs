@@ -95,3 +95,21 @@ test('during a drag the plots follow on coarser grids; when it pauses they equal
   await page.close();
   await fresh.close();
 });
+
+test('the convergence plot measures f from the known minimum when the surface has one, else from the best value seen', async () => {
+  const { page, errors } = await open();
+  const title = async (config) => {
+    const s = await page.evaluate(() => window.gradlab.getState());
+    assert.equal(await page.evaluate((s) => window.gradlab.setState(s), { ...s, config: { ...s.config, ...config } }), null);
+    await page.evaluate(() => window.gradlab.settled());
+    const lay = await page.evaluate(() => window.gradlab.current().layout('convergence'));
+    return lay.labels.find((l) => l.role === 'y_title').text;
+  };
+  // GD with α = 0.001 on Rosenbrock stops at the iteration limit: its gap is to f* = 0.
+  const gd = { solvers: [{ method: 'gradient_descent', learning_rate: 0.001 }] };
+  assert.match(await title({ ...gd, surface: 'rosenbrock', start: [-1.5, 2] }), /^f(\(xₖ\))? − f\*.*f\* = 0/);
+  // A typed formula has no known minimum: relative to the best value seen.
+  assert.match(await title({ ...gd, surface: 'formula', formula: '(1-x)^2 + 100*(y-x^2)^2', start: [-1.5, 2] }), /best/);
+  assert.deepEqual(errors, []);
+  await page.close();
+});

@@ -404,3 +404,31 @@ test('the fit lab plays back with the keyboard (Home, →, End) and has a speed 
   assert.ok(await page.isVisible('#fit-speed'));
   await page.close();
 });
+
+test('NIST MGH10 from start 1 (Nielsen damping): SSR has its own panel, ‖Jᵀr‖ and λ theirs, λ with decade labels over 1e-110…1e3', async (t) => {
+  const { page, realErrors } = await openFit();
+  if (!(await page.evaluate(async () => (await fetch('pkg/nist/index.json')).ok))) {
+    t.skip('www/pkg/nist/ is not there');
+    await page.close();
+    return;
+  }
+  const err = await page.evaluate(() => window.gradlab.setState({ lab: 'fit', config: {
+    model: { kind: 'nist', name: 'MGH10' }, data: { kind: 'nist' }, start: { kind: 'nist', which: 1 },
+    solvers: [{ method: 'levenberg_marquardt', damping: 'nielsen' }, { method: 'gauss_newton' }] } }));
+  assert.equal(err, null);
+  await page.evaluate(() => window.gradlab.settled());
+  const lay = await page.evaluate(() => window.gradlab.current().layout('fit-convergence'));
+  assert.equal(lay.panels.length, 2);
+  const [top, low] = lay.panels;
+  const beside = (p, role) => lay.labels.filter((l) => l.role === role && Math.abs(l.y + l.h / 2 - (p.y + p.h / 2)) <= p.h / 2 + 1);
+  // SSR 4.5e15 → 87.9 on the top panel's axis: labels from at most 1e5 to at least 1e15.
+  const ssr = beside(top, 'y_tick').map((l) => Number(l.text));
+  assert.ok(Math.min(...ssr) <= 1e5 && Math.max(...ssr) >= 1e15, `SSR axis ${ssr}`);
+  assert.deepEqual(lay.labels.filter((l) => l.role === 'y_title').map((l) => l.text), ['SSR  ——', '‖Jᵀr‖  - -']);
+  // λ: at least four decade labels on the lower panel's right axis, from 1e-75 or lower to 1e-25 or higher.
+  const lambda = beside(low, 'y2_tick').map((l) => Math.log10(Number(l.text)));
+  assert.equal(lambda.length, lay.labels.filter((l) => l.role === 'y2_tick').length);
+  assert.ok(lambda.length >= 4 && Math.min(...lambda) <= -75 && Math.max(...lambda) >= -25, `λ labels 1e${lambda.join(', 1e')}`);
+  assert.deepEqual(realErrors(), []);
+  await page.close();
+});

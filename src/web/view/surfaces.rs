@@ -6,6 +6,7 @@ use crate::lab::surfaces::Experiment;
 use crate::lab::surfaces::SurfaceForm;
 use crate::lab::surfaces::{solver_catalog, surface_catalog, SurfaceId};
 use crate::plot::contour::MapOverlay;
+use crate::plot::convergence::Reference;
 use crate::plot::surface::Camera;
 use crate::plot::{draw_convergence, solver_color, Grid, PixelMap, PlotStyle};
 use crate::problem::surfaces::ViewBox;
@@ -498,7 +499,9 @@ impl SurfaceLab {
     pub fn draw_convergence(&mut self, canvas: &HtmlCanvasElement) -> Result<(), JsValue> {
         let dpr = fit_canvas(canvas);
         let root = backend(canvas)?.into_drawing_area();
-        let layout = draw_convergence(&root, &self.traces, self.upto, &PlotStyle { scale: dpr })?;
+        let reference = Reference::from_minima(&self.experiment.surface.minima());
+        let style = PlotStyle { scale: dpr };
+        let layout = draw_convergence(&root, &self.traces, &reference, self.upto, &style)?;
         self.layouts.record(canvas, layout);
         root.present()
             .map_err(|e| JsValue::from_str(&e.to_string()))
