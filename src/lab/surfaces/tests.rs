@@ -132,3 +132,42 @@ fn every_surface_has_a_valid_catalog_entry() {
         assert_eq!(back, s.id);
     }
 }
+
+#[test]
+fn known_minima_are_refined_to_machine_precision() {
+    use crate::lab::surfaces::{Experiment, SurfaceId};
+    for s in [
+        SurfaceId::Peaks,
+        SurfaceId::StyblinskiTang,
+        SurfaceId::SixHumpCamel,
+        SurfaceId::Rosenbrock,
+    ] {
+        let e = Experiment {
+            surface: s,
+            ..Experiment::default()
+        };
+        let published = s.minima();
+        let refined = e.refined_minima();
+        assert_eq!(published.len(), refined.len());
+        let o = e.objective().unwrap();
+        for (p, r) in published.iter().zip(&refined) {
+            let mut g = [0.0; 2];
+            assert!(o.gradient(&r.x, &mut g) || o.automatic_gradient(&r.x, &mut g));
+            assert!(g[0].hypot(g[1]) < 1e-9, "{s:?}: ∇f = {g:?} at {:?}", r.x);
+            assert!(
+                (r.f - p.f).abs() <= 1e-4 * p.f.abs().max(1.0),
+                "{s:?}: {} vs {}",
+                r.f,
+                p.f
+            );
+            assert_eq!(r.f, o.value(&r.x));
+        }
+    }
+    // Peaks' global minimum is −6.5511333…, not the published −6.551133.
+    let peaks = Experiment::default().refined_minima();
+    assert!(
+        (peaks[0].f - (-6.551_133_332_835_838)).abs() < 1e-12,
+        "{}",
+        peaks[0].f
+    );
+}

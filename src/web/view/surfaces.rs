@@ -499,7 +499,7 @@ impl SurfaceLab {
     pub fn draw_convergence(&mut self, canvas: &HtmlCanvasElement) -> Result<(), JsValue> {
         let dpr = fit_canvas(canvas);
         let root = backend(canvas)?.into_drawing_area();
-        let reference = Reference::from_minima(&self.experiment.surface.minima());
+        let reference = Reference::from_minima(&self.experiment.refined_minima());
         let style = PlotStyle { scale: dpr };
         let layout = draw_convergence(&root, &self.traces, &reference, self.upto, &style)?;
         self.layouts.record(canvas, layout);
