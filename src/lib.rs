@@ -25,6 +25,7 @@
 )]
 
 pub mod diff;
+pub mod i18n;
 pub mod lab;
 pub mod math;
 pub mod plot;

@@ -8,6 +8,7 @@ import * as surfaces from './labs/surfaces.js';
 import * as regression from './labs/regression.js';
 import * as fit from './labs/fit.js';
 import * as teach from './teach.js';
+import * as i18n from './i18n.js';
 import * as share from './share.js';
 import * as engine from './engine.js';
 
@@ -26,6 +27,8 @@ let lesson = null;
 let lessonBase = null;
 /** Set by a lesson's "restore" button: the config to go back to. */
 let lessonConfig = null;
+/** The language a link's author chose (`lang` in the state), or null: the reader's own then. */
+let forcedLang = null;
 
 window.gradlab = {
   /** Resolves with the first run's summary once it is drawn. */
@@ -94,9 +97,10 @@ function currentState() {
   const step = mounted[active]?.viewStep?.() ?? null;
   // A course lesson or challenge travels as its id (its texts come from the catalog); a free-text
   // lesson (an author's, or an old link's) as its text.
+  const forced = forcedLang ? { lang: forcedLang } : {};
   const l = teach.isOpen() ? teach.stateFields(active)
     : lesson && lesson.lab === active ? { lesson: { title: lesson.title, text: lesson.text, ...(lessonChanged() ? { changed: true } : {}) } } : {};
-  return { lab: active, config, embed: embedOptions, ...(Number.isInteger(step) ? { step } : {}), ...l };
+  return { lab: active, config, embed: embedOptions, ...(Number.isInteger(step) ? { step } : {}), ...l, ...forced };
 }
 
 // ---------- a guided experiment's lesson travels with the state ----------
@@ -192,6 +196,10 @@ async function applyState(input) {
     return err;
   }
   embedOptions = state.embed || {};
+  if (!bare) {
+    forcedLang = state.lang ?? null;
+    if (forcedLang && forcedLang !== i18n.current()) i18n.setLang(forcedLang);
+  }
   if (EMBED) embedOptions = { ...embedOptions, ...urlOverrides(state.lab) };
   const step = EMBED && PARAMS.has('step') ? Number(PARAMS.get('step')) : state.step;
   if (Number.isInteger(step) && step >= 0) mounted[state.lab].setViewStep?.(step);
@@ -534,6 +542,11 @@ async function main() {
     });
   }
   $('share-msg').querySelector('.close').addEventListener('click', share.clearMessage);
+  {
+    // The language first (a link may choose it), so every text below is drawn in it.
+    const r = location.hash.length > 1 ? wasm.decode_link(location.hash) : null;
+    i18n.initI18n(r?.ok ? r.state.lang : null);
+  }
   wireShareTools();
   teach.initTeach({
     apply: async (state) => {
@@ -551,6 +564,7 @@ async function main() {
   else if (EMBED) await applyState(wasm.default_state('surfaces'));
   else showLab('surfaces');
   watchChanges();
+  i18n.onChange(() => { renderLesson(); urlSoon(); }); // after teach's own listener: it reloads the lessons first
   for (const lab of Object.keys(mounted)) teach.showCoach(lab, mounted[lab].rust);
   $('lesson-text').addEventListener('click', () => { $('lesson').classList.toggle('expanded'); postHeightSoon(); });
   $('lesson-close').addEventListener('click', () => { if (lesson) lesson.dismissed = true; renderLesson(); postHeightSoon(); });

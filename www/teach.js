@@ -4,6 +4,7 @@
 // Every text and every number comes from Rust (lab::teach): this file only shows them.
 import { course as courseCatalog } from './pkg/gradlab.js';
 import { $, el, renderCoach } from './ui.js';
+import * as i18n from './i18n.js';
 
 const STORE = 'gradlab-progress-v1';
 const COACH_BOX = { surfaces: 'coach', regression: 'rg-coach', fit: 'fit-coach' };
@@ -38,11 +39,11 @@ function fillMenu() {
   const p = progress();
   const keep = menu.value;
   const first = menu.querySelector('option[value=""]');
-  const course = el('optgroup', { label: 'Course' }, ...catalog.lessons.map((l, i) => el('option', {
+  const course = el('optgroup', { label: i18n.t('menu_course', {}, 'Course') }, ...catalog.lessons.map((l, i) => el('option', {
     value: `lesson:${l.id}`,
     textContent: `${i + 1}. ${l.title}${p.lessons[l.id] ? ' ✓' : ''}`,
   })));
-  const challenges = el('optgroup', { label: 'Challenges' }, ...catalog.challenges.map((c) => el('option', {
+  const challenges = el('optgroup', { label: i18n.t('menu_challenges', {}, 'Challenges') }, ...catalog.challenges.map((c) => el('option', {
     value: `challenge:${c.id}`,
     textContent: `★ ${c.title}${p.challenges[c.id]?.met ? ' ✓' : ''}`,
   })));
@@ -57,10 +58,15 @@ function fillMenu() {
  */
 export function initTeach(context) {
   ctx = context;
-  try {
-    catalog = courseCatalog();
-  } catch { /* an old build: no course */ }
-  fillMenu();
+  const load = () => {
+    try {
+      catalog = courseCatalog(i18n.current());
+    } catch { /* an old build: no course */ }
+    if (open) open.def = (open.kind === 'lesson' ? catalog.lessons : catalog.challenges).find((d) => d.id === open.id) ?? open.def;
+    fillMenu();
+  };
+  load();
+  i18n.onChange(load);
   const menu = $('course-menu');
   menu?.addEventListener('change', async () => {
     const [kind, id] = menu.value.split(':');
@@ -124,17 +130,20 @@ export function isOpen() {
 /** Renders the lesson box for what is open; returns false when nothing is (app.js then shows a plain lesson). */
 export function renderTeach(show) {
   const main = open ? $(`lab-${open.lab}`) : null;
-  for (const m of document.querySelectorAll('main.lab, main.lab-page')) m.classList.toggle('predicting', !!open && show && m === main && !open.revealed);
+  for (const m of document.querySelectorAll('main.lab, main.lab-page')) {
+    m.classList.toggle('predicting', !!open && show && m === main && !open.revealed);
+    m.style.setProperty('--veil', JSON.stringify(i18n.tr('Answer the question above to see the run')));
+  }
   $('teach').hidden = !open;
   $('lesson-kind').hidden = !open;
   if (!open) return false;
   const d = open.def;
   const list = open.kind === 'lesson' ? catalog.lessons : catalog.challenges;
   const i = list.findIndex((x) => x.id === open.id);
-  $('lesson-kind').textContent = open.kind === 'lesson' ? `Lesson ${i + 1} of ${list.length}` : 'Challenge';
+  $('lesson-kind').textContent = open.kind === 'lesson' ? i18n.t('lesson_of', { n: i + 1, total: list.length }, 'Lesson {n} of {total}') : i18n.t('challenge', {}, 'Challenge');
   $('lesson-title').textContent = d.title;
   $('lesson-text').textContent = d.goal;
-  $('teach-look').textContent = open.kind === 'lesson' ? `Look for: ${d.look_for}` : `Rules: ${d.rules}`;
+  $('teach-look').textContent = open.kind === 'lesson' ? i18n.t('look_for', { text: d.look_for }, 'Look for: {text}') : i18n.t('rules', { text: d.rules }, 'Rules: {text}');
   $('teach-hint').hidden = open.kind !== 'challenge';
   $('teach-hint-text').textContent = d.hint ?? '';
   $('teach-predict').hidden = open.kind !== 'lesson' || open.revealed;
@@ -150,7 +159,9 @@ export function renderTeach(show) {
   $('teach-next').disabled = i >= list.length - 1;
   const p = progress();
   const doneCount = open.kind === 'lesson' ? catalog.lessons.filter((l) => p.lessons[l.id]).length : catalog.challenges.filter((c) => p.challenges[c.id]?.met).length;
-  $('teach-progress').textContent = `${doneCount} of ${list.length} ${open.kind === 'lesson' ? 'lessons done' : 'challenges met'} in this browser`;
+  $('teach-progress').textContent = open.kind === 'lesson'
+    ? i18n.t('progress_lessons', { done: doneCount, total: list.length }, '{done} of {total} lessons done in this browser')
+    : i18n.t('progress_challenges', { done: doneCount, total: list.length }, '{done} of {total} challenges met in this browser');
   renderResult();
   return true;
 }
@@ -177,13 +188,16 @@ function renderResult() {
       const said = open.predicted;
       const right = said !== null && said === shown;
       const parts = [];
-      if (said !== null) parts.push(`You predicted: “${d.choices[said]}”.`);
-      if (shown !== null) parts.push(`The run shows: “${d.choices[shown]}”${said === null ? '' : right ? ' — right.' : ' — not what you predicted.'}`);
-      if (ctx.changed()) parts.push('(You changed the setup: this is what your run shows.)');
+      if (said !== null) parts.push(i18n.t('predicted', { choice: d.choices[said] }, 'You predicted: “{choice}”.'));
+      if (shown !== null) {
+        parts.push(i18n.t('shows', { choice: d.choices[shown] }, 'The run shows: “{choice}”')
+          + (said === null ? '' : right ? i18n.t('right', {}, ' — right.') : i18n.t('wrong', {}, ' — not what you predicted.')));
+      }
+      if (ctx.changed()) parts.push(i18n.t('changed', {}, '(You changed the setup: this is what your run shows.)'));
       verdictEl.textContent = parts.join(' ');
       verdictEl.className = `teach-verdict ${said === null ? '' : right ? 'good' : 'bad'}`;
       $('teach-lines').replaceChildren(...o.lines.map((l) => el('li', { textContent: l })));
-      $('teach-why').textContent = `Why: ${d.why}`;
+      $('teach-why').textContent = i18n.t('why', { text: d.why }, 'Why: {text}');
       const id = open.id;
       if (!progress().lessons[id]) remember((p) => { p.lessons[id] = { predicted: said, right }; });
     } else {

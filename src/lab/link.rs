@@ -335,6 +335,11 @@ pub struct PageState {
     /// each run, the verdict.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub challenge: Option<String>,
+    /// The language the link's author chose for it (`"en"`, `"zh-CN"`): a Chinese tutorial embeds
+    /// a Chinese experiment. Absent (the usual case), the reader's own language is used; the
+    /// numbers are the same in every language.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub lang: Option<crate::i18n::Lang>,
 }
 
 /// The explanation shown with a guided experiment.
@@ -399,6 +404,7 @@ impl PageState {
             lesson: None,
             course: None,
             challenge: None,
+            lang: None,
         }
     }
 

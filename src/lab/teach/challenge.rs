@@ -810,3 +810,26 @@ mod tests {
         assert!(check("no-such", &run.view()).is_err());
     }
 }
+
+/// The challenges with their texts in `lang` (the catalog's, falling back to English).
+pub fn challenges_in(lang: crate::i18n::Lang) -> Vec<Challenge> {
+    use crate::i18n::{get, Lang};
+    let mut all = challenges();
+    if lang == Lang::En {
+        return all;
+    }
+    for c in &mut all {
+        let id = c.id;
+        for (slot, field) in [
+            (&mut c.title, "title"),
+            (&mut c.goal, "goal"),
+            (&mut c.rules, "rules"),
+            (&mut c.hint, "hint"),
+        ] {
+            if let Some(t) = get(lang, &format!("challenge.{id}.{field}")) {
+                *slot = t;
+            }
+        }
+    }
+    all
+}

@@ -925,3 +925,33 @@ mod tests {
         assert!(outcome("nope", &run.view()).is_err());
     }
 }
+
+/// The lessons with their texts in `lang` (the catalog's, falling back to English).
+pub fn lessons_in(lang: crate::i18n::Lang) -> Vec<Lesson> {
+    use crate::i18n::{get, Lang};
+    let mut all = lessons();
+    if lang == Lang::En {
+        return all;
+    }
+    for l in &mut all {
+        let id = l.id;
+        let g = |f: &str| get(lang, &format!("lesson.{id}.{f}"));
+        for (slot, field) in [
+            (&mut l.title, "title"),
+            (&mut l.goal, "goal"),
+            (&mut l.look_for, "look_for"),
+            (&mut l.question, "question"),
+            (&mut l.why, "why"),
+        ] {
+            if let Some(t) = g(field) {
+                *slot = t;
+            }
+        }
+        for (i, c) in l.choices.iter_mut().enumerate() {
+            if let Some(t) = g(&format!("choice.{i}")) {
+                *c = t;
+            }
+        }
+    }
+    all
+}

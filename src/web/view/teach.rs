@@ -50,17 +50,19 @@ taught!(SurfaceLab);
 taught!(RegressionLab);
 taught!(FitLab);
 
-/// The course and the challenges: `{lessons: [...], challenges: [...]}` with their configs.
+/// The course and the challenges in language `lang` (`"en"`, `"zh-CN"`; absent = English):
+/// `{lessons: [...], challenges: [...]}` with their configs.
 #[wasm_bindgen]
-pub fn course() -> JsValue {
+pub fn course(lang: Option<String>) -> JsValue {
+    let lang = crate::i18n::Lang::parse(lang.as_deref().unwrap_or("en"));
     #[derive(serde::Serialize)]
     struct Catalog {
         lessons: Vec<course::Lesson>,
         challenges: Vec<challenge::Challenge>,
     }
     to_js(&Catalog {
-        lessons: course::lessons(),
-        challenges: challenge::challenges(),
+        lessons: course::lessons_in(lang),
+        challenges: challenge::challenges_in(lang),
     })
 }
 
@@ -87,4 +89,11 @@ pub fn lesson_setup_changed(id: &str, config: JsValue) -> bool {
         return true;
     };
     normal(current) != normal(lesson.config)
+}
+
+/// The page's messages in language `lang` (`page.*` keys of the catalog; see `crate::i18n`):
+/// `{"page.Contour map": "等高线图", "page.t.lesson_of": "第 {n} 课（共 {total} 课）", …}`.
+#[wasm_bindgen]
+pub fn messages(lang: &str) -> JsValue {
+    to_js(&crate::i18n::page_messages(crate::i18n::Lang::parse(lang)))
 }
