@@ -66,7 +66,10 @@ export function initTeach(context) {
     fillMenu();
   };
   load();
-  i18n.onChange(load);
+  i18n.onChange(() => {
+    load();
+    for (const [lab, rust] of Object.entries(coachOf)) showCoach(lab, rust);
+  });
   const menu = $('course-menu');
   menu?.addEventListener('change', async () => {
     const [kind, id] = menu.value.split(':');
@@ -182,7 +185,7 @@ function renderResult() {
   const verdictEl = $('teach-verdict');
   try {
     if (open.kind === 'lesson') {
-      const o = rust.lesson_outcome(open.id);
+      const o = rust.lesson_outcome(open.id, i18n.current());
       const d = open.def;
       const shown = o.observed ?? null;
       const said = open.predicted;
@@ -201,7 +204,7 @@ function renderResult() {
       const id = open.id;
       if (!progress().lessons[id]) remember((p) => { p.lessons[id] = { predicted: said, right }; });
     } else {
-      const v = rust.challenge_verdict(open.id);
+      const v = rust.challenge_verdict(open.id, i18n.current());
       verdictEl.textContent = `${v.met ? '✓' : '✗'} ${v.headline}`;
       verdictEl.className = `teach-verdict ${v.met ? 'good' : 'bad'}`;
       $('teach-lines').replaceChildren(...v.lines.map((l) => el('li', { textContent: l })));
@@ -217,11 +220,13 @@ function renderResult() {
 }
 
 /** The coach's verdicts under lab `lab`'s results, from its Rust object. */
+const coachOf = {};
 export function showCoach(lab, rust) {
+  if (rust) coachOf[lab] = rust;
   const box = $(COACH_BOX[lab]);
   if (!box || !rust?.teach_coach) return;
   let verdicts = [];
-  try { verdicts = rust.teach_coach(); } catch { verdicts = []; }
+  try { verdicts = rust.teach_coach(i18n.current()); } catch { verdicts = []; }
   const colors = (ctx?.labApi(lab)?.summary?.()?.solvers ?? ctx?.labApi(lab)?.summary?.()?.runs ?? []).map((s) => s.color);
   renderCoach(box, verdicts, colors);
 }

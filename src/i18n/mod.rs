@@ -195,6 +195,32 @@ mod tests {
     }
 
     #[test]
+    fn sentences_are_matched_whole_and_their_values_carried_over() {
+        assert_eq!(
+            say(
+                Lang::Zh,
+                "converged in 21 iterations to (0.2283, −1.626) with f = −6.551"
+            ),
+            "在 21 次迭代内收敛到 (0.2283, −1.626)，f = −6.551"
+        );
+        // A value that is itself a known text is translated too (a stop reason).
+        assert_eq!(
+            say(Lang::Zh, "left the map: converged: ‖∇f‖ below tolerance"),
+            "离开了地图：收敛：‖∇f‖ 低于容差"
+        );
+        // The most specific template wins over "{k} iterations".
+        assert_eq!(
+            say(
+                Lang::Zh,
+                "Newton: 21 iterations (converged: ‖∇f‖ below tolerance)"
+            ),
+            "Newton：21 次迭代（收敛：‖∇f‖ 低于容差）"
+        );
+        assert_eq!(say(Lang::Zh, "no such sentence"), "no such sentence");
+        assert_eq!(say(Lang::En, "left the map: x"), "left the map: x");
+    }
+
+    #[test]
     fn formatting_with_named_arguments() {
         assert_eq!(
             format(
@@ -215,4 +241,158 @@ mod tests {
         );
         assert_eq!(Lang::parse("en-GB"), Lang::En);
     }
+}
+
+/// One sentence template split into literal text and `{name}`s.
+fn pieces(template: &str) -> Vec<(bool, &str)> {
+    let mut out = Vec::new();
+    let mut rest = template;
+    while let Some(i) = rest.find('{') {
+        let after = &rest[i + 1..];
+        match after.find('}') {
+            Some(j)
+                if j > 0
+                    && after[..j]
+                        .chars()
+                        .all(|c| c.is_ascii_alphanumeric() || c == '_') =>
+            {
+                if i > 0 {
+                    out.push((false, &rest[..i]));
+                }
+                out.push((true, &after[..j]));
+                rest = &after[j + 1..];
+            }
+            _ => {
+                out.push((false, &rest[..i + 1]));
+                rest = after;
+            }
+        }
+    }
+    if !rest.is_empty() {
+        out.push((false, rest));
+    }
+    // Merge adjacent literals.
+    let mut merged: Vec<(bool, &str)> = Vec::new();
+    for p in out {
+        match merged.last_mut() {
+            Some((false, prev)) if !p.0 => {
+                let start = prev.as_ptr() as usize - template.as_ptr() as usize;
+                let end = p.1.as_ptr() as usize - template.as_ptr() as usize + p.1.len();
+                *prev = &template[start..end];
+            }
+            _ => merged.push(p),
+        }
+    }
+    merged
+}
+
+/// Matches `text` against an English template: the `{name}` captures, or `None`.
+fn capture<'t>(template: &str, text: &'t str) -> Option<Vec<(String, &'t str)>> {
+    let ps = pieces(template);
+    let mut caps = Vec::new();
+    let mut at = 0usize;
+    let mut i = 0usize;
+    while i < ps.len() {
+        let (is_name, s) = ps[i];
+        if !is_name {
+            // Only the first piece can be a literal here: the others are consumed with the name
+            // before them.
+            if i != 0 || !text.starts_with(s) {
+                return None;
+            }
+            at = s.len();
+            i += 1;
+            continue;
+        }
+        // A name: up to the next literal (the first occurrence after at least one character), or
+        // to the end.
+        match ps.get(i + 1) {
+            None => {
+                if at >= text.len() {
+                    return None;
+                }
+                caps.push((s.to_string(), &text[at..]));
+                at = text.len();
+                i += 1;
+            }
+            Some((_, lit)) => {
+                let last = i + 2 == ps.len();
+                let from = at + text[at..].chars().next()?.len_utf8();
+                let found = if last {
+                    text.ends_with(lit)
+                        .then(|| text.len() - lit.len())
+                        .filter(|&p| p >= from)
+                } else {
+                    text.get(from..).and_then(|t| t.find(lit)).map(|p| p + from)
+                };
+                let p = found?;
+                caps.push((s.to_string(), &text[at..p]));
+                at = p + lit.len();
+                if last {
+                    return (at == text.len()).then_some(caps);
+                }
+                i += 2;
+            }
+        }
+    }
+    (at == text.len()).then_some(caps)
+}
+
+/// The English `say.*` templates, the most specific first (most literal text), so that
+/// "{k} iterations" is only tried after every longer sentence ending in "iterations".
+fn sentence_templates() -> &'static [(&'static str, &'static str)] {
+    static T: OnceLock<Vec<(&'static str, &'static str)>> = OnceLock::new();
+    T.get_or_init(|| {
+        let mut v: Vec<(&'static str, &'static str)> = catalog(Lang::En)
+            .iter()
+            .filter(|(k, _)| k.starts_with("say."))
+            .map(|(k, e)| (k.as_str(), e.as_str()))
+            .collect();
+        let literal = |t: &str| {
+            pieces(t)
+                .iter()
+                .filter(|p| !p.0)
+                .map(|p| p.1.chars().count())
+                .sum::<usize>()
+        };
+        v.sort_by(|a, b| literal(b.1).cmp(&literal(a.1)).then(a.0.cmp(b.0)));
+        v
+    })
+}
+
+/// A sentence the Rust code produced in English (a coach verdict, a lesson outcome, a challenge
+/// verdict…), in `lang`: the catalog's `say.*` templates are matched against it (their English
+/// text in `en.json`, with `{names}` for the numbers and names it carries) and the captured values
+/// are put into the same template of `lang`; captured values are translated in turn when they
+/// are themselves a known text (a stop reason, a solver's name). Unmatched text stays English.
+pub fn say(lang: Lang, text: &str) -> String {
+    if lang == Lang::En {
+        return text.to_string();
+    }
+    if let Some(t) = get(lang, &format!("page.{text}")) {
+        return t.to_string();
+    }
+    for (key, english) in sentence_templates() {
+        let Some(caps) = capture(english, text) else {
+            continue;
+        };
+        let Some(target) = get(lang, key) else {
+            continue;
+        };
+        let args: Vec<(&str, String)> = caps
+            .iter()
+            .map(|(n, v)| {
+                (
+                    n.as_str(),
+                    if v.chars().any(|c| c.is_ascii_alphabetic()) && v.len() > 3 {
+                        say(lang, v)
+                    } else {
+                        v.to_string()
+                    },
+                )
+            })
+            .collect();
+        return format(target, &args);
+    }
+    text.to_string()
 }

@@ -28,6 +28,10 @@ test('a Chinese browser gets Chinese labels, lessons and challenges; switching t
   await page.waitForFunction(() => !document.getElementById('teach-result').hidden);
   assert.match(await page.textContent('#teach-verdict'), /你的预测：“发散”。/);
   assert.match(await page.textContent('#teach-lines'), /\|1 − 0\.21·10\| = 1\.1/);
+  // The run's sentences too (Rust's say.* templates): the outcome and the coach.
+  assert.match(await page.textContent('#teach-lines'), /次迭代内收敛/);
+  assert.match(await page.textContent('#coach'), /发散/);
+  assert.match(await page.textContent('#coach'), /试试 α ≤ 0\.18/);
   // The link stays language-neutral.
   assert.equal((await page.evaluate(() => window.gradlab.getState())).lang, undefined);
   // Switch to English: labels and the lesson come back in English, and the choice is remembered.

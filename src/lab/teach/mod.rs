@@ -9,3 +9,109 @@ pub mod coach;
 pub mod course;
 pub mod lens;
 pub mod run;
+
+#[cfg(test)]
+mod i18n_tests {
+    use crate::i18n::{say, Lang};
+    use crate::lab::link::LabConfig;
+    use crate::lab::teach::{challenge, coach, course, run::OwnedRun};
+
+    /// English words a Chinese sentence may keep: solvers' and problems' names, abbreviations.
+    const NAMES: &[&str] = &[
+        "Gradient",
+        "descent",
+        "Momentum",
+        "heavy",
+        "ball",
+        "Nesterov",
+        "Adam",
+        "Newton",
+        "BFGS",
+        "Nelder",
+        "Mead",
+        "Levenberg",
+        "Marquardt",
+        "Gauss",
+        "Batch",
+        "SGD",
+        "Armijo",
+        "frozen",
+        "Jacobian",
+        "SSR",
+        "NIST",
+        "Misra1a",
+        "LRE",
+        "QR",
+        "peaks",
+        "Rosenbrock",
+        "batch",
+        "GD",
+        "accelerated",
+        "gradient",
+        "with",
+        "wrong",
+        "Fletcher",
+        "Reeves",
+        "Polak",
+        "Ribière",
+        "grad",
+        "ftol",
+        "xtol",
+        "gtol",
+        "start",
+        "exact",
+    ];
+
+    fn untranslated(line: &str) -> Option<String> {
+        let zh = say(Lang::Zh, line);
+        let words: Vec<&str> = zh
+            .split(|c: char| !c.is_ascii_alphabetic())
+            .filter(|w| w.len() >= 4 && !NAMES.contains(w))
+            .collect();
+        (!words.is_empty()).then(|| format!("{line}\n   → {zh}"))
+    }
+
+    /// Every sentence the coach, the lessons' outcomes and the challenges' verdicts write for the
+    /// course's own setups (and the challenges' solutions) has a Chinese template.
+    #[test]
+    fn every_teaching_sentence_of_the_course_reads_in_chinese() {
+        let dir = std::env::var("NIST_STRD_DIR")
+            .unwrap_or_else(|_| concat!(env!("CARGO_MANIFEST_DIR"), "/../shared/nist-strd").into());
+        let misra = std::fs::read_to_string(format!("{dir}/nonlinear/Misra1a.dat")).ok();
+        let mut missing = Vec::new();
+        let mut check = |lines: Vec<String>| {
+            for l in lines {
+                if let Some(m) = untranslated(&l) {
+                    missing.push(m);
+                }
+            }
+        };
+        for l in course::lessons() {
+            let cfg = LabConfig::from_lab(l.lab, l.config.clone()).unwrap();
+            let run = OwnedRun::run(&cfg, misra.as_deref()).unwrap();
+            let o = course::outcome(l.id, &run.view()).unwrap();
+            check(o.lines);
+            for v in coach::any(&run.view()) {
+                check(vec![v.headline]);
+                check(v.advice);
+            }
+        }
+        for c in challenge::challenges() {
+            let cfg = LabConfig::from_lab(c.lab, c.config.clone()).unwrap();
+            let run = OwnedRun::run(&cfg, misra.as_deref()).unwrap();
+            let v = challenge::check(c.id, &run.view()).unwrap();
+            check(vec![v.headline]);
+            check(v.lines);
+            for v in coach::any(&run.view()) {
+                check(vec![v.headline]);
+                check(v.advice);
+            }
+        }
+        assert!(
+            missing.is_empty(),
+            "{} sentences without a Chinese template:\n{}",
+            missing.len(),
+            missing.join("\n")
+        );
+    }
+}

@@ -4,6 +4,7 @@
 use super::fit::FitLab;
 use super::regression::RegressionLab;
 use super::surfaces::SurfaceLab;
+use crate::i18n::{say, Lang};
 use crate::lab::teach::{challenge, coach, course, run::RunView};
 use crate::web::to_js;
 use wasm_bindgen::prelude::*;
@@ -14,33 +15,68 @@ pub trait Taught {
     fn run_view(&self) -> RunView<'_>;
 }
 
-fn outcome(lab: &dyn Taught, id: &str) -> Result<JsValue, JsValue> {
+fn lang_of(lang: Option<String>) -> Lang {
+    Lang::parse(lang.as_deref().unwrap_or("en"))
+}
+
+fn say_all(lang: Lang, lines: &mut [String]) {
+    for l in lines {
+        *l = say(lang, l);
+    }
+}
+
+fn outcome(lab: &dyn Taught, id: &str, lang: Lang) -> Result<JsValue, JsValue> {
     course::outcome(id, &lab.run_view())
-        .map(|o| to_js(&o))
+        .map(|mut o| {
+            say_all(lang, &mut o.lines);
+            to_js(&o)
+        })
         .map_err(|e| JsValue::from_str(&e))
 }
 
-fn verdict(lab: &dyn Taught, id: &str) -> Result<JsValue, JsValue> {
+fn verdict(lab: &dyn Taught, id: &str, lang: Lang) -> Result<JsValue, JsValue> {
     challenge::check(id, &lab.run_view())
-        .map(|v| to_js(&v))
+        .map(|mut v| {
+            v.headline = say(lang, &v.headline);
+            say_all(lang, &mut v.lines);
+            to_js(&v)
+        })
         .map_err(|e| JsValue::from_str(&e))
+}
+
+fn coach_in(lab: &dyn Taught, lang: Lang) -> JsValue {
+    let mut all = coach::any(&lab.run_view());
+    for v in &mut all {
+        v.headline = say(lang, &v.headline);
+        say_all(lang, &mut v.advice);
+    }
+    to_js(&all)
 }
 
 macro_rules! taught {
     ($t:ty) => {
         #[wasm_bindgen]
         impl $t {
-            /// The coach's verdict on each run: `[{solver, ending, headline, advice: [...]}]`.
-            pub fn teach_coach(&self) -> JsValue {
-                to_js(&coach::any(&self.run_view()))
+            /// The coach's verdict on each run, in `lang` (`"en"`, `"zh-CN"`):
+            /// `[{solver, ending, headline, advice: [...]}]`.
+            pub fn teach_coach(&self, lang: Option<String>) -> JsValue {
+                coach_in(self, lang_of(lang))
             }
-            /// What the run on screen showed for course lesson `id`: `{observed, lines}`.
-            pub fn lesson_outcome(&self, id: &str) -> Result<JsValue, JsValue> {
-                outcome(self, id)
+            /// What the run on screen showed for course lesson `id`, in `lang`: `{observed, lines}`.
+            pub fn lesson_outcome(
+                &self,
+                id: &str,
+                lang: Option<String>,
+            ) -> Result<JsValue, JsValue> {
+                outcome(self, id, lang_of(lang))
             }
-            /// Whether the run on screen meets challenge `id`: `{met, headline, lines}`.
-            pub fn challenge_verdict(&self, id: &str) -> Result<JsValue, JsValue> {
-                verdict(self, id)
+            /// Whether the run on screen meets challenge `id`, in `lang`: `{met, headline, lines}`.
+            pub fn challenge_verdict(
+                &self,
+                id: &str,
+                lang: Option<String>,
+            ) -> Result<JsValue, JsValue> {
+                verdict(self, id, lang_of(lang))
             }
         }
     };
