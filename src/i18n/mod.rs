@@ -214,7 +214,7 @@ mod tests {
                 Lang::Zh,
                 "Newton: 21 iterations (converged: ‖∇f‖ below tolerance)"
             ),
-            "Newton：21 次迭代（收敛：‖∇f‖ 低于容差）"
+            "牛顿法：21 次迭代（收敛：‖∇f‖ 低于容差）"
         );
         assert_eq!(say(Lang::Zh, "no such sentence"), "no such sentence");
         assert_eq!(say(Lang::En, "left the map: x"), "left the map: x");
