@@ -564,7 +564,8 @@ async function main() {
   else if (EMBED) await applyState(wasm.default_state('surfaces'));
   else showLab('surfaces');
   watchChanges();
-  i18n.onChange(() => { renderLesson(); urlSoon(); }); // after teach's own listener: it reloads the lessons first
+  // After teach's own listener (it reloads the lessons first); plots redraw in the new language.
+  i18n.onChange(() => { renderLesson(); urlSoon(); for (const m of Object.values(mounted)) m.redraw(); });
   for (const lab of Object.keys(mounted)) teach.showCoach(lab, mounted[lab].rust);
   $('lesson-text').addEventListener('click', () => { $('lesson').classList.toggle('expanded'); postHeightSoon(); });
   $('lesson-close').addEventListener('click', () => { if (lesson) lesson.dismissed = true; renderLesson(); postHeightSoon(); });

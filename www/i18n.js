@@ -4,7 +4,7 @@
 //
 // The language follows, in order: the link's `lang` (an author's choice), `?lang=` in the URL,
 // the choice made on this page (localStorage `gradlab-lang`), `navigator.languages`.
-import { messages } from './pkg/gradlab.js';
+import { messages, set_plot_language, say_text } from './pkg/gradlab.js';
 
 const STORE = 'gradlab-lang';
 let lang = 'en';
@@ -55,7 +55,14 @@ function translateNode(node) {
     const orig = originalText.get(node) ?? node.data;
     const key = orig.replace(/\s+/g, ' ').trim();
     if (!key || !/[A-Za-z]/.test(key)) return;
-    const to = lang === 'en' ? key : table[`page.${key}`];
+    let to = lang === 'en' ? key : table[`page.${key}`];
+    if (to === undefined && key.length < 240) {
+      // A sentence or name Rust wrote (a solver's display name, a stop reason with its numbers…).
+      try {
+        const said = say_text(lang, key);
+        if (said !== key) to = said;
+      } catch { /* an old build */ }
+    }
     if (to === undefined) return;
     if (!originalText.has(node)) originalText.set(node, orig);
     const lead = orig.match(/^\s*/)[0];
@@ -97,6 +104,7 @@ export function setLang(tag, { remember = false } = {}) {
     table = {};
   }
   document.documentElement.lang = lang;
+  try { set_plot_language(lang); } catch { /* an old build */ }
   if (remember) {
     try { localStorage.setItem(STORE, lang); } catch { /* storage blocked */ }
   }

@@ -369,30 +369,45 @@ pub fn say(lang: Lang, text: &str) -> String {
     if lang == Lang::En {
         return text.to_string();
     }
+    say_scored(lang, text).0
+}
+
+/// [`say`] with how many characters of `text` no template or known text explained (words left
+/// in English).
+fn say_scored(lang: Lang, text: &str) -> (String, usize) {
+    let wordy = |v: &str| v.chars().filter(|c| c.is_ascii_alphabetic()).count() > 1;
+    if !wordy(text) {
+        return (text.to_string(), 0);
+    }
     if let Some(t) = get(lang, &format!("page.{text}")) {
-        return t.to_string();
+        return (t.to_string(), 0);
     }
-    for (key, english) in sentence_templates() {
-        let Some(caps) = capture(english, text) else {
-            continue;
-        };
-        let Some(target) = get(lang, key) else {
-            continue;
-        };
-        let args: Vec<(&str, String)> = caps
-            .iter()
-            .map(|(n, v)| {
-                (
-                    n.as_str(),
-                    if v.chars().any(|c| c.is_ascii_alphabetic()) && v.len() > 3 {
-                        say(lang, v)
-                    } else {
-                        v.to_string()
-                    },
-                )
-            })
-            .collect();
-        return format(target, &args);
+    // Of the templates that match, the one that leaves the least text unexplained (its captured
+    // values translated in turn): "Gradient descent (α = {a})" cannot swallow
+    // "0.0198): 1140 iterations (…)" when "{who}: {k} iterations ({stop})" explains every part.
+    let best = sentence_templates()
+        .iter()
+        .filter_map(|(key, english)| {
+            let caps = capture(english, text)?;
+            let target = get(lang, key)?;
+            let mut unexplained = 0usize;
+            let args: Vec<(String, String)> = caps
+                .iter()
+                .map(|(n, v)| {
+                    let (t, u) = say_scored(lang, v);
+                    unexplained += u;
+                    (n.clone(), t)
+                })
+                .collect();
+            Some((unexplained, std::cmp::Reverse(english.len()), args, target))
+        })
+        .min_by(|a, b| (a.0, a.1).cmp(&(b.0, b.1)));
+    match best {
+        Some((u, _, args, target)) => {
+            let args: Vec<(&str, String)> =
+                args.iter().map(|(n, v)| (n.as_str(), v.clone())).collect();
+            (format(target, &args), u)
+        }
+        None => (text.to_string(), text.chars().count()),
     }
-    text.to_string()
 }

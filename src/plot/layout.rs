@@ -37,6 +37,8 @@ pub fn glyph_em(c: char) -> f64 {
         'A'..='Z' => 0.8,
         'a'..='z' => 0.64,
         c if c.is_ascii() => 0.84,
+        // CJK ideographs and full-width punctuation: one em each.
+        '\u{3000}'..='\u{9FFF}' | '\u{FF00}'..='\u{FFEF}' => 1.0,
         // −, Greek, ∇, ‖, subscripts, ·, …
         _ => 0.86,
     }
@@ -222,6 +224,10 @@ impl<'a, DB: DrawingBackend> Painter<'a, DB> {
         vertical: bool,
         role: &'static str,
     ) -> Result<[f64; 4], String> {
+        // The page's language (crate::plot::set_language): titles, axis names and legends drawn
+        // in it; numbers and names without a translation stay as they are.
+        let translated = super::translate(text);
+        let text = translated.as_str();
         let size = text_size(text, font as f64);
         let at = (at.0.round(), at.1.round());
         let b = anchored_box(at.0, at.1, size, pos, vertical);

@@ -25,6 +25,25 @@ pub mod thin;
 use plotters::style::RGBColor;
 
 pub use contour::{draw_contour_map, PixelMap};
+
+thread_local! {
+    static LANGUAGE: std::cell::Cell<crate::i18n::Lang> = const { std::cell::Cell::new(crate::i18n::Lang::En) };
+}
+
+/// The language plots write their titles, axis names and legends in (the page sets it; native
+/// use and tests draw in English).
+pub fn set_language(lang: crate::i18n::Lang) {
+    LANGUAGE.with(|l| l.set(lang));
+}
+
+/// `text` in the plots' language ([`crate::i18n::say`]: whole known texts only).
+pub fn translate(text: &str) -> String {
+    let lang = LANGUAGE.with(|l| l.get());
+    if lang == crate::i18n::Lang::En || !text.chars().any(|c| c.is_ascii_alphabetic()) {
+        return text.to_string();
+    }
+    crate::i18n::say(lang, text)
+}
 pub use convergence::draw_convergence;
 pub use grid::Grid;
 pub use layout::PlotLayout;

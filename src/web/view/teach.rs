@@ -133,3 +133,17 @@ pub fn lesson_setup_changed(id: &str, config: JsValue) -> bool {
 pub fn messages(lang: &str) -> JsValue {
     to_js(&crate::i18n::page_messages(crate::i18n::Lang::parse(lang)))
 }
+
+/// The language the plots draw their texts in (`"en"`, `"zh-CN"`); the page calls it when the
+/// language changes, then redraws.
+#[wasm_bindgen]
+pub fn set_plot_language(lang: &str) {
+    crate::plot::set_language(Lang::parse(lang));
+}
+
+/// `text` (a whole sentence or name the page shows, as Rust wrote it in English) in `lang`, or
+/// unchanged when the catalog has no template for it (see `crate::i18n::say`).
+#[wasm_bindgen]
+pub fn say_text(lang: &str, text: &str) -> String {
+    say(Lang::parse(lang), text)
+}
