@@ -340,3 +340,41 @@ fn regression_form_and_validator_agree_on_every_range() {
         assert_eq!(fv.is_ok(), expected(&r::DECAY_RATE, v));
     }
 }
+
+/// The fit lab never drops data silently: more CSV rows than it takes is a named refusal, from
+/// the form and from the link/`setState` validator alike, and the limit itself is accepted.
+#[test]
+fn fit_csv_over_the_limit_is_named() {
+    use gradlab::lab::fit::{FitData, FitExperiment, FitForm, PAGE_MAX_POINTS};
+    let csv = |rows: usize| {
+        let mut t = String::from("x,y\n");
+        for i in 0..rows {
+            t.push_str(&format!("{},{}\n", i as f64 * 1e-3, (i % 7) as f64));
+        }
+        t
+    };
+    let mut form = FitForm::from_experiment(&FitExperiment::default(), None);
+    form.data = "csv".into();
+    form.csv = csv(PAGE_MAX_POINTS + 1);
+    let errors = form.apply().unwrap_err();
+    let m = &errors.iter().find(|e| e.field == "csv").expect("a csv error").message;
+    assert_eq!(
+        m,
+        &format!(
+            "this CSV has {} rows; the fit lab takes at most {PAGE_MAX_POINTS}",
+            PAGE_MAX_POINTS + 1
+        )
+    );
+    form.csv = csv(PAGE_MAX_POINTS);
+    let e = form.apply().expect("the limit itself is taken");
+    assert!(matches!(&e.data, FitData::Points { x, .. } if x.len() == PAGE_MAX_POINTS));
+    assert!(config_verdict(LabConfig::Fit(e.clone())).is_ok());
+    // A link or setState with one point more: the same limit, named.
+    let mut big = e;
+    if let FitData::Points { x, y } = &mut big.data {
+        x.push(1.0);
+        y.push(1.0);
+    }
+    let err = config_verdict(LabConfig::Fit(big)).unwrap_err();
+    assert!(err.contains(&format!("takes at most {PAGE_MAX_POINTS}")), "{err}");
+}

@@ -220,8 +220,11 @@ fn validate_fit(f: &FitExperiment) -> Result<(), String> {
         FitData::Generated {
             n, noise, params, ..
         } => {
-            if *n == 0 || *n > 100_000 {
-                return Err(format!("number of points must be 1 … 100000 (got {n})"));
+            if *n == 0 || *n > fit::PAGE_MAX_POINTS {
+                return Err(format!(
+                    "number of points must be 1 … {} (got {n})",
+                    fit::PAGE_MAX_POINTS
+                ));
             }
             finite(&[*noise], "noise")?;
             if let Some(p) = params {
@@ -231,6 +234,9 @@ fn validate_fit(f: &FitExperiment) -> Result<(), String> {
         FitData::Points { x, y } => {
             if x.len() != y.len() {
                 return Err(format!("{} x values but {} y values", x.len(), y.len()));
+            }
+            if let Some(m) = fit::too_many_points(x.len(), "data set") {
+                return Err(m);
             }
             finite(x, "x values")?;
             finite(y, "y values")?;
