@@ -357,7 +357,11 @@ fn fit_csv_over_the_limit_is_named() {
     form.data = "csv".into();
     form.csv = csv(PAGE_MAX_POINTS + 1);
     let errors = form.apply().unwrap_err();
-    let m = &errors.iter().find(|e| e.field == "csv").expect("a csv error").message;
+    let m = &errors
+        .iter()
+        .find(|e| e.field == "csv")
+        .expect("a csv error")
+        .message;
     assert_eq!(
         m,
         &format!(
@@ -376,5 +380,8 @@ fn fit_csv_over_the_limit_is_named() {
         y.push(1.0);
     }
     let err = config_verdict(LabConfig::Fit(big)).unwrap_err();
-    assert!(err.contains(&format!("takes at most {PAGE_MAX_POINTS}")), "{err}");
+    assert!(
+        err.contains(&format!("takes at most {PAGE_MAX_POINTS}")),
+        "{err}"
+    );
 }
