@@ -55,6 +55,8 @@ window.gradlab = {
   worker: () => (engine.fallback() ? { ok: false, reason: engine.fallback() } : { ok: true }),
   /** The current permalink (`v3.…`, without `#`). */
   link: () => encode(currentState())?.link ?? null,
+  /** How many times the page has encoded a link (tests check that idle clicks do not). */
+  encodeCount: () => encodeCount,
   /** The bit-exact fingerprints of the current experiment's traces (hex strings). */
   fingerprints: () => { const s = currentState(); return wasm.trace_fingerprints(s, nistText(s)); },
 };
@@ -150,7 +152,9 @@ function setLesson(l, lab, config) {
 }
 
 
+let encodeCount = 0;
 function encode(state) {
+  encodeCount += 1;
   try {
     return wasm.encode_link(state);
   } catch {
@@ -303,7 +307,26 @@ function urlSoon() {
   urlTimer = setTimeout(updateUrl, 350);
 }
 
+/**
+ * What the link depends on, cheaply: the lab, its experiment's revision (Rust bumps it when the
+ * experiment may have changed), the shown step, the embed options and the lesson. null when a lab
+ * cannot say (then the link is always re-encoded).
+ */
+function linkKey() {
+  const lab = mounted[active];
+  const revision = lab?.revision?.();
+  if (revision === undefined) return null;
+  const l = teach.isOpen() ? teach.stateFields(active) : lesson;
+  return JSON.stringify([active, revision, lab.viewStep?.() ?? null, embedOptions, l, teach.isOpen()]);
+}
+
+let encodedKey = null;
 function updateUrl() {
+  // A click or key press that changed nothing (the page title, a scroll) re-encodes nothing: with
+  // large data loaded, encoding the link is the expensive part.
+  const key = linkKey();
+  if (key !== null && key === encodedKey) return;
+  encodedKey = key;
   renderLesson();
   const e = encode(currentState());
   if (!e) return;
@@ -330,7 +353,9 @@ function watchChanges() {
 
 /** Opens the experiment in `hash`; a bad link opens the default experiment with a message. */
 async function openLink(hash) {
-  const r = wasm.decode_link(hash);
+  // The length first, before anything is decoded or copied into wasm.
+  const tooLong = wasm.link_length_problem(hash.replace(/^#/, '').length);
+  const r = tooLong ? { ok: false, message: tooLong } : wasm.decode_link(hash);
   if (r.ok) {
     const err = await applyState(r.state);
     if (!err) {

@@ -134,10 +134,22 @@ fn validate_regression(r: &RegressionExperiment) -> Result<(), String> {
             r.solvers.len()
         ));
     }
+    use crate::lab::regression::ranges as rr;
     use crate::lab::regression::{PAGE_MAX_EPOCHS, PAGE_MAX_N, PAGE_MAX_VISITS};
+    use crate::solver::minibatch::Decay;
     for s in &r.solvers {
+        // The page's own limits (the form's ranges), so that a link never opens a state its form
+        // would refuse.
+        rr::LEARNING_RATE.validate(s.learning_rate)?;
         s.validate()?;
-        // The page's own limits, so that a link never opens a state its form would refuse.
+        rr::BATCH_SIZE.validate(s.batch_size as f64)?;
+        match s.decay {
+            Decay::InverseTime { rate } => rr::DECAY_RATE.validate(rate)?,
+            Decay::StepDecay { every: n, .. } | Decay::Cosine { period: n, .. } => {
+                rr::DECAY_EVERY.validate(n as f64)?
+            }
+            _ => {}
+        }
         if s.epochs > PAGE_MAX_EPOCHS {
             return Err(format!(
                 "epochs must be at most {PAGE_MAX_EPOCHS} (got {})",
@@ -178,16 +190,11 @@ fn validate_regression(r: &RegressionExperiment) -> Result<(), String> {
                 spec.n
             ));
         }
-        finite(
-            &[
-                spec.slope,
-                spec.intercept,
-                spec.noise,
-                spec.x_min,
-                spec.x_max,
-            ],
-            "generated-data parameters",
-        )?;
+        rr::SLOPE.validate(spec.slope)?;
+        rr::INTERCEPT.validate(spec.intercept)?;
+        rr::NOISE.validate(spec.noise)?;
+        rr::DATA_X_MIN.validate(spec.x_min)?;
+        rr::DATA_X_MAX.validate(spec.x_max)?;
     }
     Ok(())
 }
@@ -213,8 +220,11 @@ fn validate_fit(f: &FitExperiment) -> Result<(), String> {
         FitData::Generated {
             n, noise, params, ..
         } => {
-            if *n == 0 || *n > 100_000 {
-                return Err(format!("number of points must be 1 … 100000 (got {n})"));
+            if *n == 0 || *n > fit::PAGE_MAX_POINTS {
+                return Err(format!(
+                    "number of points must be 1 … {} (got {n})",
+                    fit::PAGE_MAX_POINTS
+                ));
             }
             finite(&[*noise], "noise")?;
             if let Some(p) = params {
@@ -224,6 +234,9 @@ fn validate_fit(f: &FitExperiment) -> Result<(), String> {
         FitData::Points { x, y } => {
             if x.len() != y.len() {
                 return Err(format!("{} x values but {} y values", x.len(), y.len()));
+            }
+            if let Some(m) = fit::too_many_points(x.len(), "data set") {
+                return Err(m);
             }
             finite(x, "x values")?;
             finite(y, "y values")?;

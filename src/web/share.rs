@@ -51,6 +51,18 @@ pub fn decode_link(text: &str) -> JsValue {
     })
 }
 
+/// Why a link of `chars` characters is refused before anything is decoded (the page asks this
+/// first, so a 1 MB fragment is refused at once, naming the limit), or `undefined`.
+#[wasm_bindgen]
+pub fn link_length_problem(chars: usize) -> Option<String> {
+    (chars > link::MAX_LINK_CHARS).then(|| {
+        format!(
+            "the link is too long ({chars} characters; at most {})",
+            link::MAX_LINK_CHARS
+        )
+    })
+}
+
 /// Validates a page state without running it: `undefined` when valid, else the reason.
 #[wasm_bindgen]
 pub fn check_state(state: JsValue) -> Option<String> {

@@ -261,7 +261,7 @@ test('SGD learning-rate schedules: step and cosine decay, with a small α plot',
   await page.fill('#rg-decay_every', '0');
   await page.waitForFunction(() => document.querySelector('#lab-regression .msg[data-for="decay_every"]').textContent !== '');
   const msg = (k) => page.textContent(`#lab-regression .msg[data-for="${k}"]`);
-  assert.equal(await msg('decay_every'), 'a whole number of epochs ≥ 1');
+  assert.equal(await msg('decay_every'), 'must be a whole number from 1 to 1e6');
   assert.equal(await msg('decay_value'), '', 'the γ field is fine');
   await page.fill('#rg-decay_every', '5');
   await page.fill('#rg-decay_value', '0');

@@ -524,6 +524,8 @@ export function mount() {
     setViewStep: (k) => { stopPlay(); pendingStep = k; setStep(Math.min(k, app.max_step())); },
     /** The experiment config as JSON (see README: FitExperiment). */
     getState: () => app.get_state(),
+    /** Changes whenever the experiment getState() returns may have changed (cheap). */
+    revision: () => app.revision(),
     /** The loaded NIST file a config names (for exports and fingerprints), or undefined. */
     nistText: (config) => (config?.model?.kind === 'nist' ? app.nist_text(String(config.model.name)) : undefined),
     /**

@@ -334,6 +334,8 @@ export function mount() {
     setViewStep: (e) => { stopPlay(); setEpoch(e); },
     /** The experiment config (RegressionExperiment) as JSON. */
     getState: () => app.get_state(),
+    /** Changes whenever the experiment getState() returns may have changed (cheap). */
+    revision: () => app.revision(),
     /** Validates and applies a config, re-runs (in the worker) and redraws; resolves to an error message or null. */
     setState: (config) => {
       try {

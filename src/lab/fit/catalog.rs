@@ -6,6 +6,18 @@ use crate::problem::nist::{self};
 use crate::solver::least_squares::{GaussNewtonSettings, LmSettings};
 use serde::Serialize;
 
+/// The most data points the curve-fitting lab takes (a CSV's rows, a link's points, generated
+/// data): every solver iteration evaluates the model and its Jacobian at every point, and the
+/// landscape and plots draw them, so beyond this a fit no longer answers in about a second.
+pub const PAGE_MAX_POINTS: usize = 100_000;
+
+/// The message for data of `rows` points when that is more than [`PAGE_MAX_POINTS`].
+pub fn too_many_points(rows: usize, what: &str) -> Option<String> {
+    (rows > PAGE_MAX_POINTS).then(|| {
+        format!("this {what} has {rows} rows; the fit lab takes at most {PAGE_MAX_POINTS}")
+    })
+}
+
 /// A built-in model as the page lists it.
 #[derive(Clone, Debug, Serialize)]
 pub struct ModelInfo {

@@ -412,10 +412,20 @@ impl FitForm {
                         _ => None,
                     }
                 }
-                "csv" => match self
-                    .csv_options(&mut errors)
-                    .map(|o| parse_xy_csv(&self.csv, &o))
-                {
+                "csv" => match self.csv_options(&mut errors).map(|o| {
+                    // The row count first (cheap, before parsing): too many rows is a named
+                    // refusal, never data silently not used.
+                    let lines = self.csv.lines().filter(|l| !l.trim().is_empty()).count();
+                    if let Some(m) = super::catalog::too_many_points(lines.saturating_sub(1), "CSV")
+                    {
+                        return Err(m);
+                    }
+                    let d = parse_xy_csv(&self.csv, &o)?;
+                    match super::catalog::too_many_points(d.x.len(), "CSV") {
+                        Some(m) => Err(m),
+                        None => Ok(d),
+                    }
+                }) {
                     None => None,
                     Some(Ok(d)) => Some(FitData::Points { x: d.x, y: d.y }),
                     Some(Err(e)) => {

@@ -7,3 +7,28 @@ pub const PAGE_MAX_N: usize = 200_000;
 pub const PAGE_MAX_VISITS: f64 = 2e7;
 /// Largest epochs on the page.
 pub const PAGE_MAX_EPOCHS: usize = 10_000;
+
+/// The regression lab's numeric ranges, written once: the form ([`super::RegressionForm::apply`])
+/// and the link/`setState` validator (`LabConfig::validate`) both check them. (Seeds are any
+/// u64 in both, read exactly.)
+pub mod ranges {
+    use crate::lab::form::Range;
+    /// Generated data: slope.
+    pub const SLOPE: Range = Range::new("slope", -1e9, 1e9);
+    /// Generated data: intercept.
+    pub const INTERCEPT: Range = Range::new("intercept", -1e9, 1e9);
+    /// Generated data: noise σ.
+    pub const NOISE: Range = Range::new("noise", 0.0, 1e6);
+    /// Generated data: x min.
+    pub const DATA_X_MIN: Range = Range::new("x min", -1e9, 1e9);
+    /// Generated data: x max.
+    pub const DATA_X_MAX: Range = Range::new("x max", -1e9, 1e9);
+    /// Learning rate α.
+    pub const LEARNING_RATE: Range = Range::positive("learning rate", 1e3);
+    /// Batch size (0 = all).
+    pub const BATCH_SIZE: Range = Range::whole("batch size", 0.0, 1e9);
+    /// Inverse-time decay rate.
+    pub const DECAY_RATE: Range = Range::new("decay rate", 0.0, 1e3);
+    /// Step decay's interval and cosine's period, in epochs.
+    pub const DECAY_EVERY: Range = Range::whole("decay period", 1.0, 1e6);
+}

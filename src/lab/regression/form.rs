@@ -94,6 +94,22 @@ fn num(
     }
 }
 
+/// A seed: any whole number from 0 to 2⁶⁴ − 1, read exactly (a link may carry any u64 seed, so
+/// the form takes every seed a link does, and shows it back digit for digit).
+fn seed_field(errors: &mut Vec<FieldError>, field: &str, text: &str) -> u64 {
+    let t = text.trim().trim_start_matches('+');
+    if let Ok(v) = t.parse::<u64>() {
+        return v;
+    }
+    let message = match number(text) {
+        Ok(v) if v >= 0.0 && v.fract() == 0.0 && v < 9007199254740992.0 => return v as u64,
+        Ok(_) => format!("must be a whole number from 0 to {}", u64::MAX),
+        Err(m) => m,
+    };
+    errors.push(fe(field, message));
+    0
+}
+
 fn name_of<T: Serialize>(v: &T) -> String {
     serde_json::to_value(v)
         .ok()
@@ -179,36 +195,25 @@ impl RegressionForm {
                 }
             }
         };
-        let finite = |v: f64| {
-            if v.abs() <= 1e9 {
-                Ok(v)
-            } else {
-                Err("must be between −1e9 and 1e9".to_string())
-            }
-        };
+        use super::catalog::ranges as r;
         let degree = num(&mut errors, "degree", &self.degree, &whole(1.0, 20.0));
         // Samples in the data, where known here (generated, CSV): a batch size ≥ n is batch GD.
         let mut data_n: Option<usize> = None;
         let data = match self.source.as_str() {
             "generated" => {
                 let n = num(&mut errors, "n", &self.n, &whole(2.0, PAGE_MAX_N as f64));
-                let slope = num(&mut errors, "slope", &self.slope, &finite);
-                let b = num(&mut errors, "true_intercept", &self.true_intercept, &finite);
-                let noise = num(&mut errors, "noise", &self.noise, &|v| {
-                    if (0.0..=1e6).contains(&v) {
-                        Ok(v)
-                    } else {
-                        Err("must be between 0 and 1e6".into())
-                    }
+                let slope = num(&mut errors, "slope", &self.slope, &|v| r::SLOPE.check(v));
+                let b = num(&mut errors, "true_intercept", &self.true_intercept, &|v| {
+                    r::INTERCEPT.check(v)
                 });
-                let x_min = num(&mut errors, "x_min", &self.x_min, &finite);
-                let x_max = num(&mut errors, "x_max", &self.x_max, &finite);
-                let seed = num(
-                    &mut errors,
-                    "data_seed",
-                    &self.data_seed,
-                    &whole(0.0, 4294967295.0),
-                );
+                let noise = num(&mut errors, "noise", &self.noise, &|v| r::NOISE.check(v));
+                let x_min = num(&mut errors, "x_min", &self.x_min, &|v| {
+                    r::DATA_X_MIN.check(v)
+                });
+                let x_max = num(&mut errors, "x_max", &self.x_max, &|v| {
+                    r::DATA_X_MAX.check(v)
+                });
+                let seed = seed_field(&mut errors, "data_seed", &self.data_seed);
                 if x_min.is_finite() && x_max.is_finite() && x_min >= x_max {
                     errors.push(fe("x_max", "must be greater than x min"));
                 }
@@ -220,7 +225,7 @@ impl RegressionForm {
                     noise,
                     x_min,
                     x_max,
-                    seed: seed as u64,
+                    seed,
                 }))
             }
             "csv" => {
@@ -292,23 +297,16 @@ impl RegressionForm {
             }
         };
         let lr = num(&mut errors, "learning_rate", &self.learning_rate, &|v| {
-            if v > 0.0 && v <= 1e3 {
-                Ok(v)
-            } else {
-                Err("must be > 0 and at most 1000".into())
-            }
+            r::LEARNING_RATE.check(v)
         });
         let batch = if self.batch_size.trim().is_empty()
             || self.batch_size.trim().eq_ignore_ascii_case("all")
         {
             0.0
         } else {
-            num(
-                &mut errors,
-                "batch_size",
-                &self.batch_size,
-                &whole(0.0, 1e9),
-            )
+            num(&mut errors, "batch_size", &self.batch_size, &|v| {
+                r::BATCH_SIZE.check(v)
+            })
         };
         let epochs = num(
             &mut errors,
@@ -316,7 +314,7 @@ impl RegressionForm {
             &self.epochs,
             &whole(1.0, PAGE_MAX_EPOCHS as f64),
         );
-        let seed = num(&mut errors, "seed", &self.seed, &whole(0.0, 4294967295.0));
+        let seed = seed_field(&mut errors, "seed", &self.seed);
         let shuffle: Option<Shuffle> = from_name(&self.shuffle);
         if shuffle.is_none() {
             errors.push(fe("shuffle", "choose a sample order"));
@@ -350,11 +348,7 @@ impl RegressionForm {
             "none" => Some(Decay::None),
             "inverse_time" => Some(Decay::InverseTime {
                 rate: num(&mut errors, "decay_value", &self.decay_value, &|v| {
-                    if (0.0..=1e3).contains(&v) {
-                        Ok(v)
-                    } else {
-                        Err("rate must be between 0 and 1000".into())
-                    }
+                    r::DECAY_RATE.check(v)
                 }),
             }),
             "exponential" => Some(Decay::Exponential {
@@ -383,11 +377,7 @@ impl RegressionForm {
                     }
                 });
                 let every = num(&mut errors, "decay_every", &self.decay_every, &|v| {
-                    if v >= 1.0 && v.fract() == 0.0 && v <= 1e6 {
-                        Ok(v)
-                    } else {
-                        Err("a whole number of epochs ≥ 1".into())
-                    }
+                    r::DECAY_EVERY.check(v)
                 });
                 if a.is_finite() && every.is_finite() {
                     let every = every as usize;
@@ -434,7 +424,7 @@ impl RegressionForm {
             learning_rate: lr,
             batch_size: batch as usize,
             epochs: epochs as usize,
-            seed: seed as u64,
+            seed,
             shuffle: shuffle.expect("checked"),
             decay: decay.expect("checked"),
             optimizer: optimizer.expect("checked"),

@@ -4,6 +4,7 @@
 use super::catalog::{solver_catalog, SurfaceInfo};
 use crate::diff::ad::Scalar;
 use crate::diff::GradientSource;
+use crate::lab::form::Range;
 use crate::problem::surfaces::{
     Ackley, Beale, Booth, GoldsteinPrice, Himmelblau, KnownMinimum, Matyas, Peaks, Quadratic,
     Rastrigin, Rosenbrock, Saddle, SixHumpCamel, StyblinskiTang, Surface, ThreeHumpCamel, ViewBox,
@@ -12,6 +13,28 @@ use crate::problem::Objective;
 use crate::solver::nelder_mead::NmStopRule;
 use crate::solver::StopCriteria;
 use serde::{Deserialize, Serialize};
+
+/// The surface lab's numeric ranges, written once: the form ([`super::SurfaceForm::apply`]) and
+/// [`Experiment::validate`] (links, `setState`, postMessage) both check them.
+pub mod ranges {
+    use super::Range;
+    /// Start x.
+    pub const START_X: Range = Range::new("start x", -1e6, 1e6);
+    /// Start y.
+    pub const START_Y: Range = Range::new("start y", -1e6, 1e6);
+    /// View box x min.
+    pub const X_MIN: Range = Range::new("x min", -1e6, 1e6);
+    /// View box x max.
+    pub const X_MAX: Range = Range::new("x max", -1e6, 1e6);
+    /// View box y min.
+    pub const Y_MIN: Range = Range::new("y min", -1e6, 1e6);
+    /// View box y max.
+    pub const Y_MAX: Range = Range::new("y max", -1e6, 1e6);
+    /// Condition number of the quadratic surface.
+    pub const QUADRATIC_CONDITION: Range = Range::new("quadratic condition number", 1.0, 1e8);
+    /// Step decay's drop interval and cosine's period, in iterations.
+    pub const SCHEDULE_EVERY: Range = Range::whole("schedule period", 1.0, 1e6);
+}
 
 /// A built-in 2-D surface (serde: snake_case name, e.g. `"rosenbrock"`, `"six_hump_camel"`).
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]

@@ -144,19 +144,15 @@ impl SurfaceForm {
                 Ok(v)
             }
         });
-        let within = |v: f64| bounded(v, 1e6);
-        let sx = num("start_x", &self.start_x, &within);
-        let sy = num("start_y", &self.start_y, &within);
-        let x_min = num("x_min", &self.x_min, &within);
-        let x_max = num("x_max", &self.x_max, &within);
-        let y_min = num("y_min", &self.y_min, &within);
-        let y_max = num("y_max", &self.y_max, &within);
+        use super::config::ranges as r;
+        let sx = num("start_x", &self.start_x, &|v| r::START_X.check(v));
+        let sy = num("start_y", &self.start_y, &|v| r::START_Y.check(v));
+        let x_min = num("x_min", &self.x_min, &|v| r::X_MIN.check(v));
+        let x_max = num("x_max", &self.x_max, &|v| r::X_MAX.check(v));
+        let y_min = num("y_min", &self.y_min, &|v| r::Y_MIN.check(v));
+        let y_max = num("y_max", &self.y_max, &|v| r::Y_MAX.check(v));
         let kappa = num("quadratic_condition", &self.quadratic_condition, &|v| {
-            if (1.0..=1e8).contains(&v) {
-                Ok(v)
-            } else {
-                Err("must be between 1 and 1e8".into())
-            }
+            r::QUADRATIC_CONDITION.check(v)
         });
         let surface: Option<SurfaceId> = from_name(&self.surface);
         if surface.is_none() {
@@ -265,13 +261,11 @@ fn parse_solver(s: &SolverForm) -> Result<SolverConfig, Vec<FieldError>> {
 /// The schedule from its kind and two numbers (which mean what depends on the kind).
 fn parse_schedule(kind: &str, a: &str, b: &str) -> Result<Schedule, FieldError> {
     let a_num = || number(a).map_err(|m| field_error("schedule_a", m));
-    let b_int = || match number(b) {
-        Ok(v) if v >= 1.0 && v.fract() == 0.0 && v <= 1e6 => Ok(v as usize),
-        Ok(_) => Err(field_error(
-            "schedule_b",
-            "must be a whole number from 1 to 1e6",
-        )),
-        Err(m) => Err(field_error("schedule_b", m)),
+    let b_int = || {
+        number(b)
+            .and_then(|v| super::config::ranges::SCHEDULE_EVERY.check(v))
+            .map(|v| v as usize)
+            .map_err(|m| field_error("schedule_b", m))
     };
     let s = match kind {
         "constant" | "" => Schedule::Constant,
@@ -315,14 +309,6 @@ fn enum_name<T: Serialize>(v: &T) -> String {
 /// A unit enum value from its serde name.
 fn from_name<T: for<'de> Deserialize<'de>>(name: &str) -> Option<T> {
     serde_json::from_value(serde_json::Value::String(name.to_string())).ok()
-}
-
-fn bounded(v: f64, limit: f64) -> Result<f64, String> {
-    if v.abs() > limit {
-        Err(format!("must be between −{limit:e} and {limit:e}"))
-    } else {
-        Ok(v)
-    }
 }
 
 /// The solvers after a form edit: `base`'s runs in their order (so colours stay put), the first

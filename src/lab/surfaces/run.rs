@@ -103,18 +103,16 @@ impl SolverConfig {
 impl Experiment {
     /// Checks every field, returning the first problem in words.
     pub fn validate(&self) -> Result<(), String> {
-        if !self.start.iter().all(|v| v.is_finite()) {
-            return Err("start point must be finite numbers".into());
-        }
+        use super::config::ranges as r;
+        r::START_X.validate(self.start[0])?;
+        r::START_Y.validate(self.start[1])?;
         self.stop.validate()?;
-        if !(self.quadratic_condition.is_finite()
-            && (1.0..=1e8).contains(&self.quadratic_condition))
-        {
-            return Err(format!(
-                "quadratic condition number must be between 1 and 1e8 (got {})",
-                self.quadratic_condition
-            ));
-        }
+        r::QUADRATIC_CONDITION.validate(self.quadratic_condition)?;
+        let v = self.view.view_box;
+        r::X_MIN.validate(v.x_min)?;
+        r::X_MAX.validate(v.x_max)?;
+        r::Y_MIN.validate(v.y_min)?;
+        r::Y_MAX.validate(v.y_max)?;
         if !self.view.view_box.is_valid() {
             return Err("view box must have finite bounds with min < max".into());
         }
@@ -122,6 +120,13 @@ impl Experiment {
             return Err("choose at least one solver".into());
         }
         self.schedule.validate()?;
+        match self.schedule {
+            crate::solver::schedule::Schedule::StepDecay { every: n, .. }
+            | crate::solver::schedule::Schedule::Cosine { period: n, .. } => {
+                r::SCHEDULE_EVERY.validate(n as f64)?
+            }
+            _ => {}
+        }
         if self.surface == SurfaceId::Formula {
             SurfaceFormula::parse(&self.formula).map_err(|e| format!("formula: {e}"))?;
         }

@@ -38,6 +38,9 @@ pub struct FitLab {
     /// result (and SSR landscape) to `accept`.
     deferred: bool,
     pending: Option<FitExperiment>,
+    /// Bumped whenever the experiment the page shows (`latest()`) may have changed: the page
+    /// re-encodes its link only when this (or its own state) changed.
+    revision: u32,
 }
 
 /// One solver's fit, as `window.gradlab.lastRun()` reports it.
@@ -135,6 +138,7 @@ impl FitLab {
             layouts: Layouts::default(),
             deferred: false,
             pending: None,
+            revision: 0,
         }
     }
 
@@ -168,6 +172,13 @@ impl FitLab {
     /// Forgets the pending experiment (its fit was cancelled or failed): the previous one stays.
     pub fn drop_pending(&mut self) {
         self.pending = None;
+        self.revision = self.revision.wrapping_add(1);
+    }
+
+    /// Changes whenever the experiment the page shows may have changed (a cheap test for the
+    /// page's link: no re-encoding of large data on unrelated clicks).
+    pub fn revision(&self) -> u32 {
+        self.revision
     }
 
     /// Models, NIST names and solvers with hyperparameters: `{models, nist, solvers}`.
@@ -583,6 +594,7 @@ impl FitLab {
             if e.solvers.is_empty() {
                 return Err("choose at least one solver".into());
             }
+            self.revision = self.revision.wrapping_add(1);
             self.pending = Some(e);
             return Ok(());
         }
@@ -592,6 +604,7 @@ impl FitLab {
     }
 
     fn install(&mut self, e: FitExperiment, result: FitResult) {
+        self.revision = self.revision.wrapping_add(1);
         self.experiment = e;
         self.result = result;
         self.step = max_step(&self.result);

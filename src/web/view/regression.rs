@@ -59,6 +59,9 @@ pub struct RegressionLab {
     /// after it, for a click on the map) until the page hands its result to `accept`.
     deferred: bool,
     pending: Option<(RegressionExperiment, Option<ViewBox>)>,
+    /// Bumped whenever the experiment the page shows (`latest()`) may have changed: the page
+    /// re-encodes its link only when this (or its own state) changed.
+    revision: u32,
     /// The first run replayed for the worked update and the gradient fan (built when first
     /// asked for), and the worked update last computed, by epoch.
     replay: Option<Replay>,
@@ -183,6 +186,7 @@ impl RegressionLab {
             layouts: Layouts::default(),
             deferred: false,
             pending: None,
+            revision: 0,
             replay: None,
             worked: None,
             fan: true,
@@ -218,6 +222,13 @@ impl RegressionLab {
     /// Forgets the pending experiment (its run was cancelled or failed): the previous one stays.
     pub fn drop_pending(&mut self) {
         self.pending = None;
+        self.revision = self.revision.wrapping_add(1);
+    }
+
+    /// Changes whenever the experiment the page shows may have changed (a cheap test for the
+    /// page's link: no re-encoding of large data on unrelated clicks).
+    pub fn revision(&self) -> u32 {
+        self.revision
     }
 
     /// Where the text of the plot last drawn on the canvas with id `canvas_id` is, in CSS px of
@@ -735,6 +746,7 @@ impl RegressionLab {
             for s in &e.solvers {
                 s.validate()?;
             }
+            self.revision = self.revision.wrapping_add(1);
             self.pending = Some((e, keep_view));
             return Ok(());
         }
@@ -749,6 +761,7 @@ impl RegressionLab {
         result: RegressionResult,
         keep_view: Option<ViewBox>,
     ) {
+        self.revision = self.revision.wrapping_add(1);
         self.experiment = e;
         self.result = result;
         self.derive();

@@ -47,6 +47,9 @@ pub struct SurfaceLab {
     /// previous run) until the page hands its result to [`SurfaceLab::accept`].
     deferred: bool,
     pending: Option<Experiment>,
+    /// Bumped whenever the experiment the page shows (`latest()`) may have changed: the page
+    /// re-encodes its link only when this (or its own state) changed.
+    revision: u32,
     /// Draw the curvature lens at the shown iterate of the first run.
     lens: bool,
 }
@@ -113,6 +116,7 @@ impl SurfaceLab {
             deferred: false,
             lens: false,
             pending: None,
+            revision: 0,
         }
     }
 
@@ -148,6 +152,13 @@ impl SurfaceLab {
     /// Forgets the pending experiment (its run was cancelled or failed): the previous one stays.
     pub fn drop_pending(&mut self) {
         self.pending = None;
+        self.revision = self.revision.wrapping_add(1);
+    }
+
+    /// Changes whenever the experiment the page shows may have changed (a cheap test for the
+    /// page's link: no re-encoding of large data on unrelated clicks).
+    pub fn revision(&self) -> u32 {
+        self.revision
     }
 
     /// The surfaces and solvers on offer, with formulas, defaults, ranges and one-line help:
@@ -716,6 +727,7 @@ impl SurfaceLab {
 
     /// Rotates the 3-D camera by a drag of (dx, dy) CSS pixels.
     pub fn rotate(&mut self, dx: f64, dy: f64) {
+        self.revision = self.revision.wrapping_add(1);
         let v = &mut self.experiment.view;
         v.yaw = (v.yaw + dx * 0.01).rem_euclid(std::f64::consts::TAU);
         v.pitch = (v.pitch + dy * 0.01).clamp(0.05, 1.5);
@@ -770,6 +782,7 @@ impl SurfaceLab {
         if self.deferred {
             e.validate()?;
             e.objective()?; // a typed formula that does not parse is refused here, at once
+            self.revision = self.revision.wrapping_add(1);
             self.pending = Some(e);
             return Ok(());
         }
@@ -779,6 +792,7 @@ impl SurfaceLab {
     }
 
     fn install(&mut self, e: Experiment, traces: Vec<Trace>) {
+        self.revision = self.revision.wrapping_add(1);
         if e.surface != self.experiment.surface
             || e.view.view_box != self.experiment.view.view_box
             || e.quadratic_condition != self.experiment.quadratic_condition

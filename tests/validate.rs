@@ -1,0 +1,387 @@
+//! One validator: for every numeric range the page's forms check, the edge values (min, max,
+//! just outside both, NaN and ±inf) get the same verdict from the form's parser and from the
+//! config validator that links, `setState` and postMessage go through (`PageState::validate`,
+//! and `PageState::from_json` for the JSON path) — and a refusal names the field and the range.
+
+use gradlab::lab::form::{short, Range};
+use gradlab::lab::link::{LabConfig, PageState};
+use gradlab::lab::regression::DataSource;
+use gradlab::lab::regression::{self, RegressionExperiment, RegressionForm};
+use gradlab::lab::surfaces::{self, Experiment, SurfaceForm};
+use gradlab::problem::regression::generate::LinearSpec;
+use gradlab::solver::minibatch::Decay;
+use gradlab::solver::schedule::Schedule;
+
+/// The values tried for `range`: its edges, one step beyond each, and (for the config) the
+/// non-finite numbers a JSON or link payload cannot hold but a JS caller may try.
+fn edges(range: &Range) -> Vec<f64> {
+    let beyond = |v: f64, dir: f64| {
+        if range.whole {
+            v + dir
+        } else {
+            let step = (v.abs() * 1e-9).max(1e-12);
+            v + dir * step
+        }
+    };
+    let mut v = vec![
+        range.min,
+        range.max,
+        beyond(range.min, -1.0),
+        beyond(range.max, 1.0),
+        (range.min + range.max) / 2.0,
+        1e300,
+        -1e300,
+    ];
+    if range.whole {
+        v.push(range.min + 0.5);
+    }
+    v.retain(|x| !(range.whole && *x < 0.0 && range.min >= 0.0 && x.fract() != 0.0));
+    v
+}
+
+fn expected(range: &Range, v: f64) -> bool {
+    let low = if range.above_min {
+        v > range.min
+    } else {
+        v >= range.min
+    };
+    v.is_finite() && low && v <= range.max && !(range.whole && v.fract() != 0.0)
+}
+
+/// The form's verdict on `text` in `field` (only that field's messages count).
+fn form_verdict<E>(
+    apply: impl Fn(&str) -> Result<E, Vec<gradlab::lab::form::FieldError>>,
+    field: &str,
+    text: &str,
+) -> Result<(), String> {
+    match apply(text) {
+        Ok(_) => Ok(()),
+        Err(errors) => {
+            let mine: Vec<_> = errors.iter().filter(|e| e.field == field).collect();
+            if mine.is_empty() {
+                panic!("{field} = {text}: the form refused another field: {errors:?}");
+            }
+            Err(mine[0].message.clone())
+        }
+    }
+}
+
+fn config_verdict(lab: LabConfig) -> Result<(), String> {
+    let state = PageState::new(lab);
+    let direct = state.validate();
+    // The JSON path (`setState`, postMessage, imported files) when the value is representable.
+    if let Ok(json) = serde_json::to_string(&state) {
+        if !json.contains("null") {
+            let via_json = PageState::from_json(&json)
+                .map(|_| ())
+                .map_err(|e| e.message);
+            assert_eq!(
+                direct.is_ok(),
+                via_json.is_ok(),
+                "{json}: validate {direct:?} vs from_json {via_json:?}"
+            );
+        }
+    }
+    direct
+}
+
+fn check_range<S>(
+    range: &Range,
+    field: &str,
+    form_apply: impl Fn(&str) -> Result<S, Vec<gradlab::lab::form::FieldError>>,
+    config_with: impl Fn(f64) -> LabConfig,
+    skip: &[f64],
+) {
+    for v in edges(range).into_iter().filter(|v| !skip.contains(v)) {
+        let want = expected(range, v);
+        let text = format!("{v:e}");
+        let form = form_verdict(&form_apply, field, &text);
+        let config = config_verdict(config_with(v));
+        assert_eq!(form.is_ok(), want, "{field} = {v}: form says {form:?}");
+        assert_eq!(
+            config.is_ok(),
+            want,
+            "{} = {v}: validator says {config:?}",
+            range.label
+        );
+        if let (Err(f), Err(c)) = (&form, &config) {
+            assert_eq!(f, &range.allowed(), "{field} = {v}");
+            assert_eq!(
+                c,
+                &format!("{}: {} (got {})", range.label, range.allowed(), short(v)),
+                "{field} = {v}"
+            );
+        }
+    }
+    // Non-finite numbers: the form refuses the text, the validator the value.
+    for v in [f64::NAN, f64::INFINITY, f64::NEG_INFINITY] {
+        assert!(form_verdict(&form_apply, field, &format!("{v}")).is_err());
+        let c = config_verdict(config_with(v));
+        assert!(
+            c.is_err(),
+            "{} = {v} accepted by the validator",
+            range.label
+        );
+    }
+}
+
+#[test]
+fn surfaces_form_and_validator_agree_on_every_range() {
+    use surfaces::ranges as r;
+    let base = Experiment::default();
+    let form = SurfaceForm::from_experiment(&base);
+    let apply_with = |set: fn(&mut SurfaceForm, &str)| {
+        let base = base.clone();
+        let form = form.clone();
+        move |text: &str| {
+            let mut f = form.clone();
+            set(&mut f, text);
+            f.apply(&base)
+        }
+    };
+    let config_with = |set: fn(&mut Experiment, f64)| {
+        let base = base.clone();
+        move |v: f64| {
+            let mut e = base.clone();
+            set(&mut e, v);
+            LabConfig::Surfaces(e)
+        }
+    };
+    check_range(
+        &r::START_X,
+        "start_x",
+        apply_with(|f, t| f.start_x = t.into()),
+        config_with(|e, v| e.start[0] = v),
+        &[],
+    );
+    check_range(
+        &r::START_Y,
+        "start_y",
+        apply_with(|f, t| f.start_y = t.into()),
+        config_with(|e, v| e.start[1] = v),
+        &[],
+    );
+    // View box: the other side is moved out of the way so that only the range decides.
+    check_range(
+        &r::X_MIN,
+        "x_min",
+        apply_with(|f, t| {
+            f.x_min = t.into();
+            f.x_max = "1e6".into()
+        }),
+        config_with(|e, v| {
+            e.view.view_box.x_min = v;
+            e.view.view_box.x_max = 1e6;
+        }),
+        // x min = 1e6 leaves no room for x max: refused by both, but as "x max > x min".
+        &[1e6],
+    );
+    check_range(
+        &r::QUADRATIC_CONDITION,
+        "quadratic_condition",
+        apply_with(|f, t| f.quadratic_condition = t.into()),
+        config_with(|e, v| e.quadratic_condition = v),
+        &[],
+    );
+}
+
+#[test]
+fn surfaces_schedule_period_agrees() {
+    let r = surfaces::ranges::SCHEDULE_EVERY;
+    let base = Experiment::default();
+    let mut form = SurfaceForm::from_experiment(&base);
+    form.schedule = "step_decay".into();
+    form.schedule_a = "0.5".into();
+    for v in [1.0, 1e6, 0.0, 1e6 + 1.0, 1.5] {
+        form.schedule_b = format!("{v}");
+        let f = form.apply(&base).map(|_| ());
+        let mut e = base.clone();
+        e.schedule = Schedule::StepDecay {
+            every: v as usize,
+            gamma: 0.5,
+        };
+        let c = config_verdict(LabConfig::Surfaces(e));
+        let want = r.check(v).is_ok();
+        assert_eq!(f.is_ok(), want, "schedule period {v}: form {f:?}");
+        if v.fract() == 0.0 {
+            assert_eq!(c.is_ok(), want, "schedule period {v}: validator {c:?}");
+        }
+    }
+}
+
+/// The case: a start of (1e300, 1e300) is a named error before anything runs.
+#[test]
+fn far_start_is_a_named_link_error() {
+    let e = Experiment {
+        start: [1e300, 1e300],
+        ..Experiment::default()
+    };
+    let json = serde_json::to_string(&PageState::new(LabConfig::Surfaces(e))).unwrap();
+    let err = PageState::from_json(&json).unwrap_err();
+    assert_eq!(
+        err.message,
+        "start x: must be between −1e6 and 1e6 (got 1e300)"
+    );
+}
+
+#[test]
+fn regression_form_and_validator_agree_on_every_range() {
+    use regression::ranges as r;
+    let mut base = RegressionExperiment {
+        data: DataSource::Generated(LinearSpec {
+            n: 100,
+            ..LinearSpec::default()
+        }),
+        ..RegressionExperiment::default()
+    };
+    base.solvers.truncate(1);
+    let form = RegressionForm::from_experiment(&base);
+    let apply_with = |set: fn(&mut RegressionForm, &str)| {
+        let base = base.clone();
+        let form = form.clone();
+        move |text: &str| {
+            let mut f = form.clone();
+            set(&mut f, text);
+            f.apply(&base)
+        }
+    };
+    let config_with = |set: fn(&mut RegressionExperiment, f64)| {
+        let base = base.clone();
+        move |v: f64| {
+            let mut e = base.clone();
+            set(&mut e, v);
+            LabConfig::Regression(e)
+        }
+    };
+    fn spec(e: &mut RegressionExperiment) -> &mut LinearSpec {
+        match &mut e.data {
+            DataSource::Generated(s) => s,
+            _ => unreachable!(),
+        }
+    }
+    check_range(
+        &r::LEARNING_RATE,
+        "learning_rate",
+        apply_with(|f, t| f.learning_rate = t.into()),
+        config_with(|e, v| e.solvers[0].learning_rate = v),
+        &[],
+    );
+    check_range(
+        &r::SLOPE,
+        "slope",
+        apply_with(|f, t| f.slope = t.into()),
+        config_with(|e, v| spec(e).slope = v),
+        &[],
+    );
+    check_range(
+        &r::INTERCEPT,
+        "true_intercept",
+        apply_with(|f, t| f.true_intercept = t.into()),
+        config_with(|e, v| spec(e).intercept = v),
+        &[],
+    );
+    check_range(
+        &r::NOISE,
+        "noise",
+        apply_with(|f, t| f.noise = t.into()),
+        config_with(|e, v| spec(e).noise = v),
+        &[],
+    );
+    // Integer fields: the config holds integers, so only whole values reach the validator.
+    for (range, field, set_form, set_config) in [(
+        r::BATCH_SIZE,
+        "batch_size",
+        (|f: &mut RegressionForm, t: &str| f.batch_size = t.into())
+            as fn(&mut RegressionForm, &str),
+        (|e: &mut RegressionExperiment, v: f64| e.solvers[0].batch_size = v as usize)
+            as fn(&mut RegressionExperiment, f64),
+    )] {
+        for v in [range.min, range.max, range.max + 1.0] {
+            let text = format!("{v}");
+            let f = form_verdict(apply_with(set_form), field, &text);
+            let c = config_verdict(config_with(set_config)(v));
+            let want = expected(&range, v);
+            assert_eq!(f.is_ok(), want, "{field} = {v}: form {f:?}");
+            assert_eq!(c.is_ok(), want, "{field} = {v}: validator {c:?}");
+        }
+    }
+    // Seeds: any u64, read exactly by the form (a link may carry any u64 seed).
+    for v in [0u64, 4294967296, u64::MAX] {
+        let mut f = form.clone();
+        f.seed = v.to_string();
+        f.data_seed = v.to_string();
+        let e = f.apply(&base).expect("any u64 seed");
+        assert_eq!(e.solvers[0].seed, v);
+        assert!(matches!(&e.data, DataSource::Generated(s) if s.seed == v));
+        assert!(config_verdict(LabConfig::Regression(e)).is_ok());
+    }
+    for bad in ["-1", "1.5", "18446744073709551616"] {
+        let mut f = form.clone();
+        f.seed = bad.into();
+        assert!(
+            form_verdict(|_| f.apply(&base), "seed", bad).is_err(),
+            "{bad}"
+        );
+    }
+    // Decay: inverse-time rate and the step-decay interval.
+    let mut f = form.clone();
+    f.decay = "inverse_time".into();
+    for v in [0.0, 1e3, 1e3 + 1e-6, -1e-9] {
+        f.decay_value = format!("{v}");
+        let fv = f.apply(&base).map(|_| ());
+        let mut e = base.clone();
+        e.solvers[0].decay = Decay::InverseTime { rate: v };
+        let c = config_verdict(LabConfig::Regression(e));
+        assert_eq!(
+            fv.is_ok(),
+            c.is_ok(),
+            "decay rate {v}: form {fv:?} vs {c:?}"
+        );
+        assert_eq!(fv.is_ok(), expected(&r::DECAY_RATE, v));
+    }
+}
+
+/// The fit lab never drops data silently: more CSV rows than it takes is a named refusal, from
+/// the form and from the link/`setState` validator alike, and the limit itself is accepted.
+#[test]
+fn fit_csv_over_the_limit_is_named() {
+    use gradlab::lab::fit::{FitData, FitExperiment, FitForm, PAGE_MAX_POINTS};
+    let csv = |rows: usize| {
+        let mut t = String::from("x,y\n");
+        for i in 0..rows {
+            t.push_str(&format!("{},{}\n", i as f64 * 1e-3, (i % 7) as f64));
+        }
+        t
+    };
+    let mut form = FitForm::from_experiment(&FitExperiment::default(), None);
+    form.data = "csv".into();
+    form.csv = csv(PAGE_MAX_POINTS + 1);
+    let errors = form.apply().unwrap_err();
+    let m = &errors
+        .iter()
+        .find(|e| e.field == "csv")
+        .expect("a csv error")
+        .message;
+    assert_eq!(
+        m,
+        &format!(
+            "this CSV has {} rows; the fit lab takes at most {PAGE_MAX_POINTS}",
+            PAGE_MAX_POINTS + 1
+        )
+    );
+    form.csv = csv(PAGE_MAX_POINTS);
+    let e = form.apply().expect("the limit itself is taken");
+    assert!(matches!(&e.data, FitData::Points { x, .. } if x.len() == PAGE_MAX_POINTS));
+    assert!(config_verdict(LabConfig::Fit(e.clone())).is_ok());
+    // A link or setState with one point more: the same limit, named.
+    let mut big = e;
+    if let FitData::Points { x, y } = &mut big.data {
+        x.push(1.0);
+        y.push(1.0);
+    }
+    let err = config_verdict(LabConfig::Fit(big)).unwrap_err();
+    assert!(
+        err.contains(&format!("takes at most {PAGE_MAX_POINTS}")),
+        "{err}"
+    );
+}
