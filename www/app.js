@@ -317,7 +317,7 @@ function linkKey() {
   const revision = lab?.revision?.();
   if (revision === undefined) return null;
   const l = teach.isOpen() ? teach.stateFields(active) : lesson;
-  return JSON.stringify([active, revision, lab.viewStep?.() ?? null, embedOptions, l, teach.isOpen()]);
+  return JSON.stringify([active, revision, lab.viewStep?.() ?? null, embedOptions, l, teach.isOpen(), forcedLang]);
 }
 
 let encodedKey = null;
