@@ -2,7 +2,7 @@
 // No numerics here: the form's text goes to Rust as typed; Rust validates, solves and draws.
 // User text only ever reaches the page through textContent / value, never innerHTML.
 import { SurfaceLab } from '../pkg/gradlab.js';
-import { $, el, fmt, table, playbackKeys, plotGestures, showCaret, staleFormula } from '../ui.js';
+import { $, el, fmt, table, playbackKeys, plotGestures, showCaret, staleFormula, describePlot, announce } from '../ui.js';
 import * as engine from '../engine.js';
 import { player } from '../playback.js';
 
@@ -239,6 +239,7 @@ function toggleLens() {
 function setStep(k) {
   app.set_step(Math.max(0, k));
   showStep();
+  describeAll();
   drawSoon('contour', 'surface', 'convergence');
 }
 
@@ -326,6 +327,12 @@ function drawAll() {
   guard('drawing the contour map', () => app.draw_contour(canvases.contour));
   guard('drawing the surface', () => app.draw_surface(canvases.surface));
   guard('drawing the convergence plot', () => app.draw_convergence(canvases.convergence));
+  describeAll();
+}
+
+/** The plots as text (Rust describe.rs), for screen readers and the "describe" buttons. */
+function describeAll() {
+  for (const c of Object.values(canvases)) describePlot(c, app.describe(c.id));
 }
 
 let frame = 0;
@@ -343,6 +350,7 @@ function drawSoon(...which) {
       guard('drawing the convergence plot', () => app.draw_convergence(canvases.convergence));
       drawSchedule();
     }
+    if (todo.has('contour')) describeAll(); // the view box may have moved
   });
 }
 
@@ -351,6 +359,7 @@ function show() {
   showErrors([]);
   showReadout(app.summary());
   drawAll();
+  announce(app.announce());
 }
 
 /**

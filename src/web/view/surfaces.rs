@@ -929,3 +929,18 @@ impl crate::web::view::teach::Taught for SurfaceLab {
         }
     }
 }
+
+/// Accessibility (issue 16): the plots as text and the run's announcement (src/lab/describe.rs).
+#[wasm_bindgen]
+impl SurfaceLab {
+    /// The text description of the plot on canvas `canvas_id` (`contour`, `surface3d`,
+    /// `convergence`) for the runs shown; empty for another id.
+    pub fn describe(&self, canvas_id: &str) -> String {
+        crate::lab::describe::surfaces(canvas_id, &self.experiment, &self.traces, self.upto)
+    }
+
+    /// One short sentence for the page's live region: "Run finished: … converged in 21 iterations".
+    pub fn announce(&self) -> String {
+        crate::lab::describe::announce(&self.traces)
+    }
+}
