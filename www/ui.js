@@ -97,7 +97,7 @@ export function flashHint(canvas, text, ms = 1400) {
  * `hover(x, y)` / `leave()` follow a mouse. Every callback is optional. All handlers are passive
  * except Ctrl+wheel and two-finger touch moves, which the plot consumes.
  */
-export function plotGestures(canvas, { drag, zoom, tap, reset, hover, leave, keyStep = 40, label } = {}) {
+export function plotGestures(canvas, { drag, zoom, tap, reset, hover, leave, keyStep = 40, label, key } = {}) {
   canvas.tabIndex = 0;
   canvas.classList.add('gesture-plot');
   if (label && !canvas.getAttribute('aria-label')?.includes('arrow')) {
@@ -183,6 +183,8 @@ export function plotGestures(canvas, { drag, zoom, tap, reset, hover, leave, key
 
   canvas.addEventListener('keydown', (e) => {
     if (e.altKey || e.ctrlKey || e.metaKey) return;
+    // The plot's own keys first (the contour map's start cursor): `key(e)` is true when it took it.
+    if (key?.(e)) { e.preventDefault(); e.stopPropagation(); return; }
     const s = e.shiftKey ? keyStep * 4 : keyStep;
     const w = canvas.clientWidth / 2;
     const h = canvas.clientHeight / 2;

@@ -176,3 +176,54 @@ test('axe-core: no serious or critical violation on any lab, in the embed and on
   const bad = Object.entries(found).filter(([, v]) => v.length);
   assert.deepEqual(bad, [], bad.map(([k, v]) => `${k}:\n  ${v.join('\n  ')}`).join('\n'));
 });
+
+/** Pure white pixels on a canvas (the start cursor's crosshair is white; the map has none of its own). */
+const whites = (page, id) => page.evaluate((id) => {
+  const c = document.getElementById(id);
+  const d = c.getContext('2d').getImageData(0, 0, c.width, c.height).data;
+  let n = 0;
+  for (let i = 0; i < d.length; i += 4) if (d[i] === 255 && d[i + 1] === 255 && d[i + 2] === 255) n++;
+  return { n, h: c.height };
+}, id);
+
+test('a start point is chosen on the contour map with the keyboard alone', async () => {
+  const { page, errors } = await openPage(ctx, BASE);
+  await showLab(page, 'surfaces');
+  const start0 = (await page.evaluate(() => window.gradlab.getState())).config.start;
+  assert.deepEqual(start0, [-0.2, -0.6]);
+  const plain = await whites(page, 'contour');
+  await page.focus('#contour');
+
+  // S: the crosshair appears at the start point, and where it is is said.
+  await page.keyboard.press('s');
+  await frames(page);
+  const shown = await whites(page, 'contour');
+  assert.ok(shown.n > plain.n + shown.h, `crosshair drawn: ${plain.n} → ${shown.n} white pixels`);
+  await page.waitForFunction(() => document.getElementById('a11y-live').textContent
+    .startsWith('Choose a start point: cursor at (−0.20, −0.60), f = '));
+
+  // Escape: no run, no crosshair, the start unchanged.
+  await page.keyboard.press('Escape');
+  await frames(page);
+  assert.equal((await whites(page, 'contour')).n, plain.n);
+  assert.deepEqual((await page.evaluate(() => window.gradlab.getState())).config.start, start0);
+
+  // Arrows move it by 1/40 of the 6-wide view (Shift: 5 steps); Enter runs from there.
+  await page.keyboard.press('s');
+  for (let i = 0; i < 4; i++) await page.keyboard.press('ArrowRight');
+  await page.keyboard.press('Shift+ArrowUp');
+  await page.waitForFunction(() => document.getElementById('a11y-live').textContent.startsWith('cursor at (0.40, 0.15), f = '));
+  assert.match(await page.$eval('#hover', (h) => h.textContent), /^cursor at \(0\.40, 0\.15\)/);
+  // The view did not pan: the arrows moved the cursor only.
+  assert.deepEqual((await page.evaluate(() => window.gradlab.getState())).config.view.view_box, { x_min: -3, x_max: 3, y_min: -3, y_max: 3 });
+  await page.keyboard.press('Enter');
+  await page.evaluate(() => window.gradlab.settled());
+  await frames(page);
+  const s = await page.evaluate(() => window.gradlab.getState());
+  assert.deepEqual(s.config.start, [0.4, 0.15]);
+  assert.ok((await described(page, 'contour')).text.includes('went from (0.40, 0.15) to '));
+  await page.waitForFunction(() => document.getElementById('a11y-live').textContent.startsWith('Run finished: '));
+  assert.equal((await whites(page, 'contour')).n < shown.n - shown.h, true, 'crosshair gone after Enter');
+  assert.deepEqual(errors, []);
+  await page.close();
+});

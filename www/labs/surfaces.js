@@ -450,8 +450,35 @@ function wire() {
       fillForm(app.form());
     }, 150);
   };
+  // Keyboard start point: S (or Enter) shows a crosshair at the start, arrows move it (Shift:
+  // further), Enter starts there, Escape cancels. Rust keeps the cursor and says where it is.
+  let choosing = false;
+  const say = (text) => { $('hover').textContent = text; announce(text); };
+  const stopChoosing = () => { choosing = false; app.cursor_cancel(); drawSoon('contour'); };
+  const chooseKey = (e) => {
+    if (!choosing) {
+      if (e.key !== 's' && e.key !== 'S' && e.key !== 'Enter') return false;
+      choosing = true;
+      say(app.cursor_begin());
+      drawSoon('contour');
+      return true;
+    }
+    const n = e.shiftKey ? 5 : 1;
+    const moves = { ArrowLeft: [-n, 0], ArrowRight: [n, 0], ArrowUp: [0, n], ArrowDown: [0, -n] };
+    if (moves[e.key]) { say(app.cursor_move(...moves[e.key])); drawSoon('contour'); return true; }
+    if (e.key === 'Enter') {
+      choosing = false;
+      $('hover').textContent = '';
+      if (guard('running', () => app.cursor_commit())) refresh(); else drawSoon('contour');
+      return true;
+    }
+    if (e.key === 'Escape') { stopChoosing(); say('Start point not changed'); return true; }
+    return false;
+  };
+  c.addEventListener('blur', () => { if (choosing) { stopChoosing(); $('hover').textContent = ''; } });
   plotGestures(c, {
-    label: 'Arrow keys pan, + and − zoom, 0 resets the view',
+    key: chooseKey,
+    label: 'Arrow keys pan, + and − zoom, 0 resets the view; S chooses a start point with the arrow keys and Enter',
     drag: (dx, dy) => { if (app.pan(c, dx, dy)) viewChanged(); },
     zoom: (factor, x, y) => { if (app.zoom(c, x, y, factor)) viewChanged(); },
     reset: resetView,
