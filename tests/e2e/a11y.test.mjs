@@ -227,3 +227,45 @@ test('a start point is chosen on the contour map with the keyboard alone', async
   assert.deepEqual(errors, []);
   await page.close();
 });
+
+test('prefers-reduced-motion: play shows the end at once, steps still step, an embed shows its final state', async () => {
+  const { page, errors } = await openPage(ctx, BASE);
+  await showLab(page, 'surfaces');
+  const K = (await page.evaluate(() => window.gradlab.lastRun())).solvers[0].iterations;
+  const link = await page.evaluate(() => window.gradlab.link()); // at the end of the run
+  const step = () => page.evaluate(() => window.gradlab.current().step());
+  const playing = () => page.$eval('#pb-play', (b) => b.getAttribute('aria-label') === 'pause');
+
+  // Without the preference, ▶ from the start animates (the button turns into pause).
+  await page.emulateMedia({ reducedMotion: 'no-preference' });
+  await page.click('#pb-first');
+  await page.click('#pb-play');
+  assert.equal(await playing(), true, 'animated playback by default');
+  await page.click('#pb-play');
+
+  await page.emulateMedia({ reducedMotion: 'reduce' });
+  await page.click('#pb-first');
+  assert.equal(await step(), 0);
+  await page.click('#pb-play');
+  assert.equal(await step(), K, 'play shows the last iteration at once');
+  assert.equal(await playing(), false, 'nothing animates');
+  await page.click('#pb-back');
+  assert.equal(await step(), K - 1, 'the step buttons still step');
+  await page.click('#pb-first');
+  await page.click('#pb-fwd');
+  assert.equal(await step(), 1);
+  await page.close();
+
+  // An embed that runs on load shows the finished run, still.
+  const e = await ctx.newPage();
+  await e.setViewportSize({ width: 600, height: 400 });
+  await e.emulateMedia({ reducedMotion: 'reduce' });
+  await e.goto(`${BASE}?embed#${link}`);
+  await e.evaluate(() => window.gradlab.ready);
+  assert.equal(await e.evaluate(() => matchMedia('(prefers-reduced-motion: reduce)').matches), true);
+  await e.evaluate(() => window.gradlab.settled());
+  assert.equal(await e.evaluate(() => window.gradlab.current().step()), K);
+  assert.equal(await e.$eval('#pb-play', (b) => b.getAttribute('aria-label')), 'play');
+  await e.close();
+  assert.deepEqual(errors, []);
+});
