@@ -6,6 +6,9 @@
  * A player over steps 0..=last(). `get()` is the step shown, `set(k)` shows step k, `speed()` is
  * steps per second, `changed(playing)` updates the play button. Returns {toggle, stop, playing}.
  */
+/** Whether the reader asked for reduced motion (prefers-reduced-motion: reduce). */
+export const reducedMotion = () => globalThis.matchMedia?.('(prefers-reduced-motion: reduce)').matches ?? false;
+
 export function player({ get, set, last, speed, changed = () => {} }) {
   let frame = 0;
   let on = false;
@@ -17,6 +20,9 @@ export function player({ get, set, last, speed, changed = () => {} }) {
   };
   const toggle = () => {
     if (on) { stop(); return; }
+    // prefers-reduced-motion: no animation — play shows the end of the run at once (from the end,
+    // the start); the step buttons and keys still go through it one step at a time.
+    if (reducedMotion()) { set(get() >= last() ? 0 : last()); return; }
     if (get() >= last()) set(0);
     on = true;
     changed(true);

@@ -22,7 +22,13 @@ export function fmt(v, digits = 6) {
 /** A table from headers and rows (cells are strings or nodes); `minor` columns hide on small screens. */
 export function table(headers, rows, minor = []) {
   const t = el('table');
-  t.append(el('tr', {}, ...headers.map((h, i) => el('th', { textContent: h, className: minor.includes(i) ? 'minor' : '' }))));
+  const th = (h, i) => {
+    const c = el('th', { textContent: h, className: minor.includes(i) ? 'minor' : '' });
+    c.setAttribute('scope', 'col');
+    return c;
+  };
+  t.append(el('thead', {}, el('tr', {}, ...headers.map(th))));
+  const body = el('tbody');
   for (const r of rows) {
     const tr = el('tr');
     r.forEach((c, i) => {
@@ -30,8 +36,9 @@ export function table(headers, rows, minor = []) {
       if (minor.includes(i)) td.classList.add('minor');
       tr.append(td);
     });
-    t.append(tr);
+    body.append(tr);
   }
+  t.append(body);
   return t;
 }
 
@@ -90,7 +97,7 @@ export function flashHint(canvas, text, ms = 1400) {
  * `hover(x, y)` / `leave()` follow a mouse. Every callback is optional. All handlers are passive
  * except Ctrl+wheel and two-finger touch moves, which the plot consumes.
  */
-export function plotGestures(canvas, { drag, zoom, tap, reset, hover, leave, keyStep = 40, label } = {}) {
+export function plotGestures(canvas, { drag, zoom, tap, reset, hover, leave, keyStep = 40, label, key } = {}) {
   canvas.tabIndex = 0;
   canvas.classList.add('gesture-plot');
   if (label && !canvas.getAttribute('aria-label')?.includes('arrow')) {
@@ -176,6 +183,8 @@ export function plotGestures(canvas, { drag, zoom, tap, reset, hover, leave, key
 
   canvas.addEventListener('keydown', (e) => {
     if (e.altKey || e.ctrlKey || e.metaKey) return;
+    // The plot's own keys first (the contour map's start cursor): `key(e)` is true when it took it.
+    if (key?.(e)) { e.preventDefault(); e.stopPropagation(); return; }
     const s = e.shiftKey ? keyStep * 4 : keyStep;
     const w = canvas.clientWidth / 2;
     const h = canvas.clientHeight / 2;
@@ -236,4 +245,43 @@ export function staleFormula(root, on) {
     }
     label.hidden = !on;
   }
+}
+
+/**
+ * A plot's text description (written by Rust, src/lab/describe.rs): the canvas becomes an image
+ * described by a text element after it — visually hidden until its plot's "describe" button (added
+ * to the plot's heading) shows it. Text only, never markup.
+ */
+export function describePlot(canvas, text) {
+  if (!canvas) return;
+  const id = `${canvas.id}-desc`;
+  let box = document.getElementById(id);
+  if (!box) {
+    box = el('p', { id, className: 'plot-desc visually-hidden' });
+    canvas.after(box);
+    canvas.setAttribute('role', 'img');
+    canvas.setAttribute('aria-describedby', id);
+    const h = canvas.closest('section')?.querySelector('h3');
+    if (h) {
+      const b = el('button', { type: 'button', className: 'desc-btn', textContent: 'describe', title: 'Show this plot as text' });
+      b.setAttribute('aria-expanded', 'false');
+      b.setAttribute('aria-controls', id);
+      b.dataset.describes = canvas.id;
+      b.addEventListener('click', () => {
+        const on = box.classList.toggle('visually-hidden') === false;
+        b.setAttribute('aria-expanded', String(on));
+      });
+      h.append(b);
+    }
+  }
+  if (box.textContent !== text) box.textContent = text;
+}
+
+/** Says `text` once in the page's polite live region (#a11y-live), e.g. when a run finished. */
+export function announce(text) {
+  const r = document.getElementById('a11y-live');
+  if (!r || !text) return;
+  // The same sentence twice in a row is still read: empty the region first.
+  if (r.textContent === text) r.textContent = '';
+  requestAnimationFrame(() => { r.textContent = text; });
 }

@@ -10,6 +10,7 @@
 //! attraction) and [`link`] (permalinks).
 
 pub mod basin;
+pub mod describe;
 pub mod explain;
 pub mod fit;
 pub mod form;

@@ -683,6 +683,47 @@ fn draw_color_bar<DB: DrawingBackend>(
     Ok(())
 }
 
+/// The keyboard start cursor: a crosshair through data point `at` across the whole plot area
+/// (white over a dark halo, readable on every colour of the map) with a ring around the point.
+/// Nothing is drawn when `at` lies outside the map.
+pub fn draw_crosshair<DB: DrawingBackend>(
+    root: &DrawingArea<DB, Shift>,
+    map: &PixelMap,
+    at: (f64, f64),
+    style: &PlotStyle,
+) -> Result<(), String> {
+    let v = &map.view;
+    if !(v.x_min..=v.x_max).contains(&at.0) || !(v.y_min..=v.y_max).contains(&at.1) {
+        return Ok(());
+    }
+    use plotters::drawing::DrawingAreaErrorKind;
+    let e = |e: DrawingAreaErrorKind<DB::ErrorType>| e.to_string();
+    let (px, py) = map.to_pixel(at.0, at.1);
+    let (px, py) = (px.round() as i32, py.round() as i32);
+    let r = style.px(8.0) as i32;
+    let gap = r + style.px(3.0) as i32;
+    let (l, rt) = (map.x_px.0, map.x_px.1 - 1);
+    let (t, b) = (map.y_px.0, map.y_px.1 - 1);
+    // Four arms from the plot's edges to the ring (the point itself stays visible).
+    let arms = [
+        [(l, py), (px - gap, py)],
+        [(px + gap, py), (rt, py)],
+        [(px, t), (px, py - gap)],
+        [(px, py + gap), (px, b)],
+    ];
+    let halo = ShapeStyle::from(&BLACK.mix(0.6)).stroke_width(style.px(4.0));
+    let line = ShapeStyle::from(&WHITE).stroke_width(style.px(2.0));
+    for s in [halo, line] {
+        for a in arms {
+            if (a[0].0 - a[1].0).abs() + (a[0].1 - a[1].1).abs() > 0 {
+                root.draw(&PathElement::new(a.to_vec(), s)).map_err(e)?;
+            }
+        }
+        root.draw(&Circle::new((px, py), r, s)).map_err(e)?;
+    }
+    Ok(())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -784,5 +825,44 @@ mod tests {
             clip_segment((0.2, 0.2), (0.4, 0.4), &v),
             Some([(0.2, 0.2), (0.4, 0.4)])
         );
+    }
+}
+
+#[cfg(test)]
+mod crosshair_tests {
+    use super::*;
+
+    #[test]
+    fn the_crosshair_crosses_the_map_at_the_cursor_and_only_there() {
+        let (w, h) = (200u32, 200u32);
+        let mut buf = vec![0u8; (w * h * 3) as usize];
+        let map = PixelMap {
+            x_px: (0, 200),
+            y_px: (0, 200),
+            view: ViewBox::new(-1.0, 1.0, -1.0, 1.0),
+        };
+        {
+            let root = BitMapBackend::with_buffer(&mut buf, (w, h)).into_drawing_area();
+            root.fill(&BLACK).unwrap();
+            // (0.5, −0.5) is pixel (149.25, 149.25) → (149, 149).
+            draw_crosshair(&root, &map, (0.5, -0.5), &PlotStyle { scale: 1.0 }).unwrap();
+            // Outside the view: nothing.
+            draw_crosshair(&root, &map, (5.0, 0.0), &PlotStyle { scale: 1.0 }).unwrap();
+            root.present().unwrap();
+        }
+        let at = |x: usize, y: usize| {
+            let i = (y * w as usize + x) * 3;
+            (buf[i], buf[i + 1], buf[i + 2])
+        };
+        const W: (u8, u8, u8) = (255, 255, 255);
+        // The horizontal arm at row 149 (far left), the vertical arm at column 149 (top).
+        assert_eq!(at(10, 149), W);
+        assert_eq!(at(149, 10), W);
+        // The ring around the point, 8 px out; its centre left clear.
+        assert_eq!(at(157, 149), W);
+        assert_ne!(at(149, 149), W);
+        // Away from both lines: untouched.
+        assert_eq!(at(50, 50), (0, 0, 0));
+        assert_eq!(at(100, 10), (0, 0, 0));
     }
 }

@@ -20,7 +20,7 @@ pub const FIT_COLORS: [RGBColor; 8] = [
     RGBColor(230, 120, 0),
     RGBColor(0, 150, 180),
     RGBColor(200, 30, 120),
-    RGBColor(60, 160, 0),
+    RGBColor(0, 150, 100),
     RGBColor(30, 100, 220),
     RGBColor(0, 0, 0),
 ];

@@ -93,7 +93,7 @@ pub const SOLVER_COLORS: [RGBColor; 8] = [
     RGBColor(255, 159, 10),
     RGBColor(0, 229, 255),
     RGBColor(255, 45, 149),
-    RGBColor(124, 252, 0),
+    RGBColor(0, 255, 170),
     RGBColor(30, 144, 255),
     RGBColor(20, 20, 20),
 ];
@@ -111,7 +111,7 @@ pub fn solver_color_on_white(i: usize) -> RGBColor {
         RGBColor(230, 120, 0),
         RGBColor(0, 150, 180),
         RGBColor(200, 30, 120),
-        RGBColor(60, 160, 0),
+        RGBColor(0, 150, 100),
         RGBColor(30, 100, 220),
         RGBColor(0, 0, 0),
     ];

@@ -2,7 +2,7 @@
 // form's text goes to Rust as typed; Rust validates, fits, draws and writes the CSV export.
 // User text only reaches the page through textContent / value, never innerHTML.
 import { FitLab } from '../pkg/gradlab.js';
-import { $, el, fmt, table, playbackKeys, speedSelect, showCaret, staleFormula } from '../ui.js';
+import { $, el, fmt, table, playbackKeys, speedSelect, showCaret, staleFormula, describePlot, announce } from '../ui.js';
 import * as engine from '../engine.js';
 import { player } from '../playback.js';
 
@@ -332,6 +332,8 @@ function drawAll() {
   guard('drawing the convergence plot', () => app.draw_convergence(canvases.convergence));
   drawLandscape();
   showStep();
+  // The plots as text (Rust describe.rs).
+  for (const c of Object.values(canvases)) if (!c.hidden) describePlot(c, app.describe(c.id));
 }
 
 let frame = 0;
@@ -350,6 +352,7 @@ function settle(then = () => {}) {
     showErrors([]);
     showReadout(app.summary());
     drawAll();
+    announce(app.announce());
   }, (message) => {
     fillForm(app.form(), app.summary());
     if (message) showErrors([{ field: 'form', message }]);

@@ -2,7 +2,7 @@
 // No numerics here: the form's text goes to Rust as typed; Rust parses the CSV, validates, trains,
 // solves exactly and draws. User text only reaches the page through textContent / value.
 import { RegressionLab } from '../pkg/gradlab.js';
-import { $, el, fmt, table, playbackKeys, speedSelect, plotGestures } from '../ui.js';
+import { $, el, fmt, table, playbackKeys, speedSelect, plotGestures, describePlot, announce } from '../ui.js';
 import * as engine from '../engine.js';
 import { player } from '../playback.js';
 
@@ -153,7 +153,11 @@ function visible(name) {
 }
 
 function draw(...names) {
-  for (const n of names) if (visible(n)) guard(`drawing ${n}`, () => app[DRAW[n]]($(CANVASES[n])));
+  for (const n of names) {
+    if (!visible(n)) continue;
+    guard(`drawing ${n}`, () => app[DRAW[n]]($(CANVASES[n])));
+    describePlot($(CANVASES[n]), app.describe(CANVASES[n])); // the plot as text (Rust describe.rs)
+  }
   if (names.includes('loss')) drawSchedule();
 }
 
@@ -189,6 +193,7 @@ function settle(then = () => {}) {
     showErrors([]);
     showReadout(app.summary());
     drawAll();
+    announce(app.announce());
   }, (message) => {
     fillForm(app.form());
     if (message) showErrors([{ field: message.includes('polynomial') ? 'degree' : 'form', message }]);

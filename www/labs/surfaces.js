@@ -2,7 +2,7 @@
 // No numerics here: the form's text goes to Rust as typed; Rust validates, solves and draws.
 // User text only ever reaches the page through textContent / value, never innerHTML.
 import { SurfaceLab } from '../pkg/gradlab.js';
-import { $, el, fmt, table, playbackKeys, plotGestures, showCaret, staleFormula } from '../ui.js';
+import { $, el, fmt, table, playbackKeys, plotGestures, showCaret, staleFormula, describePlot, announce } from '../ui.js';
 import * as engine from '../engine.js';
 import { player } from '../playback.js';
 
@@ -239,6 +239,7 @@ function toggleLens() {
 function setStep(k) {
   app.set_step(Math.max(0, k));
   showStep();
+  describeAll();
   drawSoon('contour', 'surface', 'convergence');
 }
 
@@ -326,6 +327,12 @@ function drawAll() {
   guard('drawing the contour map', () => app.draw_contour(canvases.contour));
   guard('drawing the surface', () => app.draw_surface(canvases.surface));
   guard('drawing the convergence plot', () => app.draw_convergence(canvases.convergence));
+  describeAll();
+}
+
+/** The plots as text (Rust describe.rs), for screen readers and the "describe" buttons. */
+function describeAll() {
+  for (const c of Object.values(canvases)) describePlot(c, app.describe(c.id));
 }
 
 let frame = 0;
@@ -343,6 +350,7 @@ function drawSoon(...which) {
       guard('drawing the convergence plot', () => app.draw_convergence(canvases.convergence));
       drawSchedule();
     }
+    if (todo.has('contour')) describeAll(); // the view box may have moved
   });
 }
 
@@ -351,6 +359,7 @@ function show() {
   showErrors([]);
   showReadout(app.summary());
   drawAll();
+  announce(app.announce());
 }
 
 /**
@@ -441,8 +450,35 @@ function wire() {
       fillForm(app.form());
     }, 150);
   };
+  // Keyboard start point: S (or Enter) shows a crosshair at the start, arrows move it (Shift:
+  // further), Enter starts there, Escape cancels. Rust keeps the cursor and says where it is.
+  let choosing = false;
+  const say = (text) => { $('hover').textContent = text; announce(text); };
+  const stopChoosing = () => { choosing = false; app.cursor_cancel(); drawSoon('contour'); };
+  const chooseKey = (e) => {
+    if (!choosing) {
+      if (e.key !== 's' && e.key !== 'S' && e.key !== 'Enter') return false;
+      choosing = true;
+      say(app.cursor_begin());
+      drawSoon('contour');
+      return true;
+    }
+    const n = e.shiftKey ? 5 : 1;
+    const moves = { ArrowLeft: [-n, 0], ArrowRight: [n, 0], ArrowUp: [0, n], ArrowDown: [0, -n] };
+    if (moves[e.key]) { say(app.cursor_move(...moves[e.key])); drawSoon('contour'); return true; }
+    if (e.key === 'Enter') {
+      choosing = false;
+      $('hover').textContent = '';
+      if (guard('running', () => app.cursor_commit())) refresh(); else drawSoon('contour');
+      return true;
+    }
+    if (e.key === 'Escape') { stopChoosing(); say('Start point not changed'); return true; }
+    return false;
+  };
+  c.addEventListener('blur', () => { if (choosing) { stopChoosing(); $('hover').textContent = ''; } });
   plotGestures(c, {
-    label: 'Arrow keys pan, + and − zoom, 0 resets the view',
+    key: chooseKey,
+    label: 'Arrow keys pan, + and − zoom, 0 resets the view; S chooses a start point with the arrow keys and Enter',
     drag: (dx, dy) => { if (app.pan(c, dx, dy)) viewChanged(); },
     zoom: (factor, x, y) => { if (app.zoom(c, x, y, factor)) viewChanged(); },
     reset: resetView,

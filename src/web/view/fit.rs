@@ -728,3 +728,18 @@ impl crate::web::view::teach::Taught for FitLab {
         }
     }
 }
+
+/// Accessibility (issue 16): the plots as text and the run's announcement (src/lab/describe.rs).
+#[wasm_bindgen]
+impl FitLab {
+    /// The text description of the plot on canvas `canvas_id` (`fit-curve-canvas`,
+    /// `fit-residuals`, `fit-convergence`, `fit-landscape`); empty for another id.
+    pub fn describe(&self, canvas_id: &str) -> String {
+        crate::lab::describe::fit(canvas_id, &self.result)
+    }
+
+    /// One short sentence for the page's live region.
+    pub fn announce(&self) -> String {
+        crate::lab::describe::announce_fit(&self.result)
+    }
+}

@@ -1160,3 +1160,18 @@ impl crate::web::view::teach::Taught for RegressionLab {
         }
     }
 }
+
+/// Accessibility (issue 16): the plots as text and the run's announcement (src/lab/describe.rs).
+#[wasm_bindgen]
+impl RegressionLab {
+    /// The text description of the plot on canvas `canvas_id` (`rg-data`, `rg-contour`,
+    /// `rg-surface`, `rg-predicted`, `rg-residuals`, `rg-loss`); empty for another id.
+    pub fn describe(&self, canvas_id: &str) -> String {
+        crate::lab::describe::regression(canvas_id, &self.result)
+    }
+
+    /// One short sentence for the page's live region.
+    pub fn announce(&self) -> String {
+        crate::lab::describe::announce_regression(&self.result)
+    }
+}

@@ -52,6 +52,8 @@ pub struct SurfaceLab {
     revision: u32,
     /// Draw the curvature lens at the shown iterate of the first run.
     lens: bool,
+    /// The keyboard start cursor on the map, while choosing a start point (see `cursor_begin`).
+    cursor: Option<[f64; 2]>,
 }
 
 /// One solver's result, as `window.gradlab.lastRun()` reports it.
@@ -117,6 +119,7 @@ impl SurfaceLab {
             lens: false,
             pending: None,
             revision: 0,
+            cursor: None,
         }
     }
 
@@ -450,6 +453,14 @@ impl SurfaceLab {
             use plotters::prelude::IntoDrawingArea;
             let root = backend(canvas)?.into_drawing_area();
             crate::plot::lens::draw_lens(&root, &map, &lens, &PlotStyle { scale: dpr })
+                .map_err(|e| JsValue::from_str(&e))?;
+            root.present()
+                .map_err(|e| JsValue::from_str(&e.to_string()))?;
+        }
+        if let Some([x, y]) = self.cursor {
+            use plotters::prelude::IntoDrawingArea;
+            let root = backend(canvas)?.into_drawing_area();
+            crate::plot::contour::draw_crosshair(&root, &map, (x, y), &PlotStyle { scale: dpr })
                 .map_err(|e| JsValue::from_str(&e))?;
             root.present()
                 .map_err(|e| JsValue::from_str(&e.to_string()))?;
@@ -940,6 +951,92 @@ impl crate::web::view::teach::Taught for SurfaceLab {
         crate::lab::teach::run::RunView::Surfaces {
             experiment: &self.experiment,
             traces: &self.traces,
+        }
+    }
+}
+
+/// Accessibility (issue 16): the plots as text and the run's announcement (src/lab/describe.rs).
+#[wasm_bindgen]
+impl SurfaceLab {
+    /// The text description of the plot on canvas `canvas_id` (`contour`, `surface3d`,
+    /// `convergence`) for the runs shown; empty for another id.
+    pub fn describe(&self, canvas_id: &str) -> String {
+        crate::lab::describe::surfaces(canvas_id, &self.experiment, &self.traces, self.upto)
+    }
+
+    /// One short sentence for the page's live region: "Run finished: … converged in 21 iterations".
+    pub fn announce(&self) -> String {
+        crate::lab::describe::announce(&self.traces)
+    }
+}
+
+/// Accessibility (issue 16): choosing a start point on the map without a pointer. The page sends
+/// keys as steps; Rust keeps the cursor in data coordinates, draws it (a crosshair) and says where
+/// it is.
+#[wasm_bindgen]
+impl SurfaceLab {
+    /// Enters "choose start" mode with the cursor at the current start point (moved into the view
+    /// box if outside); returns what to announce.
+    pub fn cursor_begin(&mut self) -> String {
+        let v = self.view_box();
+        let s = self.latest().start;
+        self.cursor = Some([s[0].clamp(v.x_min, v.x_max), s[1].clamp(v.y_min, v.y_max)]);
+        format!(
+            "Choose a start point: {}. Arrow keys move it, Shift moves further, Enter starts \
+             there, Escape cancels.",
+            self.cursor_text()
+        )
+    }
+
+    /// Moves the cursor by (dx, dy) steps of 1/40 of the view box's width and height (+y is up),
+    /// kept inside the view box; returns where it is now ("" when not choosing).
+    pub fn cursor_move(&mut self, dx: f64, dy: f64) -> String {
+        let v = self.view_box();
+        let Some([x, y]) = self.cursor else {
+            return String::new();
+        };
+        let (sx, sy) = ((v.x_max - v.x_min) / 40.0, (v.y_max - v.y_min) / 40.0);
+        let step = |a: f64| if a.is_finite() { a } else { 0.0 };
+        self.cursor = Some([
+            (x + step(dx) * sx).clamp(v.x_min, v.x_max),
+            (y + step(dy) * sy).clamp(v.y_min, v.y_max),
+        ]);
+        self.cursor_text()
+    }
+
+    /// The cursor as `[x, y]` while choosing a start point, else `undefined`.
+    pub fn cursor(&self) -> Option<Vec<f64>> {
+        self.cursor.map(|c| c.to_vec())
+    }
+
+    /// Starts every solver from the cursor (rounded to 4 decimals, as a click is) and leaves
+    /// "choose start" mode; `false` if not choosing or the run is refused.
+    pub fn cursor_commit(&mut self) -> bool {
+        let Some([x, y]) = self.cursor.take() else {
+            return false;
+        };
+        let mut e = self.latest().clone();
+        e.start = [(x * 1e4).round() / 1e4, (y * 1e4).round() / 1e4];
+        self.set_experiment(e).is_ok()
+    }
+
+    /// Leaves "choose start" mode without a run.
+    pub fn cursor_cancel(&mut self) {
+        self.cursor = None;
+    }
+}
+
+impl SurfaceLab {
+    /// "cursor at (x, y), f = v".
+    fn cursor_text(&self) -> String {
+        use crate::lab::describe::{num, point};
+        match self.cursor {
+            Some(c) => format!(
+                "cursor at {}, f = {}",
+                point(&c),
+                num(self.objective().value(&c))
+            ),
+            None => String::new(),
         }
     }
 }
