@@ -79,8 +79,7 @@ pub fn format(template: &str, args: &[(&str, String)]) -> String {
             Some(j) if args.iter().any(|(n, _)| *n == &after[..j]) => {
                 let name = &after[..j];
                 out.push_str(
-                    &args
-                        .iter()
+                    args.iter()
                         .find(|(n, _)| *n == name)
                         .map(|(_, v)| v.as_str())
                         .unwrap_or(""),

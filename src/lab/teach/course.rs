@@ -292,7 +292,7 @@ pub fn lesson(id: &str) -> Option<Lesson> {
     lessons().into_iter().find(|l| l.id == id)
 }
 
-fn first<'a>(traces: &'a [Trace]) -> Option<&'a Trace> {
+fn first(traces: &[Trace]) -> Option<&Trace> {
     traces.first()
 }
 
@@ -569,7 +569,7 @@ pub fn outcome(id: &str, run: &RunView) -> Result<Outcome, String> {
                 .rev()
                 .take(5)
                 .rev()
-                .map(|r| format!("{}", num(r.grad_norm)))
+                .map(|r| num(r.grad_norm).to_string())
                 .collect();
             let mut lines = vec![format!(
                 "{}: the last ‖∇f‖ values {}",
