@@ -848,11 +848,7 @@ mod tests {
     use crate::lab::link::LabConfig;
     use crate::lab::teach::run::OwnedRun;
 
-    fn nist(name: &str) -> Option<String> {
-        let dir = std::env::var("NIST_STRD_DIR")
-            .unwrap_or_else(|_| concat!(env!("CARGO_MANIFEST_DIR"), "/../shared/nist-strd").into());
-        std::fs::read_to_string(format!("{dir}/nonlinear/{name}.dat")).ok()
-    }
+    use crate::lab::teach::nist_text as nist;
 
     /// Every lesson's setup is a valid config of its lab, runs, and bears out the lesson's own
     /// answer; its outcome speaks in the run's numbers.

@@ -7,6 +7,15 @@
 pub mod challenge;
 pub mod coach;
 pub mod course;
+
+/// The text of NIST StRD nonlinear problem `name` (`$NIST_STRD_DIR`, default
+/// `../shared/nist-strd`), for the tests that run the course's NIST lessons and challenges.
+#[cfg(test)]
+pub(crate) fn nist_text(name: &str) -> Option<String> {
+    let dir = std::env::var("NIST_STRD_DIR")
+        .unwrap_or_else(|_| concat!(env!("CARGO_MANIFEST_DIR"), "/../shared/nist-strd").into());
+    std::fs::read_to_string(format!("{dir}/nonlinear/{name}.dat")).ok()
+}
 pub mod lens;
 pub mod run;
 
@@ -75,9 +84,7 @@ mod i18n_tests {
     /// course's own setups (and the challenges' solutions) has a Chinese template.
     #[test]
     fn every_teaching_sentence_of_the_course_reads_in_chinese() {
-        let dir = std::env::var("NIST_STRD_DIR")
-            .unwrap_or_else(|_| concat!(env!("CARGO_MANIFEST_DIR"), "/../shared/nist-strd").into());
-        let misra = std::fs::read_to_string(format!("{dir}/nonlinear/Misra1a.dat")).ok();
+        let misra = super::nist_text("Misra1a");
         let mut missing = Vec::new();
         let mut check = |lines: Vec<String>| {
             for l in lines {
