@@ -248,7 +248,7 @@ pub(super) fn solve(
     let mut iterates = std::mem::take(&mut best.trace.iterates);
     let (mut nfev, mut njev) = (best.trace.f_evals, best.trace.g_evals);
     for _ in 0..s.restarts {
-        if !converged || !(saturated && s.geodesic_acceleration) {
+        if !(converged && saturated && s.geodesic_acceleration) {
             break;
         }
         // A saturated parameter: the accelerated Nielsen method from the start.
