@@ -101,7 +101,14 @@ pub fn run(cfg: &RegressionExperiment) -> Result<RegressionResult, String> {
     for s in &cfg.solvers {
         s.validate()?;
     }
-    let exact = exact::fit(&design, intercept);
+    // Polynomial features: the exact answer is that of the powers xᵏ themselves (their low parts
+    // in the refinement), not of their rounded values; the runs use the rounded design.
+    let exact = if degree > 1 {
+        raw.polynomial_low_parts(degree)
+            .and_then(|lo| exact::fit_with_low_parts(&design, intercept, Some(&lo)))
+    } else {
+        exact::fit(&design, intercept)
+    };
     let standardizer = if cfg.standardize {
         Some(Standardizer::fit(&design, intercept)?)
     } else {
