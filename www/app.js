@@ -93,8 +93,8 @@ export function showLab(name) {
   return true;
 }
 
-function currentState() {
-  const config = mounted[active]?.getState() ?? null;
+function currentState(withConfig = true) {
+  const config = withConfig ? mounted[active]?.getState() ?? null : null;
   // The iteration/epoch on show, unless it is the end of the run (links then open at the end).
   const step = mounted[active]?.viewStep?.() ?? null;
   // A course lesson or challenge travels as its id (its texts come from the catalog); a free-text
@@ -157,6 +157,16 @@ function encode(state) {
   encodeCount += 1;
   try {
     return wasm.encode_link(state);
+  } catch {
+    return null;
+  }
+}
+
+/** encode() of `shell` with the lab's own experiment as its config (see the lab's encodeLink). */
+function encodeWith(lab, shell) {
+  encodeCount += 1;
+  try {
+    return lab.encodeLink(shell);
   } catch {
     return null;
   }
@@ -328,7 +338,9 @@ function updateUrl() {
   if (key !== null && key === encodedKey) return;
   encodedKey = key;
   renderLesson();
-  const e = encode(currentState());
+  // A lab that encodes its own link (large data stay in Rust) gets the state without its config.
+  const lab = mounted[active];
+  const e = lab?.encodeLink ? encodeWith(lab, currentState(false)) : encode(currentState());
   if (!e) return;
   if (e.link !== lastLink) {
     lastLink = e.link;

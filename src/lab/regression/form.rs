@@ -253,7 +253,17 @@ impl RegressionForm {
                         if self.csv_text.len() > super::catalog::PAGE_PARSE_BYTES {
                             // Large data are read where the run happens (the page's worker, with
                             // progress and Cancel); their errors come back from the run, and the
-                            // previous data stay until then.
+                            // previous data stay until then. Their size is known from a census
+                            // (no parsing), so the limits are named now.
+                            let census = crate::lab::form::large_data(
+                                "regression",
+                                &self.csv_text,
+                                &options,
+                            );
+                            data_n = Some(census.rows);
+                            if let Some(m) = census.too_many {
+                                errors.push(fe("csv_text", m));
+                            }
                             Some(DataSource::Csv {
                                 text: self.csv_text.clone(),
                                 options,
@@ -415,8 +425,13 @@ impl RegressionForm {
                 None
             }
         };
-        if let Some(DataSource::Generated(spec)) = &data {
-            let visits = epochs * spec.n as f64 * if self.compare_gd { 2.0 } else { 1.0 };
+        let rows = match &data {
+            Some(DataSource::Generated(spec)) => Some(spec.n),
+            Some(DataSource::Csv { .. }) => data_n,
+            _ => None,
+        };
+        if let Some(n) = rows {
+            let visits = epochs * n as f64 * if self.compare_gd { 2.0 } else { 1.0 };
             if visits.is_finite() && visits > PAGE_MAX_VISITS {
                 errors.push(fe(
                     "epochs",
