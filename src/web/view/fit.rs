@@ -409,6 +409,7 @@ impl FitLab {
                             color: c,
                             dashed: false,
                             label: t.solver.clone(),
+                            marker: Some(crate::plot::solver_marker(n)),
                         });
                     } else {
                         let it = &t.iterates[self.step.min(t.iterates.len() - 1)];
@@ -417,12 +418,14 @@ impl FitLab {
                             color: RGBColor(c.0, c.1, c.2),
                             dashed: true,
                             label: String::new(),
+                            marker: None,
                         });
                         curves.push(CurveSeries {
                             points: curve(&model, &grid, &it.x),
                             color: c,
                             dashed: false,
                             label: format!("{} at k = {}", t.solver, it.k),
+                            marker: Some(crate::plot::solver_marker(n)),
                         });
                     }
                 }
