@@ -9,6 +9,7 @@ import * as regression from './labs/regression.js';
 import * as fit from './labs/fit.js';
 import * as teach from './teach.js';
 import * as i18n from './i18n.js';
+import * as theme from './theme.js';
 import * as share from './share.js';
 import * as engine from './engine.js';
 
@@ -567,6 +568,8 @@ async function main() {
     });
   }
   $('share-msg').querySelector('.close').addEventListener('click', share.clearMessage);
+  // The theme before anything is drawn (the page's colours are set already: theme.js).
+  theme.initTheme((t) => wasm.set_plot_theme?.(t));
   {
     // The language first (a link may choose it), so every text below is drawn in it.
     const r = location.hash.length > 1 ? wasm.decode_link(location.hash) : null;
@@ -591,6 +594,8 @@ async function main() {
   watchChanges();
   // After teach's own listener (it reloads the lessons first); plots redraw in the new language.
   i18n.onChange(() => { renderLesson(); urlSoon(); for (const m of Object.values(mounted)) m.redraw(); });
+  // Light ↔ dark (the header's switch, the system's scheme): every lab's plots redrawn, no re-run.
+  theme.onChange(() => { for (const m of Object.values(mounted)) m.redraw(); });
   for (const lab of Object.keys(mounted)) teach.showCoach(lab, mounted[lab].rust);
   $('lesson-text').addEventListener('click', () => { $('lesson').classList.toggle('expanded'); postHeightSoon(); });
   $('lesson-close').addEventListener('click', () => { if (lesson) lesson.dismissed = true; renderLesson(); postHeightSoon(); });

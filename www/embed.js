@@ -24,7 +24,7 @@
 
 const SCRIPT_ROOT = new URL('./', import.meta.url).href;
 /** Attributes passed on to the page as `?embed&name=value` (only those set). */
-const OPTIONS = ['plots', 'controls', 'results', 'autoplay', 'lesson', 'step', 'aspect'];
+const OPTIONS = ['plots', 'controls', 'results', 'autoplay', 'lesson', 'step', 'aspect', 'theme'];
 const FLAGS = new Set(['controls', 'results', 'autoplay', 'lesson']);
 const MIN_HEIGHT = 200;
 const MAX_HEIGHT = 3000;
