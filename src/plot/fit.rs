@@ -17,7 +17,7 @@ use plotters::prelude::*;
 pub const FIT_COLORS: [RGBColor; 8] = [
     RGBColor(214, 39, 40),
     RGBColor(200, 160, 0),
-    RGBColor(230, 120, 0),
+    RGBColor(210, 90, 0),
     RGBColor(0, 150, 180),
     RGBColor(200, 30, 120),
     RGBColor(0, 150, 100),

@@ -439,9 +439,13 @@ pub const SOLVER_COLORS: [RGBColor; 8] = [
     RGBColor(20, 20, 20),
 ];
 
-/// The colour of solver number `i`.
+/// The colour of solver number `i` on the map. In the dark theme the last one (near-black) is a
+/// light grey: the legend sits on the dark background there, and the paths have a dark halo.
 pub fn solver_color(i: usize) -> RGBColor {
-    SOLVER_COLORS[i % SOLVER_COLORS.len()]
+    match (theme(), i % SOLVER_COLORS.len()) {
+        (Theme::Dark, 7) => RGBColor(230, 230, 230),
+        (_, k) => SOLVER_COLORS[k],
+    }
 }
 
 /// The same colours for drawing on a plot's plain background in the current [`theme`]: darkened
@@ -468,7 +472,7 @@ pub fn solver_color_on_white(i: usize) -> RGBColor {
     const ON_WHITE: [RGBColor; 8] = [
         RGBColor(214, 39, 40),
         RGBColor(200, 160, 0),
-        RGBColor(230, 120, 0),
+        RGBColor(210, 90, 0),
         RGBColor(0, 150, 180),
         RGBColor(200, 30, 120),
         RGBColor(0, 150, 100),
