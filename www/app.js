@@ -512,7 +512,7 @@ function watchEmbedLayout() {
   const narrowQuery = matchMedia('(max-width: 559px)');
   const setNarrow = () => {
     document.documentElement.classList.toggle('embed-narrow', narrowQuery.matches);
-    const main = document.querySelector('main:not([hidden])');
+    const main = document.querySelector('#labs > [role=tabpanel]:not([hidden])');
     if (main) share.layoutEmbed(main);
     postHeightSoon();
   };
@@ -524,7 +524,7 @@ function watchEmbedLayout() {
     frame = requestAnimationFrame(() => mounted[active]?.redraw());
   };
   const resized = new ResizeObserver(redraw);
-  for (const main of document.querySelectorAll('main')) {
+  for (const main of document.querySelectorAll('#labs > [role=tabpanel]')) {
     for (const c of main.querySelectorAll('section.plot canvas')) resized.observe(c);
     new MutationObserver(() => { if (!main.hidden) share.layoutEmbed(main); })
       .observe(main, { subtree: true, attributes: true, attributeFilter: ['hidden'] });
