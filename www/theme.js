@@ -64,20 +64,21 @@ export function setTheme(value, { remember = false } = {}) {
   apply();
 }
 
-// At once (before the wasm module loads): the page's colours without a flash of the other theme.
+// At once (before the wasm module loads): the page's colours without a flash of the other theme;
+// then the system's changes and another tab's choice are followed (also on the tutorial, which
+// loads only this module).
 choice = urlChoice() ?? storedChoice() ?? 'auto';
 resolved = choice === 'auto' ? (system?.matches ? 'dark' : 'light') : choice;
 document.documentElement.dataset.theme = resolved;
+system?.addEventListener?.('change', () => { if (choice === 'auto') apply(); });
+window.addEventListener('storage', (e) => {
+  if (e.key === STORE && !urlChoice()) setTheme(e.newValue ?? 'auto');
+});
 
-/** Starts: `setPlotTheme` is wasm's `set_plot_theme`; the header's switch; system changes. */
+/** Starts on the page: `setPlotTheme` is wasm's `set_plot_theme`; the header's switch. */
 export function initTheme(setPlotTheme) {
   plotTheme = setPlotTheme;
   const select = document.getElementById('theme-select');
   select?.addEventListener('change', () => setTheme(select.value, { remember: true }));
-  system?.addEventListener?.('change', () => { if (choice === 'auto') apply(); });
-  // Another tab of this page changed the choice.
-  window.addEventListener('storage', (e) => {
-    if (e.key === STORE && !urlChoice()) setTheme(e.newValue ?? 'auto');
-  });
   apply();
 }

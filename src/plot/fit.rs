@@ -270,7 +270,9 @@ pub fn draw_residuals<DB: DrawingBackend>(
             .collect();
         let pts = super::regression::thin(&finite).into_iter();
         let c = s.color;
-        let shape = super::marker_polygon(super::solver_marker(n), style.px(2.5) as f64, 0.0);
+        // Earlier solvers larger: equal residuals (LM and GN at the same fit) show both shapes.
+        let r = 2.5 + 1.2 * (series.len() - 1 - n).min(2) as f64;
+        let shape = super::marker_polygon(super::solver_marker(n), style.px(r) as f64, 0.0);
         chart
             .draw_series(pts.map(|p| EmptyElement::at(p) + Polygon::new(shape.clone(), c.filled())))
             .map_err(err)?;
