@@ -158,6 +158,14 @@ test('?theme=dark makes an embed dark under a light system, without remembering 
     return el.frameSrc;
   }, link);
   assert.match(src, /\?embed&theme=dark#/);
+  // The tutorial follows the reader's choice on the page (same origin), not only the system.
+  const tutorialBg = () => t.evaluate(() => getComputedStyle(document.body).backgroundColor.match(/\d+/g).slice(0, 3).map(Number));
+  await t.emulateMedia({ colorScheme: 'light' });
+  assert.ok(lum(await tutorialBg()) > 0.8);
+  await t.evaluate(() => localStorage.setItem('gradlab-theme', 'dark'));
+  await t.reload();
+  assert.ok(lum(await tutorialBg()) < 0.02, 'the tutorial dark by the stored choice');
+  await t.evaluate(() => localStorage.removeItem('gradlab-theme'));
   await t.close();
 });
 
