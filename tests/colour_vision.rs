@@ -59,8 +59,8 @@ fn solver_colours_stay_apart_under_protanopia_and_deuteranopia() {
     // The map's colours and the line colours on the plain background, in both themes.
     for theme in [Theme::Light, Theme::Dark] {
         set_theme(theme);
-        check_apart(&format!("{theme:?} map"), |i| solver_color(i));
-        check_apart(&format!("{theme:?} lines"), |i| solver_line_color(i));
+        check_apart(&format!("{theme:?} map"), solver_color);
+        check_apart(&format!("{theme:?} lines"), solver_line_color);
     }
     set_theme(Theme::Light);
 }
