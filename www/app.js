@@ -9,6 +9,7 @@ import * as regression from './labs/regression.js';
 import * as fit from './labs/fit.js';
 import * as teach from './teach.js';
 import * as i18n from './i18n.js';
+import * as theme from './theme.js';
 import * as share from './share.js';
 import * as engine from './engine.js';
 
@@ -523,7 +524,7 @@ function watchEmbedLayout() {
   const narrowQuery = matchMedia('(max-width: 559px)');
   const setNarrow = () => {
     document.documentElement.classList.toggle('embed-narrow', narrowQuery.matches);
-    const main = document.querySelector('main:not([hidden])');
+    const main = document.querySelector('#labs > [role=tabpanel]:not([hidden])');
     if (main) share.layoutEmbed(main);
     postHeightSoon();
   };
@@ -535,7 +536,7 @@ function watchEmbedLayout() {
     frame = requestAnimationFrame(() => mounted[active]?.redraw());
   };
   const resized = new ResizeObserver(redraw);
-  for (const main of document.querySelectorAll('main')) {
+  for (const main of document.querySelectorAll('#labs > [role=tabpanel]')) {
     for (const c of main.querySelectorAll('section.plot canvas')) resized.observe(c);
     new MutationObserver(() => { if (!main.hidden) share.layoutEmbed(main); })
       .observe(main, { subtree: true, attributes: true, attributeFilter: ['hidden'] });
@@ -579,6 +580,8 @@ async function main() {
     });
   }
   $('share-msg').querySelector('.close').addEventListener('click', share.clearMessage);
+  // The theme before anything is drawn (the page's colours are set already: theme.js).
+  theme.initTheme((t) => wasm.set_plot_theme?.(t));
   {
     // The language first (a link may choose it), so every text below is drawn in it.
     const r = location.hash.length > 1 ? wasm.decode_link(location.hash) : null;
@@ -603,6 +606,8 @@ async function main() {
   watchChanges();
   // After teach's own listener (it reloads the lessons first); plots redraw in the new language.
   i18n.onChange(() => { renderLesson(); urlSoon(); for (const m of Object.values(mounted)) m.redraw(); });
+  // Light ↔ dark (the header's switch, the system's scheme): every lab's plots redrawn, no re-run.
+  theme.onChange(() => { for (const m of Object.values(mounted)) m.redraw(); });
   for (const lab of Object.keys(mounted)) teach.showCoach(lab, mounted[lab].rust);
   $('lesson-text').addEventListener('click', () => { $('lesson').classList.toggle('expanded'); postHeightSoon(); });
   $('lesson-close').addEventListener('click', () => { if (lesson) lesson.dismissed = true; renderLesson(); postHeightSoon(); });

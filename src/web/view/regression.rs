@@ -18,7 +18,9 @@ use crate::plot::regression::{
     LossSeries, Mark, Series,
 };
 use crate::plot::surface::Camera;
-use crate::plot::{solver_color_on_white, Grid, PixelMap, PlotStyle};
+use crate::plot::{
+    solver_color_on_white, solver_line_color, solver_marker, Grid, PixelMap, PlotStyle,
+};
 use crate::problem::regression::Dataset;
 use crate::problem::surfaces::ViewBox;
 use crate::solver::minibatch::{EpochBench, MiniBatchConfig, Shuffle};
@@ -436,12 +438,13 @@ impl RegressionLab {
         if raw.d() == 1 {
             series.push(Series {
                 points: raw.x.iter().copied().zip(raw.y.iter().copied()).collect(),
-                color: RGBColor(70, 80, 100),
+                color: crate::plot::palette().data,
                 mark: Mark::Dots {
                     radius: 2.2,
                     alpha: 0.45,
                 },
                 label: "data".into(),
+                marker: None,
             });
             let (lo, hi) = raw
                 .x
@@ -472,24 +475,26 @@ impl RegressionLab {
             if let Ok(f) = &self.result.exact {
                 series.push(Series {
                     points: curve(&f.theta()),
-                    color: RGBColor(0, 0, 0),
+                    color: crate::plot::palette().fg,
                     mark: Mark::Line {
                         width: 1.5,
                         dashed: true,
                     },
                     label: "exact (QR)".into(),
+                    marker: None,
                 });
             }
             for (i, t) in self.result.traces.iter().enumerate() {
                 let theta = &t.epochs[self.epoch_index(t.epochs.len())].x;
                 series.push(Series {
                     points: curve(theta),
-                    color: solver_color_on_white(i),
+                    color: solver_line_color(i),
                     mark: Mark::Line {
                         width: 2.0,
                         dashed: false,
                     },
                     label: t.steps.solver.clone(),
+                    marker: Some(solver_marker(i)),
                 });
             }
         }
@@ -571,7 +576,7 @@ impl RegressionLab {
                         })
                         .collect(),
                     epochs: t.epochs.iter().map(|r| (r.k as f64, r.f)).collect(),
-                    color: solver_color_on_white(i),
+                    color: solver_line_color(i),
                     label: t.steps.solver.clone(),
                 }
             })
@@ -596,7 +601,7 @@ impl RegressionLab {
             fit_canvas(canvas);
             backend(canvas)?
                 .into_drawing_area()
-                .fill(&WHITE)
+                .fill(&crate::plot::palette().background)
                 .map_err(|e| JsValue::from_str(&e.to_string()))?;
             self.map = None;
             self.layouts.clear(canvas);
@@ -640,7 +645,7 @@ impl RegressionLab {
         let dpr = fit_canvas(canvas);
         let root = backend(canvas)?.into_drawing_area();
         let Some(grid) = self.surface_grid() else {
-            root.fill(&WHITE)
+            root.fill(&crate::plot::palette().background)
                 .map_err(|e| JsValue::from_str(&e.to_string()))?;
             self.layouts.clear(canvas);
             return Ok(());
@@ -977,24 +982,26 @@ impl RegressionLab {
         if let Ok(f) = &self.result.exact {
             series.push(Series {
                 points: pairs(&self.design.predict(&f.theta(), intercept)),
-                color: RGBColor(70, 80, 100),
+                color: crate::plot::palette().data,
                 mark: Mark::Dots {
                     radius: 2.4,
                     alpha: 0.5,
                 },
                 label: "exact (QR)".into(),
+                marker: None,
             });
         }
         for (i, t) in self.result.traces.iter().enumerate() {
             let theta = &t.epochs[self.epoch_index(t.epochs.len())].x;
             series.push(Series {
                 points: pairs(&self.design.predict(theta, intercept)),
-                color: solver_color_on_white(i),
+                color: solver_line_color(i),
                 mark: Mark::Dots {
                     radius: 1.6,
                     alpha: 0.7,
                 },
                 label: t.steps.solver.clone(),
+                marker: Some(solver_marker(i)),
             });
         }
         // Reference line: y = ŷ, or residual 0, across the exact fit's range.
@@ -1015,12 +1022,13 @@ impl RegressionLab {
                 } else {
                     vec![(lo, lo), (hi, hi)]
                 },
-                color: RGBColor(0, 0, 0),
+                color: crate::plot::palette().fg,
                 mark: Mark::Line {
                     width: 1.0,
                     dashed: true,
                 },
                 label: String::new(),
+                marker: None,
             });
         }
         // Axis ranges from the exact fit's points (a far-off early epoch should not squash them).

@@ -8,7 +8,7 @@ use crate::lab::surfaces::{solver_catalog, surface_catalog, SurfaceId};
 use crate::plot::contour::MapOverlay;
 use crate::plot::convergence::Reference;
 use crate::plot::surface::Camera;
-use crate::plot::{draw_convergence, solver_color, Grid, PixelMap, PlotStyle};
+use crate::plot::{draw_convergence, Grid, PixelMap, PlotStyle};
 use crate::problem::surfaces::ViewBox;
 use crate::trace::Trace;
 use crate::web::{backend, draw_map_on_canvas, fit_canvas, to_js, Layouts, RasterCache};
@@ -722,7 +722,8 @@ impl SurfaceLab {
                     }
                     l
                 };
-                let col = solver_color(i);
+                // Swatches in the page's tables: the same in both themes (plot::SOLVER_COLORS).
+                let col = crate::plot::SOLVER_COLORS[i % crate::plot::SOLVER_COLORS.len()];
                 Explained {
                     solver: &t.solver,
                     color: format!("#{:02x}{:02x}{:02x}", col.0, col.1, col.2),
@@ -920,7 +921,7 @@ impl SurfaceLab {
                 .enumerate()
                 .map(|(i, t)| {
                     let last = t.last();
-                    let c = solver_color(i);
+                    let c = crate::plot::SOLVER_COLORS[i % crate::plot::SOLVER_COLORS.len()];
                     RunSummary {
                         solver: &t.solver,
                         color: format!("#{:02x}{:02x}{:02x}", c.0, c.1, c.2),
