@@ -969,6 +969,15 @@ impl SurfaceLab {
     pub fn announce(&self) -> String {
         crate::lab::describe::announce(&self.traces)
     }
+
+    /// Run `index` as sound (`{notes: [{start, duration, freq, gain}], iterations, ending,
+    /// seconds}`, see [`crate::lab::sound`]), about `seconds` long; `null` without that run.
+    pub fn melody(&self, index: usize, seconds: f64) -> JsValue {
+        match self.traces.get(index) {
+            Some(t) => to_js(&crate::lab::sound::melody(t, seconds)),
+            None => JsValue::NULL,
+        }
+    }
 }
 
 /// Accessibility (issue 16): choosing a start point on the map without a pointer. The page sends
