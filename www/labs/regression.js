@@ -1,7 +1,8 @@
 // The linear-regression lab: wires DOM events to the Rust `RegressionLab` (www/pkg).
 // No numerics here: the form's text goes to Rust as typed; Rust parses the CSV, validates, trains,
 // solves exactly and draws. User text only reaches the page through textContent / value.
-import { RegressionLab, csv_census, csv_first_rows } from '../pkg/gradlab.js';
+import { RegressionLab } from '../pkg/gradlab.js';
+import { csvBox } from '../csvbox.js';
 import { $, el, fmt, table, playbackKeys, speedSelect, plotGestures, describePlot, announce } from '../ui.js';
 import * as engine from '../engine.js';
 import { player } from '../playback.js';
@@ -31,70 +32,33 @@ let root = null;
 let summary = null;
 /** The CSV text Rust last accepted (the textarea may hold an edit not yet applied). */
 let csvApplied = '';
-/**
- * Large data (Rust's census says `large`) never go into the text box — 25 MB in a textarea froze
- * the tab — but are kept here and shown as a summary; `null` while the box holds the text.
- */
-let bigText = null;
-
 const f = (name) => $(`rg-${name}`);
 
-/** The CSV text as it is now: the large data shown as a summary, or the text box. */
-const csvNow = () => bigText ?? f('csv_text').value;
-/** The CSV options as the form has them, for Rust's census. */
+/** The CSV box: large data as a summary, the row limit named before any work (www/csvbox.js). */
+let csv = null;
+const csvNow = () => csv.now();
 const csvOptions = () => ({ delimiter: f('delimiter').value, decimal: f('decimal').value, header: f('header').value });
-
-/** Shows `text` in the text box, or — large — as a summary (rows, size, first lines). */
-function showCsv(text, name = '', known = null) {
-  const census = known ?? (text.length > 65536 ? csv_census('regression', text, csvOptions()) : null);
-  const big = !!census?.large;
-  bigText = big ? text : null;
-  f('csv_text').hidden = big;
-  f('csv_text').value = big ? '' : text;
-  $('rg-csv-big').hidden = !big;
-  if (big) {
-    const mb = (census.bytes / 1e6).toFixed(1);
-    $('rg-csv-big-text').textContent = name
-      ? t('csv_big_named', { name, rows: census.rows, mb }, `${name}: ${census.rows} rows, ${mb} MB — too large to show as text. The first lines:`)
-      : t('csv_big', { rows: census.rows, mb }, `${census.rows} rows, ${mb} MB — too large to show as text. The first lines:`);
-    $('rg-csv-big-lines').textContent = census.first_lines.join('\n');
-  }
-}
 
 function fillForm(form) {
   for (const k of TEXT) f(k).value = form[k];
   for (const k of CHECKS) f(k).checked = !!form[k];
-  if (form.csv_text !== csvNow()) showCsv(form.csv_text);
+  if (form.csv_text !== csvNow()) csv.show(form.csv_text);
   csvApplied = form.csv_text;
   f('source').querySelector('option[value=nist]').hidden = form.source !== 'nist';
   showSourceFields();
 }
 
 /**
- * New CSV data (pasted, uploaded or typed): a limit is named before any work — "This CSV has
- * 2 900 000 rows; the regression lab takes at most 1 000 000" with "use the first 1 000 000 rows"
- * or "cancel" — then the data are shown (a summary when large) and run. The run reads them in the
+ * New CSV data (pasted, uploaded or typed): the row limit is named first ("use the first N rows"
+ * or "cancel"), then the data are shown (a summary when large) and run. The run reads them in the
  * worker with progress and Cancel; the previous data stay on screen until the new ones are
  * accepted.
  */
 function loadCsv(text, name = '') {
-  const census = csv_census('regression', text, csvOptions());
-  const box = $('rg-csv-limit');
-  if (census.too_many) {
-    $('rg-csv-limit-text').textContent = census.too_many;
-    $('rg-csv-limit-use').textContent = t('csv_use_first', { n: census.max_rows }, `use the first ${census.max_rows} rows`);
-    box.hidden = false;
-    $('rg-csv-limit-use').onclick = () => {
-      box.hidden = true;
-      loadCsv(csv_first_rows(text, census.max_rows, census.header), name);
-    };
-    $('rg-csv-limit-cancel').onclick = () => { box.hidden = true; };
-    $('rg-csv-limit-use').focus();
-    return;
-  }
-  box.hidden = true;
-  const previous = { text: csvNow() };
-  showCsv(text, name, census);
+  csv.load(text, name, runCsv);
+}
+
+function runCsv(text, previous) {
   f('source').value = 'csv';
   showSourceFields();
   apply(text, (errors) => {
@@ -102,7 +66,7 @@ function loadCsv(text, name = '') {
     // view with the previous run. Refused for a setting (e.g. epochs × rows too much work), the
     // new data stay in view to be used again once the setting is fixed.
     const data = errors.some((e) => e.field === 'csv_text' || e.field === 'target');
-    if (data && bigText !== null && bigText === text) showCsv(previous.text);
+    if (data && csv.isBig() && csv.now() === text) csv.show(previous);
   });
 }
 
@@ -337,16 +301,8 @@ function wire() {
   for (const k of CHECKS) f(k).addEventListener('change', () => apply());
   $('rg-form').addEventListener('submit', (e) => { e.preventDefault(); apply(); });
   $('rg-load').addEventListener('click', () => loadCsv(csvNow()));
-  // A large paste goes to the data path, never into the text box.
-  f('csv_text').addEventListener('paste', (e) => {
-    const text = e.clipboardData?.getData('text/plain') ?? '';
-    if (text.length <= 65536) return;
-    e.preventDefault();
-    loadCsv(text, t('csv_pasted', {}, 'pasted data'));
-  });
-  f('csv_text').addEventListener('input', () => { bigText = null; });
   $('rg-csv-big-clear').addEventListener('click', () => {
-    showCsv('');
+    csv.show('');
     f('csv_text').focus();
   });
   $('rg-file').addEventListener('change', (e) => {
@@ -411,6 +367,11 @@ export function mount() {
   root = $('lab-regression');
   app = new RegressionLab();
   app.set_deferred(true); // runs go to the worker (or, without one, engine.js runs them here)
+  csv = csvBox('regression', {
+    text: 'rg-csv_text', big: 'rg-csv-big', bigText: 'rg-csv-big-text', bigLines: 'rg-csv-big-lines',
+    limit: 'rg-csv-limit', limitText: 'rg-csv-limit-text', use: 'rg-csv-limit-use', cancel: 'rg-csv-limit-cancel',
+  }, csvOptions);
+  csv.onPaste = runCsv;
   fillForm(app.form());
   showReadout(app.summary());
   drawAll();
