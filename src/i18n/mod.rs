@@ -161,6 +161,71 @@ pub fn english_sources() -> BTreeMap<String, String> {
     all
 }
 
+/// Test helpers: English words left in a Chinese sentence (the course's test and
+/// [`complete`]'s share them).
+#[cfg(test)]
+pub(crate) mod check {
+    use super::{say, Lang};
+
+    /// English words a Chinese sentence may keep: solvers' and problems' names, abbreviations.
+    pub const NAMES: &[&str] = &[
+        "Gradient",
+        "descent",
+        "Momentum",
+        "heavy",
+        "ball",
+        "Nesterov",
+        "Adam",
+        "Newton",
+        "BFGS",
+        "Nelder",
+        "Mead",
+        "Levenberg",
+        "Marquardt",
+        "Gauss",
+        "Batch",
+        "SGD",
+        "Armijo",
+        "frozen",
+        "Jacobian",
+        "SSR",
+        "NIST",
+        "Misra1a",
+        "LRE",
+        "QR",
+        "peaks",
+        "Rosenbrock",
+        "batch",
+        "GD",
+        "accelerated",
+        "gradient",
+        "with",
+        "wrong",
+        "Fletcher",
+        "Reeves",
+        "Polak",
+        "Ribière",
+        "grad",
+        "ftol",
+        "xtol",
+        "gtol",
+        "start",
+        "exact",
+    ];
+
+    pub fn untranslated(line: &str) -> Option<String> {
+        let zh = say(Lang::Zh, line);
+        let words: Vec<&str> = zh
+            .split(|c: char| !c.is_ascii_alphabetic())
+            .filter(|w| w.len() >= 4 && !NAMES.contains(w))
+            .collect();
+        (!words.is_empty()).then(|| format!("{line}\n   → {zh}"))
+    }
+}
+
+#[cfg(test)]
+mod complete;
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -371,9 +436,55 @@ pub fn say(lang: Lang, text: &str) -> String {
     say_scored(lang, text).0
 }
 
+/// Sentences the Rust code wrote in English, each through [`say`], joined as `lang` writes a
+/// paragraph: with a space in English, without one in Chinese (its full stop 。 separates).
+pub fn say_sentences<S: AsRef<str>>(lang: Lang, sentences: &[S]) -> String {
+    let parts = sentences
+        .iter()
+        .map(|s| s.as_ref().trim())
+        .filter(|s| !s.is_empty())
+        .map(|s| say(lang, s));
+    match lang {
+        Lang::En => parts.collect::<Vec<_>>().join(" "),
+        Lang::Zh => parts.collect::<Vec<_>>().concat(),
+    }
+}
+
 /// [`say`] with how many characters of `text` no template or known text explained (words left
 /// in English).
 fn say_scored(lang: Lang, text: &str) -> (String, usize) {
+    say_memo(lang, text, &mut std::collections::HashMap::new())
+}
+
+/// The literal text of a template, without its `{names}`.
+fn literal_text(template: &str) -> String {
+    pieces(template)
+        .iter()
+        .filter(|p| !p.0)
+        .map(|p| p.1)
+        .collect()
+}
+
+/// Whether `v` holds a word (two ASCII letters in a row; the `e` of `1e−4` is not one).
+fn has_word(v: &str) -> bool {
+    let mut run = 0;
+    v.chars().any(|c| {
+        run = if c.is_ascii_alphabetic() { run + 1 } else { 0 };
+        run >= 2
+    })
+}
+
+/// [`say_scored`] remembering what each piece of `text` gave: templates split a sentence in
+/// several ways ("{who}: {text}", "{a}; {b}", …) and reach the same pieces again, so without it a
+/// long announcement ("Run finished: A; B; …; L") takes exponential time.
+fn say_memo<'t>(
+    lang: Lang,
+    text: &'t str,
+    memo: &mut std::collections::HashMap<&'t str, (String, usize)>,
+) -> (String, usize) {
+    if let Some(done) = memo.get(text) {
+        return done.clone();
+    }
     let wordy = |v: &str| v.chars().filter(|c| c.is_ascii_alphabetic()).count() > 1;
     if !wordy(text) {
         return (text.to_string(), 0);
@@ -384,29 +495,45 @@ fn say_scored(lang: Lang, text: &str) -> (String, usize) {
     // Of the templates that match, the one that leaves the least text unexplained (its captured
     // values translated in turn): "Gradient descent (α = {a})" cannot swallow
     // "0.0198): 1140 iterations (…)" when "{who}: {k} iterations ({stop})" explains every part.
-    let best = sentence_templates()
-        .iter()
-        .filter_map(|(key, english)| {
-            let caps = capture(english, text)?;
-            let target = get(lang, key)?;
-            let mut unexplained = 0usize;
-            let args: Vec<(String, String)> = caps
-                .iter()
-                .map(|(n, v)| {
-                    let (t, u) = say_scored(lang, v);
-                    unexplained += u;
-                    (n.clone(), t)
-                })
-                .collect();
-            Some((unexplained, std::cmp::Reverse(english.len()), args, target))
-        })
-        .min_by(|a, b| (a.0, a.1).cmp(&(b.0, b.1)));
-    match best {
+    // (unexplained characters, longer template first, the translated values, the target).
+    type Best<'a> = (usize, std::cmp::Reverse<usize>, Vec<(String, String)>, &'a str);
+    let mut best: Option<Best> = None;
+    for (key, english) in sentence_templates() {
+        let Some(caps) = capture(english, text) else {
+            continue;
+        };
+        let Some(target) = get(lang, key) else {
+            continue;
+        };
+        let mut unexplained = 0usize;
+        let mut vacuous = true;
+        let args: Vec<(String, String)> = caps
+            .iter()
+            .map(|(n, v)| {
+                let (t, u) = say_memo(lang, v, memo);
+                unexplained += u;
+                vacuous &= has_word(v) && u == v.chars().count();
+                (n.clone(), t)
+            })
+            .collect();
+        // A template of punctuation only whose every value stays English explains nothing
+        // ("{who}: {text}" on Python's "def f(x, y): return"): not a translation.
+        if vacuous && !caps.is_empty() && !has_word(&literal_text(english)) {
+            continue;
+        }
+        let score = (unexplained, std::cmp::Reverse(english.len()));
+        if best.as_ref().is_none_or(|b| score < (b.0, b.1)) {
+            best = Some((score.0, score.1, args, target));
+        }
+    }
+    let out = match best {
         Some((u, _, args, target)) => {
             let args: Vec<(&str, String)> =
                 args.iter().map(|(n, v)| (n.as_str(), v.clone())).collect();
             (format(target, &args), u)
         }
         None => (text.to_string(), text.chars().count()),
-    }
+    };
+    memo.insert(text, out.clone());
+    out
 }

@@ -5,6 +5,7 @@ import { FitLab } from '../pkg/gradlab.js';
 import { $, el, fmt, table, playbackKeys, speedSelect, showCaret, staleFormula, describePlot, announce } from '../ui.js';
 import * as engine from '../engine.js';
 import { player } from '../playback.js';
+import * as i18n from '../i18n.js';
 
 const root = $('lab-fit');
 const canvases = {
@@ -301,7 +302,7 @@ function showStep() {
   $('fit-step-label').textContent = k >= max ? `final fit (record ${max}) · drag the slider to step through` : `record ${k} of ${max} · ${parts.join(' · ')}`;
   // Each solver's step written out with the trace's numbers (λ, ρ, accepted; or the line search).
   $('fit-explain').replaceChildren(...info.map((s) => el('div', { className: 'rule' },
-    el('b', { textContent: `${s.solver}, record ${s.k}` }),
+    el('b', { textContent: i18n.t('record_head', { solver: i18n.say(s.solver), k: s.k }, '{solver}, record {k}') }),
     ...s.lines.map((l) => el('code', { textContent: l })))));
 }
 

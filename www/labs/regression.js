@@ -5,6 +5,7 @@ import { RegressionLab } from '../pkg/gradlab.js';
 import { $, el, fmt, table, playbackKeys, speedSelect, plotGestures, describePlot, announce } from '../ui.js';
 import * as engine from '../engine.js';
 import { player } from '../playback.js';
+import * as i18n from '../i18n.js';
 
 const TEXT = ['n', 'slope', 'true_intercept', 'noise', 'x_min', 'x_max', 'data_seed', 'degree',
   'delimiter', 'decimal', 'header', 'target', 'learning_rate', 'batch_size', 'epochs', 'seed',
@@ -130,8 +131,8 @@ function showLesson() {
   const box = $('rg-update');
   root.querySelector('.rg-step').hidden = !l;
   if (!l) return;
-  if (l.note) { $('rg-step-run').textContent = `epoch ${l.epoch}`; box.replaceChildren(el('p', { textContent: l.note })); $('rg-fan-caption').textContent = ''; return; }
-  $('rg-step-run').textContent = `${l.run}, epoch ${l.epoch}`;
+  if (l.note) { $('rg-step-run').textContent = i18n.t('worked_epoch', { e: l.epoch }, 'epoch {e}'); box.replaceChildren(el('p', { textContent: l.note })); $('rg-fan-caption').textContent = ''; return; }
+  $('rg-step-run').textContent = i18n.t('worked_head', { run: l.run, e: l.epoch }, '{run}, epoch {e}');
   box.replaceChildren(...l.lines.map((t) => el('p', { textContent: t })));
   $('rg-fan-caption').textContent = l.caption;
 }
@@ -330,7 +331,7 @@ export function mount() {
     summary: () => app.summary(),
     /** Where the last drawing of canvas `id` put its text, plot area and legend (CSS px; Rust layout()). */
     layout: (id) => app.layout(id),
-    redraw: drawAll,
+    redraw: () => { drawAll(); showLesson(); }, // also on a language change: the texts Rust writes
     /** For links: the shown epoch, or null at the end of the run. */
     viewStep: () => {
       const e = Number(f('epoch').value);

@@ -5,6 +5,7 @@ import { SurfaceLab } from '../pkg/gradlab.js';
 import { $, el, fmt, table, playbackKeys, plotGestures, showCaret, staleFormula, describePlot, announce } from '../ui.js';
 import * as engine from '../engine.js';
 import { player } from '../playback.js';
+import * as i18n from '../i18n.js';
 
 const TEXT_FIELDS = ['schedule_a', 'schedule_b', 'quadratic_condition', 'max_iterations', 'tolerance', 'start_x', 'start_y', 'x_min', 'x_max', 'y_min', 'y_max'];
 const canvases = { contour: $('contour'), surface: $('surface3d'), convergence: $('convergence') };
@@ -208,7 +209,7 @@ function showStep() {
   const box = $('explain');
   showLens();
   box.replaceChildren(...app.explain().map((e) => el('div', { className: 'rule' },
-    el('b', {}, el('span', { className: 'swatch', style: `background:${e.color}` }), ` ${e.solver}, iteration ${e.k}`),
+    el('b', {}, el('span', { className: 'swatch', style: `background:${e.color}` }), ` ${i18n.t('explain_head', { solver: i18n.say(e.solver), k: e.k }, '{solver}, iteration {k}')}`),
     ...e.lines.map((l) => el('code', { textContent: l })))));
 }
 
@@ -534,7 +535,7 @@ export function mount() {
     setLens: (on) => { if (on !== lensOn) toggleLens(); },
     /** Starts the basin map (as the basin-map button does). */
     startBasin: () => { if (!app.basin_info()) toggleBasin(); },
-    redraw: drawAll,
+    redraw: () => { drawAll(); showStep(); }, // also on a language change: the texts Rust writes
     /** The experiment config as JSON. */
     getState: () => app.get_state(),
     /** Changes whenever the experiment getState() returns may have changed (cheap). */
