@@ -63,3 +63,75 @@ test('a link can choose the language (a Chinese tutorial embeds a Chinese experi
   assert.deepEqual([...errors, ...emb.errors, ...en.errors], []);
   for (const p of [page, emb.page, en.page]) await p.close();
 });
+
+// ---- Simplified Chinese is complete (issue 16): per lab, after a run, with the update written
+// out and a field error shown, no visible text is an English catalog text or holds English prose.
+// Names of methods, people, problems and abbreviations stay as they are (the glossary keeps them).
+import { readFileSync } from 'node:fs';
+
+const CATALOG = (f) => JSON.parse(readFileSync(new URL(`../../src/i18n/${f}`, import.meta.url), 'utf8'));
+const EN = CATALOG('en.json');
+const ZH = CATALOG('zh-CN.json');
+/** English catalog texts that read differently in Chinese (a name such as "Adam" does not). */
+const ENGLISH_ONLY = new Set(Object.entries(EN)
+  .filter(([k, v]) => ZH[k] !== v && !v.includes('{') && /[A-Za-z]{3,}/.test(v))
+  .map(([, v]) => v.replace(/\s+/g, ' ').trim()));
+const ALLOWED = new Set(['gradlab', 'Rust', 'WebAssembly', 'Armijo', 'Wolfe', 'Nesterov', 'AdaGrad', 'RMSProp', 'Adam',
+  'BFGS', 'L-BFGS', 'Fletcher', 'Reeves', 'Polak', 'Ribière', 'Nelder', 'Mead', 'Ctrl', 'Tab', 'Shift', 'Enter', 'Escape', 'Home', 'End',
+  'peaks', 'Rosenbrock', 'Himmelblau', 'Michaelis', 'Menten', 'Moré', 'MINPACK', 'SGD', 'CSV', 'NIST', 'MSE', 'RMS', 'SSR', 'SVD', 'QR',
+  'grad', 'min', 'max', 'exp', 'log', 'nfev', 'njev', 'ftol', 'xtol', 'gtol', 'LRE', 'JSON', 'PNG', 'URL']);
+
+/** Visible text of the page (and the plots' text descriptions, which screen readers read). */
+function visibleTexts(page) {
+  return page.evaluate(() => {
+    const out = [];
+    const w = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
+    for (let n = w.nextNode(); n; n = w.nextNode()) {
+      const el = n.parentElement;
+      const t = n.data.replace(/\s+/g, ' ').trim();
+      if (!t || !el || el.closest('script, style, textarea, [hidden]')) continue;
+      if (el.closest('.plot-desc') || el.checkVisibility()) out.push(t);
+    }
+    return out;
+  });
+}
+
+function englishLeft(texts) {
+  const bad = [];
+  for (const t of texts) {
+    if (ENGLISH_ONLY.has(t)) { bad.push(`catalog text: ${t}`); continue; }
+    const words = (t.match(/[A-Za-zÀ-ÿ][A-Za-zÀ-ÿ'’]{2,}/g) || []).filter((w) => !ALLOWED.has(w));
+    if (words.length) bad.push(`${t.slice(0, 160)}  [${words.join(' ')}]`);
+  }
+  return bad;
+}
+
+const LABS = [
+  { lab: 'surfaces', field: '#start_x', value: '1e300', msg: '.msg[data-for="start_x"]',
+    prepare: (page) => page.evaluate(() => window.gradlab.current().setStep(1)), explain: '#explain' },
+  { lab: 'regression', field: '#rg-learning_rate', value: '1e9', msg: '#lab-regression .msg[data-for="learning_rate"]', explain: '#rg-update' },
+  { lab: 'fit', field: '#fit-n', value: '1e9', msg: '#lab-fit .msg[data-for="n"]', explain: '#fit-explain' },
+];
+
+for (const { lab, field, value, msg, prepare, explain } of LABS) {
+  test(`zh-CN ${lab}: after a run, with the update written out and a field error shown, no English prose is left`, async () => {
+    const { page, errors } = await openPage(ctx, `${BASE}?lang=zh-CN`);
+    await page.click(`#tab-${lab}`);
+    await page.evaluate(() => window.gradlab.settled());
+    if (prepare) await prepare(page);
+    await page.fill(field, value);
+    await page.waitForFunction((sel) => document.querySelector(sel)?.textContent.trim(), msg);
+    // The error and the update rules are in Chinese, the numbers as they were.
+    assert.match(await page.textContent(msg), /[\u4e00-\u9fff]/);
+    assert.match(await page.textContent(explain), /[\u4e00-\u9fff]/);
+    const texts = await visibleTexts(page);
+    assert.ok(texts.length > 100, `${texts.length} texts`);
+    assert.deepEqual(englishLeft(texts), []);
+    // The same check finds English when the page is English (it is not vacuous).
+    await page.selectOption('#lang-select', 'en');
+    assert.ok(englishLeft(await visibleTexts(page)).length > 20);
+    await page.evaluate(() => localStorage.removeItem('gradlab-lang'));
+    assert.deepEqual(errors, []);
+    await page.close();
+  });
+}

@@ -173,7 +173,9 @@ function showReadout(summary) {
   const ok = gc.max_rel_error < 1e-6;
   $('gradcheck').replaceChildren(
     table(['source', '∇f at start'], [['analytic', vec(gc.analytic)], ['automatic (dual numbers)', vec(gc.automatic)], ['central differences', vec(gc.finite_difference)]]),
-    el('p', { className: ok ? 'stop-ok' : 'stop-bad', textContent: `largest relative disagreement: ${gc.max_rel_error.toExponential(1)} ${ok ? '✓ consistent' : '✗ check the derivatives'}` }));
+    el('p', { className: ok ? 'stop-ok' : 'stop-bad', textContent: ok
+      ? i18n.t('gc_ok', { e: gc.max_rel_error.toExponential(1) }, 'largest relative disagreement: {e} ✓ consistent')
+      : i18n.t('gc_bad', { e: gc.max_rel_error.toExponential(1) }, 'largest relative disagreement: {e} ✗ check the derivatives') }));
 }
 
 // ---------- drawing ----------
