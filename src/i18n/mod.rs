@@ -281,6 +281,19 @@ mod tests {
             "牛顿法：21 次迭代（收敛：‖∇f‖ 低于容差）"
         );
         assert_eq!(say(Lang::Zh, "no such sentence"), "no such sentence");
+        // Unknown English is left whole, not half-translated by "{a}; {b}", "{a} or {b}" or
+        // "{who}: {text}" (which would only swap its punctuation); Python too.
+        for english in [
+            "a plain iframe (a fixed height: on a phone it may be too tall or cut off; it adapts):",
+            "def f(x, y): return",
+        ] {
+            assert_eq!(say(Lang::Zh, english), english);
+        }
+        // The same templates still carry translated values.
+        assert_eq!(
+            say(Lang::Zh, "the link is empty; the form is incomplete"),
+            "链接为空；表单不完整"
+        );
         assert_eq!(say(Lang::En, "left the map: x"), "left the map: x");
     }
 
@@ -496,7 +509,12 @@ fn say_memo<'t>(
     // values translated in turn): "Gradient descent (α = {a})" cannot swallow
     // "0.0198): 1140 iterations (…)" when "{who}: {k} iterations ({stop})" explains every part.
     // (unexplained characters, longer template first, the translated values, the target).
-    type Best<'a> = (usize, std::cmp::Reverse<usize>, Vec<(String, String)>, &'a str);
+    type Best<'a> = (
+        usize,
+        std::cmp::Reverse<usize>,
+        Vec<(String, String)>,
+        &'a str,
+    );
     let mut best: Option<Best> = None;
     for (key, english) in sentence_templates() {
         let Some(caps) = capture(english, text) else {
@@ -506,19 +524,25 @@ fn say_memo<'t>(
             continue;
         };
         let mut unexplained = 0usize;
-        let mut vacuous = true;
+        let mut untranslated_part = false;
         let args: Vec<(String, String)> = caps
             .iter()
             .map(|(n, v)| {
                 let (t, u) = say_memo(lang, v, memo);
                 unexplained += u;
-                vacuous &= has_word(v) && u == v.chars().count();
+                untranslated_part |= has_word(v) && u == v.chars().count();
                 (n.clone(), t)
             })
             .collect();
-        // A template of punctuation only whose every value stays English explains nothing
-        // ("{who}: {text}" on Python's "def f(x, y): return"): not a translation.
-        if vacuous && !caps.is_empty() && !has_word(&literal_text(english)) {
+        // A template of punctuation and a short word ("{who}: {text}", "{a}; {b}", "{a} or {b}")
+        // translates only values it can translate: on English it does not know ("a fixed
+        // height: on a phone it may be too tall or cut off") or on Python ("def f(x, y):
+        // return") it would only swap the punctuation into a mix of both languages.
+        let letters = literal_text(english)
+            .chars()
+            .filter(|c| c.is_ascii_alphabetic())
+            .count();
+        if letters <= 3 && untranslated_part {
             continue;
         }
         let score = (unexplained, std::cmp::Reverse(english.len()));

@@ -135,3 +135,24 @@ for (const { lab, field, value, msg, prepare, explain } of LABS) {
     await page.close();
   });
 }
+
+test('zh-CN embed builder: its labels, hints and buttons are Chinese', async () => {
+  const { page, errors } = await openPage(ctx, `${BASE}?lang=zh-CN`);
+  await page.click('#embed-snippet');
+  await page.waitForFunction(() => document.getElementById('embed-builder')?.open);
+  const texts = await page.evaluate(() => {
+    const out = [];
+    const d = document.getElementById('embed-builder');
+    const w = document.createTreeWalker(d, NodeFilter.SHOW_TEXT);
+    for (let n = w.nextNode(); n; n = w.nextNode()) {
+      const t = n.data.replace(/\s+/g, ' ').trim();
+      if (t && !n.parentElement.closest('textarea, pre, code') && n.parentElement.checkVisibility()) out.push(t);
+    }
+    return out;
+  });
+  assert.ok(texts.length > 10, `${texts.length} texts`);
+  // <gradlab-embed> and iframe are the names of what is copied.
+  assert.deepEqual(englishLeft(texts.map((t) => t.replace(/<?gradlab-embed>?|iframe/g, ''))), []);
+  assert.deepEqual(errors, []);
+  await page.close();
+});
