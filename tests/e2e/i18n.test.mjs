@@ -156,3 +156,38 @@ test('zh-CN embed builder: its labels, hints and buttons are Chinese', async () 
   assert.deepEqual(errors, []);
   await page.close();
 });
+
+test('the tutorial in Chinese (tutorial/zh-CN.html): Chinese prose, and its embeds open in Chinese', async () => {
+  const { page, errors } = await (async () => {
+    const p = await ctx.newPage();
+    const errs = [];
+    p.on('console', (m) => { if (m.type() === 'error') errs.push(m.text()); });
+    p.on('pageerror', (e) => errs.push(String(e)));
+    await p.goto(`${BASE}tutorial/zh-CN.html`);
+    return { page: p, errors: errs };
+  })();
+  assert.equal(await page.evaluate(() => document.documentElement.lang), 'zh-CN');
+  const prose = await page.evaluate(() => {
+    const out = [];
+    const w = document.createTreeWalker(document.querySelector('article'), NodeFilter.SHOW_TEXT);
+    for (let n = w.nextNode(); n; n = w.nextNode()) {
+      const t = n.data.replace(/\s+/g, ' ').trim();
+      // Code is Python; a link to the English version is in English on purpose.
+      if (t && !n.parentElement.closest('pre, code, [lang="en"], gradlab-embed')) out.push(t);
+    }
+    return out;
+  });
+  assert.ok(prose.join('').length > 1500, `the whole article (${prose.join('').length} characters)`);
+  const extra = new Set(['NumPy', 'MATLAB', 'Misra1a', 'gradlab']);
+  assert.deepEqual(englishLeft(prose.map((t) => t.replace(/[A-Za-z][A-Za-z0-9]+/g, (w) => (extra.has(w) ? '' : w)))), []);
+  // Each embed asks its page for Chinese (lang="zh-CN" → ?lang=zh-CN), placeholder included.
+  const langs = await page.evaluate(() => [...document.querySelectorAll('gradlab-embed')].map((e) => e.getAttribute('lang')));
+  assert.deepEqual(langs, ['zh-CN', 'zh-CN', 'zh-CN', 'zh-CN', 'zh-CN']);
+  await page.locator('gradlab-embed').first().scrollIntoViewIfNeeded();
+  const frame = await (await page.waitForSelector('gradlab-embed iframe')).contentFrame();
+  await frame.waitForFunction(() => window.gradlab?.ready);
+  await frame.evaluate(() => window.gradlab.ready);
+  assert.equal(await frame.evaluate(() => document.documentElement.lang), 'zh-CN');
+  assert.deepEqual(errors, []);
+  await page.close();
+});
