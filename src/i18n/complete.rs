@@ -184,6 +184,48 @@ fn every_update_rule_of_every_solver_reads_in_chinese() {
     missing.assert_none("update-rule lines");
 }
 
+/// The curvature lens at points that give a bowl, a saddle, a cap and a shifted Newton step, with
+/// a fixed step above, below and far below the stable limit.
+#[test]
+fn the_curvature_lens_reads_in_chinese() {
+    use crate::lab::teach::lens::Lens;
+    let mut missing = Missing::default();
+    let mut kinds = std::collections::BTreeSet::new();
+    for surface in [
+        SurfaceId::Peaks,
+        SurfaceId::Saddle,
+        SurfaceId::Rosenbrock,
+        SurfaceId::Quadratic,
+    ] {
+        let mut e = Experiment::default();
+        e.surface = surface;
+        let obj = e.surface.objective();
+        for x in [
+            [-0.2, -0.6],
+            [0.2, -1.6],
+            [0.0, 1.6],
+            [1.0, 1.0],
+            [-1.0, 0.5],
+            [0.5, 0.0],
+        ] {
+            let Some(lens) = Lens::at(obj.as_ref(), e.gradient, x) else {
+                continue;
+            };
+            for alpha in [None, Some(1e-4), Some(0.08), Some(10.0)] {
+                for l in lens.lines(alpha) {
+                    kinds.insert(l.split(':').next().unwrap_or("").to_string());
+                    missing.check(&l);
+                }
+            }
+        }
+    }
+    assert!(
+        kinds.contains("a bowl") && kinds.contains("a saddle"),
+        "{kinds:?}"
+    );
+    missing.assert_none("lens lines");
+}
+
 /// Levenberg–Marquardt (trust region, Nielsen damping with geodesic acceleration and its
 /// rejected trials) and Gauss–Newton's line-search steps.
 #[test]

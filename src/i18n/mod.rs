@@ -289,6 +289,10 @@ mod tests {
         ] {
             assert_eq!(say(Lang::Zh, english), english);
         }
+        // An undefined number is not an English word.
+        assert!(
+            !say(Lang::Zh, "converged: step below tolerance; ‖∇f‖ = NaN").contains("converged")
+        );
         // The same templates still carry translated values.
         assert_eq!(
             say(Lang::Zh, "the link is empty; the form is incomplete"),
@@ -478,13 +482,11 @@ fn literal_text(template: &str) -> String {
         .collect()
 }
 
-/// Whether `v` holds a word (two ASCII letters in a row; the `e` of `1e−4` is not one).
+/// Whether `v` holds a word (two ASCII letters in a row; the `e` of `1e−4` is not one, nor is
+/// the `NaN` of an undefined number).
 fn has_word(v: &str) -> bool {
-    let mut run = 0;
-    v.chars().any(|c| {
-        run = if c.is_ascii_alphabetic() { run + 1 } else { 0 };
-        run >= 2
-    })
+    v.split(|c: char| !c.is_ascii_alphabetic())
+        .any(|w| w.len() >= 2 && w != "NaN" && w != "inf")
 }
 
 /// [`say_scored`] remembering what each piece of `text` gave: templates split a sentence in

@@ -79,7 +79,7 @@ const ENGLISH_ONLY = new Set(Object.entries(EN)
 const ALLOWED = new Set(['gradlab', 'Rust', 'WebAssembly', 'Armijo', 'Wolfe', 'Nesterov', 'AdaGrad', 'RMSProp', 'Adam',
   'BFGS', 'L-BFGS', 'Fletcher', 'Reeves', 'Polak', 'Ribière', 'Nelder', 'Mead', 'Ctrl', 'Tab', 'Shift', 'Enter', 'Escape', 'Home', 'End',
   'peaks', 'Rosenbrock', 'Himmelblau', 'Michaelis', 'Menten', 'Moré', 'MINPACK', 'SGD', 'CSV', 'NIST', 'MSE', 'RMS', 'SSR', 'SVD', 'QR',
-  'grad', 'min', 'max', 'exp', 'log', 'nfev', 'njev', 'ftol', 'xtol', 'gtol', 'LRE', 'JSON', 'PNG', 'URL']);
+  'NaN', 'grad', 'min', 'max', 'exp', 'log', 'nfev', 'njev', 'ftol', 'xtol', 'gtol', 'LRE', 'JSON', 'PNG', 'URL']);
 
 /** Visible text of the page (and the plots' text descriptions, which screen readers read). */
 function visibleTexts(page) {
@@ -108,7 +108,19 @@ function englishLeft(texts) {
 
 const LABS = [
   { lab: 'surfaces', field: '#start_x', value: '1e300', msg: '.msg[data-for="start_x"]',
-    prepare: (page) => page.evaluate(() => window.gradlab.current().setStep(1)), explain: '#explain' },
+    // Six solvers (Newton's shift, BFGS's line search, Nelder–Mead's moves…) at step 3, the lens on.
+    prepare: async (page) => {
+      await page.evaluate(async () => {
+        const s = window.gradlab.getState();
+        const solvers = ['gradient_descent', 'newton', 'bfgs', 'nelder_mead', 'adam', 'nesterov'].map((method) => ({ method }));
+        await window.gradlab.setState({ ...s, config: { ...s.config, solvers } });
+        await window.gradlab.settled();
+        window.gradlab.current().setStep(3);
+      });
+      await page.click('#lens-btn');
+      await page.waitForFunction(() => !document.getElementById('lens-box').hidden);
+    },
+    explain: '#explain' },
   { lab: 'regression', field: '#rg-learning_rate', value: '1e9', msg: '#lab-regression .msg[data-for="learning_rate"]', explain: '#rg-update' },
   { lab: 'fit', field: '#fit-n', value: '1e9', msg: '#lab-fit .msg[data-for="n"]', explain: '#fit-explain' },
 ];

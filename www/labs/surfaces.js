@@ -169,7 +169,7 @@ function showReadout(summary) {
     if (c) sw.style.background = c; else sw.removeAttribute('style');
   }
   const gc = app.gradient_check();
-  const vec = (g) => (g ? `(${fmt(g[0], 8)}, ${fmt(g[1], 8)})` : 'not written');
+  const vec = (g) => (g ? `(${fmt(g[0], 8)}, ${fmt(g[1], 8)})` : i18n.tr('not written'));
   const ok = gc.max_rel_error < 1e-6;
   $('gradcheck').replaceChildren(
     table(['source', '∇f at start'], [['analytic', vec(gc.analytic)], ['automatic (dual numbers)', vec(gc.automatic)], ['central differences', vec(gc.finite_difference)]]),
@@ -222,13 +222,13 @@ function showLens() {
   const lens = lensOn ? app.lens() : null;
   box.hidden = !lensOn;
   if (!lensOn) return;
-  if (!lens) { box.replaceChildren(el('p', { textContent: 'No lens here: f or its Hessian is not finite at this point.' })); return; }
+  if (!lens) { box.replaceChildren(el('p', { textContent: i18n.tr('No lens here: f or its Hessian is not finite at this point.') })); return; }
   const key = (color) => Object.assign(el('span', { className: 'key' }), { style: `background:${color}` });
   box.replaceChildren(
-    el('p', {}, el('b', { textContent: `Curvature lens — ${lens.solver}, iteration ${lens.k}` })),
+    el('p', {}, el('b', { textContent: i18n.t('lens_head', { solver: i18n.say(lens.solver), k: lens.k }, 'Curvature lens — {solver}, iteration {k}') })),
     ...lens.lines.map((l) => el('p', { textContent: l })),
-    el('p', { className: 'sub' }, key('#00c8be'), 'flat direction v₁ · ', key('#ff961e'), 'steep direction v₂ · ', key('#fff'),
-      lens.ellipse ? 'level set of the quadratic model through xₖ; dashed: the Newton step' : 'dashed: the Newton step'));
+    el('p', { className: 'sub' }, key('#00c8be'), `${i18n.tr('flat direction v₁ ·')} `, key('#ff961e'), `${i18n.tr('steep direction v₂ ·')} `, key('#fff'),
+      i18n.tr(lens.ellipse ? 'level set of the quadratic model through xₖ; dashed: the Newton step' : 'dashed: the Newton step')));
 }
 
 function toggleLens() {

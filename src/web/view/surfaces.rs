@@ -502,7 +502,11 @@ impl SurfaceLab {
         to_js(&Shown {
             solver: &t.solver,
             k: self.step().min(t.iterations()),
-            lines: lens.lines(alpha),
+            lines: lens
+                .lines(alpha)
+                .iter()
+                .map(|l| crate::plot::translate(l))
+                .collect(),
             lens,
         })
     }
