@@ -369,7 +369,17 @@ fn pieces(template: &str) -> Vec<(bool, &str)> {
 
 /// Matches `text` against an English template: the `{name}` captures, or `None`.
 fn capture<'t>(template: &str, text: &'t str) -> Option<Vec<(String, &'t str)>> {
-    let ps = pieces(template);
+    capture_pieces(&pieces(template), text)
+}
+
+/// [`capture`] with the template already split by [`pieces`].
+fn capture_pieces<'t>(ps: &[(bool, &str)], text: &'t str) -> Option<Vec<(String, &'t str)>> {
+    // Cheap refusals first: most templates differ from `text` in how they begin or end.
+    match (ps.first(), ps.last()) {
+        (Some((false, a)), _) if !text.starts_with(a) => return None,
+        (_, Some((false, z))) if !text.ends_with(z) => return None,
+        _ => {}
+    }
     let mut caps = Vec::new();
     let mut at = 0usize;
     let mut i = 0usize;
@@ -419,15 +429,19 @@ fn capture<'t>(template: &str, text: &'t str) -> Option<Vec<(String, &'t str)>> 
     (at == text.len()).then_some(caps)
 }
 
+/// A `say.*` template: its key, its English text and that text split by [`pieces`].
+type Template = (&'static str, &'static str, Vec<(bool, &'static str)>);
+
 /// The English `say.*` templates, the most specific first (most literal text), so that
-/// "{k} iterations" is only tried after every longer sentence ending in "iterations".
-fn sentence_templates() -> &'static [(&'static str, &'static str)] {
-    static T: OnceLock<Vec<(&'static str, &'static str)>> = OnceLock::new();
+/// "{k} iterations" is only tried after every longer sentence ending in "iterations". Split
+/// once: the page translates every line of every explanation at each playback step.
+fn sentence_templates() -> &'static [Template] {
+    static T: OnceLock<Vec<Template>> = OnceLock::new();
     T.get_or_init(|| {
-        let mut v: Vec<(&'static str, &'static str)> = catalog(Lang::En)
+        let mut v: Vec<Template> = catalog(Lang::En)
             .iter()
             .filter(|(k, _)| k.starts_with("say."))
-            .map(|(k, e)| (k.as_str(), e.as_str()))
+            .map(|(k, e)| (k.as_str(), e.as_str(), pieces(e)))
             .collect();
         let literal = |t: &str| {
             pieces(t)
@@ -518,8 +532,8 @@ fn say_memo<'t>(
         &'a str,
     );
     let mut best: Option<Best> = None;
-    for (key, english) in sentence_templates() {
-        let Some(caps) = capture(english, text) else {
+    for (key, english, split) in sentence_templates() {
+        let Some(caps) = capture_pieces(split, text) else {
             continue;
         };
         let Some(target) = get(lang, key) else {
