@@ -289,6 +289,12 @@ mod tests {
         ] {
             assert_eq!(say(Lang::Zh, english), english);
         }
+        // No space after a full-width bracket.
+        assert!(say(
+            Lang::Zh,
+            "Gradient descent (α = 0.05) went from (0.20, 0.10) to (0.00, 0.00) in 1 iteration, f from 1.00 to 0.00, diverged."
+        )
+        .contains("）从"));
         // An undefined number is not an English word.
         assert!(
             !say(Lang::Zh, "converged: step below tolerance; ‖∇f‖ = NaN").contains("converged")
@@ -464,7 +470,9 @@ pub fn say(lang: Lang, text: &str) -> String {
     if lang == Lang::En {
         return text.to_string();
     }
-    say_scored(lang, text).0
+    // A template's space between a name and Chinese ("{who} 从") is not wanted after a
+    // full-width bracket ("梯度下降（α = 0.05） 从" → "…）从").
+    say_scored(lang, text).0.replace("） ", "）")
 }
 
 /// Sentences the Rust code wrote in English, each through [`say`], joined as `lang` writes a
