@@ -373,12 +373,8 @@ fn pieces(template: &str) -> Vec<(bool, &str)> {
     merged
 }
 
-/// Matches `text` against an English template: the `{name}` captures, or `None`.
-fn capture<'t>(template: &str, text: &'t str) -> Option<Vec<(String, &'t str)>> {
-    capture_pieces(&pieces(template), text)
-}
-
-/// [`capture`] with the template already split by [`pieces`].
+/// Matches `text` against an English template already split by [`pieces`]: the `{name}`
+/// captures, or `None`.
 fn capture_pieces<'t>(ps: &[(bool, &str)], text: &'t str) -> Option<Vec<(String, &'t str)>> {
     // Cheap refusals first: most templates differ from `text` in how they begin or end.
     match (ps.first(), ps.last()) {
