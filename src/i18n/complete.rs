@@ -109,6 +109,8 @@ const KEEP: &[&str] = &[
     "sni",
     "scipy",
     "price",
+    "data",
+    "csv",
 ];
 
 /// The English words `text` keeps after translation into Chinese (none = translated).
@@ -697,6 +699,17 @@ fn form_formula_csv_and_link_errors_read_in_chinese() {
         if let Err(e) = crate::lab::link::decode(text) {
             check(&mut missing, &e.to_string());
         }
+    }
+    // Texts the page's JS wraps around Rust's (translated in the DOM by say_text).
+    for m in [
+        "unknown function 'foo'; allowed functions: exp, log at column 5 (column 5)",
+        "parameters: a, b",
+        "could not read data.csv",
+        "basin map: choose at least one solver",
+        "running failed: the experiment is too large for a link",
+        "the iteration now shown (12)",
+    ] {
+        check(&mut missing, m);
     }
     assert!(n > 80, "{n} messages");
     missing.assert_none("error messages");
