@@ -3,7 +3,8 @@
 //! Oliveira & Fernandes (2009) matrices at severity 1.0 (applied in linear sRGB), is at least
 //! ΔE*ab (CIE76) 10 apart in CIELAB (D65) — and so is every pair seen with normal vision.
 
-use gradlab::plot::solver_color;
+use gradlab::plot::{set_theme, solver_color, solver_line_color, Theme};
+use plotters::style::RGBColor;
 
 const PROTANOPIA: [[f64; 3]; 3] = [
     [0.152286, 1.052583, -0.204868],
@@ -43,8 +44,7 @@ fn lab([r, g, b]: [f64; 3]) -> [f64; 3] {
     [116.0 * fy - 16.0, 500.0 * (fx - fy), 200.0 * (fy - fz)]
 }
 
-fn simulate(m: &[[f64; 3]; 3], i: usize) -> [f64; 3] {
-    let c = solver_color(i);
+fn simulate(m: &[[f64; 3]; 3], c: RGBColor) -> [f64; 3] {
     let l = [linear(c.0), linear(c.1), linear(c.2)];
     let row = |k: usize| (m[k][0] * l[0] + m[k][1] * l[1] + m[k][2] * l[2]).clamp(0.0, 1.0);
     lab([row(0), row(1), row(2)])
@@ -56,6 +56,16 @@ fn delta_e(a: [f64; 3], b: [f64; 3]) -> f64 {
 
 #[test]
 fn solver_colours_stay_apart_under_protanopia_and_deuteranopia() {
+    // The map's colours and the line colours on the plain background, in both themes.
+    for theme in [Theme::Light, Theme::Dark] {
+        set_theme(theme);
+        check_apart(&format!("{theme:?} map"), solver_color);
+        check_apart(&format!("{theme:?} lines"), solver_line_color);
+    }
+    set_theme(Theme::Light);
+}
+
+fn check_apart(what: &str, color: impl Fn(usize) -> RGBColor) {
     let mut worst = (f64::INFINITY, "", 0, 0);
     for (name, m) in [
         ("protanopia", &PROTANOPIA),
@@ -64,7 +74,7 @@ fn solver_colours_stay_apart_under_protanopia_and_deuteranopia() {
     ] {
         for i in 0..8 {
             for j in i + 1..8 {
-                let d = delta_e(simulate(m, i), simulate(m, j));
+                let d = delta_e(simulate(m, color(i)), simulate(m, color(j)));
                 if d < worst.0 {
                     worst = (d, name, i, j);
                 }
@@ -73,7 +83,7 @@ fn solver_colours_stay_apart_under_protanopia_and_deuteranopia() {
     }
     assert!(
         worst.0 >= 10.0,
-        "solver colours {} and {} are only ΔE {:.1} apart under {}",
+        "{what}: solver colours {} and {} are only ΔE {:.1} apart under {}",
         worst.2,
         worst.3,
         worst.0,

@@ -472,6 +472,7 @@ fn regression_lab_plots_lay_out_at_every_size() {
                 alpha: 0.45,
             },
             label: "data".into(),
+            marker: None,
         },
         Series {
             points: line(2.5, 30.0),
@@ -481,6 +482,7 @@ fn regression_lab_plots_lay_out_at_every_size() {
                 dashed: true,
             },
             label: "exact (QR)".into(),
+            marker: None,
         },
         Series {
             points: line(2.4, 28.0),
@@ -490,6 +492,7 @@ fn regression_lab_plots_lay_out_at_every_size() {
                 dashed: false,
             },
             label: "batch GD".into(),
+            marker: None,
         },
         Series {
             points: line(2.6, 31.0),
@@ -499,6 +502,7 @@ fn regression_lab_plots_lay_out_at_every_size() {
                 dashed: false,
             },
             label: "SGD (M = 10)".into(),
+            marker: None,
         },
     ];
     let axes = Axes {
@@ -578,18 +582,21 @@ fn fit_lab_plots_lay_out_at_every_size() {
             color: RGBColor(214, 39, 40),
             dashed: false,
             label: "Levenberg–Marquardt at k = 12".into(),
+            marker: None,
         },
         CurveSeries {
             points: curve(0.0041),
             color: RGBColor(200, 160, 0),
             dashed: true,
             label: String::new(),
+            marker: None,
         },
         CurveSeries {
             points: curve(0.0039),
             color: RGBColor(200, 160, 0),
             dashed: false,
             label: "Gauss–Newton".into(),
+            marker: None,
         },
     ];
     let residuals = vec![ResidualSeries {

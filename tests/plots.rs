@@ -725,3 +725,256 @@ fn surface_axes_are_named_and_labels_do_not_overlap() {
         assert!(texts.iter().any(|t| t.0 == name), "default name {name}");
     }
 }
+
+/// WCAG contrast ratio of two sRGB colours.
+fn contrast(a: (u8, u8, u8), b: (u8, u8, u8)) -> f64 {
+    let lum = |c: (u8, u8, u8)| {
+        let l = |v: u8| {
+            let v = v as f64 / 255.0;
+            if v <= 0.04045 {
+                v / 12.92
+            } else {
+                ((v + 0.055) / 1.055).powf(2.4)
+            }
+        };
+        0.2126 * l(c.0) + 0.7152 * l(c.1) + 0.0722 * l(c.2)
+    };
+    let (x, y) = (lum(a), lum(b));
+    (x.max(y) + 0.05) / (x.min(y) + 0.05)
+}
+
+/// Runs `f` with the plots in `theme`, then back to light (tests share threads).
+fn in_theme<T>(theme: gradlab::plot::Theme, f: impl FnOnce() -> T) -> T {
+    gradlab::plot::set_theme(theme);
+    let out = f();
+    gradlab::plot::set_theme(gradlab::plot::Theme::Light);
+    out
+}
+
+#[test]
+fn a_dark_plot_has_a_dark_background_and_light_text() {
+    use gradlab::plot::{palette_of, solver_color_on_dark, Theme, DARK_BACKGROUND};
+    let rgb = |c: RGBColor| (c.0, c.1, c.2);
+    let dark = palette_of(Theme::Dark);
+    let bg = rgb(DARK_BACKGROUND);
+    // The palette: text ≥ 4.5:1 on the background, and so is every solver's line colour.
+    assert!(contrast(rgb(dark.ink), bg) >= 4.5);
+    for i in 0..8 {
+        let c = rgb(solver_color_on_dark(i));
+        assert!(
+            contrast(c, bg) >= 4.5,
+            "solver {i} {c:?}: {}",
+            contrast(c, bg)
+        );
+    }
+    let mut traces = Experiment::default().run().unwrap();
+    traces.push(traces[0].clone());
+    let grid = Grid::sample(&Peaks, Peaks::VIEW, 60, 60);
+    // Convergence, map and 3-D surface, each drawn dark and light.
+    type Draw<'a> = Box<dyn Fn(&DrawingArea<Textless<'_>, plotters::coord::Shift>) + 'a>;
+    let overlay = MapOverlay {
+        traces: &traces,
+        ..Default::default()
+    };
+    let plots: Vec<(&str, Draw)> = vec![
+        (
+            "convergence",
+            Box::new(|root| {
+                draw_convergence(
+                    root,
+                    &traces,
+                    &Reference::BestSeen,
+                    None,
+                    &PlotStyle::default(),
+                )
+                .map(|_| ())
+                .unwrap()
+            }),
+        ),
+        (
+            "contour",
+            Box::new(|root| {
+                draw_contour_map(root, &grid, &overlay, &PlotStyle::default(), &mut |_| false)
+                    .map(|_| ())
+                    .unwrap()
+            }),
+        ),
+        (
+            "surface",
+            Box::new(|root| {
+                let cam = Camera {
+                    yaw: 0.6,
+                    pitch: 0.5,
+                };
+                draw_surface(root, &grid, &overlay, cam, &PlotStyle::default())
+                    .map(|_| ())
+                    .unwrap()
+            }),
+        ),
+    ];
+    for (name, draw) in &plots {
+        for theme in [Theme::Dark, Theme::Light] {
+            let texts: Texts = Rc::default();
+            let mut buf = vec![0u8; (W * H * 3) as usize];
+            in_theme(theme, || draw(&area_with_text(&mut buf, &texts)));
+            save(&format!("{name}-{theme:?}"), &buf);
+            let corner = pixel(&buf, 1, 1);
+            let texts = texts.borrow();
+            assert!(texts.len() >= 6, "{name}: {} texts", texts.len());
+            // Every text box is painted in the text colour: light on dark, dark on light.
+            let light_text = texts
+                .iter()
+                .filter(|(s, b)| {
+                    !s.trim().is_empty()
+                        && b[2] > b[0] + 2
+                        && contrast(pixel(&buf, (b[0] + b[2]) / 2, (b[1] + b[3]) / 2), bg) >= 4.5
+                        && pixel(&buf, (b[0] + b[2]) / 2, (b[1] + b[3]) / 2).0 > 180
+                })
+                .count();
+            match theme {
+                Theme::Dark => {
+                    assert_eq!(corner, bg, "{name}: the background is (27, 30, 36)");
+                    // Most of the canvas outside the plot's image is background.
+                    assert!(count(&buf, |c| c == bg) > (W * H / 5) as usize, "{name}");
+                    assert!(count(&buf, |c| c == (255, 255, 255)) < 400, "{name}: white");
+                    let shown = texts.iter().filter(|(s, _)| !s.trim().is_empty()).count();
+                    assert!(
+                        light_text * 10 >= shown * 9,
+                        "{name}: {light_text} of {shown} texts light"
+                    );
+                }
+                Theme::Light => {
+                    assert_eq!(corner, (255, 255, 255), "{name}");
+                    assert_eq!(light_text, 0, "{name}: no light text on white");
+                }
+            }
+        }
+    }
+}
+
+/// The pixels of `marker` drawn alone (radius 7 px, no edge) on a 40 × 40 bitmap.
+fn marker_pixels(m: gradlab::plot::Marker) -> Vec<bool> {
+    let mut buf = vec![0u8; 40 * 40 * 3];
+    {
+        let root = BitMapBackend::with_buffer(&mut buf, (40, 40)).into_drawing_area();
+        gradlab::plot::draw_marker(
+            &root,
+            m,
+            (20, 20),
+            7,
+            RGBColor(255, 0, 0),
+            BLACK.mix(1.0),
+            0,
+        )
+        .unwrap();
+        root.present().unwrap();
+    }
+    buf.chunks(3).map(|c| c[0] == 255).collect()
+}
+
+#[test]
+fn every_solver_has_its_own_marker_shape() {
+    // The eight markers, rasterized: any two differ in at least an eighth of their pixels (a
+    // circle and a square of the same size differ in their corners: 15 %).
+    let shapes: Vec<Vec<bool>> = (0..8)
+        .map(|i| marker_pixels(gradlab::plot::solver_marker(i)))
+        .collect();
+    for i in 0..8 {
+        let n = shapes[i].iter().filter(|p| **p).count();
+        assert!(n > 40, "marker {i}: {n} px");
+        for j in i + 1..8 {
+            let union = (0..1600).filter(|&k| shapes[i][k] || shapes[j][k]).count();
+            let differ = (0..1600).filter(|&k| shapes[i][k] != shapes[j][k]).count();
+            assert!(
+                differ * 8 >= union,
+                "markers {i} and {j} differ in {differ} of {union} px"
+            );
+        }
+    }
+}
+
+#[test]
+fn two_solvers_legend_entries_and_paths_differ_in_shape_not_only_colour() {
+    use gradlab::plot::solver_color;
+    // Two runs of one experiment: the same path, two colours and two markers.
+    let mut traces = Experiment::default().run().unwrap();
+    traces.push(traces[0].clone());
+    traces[1].solver = "second".into();
+    let grid = Grid::sample(&Peaks, Peaks::VIEW, 60, 60);
+    let mut buf = vec![0u8; (W * H * 3) as usize];
+    let layout = {
+        let root = area(&mut buf);
+        let overlay = MapOverlay {
+            traces: &traces,
+            ..Default::default()
+        };
+        draw_contour_map(&root, &grid, &overlay, &PlotStyle::default(), &mut |_| {
+            false
+        })
+        .unwrap()
+        .1
+    };
+    save("legend-two-solvers", &buf);
+    let legend = layout.legend.expect("a legend for two runs");
+    let rgb = |c: RGBColor| (c.0, c.1, c.2);
+    // Per legend entry: how many pixels of its colour in each column of the legend (the swatch's
+    // line is the same for both; the marker on it makes the profile).
+    let profile = |c: (u8, u8, u8)| -> Vec<usize> {
+        let (x0, y0) = (legend.x as i32, legend.y as i32);
+        let (x1, y1) = ((legend.x + legend.w) as i32, (legend.y + legend.h) as i32);
+        let cols: Vec<usize> = (x0..x1)
+            .map(|x| (y0..y1).filter(|&y| pixel(&buf, x, y) == c).count())
+            .collect();
+        // From the entry's first column on.
+        let first = cols
+            .iter()
+            .position(|&n| n > 0)
+            .expect("the swatch is drawn");
+        cols[first..].iter().take(20).copied().collect()
+    };
+    let (a, b) = (profile(rgb(solver_color(0))), profile(rgb(solver_color(1))));
+    assert!(a.iter().sum::<usize>() > 20 && b.iter().sum::<usize>() > 20);
+    let differ: usize = a.iter().zip(&b).map(|(p, q)| p.abs_diff(*q)).sum();
+    assert!(differ >= 8, "legend swatches {a:?} vs {b:?}");
+    // On the map: both paths carry markers, and the second one's (a square) fills more pixels of
+    // its colour around the end point than the first one's circle would leave — the two runs end
+    // at the same point, the second drawn on top.
+    let end = traces[1].iterates.last().unwrap().x.clone();
+    let map = PlotLayoutMap::from(&layout);
+    let (px, py) = map.to_px(end[0], end[1]);
+    let around = |c: (u8, u8, u8)| {
+        let mut n = 0;
+        for y in py - 6..=py + 6 {
+            for x in px - 6..=px + 6 {
+                n += (pixel(&buf, x, y) == c) as usize;
+            }
+        }
+        n
+    };
+    assert!(around(rgb(solver_color(1))) >= 25, "the square at the end");
+}
+
+/// Data → pixel on a drawn map, from its layout (view and plot area).
+struct PlotLayoutMap {
+    view: ViewBox,
+    plot: gradlab::plot::layout::Rect,
+}
+
+impl PlotLayoutMap {
+    fn from(l: &gradlab::plot::PlotLayout) -> Self {
+        PlotLayoutMap {
+            view: l.view.unwrap(),
+            plot: l.plot.unwrap(),
+        }
+    }
+    fn to_px(&self, x: f64, y: f64) -> (i32, i32) {
+        let v = &self.view;
+        let p = &self.plot;
+        let fx = (x - v.x_min) / (v.x_max - v.x_min);
+        let fy = (v.y_max - y) / (v.y_max - v.y_min);
+        (
+            (p.x + fx * (p.w - 1.0)).round() as i32,
+            (p.y + fy * (p.h - 1.0)).round() as i32,
+        )
+    }
+}

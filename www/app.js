@@ -9,6 +9,7 @@ import * as regression from './labs/regression.js';
 import * as fit from './labs/fit.js';
 import * as teach from './teach.js';
 import * as i18n from './i18n.js';
+import * as theme from './theme.js';
 import * as share from './share.js';
 import * as engine from './engine.js';
 
@@ -93,8 +94,8 @@ export function showLab(name) {
   return true;
 }
 
-function currentState() {
-  const config = mounted[active]?.getState() ?? null;
+function currentState(withConfig = true) {
+  const config = withConfig ? mounted[active]?.getState() ?? null : null;
   // The iteration/epoch on show, unless it is the end of the run (links then open at the end).
   const step = mounted[active]?.viewStep?.() ?? null;
   // A course lesson or challenge travels as its id (its texts come from the catalog); a free-text
@@ -157,6 +158,16 @@ function encode(state) {
   encodeCount += 1;
   try {
     return wasm.encode_link(state);
+  } catch {
+    return null;
+  }
+}
+
+/** encode() of `shell` with the lab's own experiment as its config (see the lab's encodeLink). */
+function encodeWith(lab, shell) {
+  encodeCount += 1;
+  try {
+    return lab.encodeLink(shell);
   } catch {
     return null;
   }
@@ -328,7 +339,9 @@ function updateUrl() {
   if (key !== null && key === encodedKey) return;
   encodedKey = key;
   renderLesson();
-  const e = encode(currentState());
+  // A lab that encodes its own link (large data stay in Rust) gets the state without its config.
+  const lab = mounted[active];
+  const e = lab?.encodeLink ? encodeWith(lab, currentState(false)) : encode(currentState());
   if (!e) return;
   if (e.link !== lastLink) {
     lastLink = e.link;
@@ -511,7 +524,7 @@ function watchEmbedLayout() {
   const narrowQuery = matchMedia('(max-width: 559px)');
   const setNarrow = () => {
     document.documentElement.classList.toggle('embed-narrow', narrowQuery.matches);
-    const main = document.querySelector('main:not([hidden])');
+    const main = document.querySelector('#labs > [role=tabpanel]:not([hidden])');
     if (main) share.layoutEmbed(main);
     postHeightSoon();
   };
@@ -523,7 +536,7 @@ function watchEmbedLayout() {
     frame = requestAnimationFrame(() => mounted[active]?.redraw());
   };
   const resized = new ResizeObserver(redraw);
-  for (const main of document.querySelectorAll('main')) {
+  for (const main of document.querySelectorAll('#labs > [role=tabpanel]')) {
     for (const c of main.querySelectorAll('section.plot canvas')) resized.observe(c);
     new MutationObserver(() => { if (!main.hidden) share.layoutEmbed(main); })
       .observe(main, { subtree: true, attributes: true, attributeFilter: ['hidden'] });
@@ -567,6 +580,8 @@ async function main() {
     });
   }
   $('share-msg').querySelector('.close').addEventListener('click', share.clearMessage);
+  // The theme before anything is drawn (the page's colours are set already: theme.js).
+  theme.initTheme((t) => wasm.set_plot_theme?.(t));
   {
     // The language first (a link may choose it), so every text below is drawn in it.
     const r = location.hash.length > 1 ? wasm.decode_link(location.hash) : null;
@@ -591,6 +606,8 @@ async function main() {
   watchChanges();
   // After teach's own listener (it reloads the lessons first); plots redraw in the new language.
   i18n.onChange(() => { renderLesson(); urlSoon(); for (const m of Object.values(mounted)) m.redraw(); });
+  // Light ↔ dark (the header's switch, the system's scheme): every lab's plots redrawn, no re-run.
+  theme.onChange(() => { for (const m of Object.values(mounted)) m.redraw(); });
   for (const lab of Object.keys(mounted)) teach.showCoach(lab, mounted[lab].rust);
   $('lesson-text').addEventListener('click', () => { $('lesson').classList.toggle('expanded'); postHeightSoon(); });
   $('lesson-close').addEventListener('click', () => { if (lesson) lesson.dismissed = true; renderLesson(); postHeightSoon(); });

@@ -25,7 +25,7 @@
 
 const SCRIPT_ROOT = new URL('./', import.meta.url).href;
 /** Attributes passed on to the page as `?embed&name=value` (only those set). */
-const OPTIONS = ['plots', 'controls', 'results', 'autoplay', 'lesson', 'step', 'aspect', 'lang'];
+const OPTIONS = ['plots', 'controls', 'results', 'autoplay', 'lesson', 'step', 'aspect', 'theme', 'lang'];
 /**
  * The placeholder's three texts by the element's `lang` (the page inside gets `?lang=` and its texts
  * from gradlab's catalogs). Here, not in src/i18n: an article loads only this script, no wasm;
@@ -79,12 +79,18 @@ iframe { position: absolute; top: 0; left: 0; width: 100%; height: 100%; display
   border-radius: 8px; background: transparent; }
 .loaded .placeholder { visibility: hidden; }
 @media (prefers-color-scheme: dark) {
-  :host { color: #e6e8ee; }
-  .box { background: #1c2029; box-shadow: 0 0 0 1px #3a4150; }
-  .label { color: #a3abbb; }
-  .note { background: #4a3b0a; color: #ffe69c; }
-  a { color: #8ab4ff; }
+  :host(:not([theme=light])) { color: #e6e8ee; }
+  :host(:not([theme=light])) .box { background: #1c2029; box-shadow: 0 0 0 1px #3a4150; }
+  :host(:not([theme=light])) .label { color: #a3abbb; }
+  :host(:not([theme=light])) .note { background: #4a3b0a; color: #ffe69c; }
+  :host(:not([theme=light])) a { color: #8ab4ff; }
 }
+/* theme="dark" (passed on to the page as ?theme=dark): the placeholder is dark too. */
+:host([theme=dark]) { color: #e6e8ee; }
+:host([theme=dark]) .box { background: #1c2029; box-shadow: 0 0 0 1px #3a4150; }
+:host([theme=dark]) .label { color: #a3abbb; }
+:host([theme=dark]) .note { background: #4a3b0a; color: #ffe69c; }
+:host([theme=dark]) a { color: #8ab4ff; }
 `;
 
 /** `4/3`, `16:9`, `1.5` → a positive number, or null. */

@@ -430,7 +430,8 @@ export function buildEmbedBar() {
   const toggles = el('span', { className: 'embed-toggles' },
     toggle('controls', '⚙ Controls', 'Show or hide the controls'),
     toggle('results', 'Results', 'Show or hide the results table'));
-  const bar = el('div', { className: 'embed-bar' }, el('span', { className: 'embed-brand', textContent: 'gradlab' }), toggles, open);
+  // A banner landmark with the page's one h1 (the full page's header is hidden in an embed).
+  const bar = el('header', { className: 'embed-bar' }, el('h1', { className: 'embed-brand', textContent: 'gradlab' }), toggles, open);
   document.body.prepend(bar);
   document.addEventListener('keydown', (ev) => {
     if (ev.key !== 'Escape') return;

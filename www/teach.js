@@ -133,7 +133,7 @@ export function isOpen() {
 /** Renders the lesson box for what is open; returns false when nothing is (app.js then shows a plain lesson). */
 export function renderTeach(show) {
   const main = open ? $(`lab-${open.lab}`) : null;
-  for (const m of document.querySelectorAll('main.lab, main.lab-page')) {
+  for (const m of document.querySelectorAll('#labs > .lab, #labs > .lab-page')) {
     m.classList.toggle('predicting', !!open && show && m === main && !open.revealed);
     m.style.setProperty('--veil', JSON.stringify(i18n.tr('Answer the question above to see the run')));
   }

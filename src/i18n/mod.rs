@@ -5,7 +5,7 @@
 //! named arguments `{name}` — no sentence is ever assembled from translated pieces. Fluent
 //! (`fluent-bundle`) would add plural and gender selectors we do not need (Chinese has no plural
 //! inflection; English plurals are avoided in the texts) for ≈ 150 KB of wasm; this is ≈ 2 KB of
-//! code plus the catalogs. The page gets the same catalogs through [`messages`], so HTML labels,
+//! code plus the catalogs. The page gets the same catalogs through [`page_messages`], so HTML labels,
 //! JS messages and Rust texts come from one file per language.
 //!
 //! Keys: `page.*` (the page's own labels), `stop.*` (stop reasons), `lesson.<id>.*` and

@@ -168,3 +168,88 @@ impl Range {
             .map_err(|m| format!("{}: {m} (got {})", self.label, short(v)))
     }
 }
+
+/// What the page knows about pasted or uploaded CSV data before any of it is parsed (a census of
+/// the text: a few ms for 25 MB), so a limit is named before work starts and large data are shown
+/// as a summary instead of a 25 MB text box.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct LargeData {
+    /// Bytes of text.
+    pub bytes: usize,
+    /// Data rows (non-empty lines, the header not counted).
+    pub rows: usize,
+    /// Whether the first line is a header (kept when the data are cut).
+    pub header: bool,
+    /// The first lines, for the summary.
+    pub first_lines: Vec<String>,
+    /// Most rows the lab takes.
+    pub max_rows: usize,
+    /// Too many rows: the message naming the count and the limit.
+    pub too_many: Option<String>,
+    /// Too large to show in a text box or to check while typing: shown as a summary and read by
+    /// the run (in the page's worker, with progress and Cancel).
+    pub large: bool,
+}
+
+/// The [`LargeData`] census of CSV `text` for `lab` (`"regression"` or `"fit"`).
+pub fn large_data(
+    lab: &str,
+    text: &str,
+    options: &crate::problem::regression::csv::CsvOptions,
+) -> LargeData {
+    use crate::problem::regression::csv;
+    let c = csv::census(text);
+    let header = csv::has_header(text, options);
+    let rows = c.lines.saturating_sub(usize::from(header));
+    let (max_rows, name) = match lab {
+        "fit" => (crate::lab::fit::PAGE_MAX_POINTS, "fit"),
+        _ => (crate::lab::regression::PAGE_MAX_ROWS, "regression"),
+    };
+    LargeData {
+        bytes: c.bytes,
+        rows,
+        header,
+        first_lines: c.first_lines,
+        max_rows,
+        too_many: (rows > max_rows)
+            .then(|| format!("This CSV has {rows} rows; the {name} lab takes at most {max_rows}.")),
+        large: text.len() > crate::lab::regression::PAGE_PARSE_BYTES,
+    }
+}
+
+/// The first `rows` data rows of CSV `text` (its header line kept when `header`).
+pub fn first_rows(text: &str, rows: usize, header: bool) -> &str {
+    crate::problem::regression::csv::head(text, rows + usize::from(header))
+}
+
+#[cfg(test)]
+mod large_data_tests {
+    use super::*;
+    use crate::problem::regression::csv::CsvOptions;
+
+    #[test]
+    fn too_many_rows_are_named_and_the_first_rows_kept() {
+        let text: String = std::iter::once("x,y\n".to_string())
+            .chain((0..1_000_001).map(|i| format!("{i},{}\n", i % 3)))
+            .collect();
+        let d = large_data("regression", &text, &CsvOptions::default());
+        assert_eq!((d.rows, d.header, d.large), (1_000_001, true, true));
+        assert_eq!(
+            d.too_many.as_deref(),
+            Some("This CSV has 1000001 rows; the regression lab takes at most 1000000.")
+        );
+        assert_eq!(d.first_lines[..2], ["x,y", "0,0"]);
+        let cut = first_rows(&text, d.max_rows, d.header);
+        let again = large_data("regression", cut, &CsvOptions::default());
+        assert_eq!((again.rows, again.too_many), (1_000_000, None));
+        assert!(cut.ends_with("999999,0\n"));
+        // The fit lab's limit; no header.
+        let small = "1,2\n3,4\n";
+        let f = large_data("fit", small, &CsvOptions::default());
+        assert_eq!(
+            (f.rows, f.header, f.large, f.max_rows),
+            (2, false, false, 100_000)
+        );
+        assert_eq!(first_rows(small, 1, false), "1,2\n");
+    }
+}

@@ -562,21 +562,29 @@ fn encode_raw(state: &PageState) -> Result<String, String> {
 /// [`LINK_BUDGET`] is truncated to its first rows (CSV text, fit points) or, when that cannot help
 /// (a NIST file's text), dropped for the lab's default data — and [`Encoded::notice`] says which.
 pub fn encode(state: &PageState) -> Result<Encoded, String> {
-    let link = encode_raw(state)?;
-    if link.len() <= LINK_BUDGET {
-        return Ok(Encoded {
-            link,
-            notice: None,
-            state: state.clone(),
-        });
-    }
-    // Too long: find the largest prefix of the data that fits (links grow with the kept rows).
     let total = data_rows(&state.lab);
+    // Large pasted data cannot fit (nothing compresses numbers 64×): the work is bounded before
+    // anything is serialized or compressed — only the rows within MAX_RAW_DATA_BYTES are tried.
+    // (A 25 MB CSV took seconds here, blocking the page, only to end truncated.)
+    let cap = rows_within(&state.lab, MAX_RAW_DATA_BYTES);
+    let capped = (cap < total).then(|| with_rows(state, cap));
+    if capped.is_none() {
+        let link = encode_raw(state)?;
+        if link.len() <= LINK_BUDGET {
+            return Ok(Encoded {
+                link,
+                notice: None,
+                state: state.clone(),
+            });
+        }
+    }
+    let base = capped.as_ref().unwrap_or(state);
+    // Too long: find the largest prefix of the data that fits (links grow with the kept rows).
     if total > 1 {
-        let (mut lo, mut hi) = (0usize, total); // lo fits (or 0), hi does not
+        let (mut lo, mut hi) = (0usize, cap.min(total) + 1); // lo fits (or 0), hi does not
         while hi - lo > 1 {
             let mid = (lo + hi) / 2;
-            let fits = encode_raw(&with_rows(state, mid))
+            let fits = encode_raw(&with_rows(base, mid))
                 .map(|l| l.len() <= LINK_BUDGET)
                 .unwrap_or(false);
             if fits {
@@ -585,6 +593,8 @@ pub fn encode(state: &PageState) -> Result<Encoded, String> {
                 hi = mid;
             }
         }
+        // The capped rows all fit only if the data compress more than 64×: said as a cut too.
+        let lo = lo.min(total);
         if lo >= 2 {
             let cut = with_rows(state, lo);
             let link = encode_raw(&cut)?;
@@ -626,6 +636,36 @@ pub fn encode(state: &PageState) -> Result<Encoded, String> {
     })
 }
 
+/// Raw pasted data beyond which a link is not even tried: 64 × [`LINK_BUDGET`] (numbers do not
+/// compress 64×, so more than this can only be truncated).
+const MAX_RAW_DATA_BYTES: usize = 64 * LINK_BUDGET;
+
+/// How many rows of the pasted data fit in `bytes` of raw text (CSV lines after the first; fit
+/// points at ≥ 4 bytes each in JSON); `usize::MAX` for other data.
+fn rows_within(lab: &LabConfig, bytes: usize) -> usize {
+    match lab {
+        LabConfig::Regression(RegressionExperiment {
+            data: DataSource::Csv { text, .. },
+            ..
+        }) => {
+            if text.len() <= bytes {
+                return usize::MAX;
+            }
+            // Lines that end within the first `bytes` bytes, minus the header line.
+            text.as_bytes()[..bytes]
+                .iter()
+                .filter(|&&b| b == b'\n')
+                .count()
+                .saturating_sub(1)
+        }
+        LabConfig::Fit(FitExperiment {
+            data: FitData::Points { .. },
+            ..
+        }) => bytes / 4,
+        _ => usize::MAX,
+    }
+}
+
 /// Rows of pasted data in a state (CSV lines after the first, fit points; 0 if none).
 fn data_rows(lab: &LabConfig) -> usize {
     match lab {
@@ -643,16 +683,40 @@ fn data_rows(lab: &LabConfig) -> usize {
 
 /// The state with only the first `rows` rows of its pasted data.
 fn with_rows(state: &PageState, rows: usize) -> PageState {
+    if let LabConfig::Regression(
+        r @ RegressionExperiment {
+            data: DataSource::Csv { text, options },
+            ..
+        },
+    ) = &state.lab
+    {
+        // Built from the kept lines only: the whole text is never copied.
+        let mut kept: String = text.lines().take(rows + 1).collect::<Vec<_>>().join("\n");
+        kept.push('\n');
+        let lab = LabConfig::Regression(RegressionExperiment {
+            data: DataSource::Csv {
+                text: kept,
+                options: options.clone(),
+            },
+            polynomial_degree: r.polynomial_degree,
+            intercept: r.intercept,
+            standardize: r.standardize,
+            start: r.start.clone(),
+            solvers: r.solvers.clone(),
+        });
+        return PageState {
+            lab,
+            embed: state.embed.clone(),
+            step: state.step,
+            lesson: state.lesson.clone(),
+            course: state.course.clone(),
+            challenge: state.challenge.clone(),
+            lang: state.lang,
+        };
+    }
     let mut s = state.clone();
     match &mut s.lab {
-        LabConfig::Regression(RegressionExperiment {
-            data: DataSource::Csv { text, .. },
-            ..
-        }) => {
-            let mut kept: String = text.lines().take(rows + 1).collect::<Vec<_>>().join("\n");
-            kept.push('\n');
-            *text = kept;
-        }
+        LabConfig::Regression(_) => {}
         LabConfig::Fit(FitExperiment {
             data: FitData::Points { x, y },
             ..

@@ -17,5 +17,6 @@ pub mod form;
 pub mod link;
 pub mod presets;
 pub mod regression;
+pub mod sound;
 pub mod surfaces;
 pub mod teach;

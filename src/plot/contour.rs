@@ -342,7 +342,7 @@ fn map_legend(overlay: &MapOverlay) -> Vec<LegendEntry> {
         .enumerate()
         .map(|(n, t)| LegendEntry {
             label: t.solver.clone(),
-            swatch: Swatch::Path(solver_color(n)),
+            swatch: Swatch::Path(solver_color(n), super::solver_marker(n)),
         })
         .collect()
 }
@@ -404,7 +404,7 @@ pub fn draw_contour_map<DB: DrawingBackend>(
     style: &PlotStyle,
     raster: &mut dyn FnMut(PixelMap) -> bool,
 ) -> Result<(PixelMap, PlotLayout), String> {
-    root.fill(&WHITE).map_err(err)?;
+    root.fill(&super::palette().background).map_err(err)?;
     let mut painter = Painter::new(root, style);
     let (w, h) = painter.dims();
     let frame = map_frame(
@@ -521,14 +521,50 @@ pub fn draw_contour_map<DB: DrawingBackend>(
                 ])
                 .map_err(err)?;
         }
-        if let Some(p) = pts.last().filter(|p| inside(p)) {
-            chart
-                .draw_series([
-                    Circle::new(*p, style.ipx(5.5), BLACK.filled()),
-                    Circle::new(*p, style.ipx(4.0), color.filled()),
-                ])
-                .map_err(err)?;
+        // The solver's marker (its shape tells it apart without colour) along the path,
+        // thinned to one per 24 CSS px and at most 40, and larger at the end.
+        let marker = super::solver_marker(n);
+        let px: Vec<(f64, f64)> = pts
+            .iter()
+            .map(|p| {
+                if inside(p) {
+                    map.to_pixel(p.0, p.1)
+                } else {
+                    (f64::NAN, f64::NAN)
+                }
+            })
+            .collect();
+        let ring = BLACK.mix(0.75);
+        let end = px.last().copied().unwrap_or((f64::NAN, f64::NAN));
+        let clear = 14.0 * style.scale;
+        let shapes = [
+            (
+                super::marker_polygon(marker, style.px(3.0) as f64, style.px(1.0) as f64),
+                super::marker_polygon(marker, style.px(3.0) as f64, 0.0),
+            ),
+            (
+                super::marker_polygon(marker, style.px(4.0) as f64, style.px(1.5) as f64),
+                super::marker_polygon(marker, style.px(4.0) as f64, 0.0),
+            ),
+        ];
+        let mut at: Vec<(usize, usize)> = super::marker_indices(&px, 24.0 * style.scale, 40)
+            .into_iter()
+            // Not over the start ring nor the end marker.
+            .filter(|&i| {
+                i > 0 && i + 1 < px.len() && (px[i].0 - end.0).hypot(px[i].1 - end.1) >= clear
+            })
+            .map(|i| (i, 0))
+            .collect();
+        if pts.last().is_some_and(inside) {
+            at.push((pts.len() - 1, 1));
         }
+        chart
+            .draw_series(at.into_iter().map(|(i, s)| {
+                EmptyElement::at(pts[i])
+                    + Polygon::new(shapes[s].0.clone(), ring.filled())
+                    + Polygon::new(shapes[s].1.clone(), color.filled())
+            }))
+            .map_err(err)?;
     }
     // The frame last: the raster (a canvas `putImageData`) replaces every pixel of the plot
     // area, so the axis lines on its edges are drawn after it.
@@ -635,13 +671,14 @@ fn draw_color_bar<DB: DrawingBackend>(
         ))
         .map_err(err)?;
     }
-    let axis = ShapeStyle::from(&BLACK).stroke_width(1);
+    let pal = super::palette();
+    let axis = ShapeStyle::from(&pal.fg).stroke_width(1);
     root.draw(&PathElement::new(vec![(x1, top), (x1, bottom)], axis))
         .map_err(err)?;
     let tick = style.ipx(4.0);
     let gap = style.ipx(3.0);
     let min_gap = text_size("0", tf as f64).1 + style.px(6.0) as f64;
-    let ink = RGBColor(40, 40, 40);
+    let ink = pal.ink;
     let values = color_bar_ticks(grid, height, min_gap);
     let labels = if grid.log_scale.is_some() {
         values.iter().map(|&v| fmt_tick(v)).collect()

@@ -4,7 +4,7 @@
 //! run reached, and the axis title says so.
 
 use super::layout::{frame_chart, layout_frame, Axis, FrameSpec, Painter};
-use super::{decades, err, fmt_tick, solver_color_on_white, PlotLayout, PlotStyle};
+use super::{decades, err, fmt_tick, solver_line_color, PlotLayout, PlotStyle};
 use crate::problem::surfaces::KnownMinimum;
 use crate::trace::Trace;
 use plotters::coord::Shift;
@@ -180,7 +180,8 @@ pub fn draw_convergence<DB: DrawingBackend>(
     upto: Option<usize>,
     style: &PlotStyle,
 ) -> Result<PlotLayout, String> {
-    root.fill(&WHITE).map_err(err)?;
+    let pal = super::palette();
+    root.fill(&pal.background).map_err(err)?;
     let k_max = traces
         .iter()
         .map(Trace::iterations)
@@ -224,13 +225,45 @@ pub fn draw_convergence<DB: DrawingBackend>(
     let width = (frame.plot[2] - frame.plot[0]).max(1) as f64;
     let thin = |pts: &[(f64, f64)]| super::thin::columns(pts, 0.0, k_max as f64, width);
     for (n, (t, (runs, marks))) in traces.iter().zip(drawn).enumerate() {
-        let color = solver_color_on_white(n);
-        for run in runs {
+        let color = solver_line_color(n);
+        for run in &runs {
             chart
                 .draw_series(LineSeries::new(
-                    thin(&run),
+                    thin(run),
                     color.stroke_width(style.px(2.0)),
                 ))
+                .map_err(err)?;
+        }
+        // The solver's marker (as on the map) along its f line, ~36 CSS px apart, so a run is
+        // told apart by shape as well as colour; each solver starts at a different offset so two
+        // runs that coincide show both shapes.
+        if traces.len() > 1 {
+            let marker = super::solver_marker(n);
+            let (outer, inner) = (
+                super::marker_polygon(marker, style.px(3.5) as f64, style.px(1.0) as f64),
+                super::marker_polygon(marker, style.px(3.5) as f64, 0.0),
+            );
+            let px_per_k = width / k_max as f64;
+            let pts: Vec<(f64, f64)> = runs.iter().flat_map(|r| thin(r)).collect();
+            let scaled: Vec<(f64, f64)> = pts
+                .iter()
+                .map(|p| {
+                    let (x, y) = chart.backend_coord(p);
+                    (x as f64, y as f64)
+                })
+                .collect();
+            let offset = (n as f64 * 7.0 * style.scale) / px_per_k.max(1e-9);
+            let idx: Vec<usize> = super::marker_indices(&scaled, 36.0 * style.scale, 60)
+                .into_iter()
+                .filter(|&i| pts[i].0 >= offset.min(k_max as f64 * 0.5))
+                .collect();
+            let edge = pal.background.mix(0.9);
+            chart
+                .draw_series(idx.into_iter().map(|i| {
+                    EmptyElement::at(pts[i])
+                        + Polygon::new(outer.clone(), edge.filled())
+                        + Polygon::new(inner.clone(), color.filled())
+                }))
                 .map_err(err)?;
         }
         // ▼ on the bottom edge: the run is at the best value seen (gap 0, off the log axis).
@@ -260,7 +293,7 @@ pub fn draw_convergence<DB: DrawingBackend>(
         chart
             .draw_series(std::iter::once(PathElement::new(
                 vec![(k as f64, f_lo), (k as f64, f_hi)],
-                BLACK.mix(0.5).stroke_width(style.px(1.0)),
+                pal.fg.mix(0.5).stroke_width(style.px(1.0)),
             )))
             .map_err(err)?;
     }

@@ -17,7 +17,7 @@ use plotters::prelude::*;
 pub const FIT_COLORS: [RGBColor; 8] = [
     RGBColor(214, 39, 40),
     RGBColor(200, 160, 0),
-    RGBColor(230, 120, 0),
+    RGBColor(210, 90, 0),
     RGBColor(0, 150, 180),
     RGBColor(200, 30, 120),
     RGBColor(0, 150, 100),
@@ -25,9 +25,13 @@ pub const FIT_COLORS: [RGBColor; 8] = [
     RGBColor(0, 0, 0),
 ];
 
-/// The colour of solver number `i` in the fitting lab.
+/// The colour of solver number `i` in the fitting lab, on the current theme's background
+/// ([`super::solver_line_color`]: [`FIT_COLORS`] on white).
 pub fn fit_color(i: usize) -> RGBColor {
-    FIT_COLORS[i % FIT_COLORS.len()]
+    match super::theme() {
+        super::Theme::Light => FIT_COLORS[i % FIT_COLORS.len()],
+        super::Theme::Dark => super::solver_color_on_dark(i),
+    }
 }
 
 /// A curve to draw over the data.
@@ -41,6 +45,8 @@ pub struct CurveSeries {
     pub dashed: bool,
     /// Legend text (empty: no legend entry).
     pub label: String,
+    /// The solver's marker, drawn along the curve and in its legend entry (none: a plain line).
+    pub marker: Option<super::Marker>,
 }
 
 /// Splits a polyline at non-finite points.
@@ -87,7 +93,8 @@ pub fn draw_fit<DB: DrawingBackend>(
     curves: &[CurveSeries],
     style: &PlotStyle,
 ) -> Result<PlotLayout, String> {
-    root.fill(&WHITE).map_err(err)?;
+    let pal = super::palette();
+    root.fill(&pal.background).map_err(err)?;
     let (x_lo, x_hi) = padded_range(x.iter().copied(), 0.03);
     let (d_lo, d_hi) = padded_range(y.iter().copied(), 0.08);
     let span = d_hi - d_lo;
@@ -102,7 +109,19 @@ pub fn draw_fit<DB: DrawingBackend>(
         .filter(|c| !c.label.is_empty())
         .map(|c| LegendEntry {
             label: c.label.clone(),
-            swatch: Swatch::Line(c.color, if c.dashed { 1.5 } else { 2.2 }, c.dashed),
+            swatch: match c.marker {
+                Some(m) => Swatch::Styled(
+                    c.color,
+                    if c.dashed { 1.5 } else { 2.2 },
+                    if c.dashed {
+                        super::Dash::Dashed
+                    } else {
+                        super::Dash::Solid
+                    },
+                    Some(m),
+                ),
+                None => Swatch::Line(c.color, if c.dashed { 1.5 } else { 2.2 }, c.dashed),
+            },
         })
         .collect();
     let mut painter = Painter::new(root, style);
@@ -127,7 +146,7 @@ pub fn draw_fit<DB: DrawingBackend>(
         .draw_series(
             super::regression::thin(&dots)
                 .into_iter()
-                .map(|p| Circle::new(p, r, RGBColor(60, 60, 60).mix(0.75).filled())),
+                .map(|p| Circle::new(p, r, pal.muted.mix(0.75).filled())),
         )
         .map_err(err)?;
     // Clip curves to the plotted band so plotters does not draw far outside.
@@ -156,6 +175,41 @@ pub fn draw_fit<DB: DrawingBackend>(
             }
         }
     }
+    // Markers along the labelled curves, 60 CSS px apart, each solver's set shifted so that two
+    // curves on top of each other (LM and GN agree) show both shapes.
+    for (n, c) in curves.iter().filter(|c| c.marker.is_some()).enumerate() {
+        let m = c.marker.unwrap_or(super::Marker::Circle);
+        let (outer, inner) = (
+            super::marker_polygon(m, style.px(3.5) as f64, style.px(1.0) as f64),
+            super::marker_polygon(m, style.px(3.5) as f64, 0.0),
+        );
+        let mut at = Vec::new();
+        for run in finite_runs(&c.points) {
+            let run: Vec<_> = run.iter().map(clip).collect();
+            let px: Vec<(f64, f64)> = run
+                .iter()
+                .map(|p| {
+                    let q = chart.backend_coord(p);
+                    (q.0 as f64, q.1 as f64)
+                })
+                .collect();
+            let spacing = 60.0 * style.scale;
+            let offset = (12.0 + 20.0 * (n % 3) as f64) * style.scale;
+            at.extend(super::along_path(&run, &px, spacing, offset, 80));
+        }
+        let edge = pal.background.mix(0.9);
+        chart
+            .draw_series(
+                at.into_iter()
+                    .filter(|p| p.1 >= y_lo && p.1 <= y_hi)
+                    .map(|p| {
+                        EmptyElement::at(p)
+                            + Polygon::new(outer.clone(), edge.filled())
+                            + Polygon::new(inner.clone(), c.color.filled())
+                    }),
+            )
+            .map_err(err)?;
+    }
     Ok(painter.finish())
 }
 
@@ -168,14 +222,15 @@ pub struct ResidualSeries {
     pub color: RGBColor,
 }
 
-/// Draws residuals against x, one colour per solver (later solvers slightly offset in marker
-/// shape: circles, then crosses), with the zero line.
+/// Draws residuals against x, one colour and one marker shape per solver
+/// ([`super::solver_marker`]: circles, squares …), with the zero line.
 pub fn draw_residuals<DB: DrawingBackend>(
     root: &DrawingArea<DB, Shift>,
     series: &[ResidualSeries],
     style: &PlotStyle,
 ) -> Result<PlotLayout, String> {
-    root.fill(&WHITE).map_err(err)?;
+    let pal = super::palette();
+    root.fill(&pal.background).map_err(err)?;
     let (x_lo, x_hi) = padded_range(
         series.iter().flat_map(|s| s.points.iter().map(|p| p.0)),
         0.03,
@@ -203,7 +258,7 @@ pub fn draw_residuals<DB: DrawingBackend>(
     chart
         .draw_series(std::iter::once(PathElement::new(
             vec![(x_lo, 0.0), (x_hi, 0.0)],
-            BLACK.mix(0.5).stroke_width(style.px(1.0)),
+            pal.fg.mix(0.5).stroke_width(style.px(1.0)),
         )))
         .map_err(err)?;
     for (n, s) in series.iter().enumerate() {
@@ -215,17 +270,12 @@ pub fn draw_residuals<DB: DrawingBackend>(
             .collect();
         let pts = super::regression::thin(&finite).into_iter();
         let c = s.color;
-        if n % 2 == 0 {
-            chart
-                .draw_series(pts.map(|p| Circle::new(p, style.ipx(2.5), c.filled())))
-                .map_err(err)?;
-        } else {
-            chart
-                .draw_series(
-                    pts.map(|p| Cross::new(p, style.ipx(3.0), c.stroke_width(style.px(1.5)))),
-                )
-                .map_err(err)?;
-        }
+        // Earlier solvers larger: equal residuals (LM and GN at the same fit) show both shapes.
+        let r = 2.5 + 1.2 * (series.len() - 1 - n).min(2) as f64;
+        let shape = super::marker_polygon(super::solver_marker(n), style.px(r) as f64, 0.0);
+        chart
+            .draw_series(pts.map(|p| EmptyElement::at(p) + Polygon::new(shape.clone(), c.filled())))
+            .map_err(err)?;
     }
     Ok(painter.finish())
 }
@@ -242,7 +292,8 @@ pub fn draw_lsq_convergence<DB: DrawingBackend>(
     upto: Option<usize>,
     style: &PlotStyle,
 ) -> Result<PlotLayout, String> {
-    root.fill(&WHITE).map_err(err)?;
+    let pal = super::palette();
+    root.fill(&pal.background).map_err(err)?;
     let k_max = traces
         .iter()
         .map(Trace::iterations)
@@ -307,12 +358,41 @@ pub fn draw_lsq_convergence<DB: DrawingBackend>(
     };
     for (n, t) in traces.iter().enumerate() {
         let color = fit_color(n);
+        let s_pts = floor(ssr(t), s_lo);
         s_chart
             .draw_series(LineSeries::new(
-                floor(ssr(t), s_lo),
+                s_pts.clone(),
                 color.stroke_width(style.px(2.0)),
             ))
             .map_err(err)?;
+        // The solver's marker along its SSR line (shape as well as colour; as in the legend of
+        // the curve plot), ~36 CSS px apart.
+        if traces.len() > 1 {
+            let m = super::solver_marker(n);
+            let (outer, inner) = (
+                super::marker_polygon(m, style.px(3.5) as f64, style.px(1.0) as f64),
+                super::marker_polygon(m, style.px(3.5) as f64, 0.0),
+            );
+            let px: Vec<(f64, f64)> = s_pts
+                .iter()
+                .map(|p| {
+                    let q = s_chart.backend_coord(p);
+                    (q.0 as f64, q.1 as f64)
+                })
+                .collect();
+            let edge = pal.background.mix(0.9);
+            s_chart
+                .draw_series(
+                    super::marker_indices(&px, 36.0 * style.scale, 60)
+                        .into_iter()
+                        .map(|i| {
+                            EmptyElement::at(s_pts[i])
+                                + Polygon::new(outer.clone(), edge.filled())
+                                + Polygon::new(inner.clone(), color.filled())
+                        }),
+                )
+                .map_err(err)?;
+        }
         g_chart
             .draw_series(DashedLineSeries::new(
                 floor(grad(t), g_lo),
@@ -340,7 +420,7 @@ pub fn draw_lsq_convergence<DB: DrawingBackend>(
         let mark = |lo: f64, hi: f64| {
             std::iter::once(PathElement::new(
                 vec![(k as f64, lo), (k as f64, hi)],
-                BLACK.mix(0.5).stroke_width(style.px(1.0)),
+                pal.fg.mix(0.5).stroke_width(style.px(1.0)),
             ))
         };
         s_chart.draw_series(mark(s_lo, s_hi)).map_err(err)?;

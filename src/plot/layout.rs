@@ -504,10 +504,14 @@ fn tick_extent(at: f64, len: f64, bounds: (f64, f64)) -> (f64, f64) {
 pub enum Swatch {
     /// A line of this colour and width (CSS px), dashed or not.
     Line(RGBColor, f64, bool),
-    /// A line with a dark halo (trajectories on a map).
-    Path(RGBColor),
+    /// A line with a dark halo and the solver's marker (trajectories on a map).
+    Path(RGBColor, super::Marker),
     /// A dot.
     Dot(RGBColor),
+    /// A line of this colour and width (CSS px) in a line style, with a marker on it or not.
+    Styled(RGBColor, f64, super::Dash, Option<super::Marker>),
+    /// A marker alone.
+    Mark(RGBColor, super::Marker),
 }
 
 /// One legend entry.
@@ -928,11 +932,13 @@ impl Frame {
         let (xr, yb) = (x1 - 1, y1 - 1);
         let p = |v: f64| style.px(v) as i32;
         let (tf, lf) = self.fonts;
-        let ink = RGBColor(40, 40, 40);
+        let pal = super::palette();
+        let ink = pal.ink;
         let base = painter.base;
         let at = move |x: i32, y: i32| (x - base.0, y - base.1);
         if spec.grid_lines {
-            let g = ShapeStyle::from(&BLACK.mix(0.08)).stroke_width(1);
+            let g = ShapeStyle::from(&pal.fg.mix(if pal.fg == WHITE { 0.1 } else { 0.08 }))
+                .stroke_width(1);
             for t in &self.x_ticks {
                 root.draw(&PathElement::new(vec![at(t.px, y0), at(t.px, yb)], g))
                     .map_err(err)?;
@@ -942,7 +948,7 @@ impl Frame {
                     .map_err(err)?;
             }
         }
-        let axis = ShapeStyle::from(&BLACK.mix(0.75)).stroke_width(1);
+        let axis = ShapeStyle::from(&pal.fg.mix(0.75)).stroke_width(1);
         root.draw(&PathElement::new(
             vec![at(x0, y0), at(x0, yb), at(xr, yb)],
             axis,
@@ -1045,7 +1051,7 @@ impl Frame {
         if let Some(b) = self.legend_box {
             root.draw(&Rectangle::new(
                 [at(b[0], b[1]), at(b[2], b[3])],
-                WHITE.filled(),
+                pal.background.filled(),
             ))
             .map_err(err)?;
             let sw = p(16.0);
@@ -1093,7 +1099,7 @@ fn draw_swatch<DB: DrawingBackend>(
                     .map_err(err)?;
             }
         }
-        Swatch::Path(c) => {
+        Swatch::Path(c, m) => {
             root.draw(&PathElement::new(
                 vec![(x, y), (x + len, y)],
                 BLACK.mix(0.6).stroke_width(style.px(4.0)),
@@ -1104,6 +1110,50 @@ fn draw_swatch<DB: DrawingBackend>(
                 c.stroke_width(style.px(2.0)),
             ))
             .map_err(err)?;
+            super::draw_marker(
+                root,
+                m,
+                (x + len / 2, y),
+                style.ipx(4.0),
+                c,
+                BLACK.mix(0.75),
+                style.px(1.0),
+            )?;
+        }
+        Swatch::Styled(c, w, dash, m) => {
+            let pts = [(x as f64, y as f64), ((x + len) as f64, y as f64)];
+            for piece in super::dash_polyline(&pts, dash, style.scale * 0.75) {
+                let piece: Vec<(i32, i32)> = piece
+                    .iter()
+                    .map(|p| (p.0.round() as i32, p.1.round() as i32))
+                    .collect();
+                root.draw(&PathElement::new(piece, c.stroke_width(style.px(w))))
+                    .map_err(err)?;
+            }
+            if let Some(m) = m {
+                let bg = super::palette().background;
+                super::draw_marker(
+                    root,
+                    m,
+                    (x + len / 2, y),
+                    style.ipx(3.5),
+                    c,
+                    bg.to_rgba(),
+                    style.px(1.0),
+                )?;
+            }
+        }
+        Swatch::Mark(c, m) => {
+            let bg = super::palette().background;
+            super::draw_marker(
+                root,
+                m,
+                (x + len / 2, y),
+                style.ipx(3.5),
+                c,
+                bg.to_rgba(),
+                style.px(1.0),
+            )?;
         }
         Swatch::Dot(c) => {
             root.draw(&Circle::new((x + len / 2, y), style.ipx(3.5), c.filled()))

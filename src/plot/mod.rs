@@ -49,6 +49,347 @@ pub fn translate(text: &str) -> String {
     }
     crate::i18n::say(lang, text)
 }
+
+/// Light or dark plots: the page's colour scheme (`prefers-color-scheme`, the header's switch or
+/// an embed's `theme`). The colour maps (viridis) and the trajectory colours on them are the same
+/// in both; backgrounds, axes, grid, text, legends and the line colours on a plain background
+/// follow the theme.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum Theme {
+    /// Dark ink on white.
+    #[default]
+    Light,
+    /// Light ink on a dark grey.
+    Dark,
+}
+
+impl Theme {
+    /// `"dark"` is [`Theme::Dark`]; anything else is light.
+    pub fn parse(s: &str) -> Theme {
+        if s.trim().eq_ignore_ascii_case("dark") {
+            Theme::Dark
+        } else {
+            Theme::Light
+        }
+    }
+}
+
+thread_local! {
+    static THEME: std::cell::Cell<Theme> = const { std::cell::Cell::new(Theme::Light) };
+}
+
+/// The theme plots are drawn in (the page sets it; native use and tests draw light unless set).
+pub fn set_theme(theme: Theme) {
+    THEME.with(|t| t.set(theme));
+}
+
+/// The theme plots are drawn in now.
+pub fn theme() -> Theme {
+    THEME.with(|t| t.get())
+}
+
+/// The colours of a plot's chrome in one theme.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct Palette {
+    /// The canvas behind everything.
+    pub background: RGBColor,
+    /// Text: tick labels, titles, legends.
+    pub ink: RGBColor,
+    /// Neutral lines (axes, grid, reference lines), drawn mixed with an alpha.
+    pub fg: RGBColor,
+    /// Neutral marks of medium weight (the fit lab's data points).
+    pub muted: RGBColor,
+    /// The regression lab's data points and the exact fit's predictions.
+    pub data: RGBColor,
+}
+
+/// The background of a dark plot (the page's `--plot-bg` in dark mode).
+pub const DARK_BACKGROUND: RGBColor = RGBColor(27, 30, 36);
+
+/// The palette of `theme`. Dark text is (226, 229, 235) on (27, 30, 36): contrast 13.4:1.
+pub fn palette_of(theme: Theme) -> Palette {
+    match theme {
+        Theme::Light => Palette {
+            background: RGBColor(255, 255, 255),
+            ink: RGBColor(40, 40, 40),
+            fg: RGBColor(0, 0, 0),
+            muted: RGBColor(60, 60, 60),
+            data: RGBColor(70, 80, 100),
+        },
+        Theme::Dark => Palette {
+            background: DARK_BACKGROUND,
+            ink: RGBColor(226, 229, 235),
+            fg: RGBColor(255, 255, 255),
+            muted: RGBColor(200, 204, 212),
+            data: RGBColor(170, 182, 204),
+        },
+    }
+}
+
+/// The palette of the current [`theme`].
+pub fn palette() -> Palette {
+    palette_of(theme())
+}
+
+/// A marker shape: with a line style, what tells solvers apart without colour.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Marker {
+    /// ●
+    Circle,
+    /// ■
+    Square,
+    /// ▲
+    Triangle,
+    /// ◆
+    Diamond,
+    /// ✕
+    Cross,
+    /// ▼
+    TriangleDown,
+    /// ✚
+    Plus,
+    /// ★-like: a square turned 45° over a square (an eight-pointed star)
+    Star,
+}
+
+/// The marker of solver number `i` (the same order as the colours).
+pub fn solver_marker(i: usize) -> Marker {
+    const M: [Marker; 8] = [
+        Marker::Circle,
+        Marker::Square,
+        Marker::Triangle,
+        Marker::Diamond,
+        Marker::Cross,
+        Marker::TriangleDown,
+        Marker::Plus,
+        Marker::Star,
+    ];
+    M[i % M.len()]
+}
+
+/// A line style: solid, dashed, dotted or dash-dotted.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Dash {
+    /// ───
+    Solid,
+    /// ‒ ‒ ‒
+    Dashed,
+    /// · · ·
+    Dotted,
+    /// ‒ · ‒ ·
+    DashDot,
+}
+
+impl Dash {
+    /// On/off lengths in CSS px (empty: solid).
+    pub fn pattern(self) -> &'static [f64] {
+        match self {
+            Dash::Solid => &[],
+            Dash::Dashed => &[7.0, 4.0],
+            Dash::Dotted => &[2.0, 3.0],
+            Dash::DashDot => &[8.0, 3.0, 2.0, 3.0],
+        }
+    }
+}
+
+/// The line style of solver number `i` on a convergence plot.
+pub fn solver_dash(i: usize) -> Dash {
+    const D: [Dash; 4] = [Dash::Solid, Dash::Dashed, Dash::Dotted, Dash::DashDot];
+    D[i % D.len()]
+}
+
+/// Cuts a polyline (device px) into the "on" pieces of `dash` (lengths scaled by `scale` device
+/// px per CSS px); a solid dash gives the polyline back.
+pub fn dash_polyline(pts: &[(f64, f64)], dash: Dash, scale: f64) -> Vec<Vec<(f64, f64)>> {
+    let pat: Vec<f64> = dash.pattern().iter().map(|l| l * scale.max(0.5)).collect();
+    if pat.is_empty() || pts.len() < 2 {
+        return vec![pts.to_vec()];
+    }
+    let mut out: Vec<Vec<(f64, f64)>> = Vec::new();
+    let (mut k, mut left) = (0usize, pat[0]);
+    let mut cur: Vec<(f64, f64)> = vec![pts[0]];
+    for w in pts.windows(2) {
+        let (a, b) = (w[0], w[1]);
+        let len = ((b.0 - a.0).powi(2) + (b.1 - a.1).powi(2)).sqrt();
+        if !len.is_finite() {
+            continue;
+        }
+        let mut t = 0.0;
+        while len - t > left {
+            t += left;
+            let p = (a.0 + (b.0 - a.0) * t / len, a.1 + (b.1 - a.1) * t / len);
+            if k % 2 == 0 {
+                cur.push(p);
+                out.push(std::mem::take(&mut cur));
+            } else {
+                cur = vec![p];
+            }
+            k = (k + 1) % pat.len();
+            left = pat[k];
+        }
+        left -= len - t;
+        if k % 2 == 0 {
+            cur.push(b);
+        }
+    }
+    if k % 2 == 0 && cur.len() >= 2 {
+        out.push(cur);
+    }
+    out
+}
+
+/// The outline of `marker` of radius `r` px around (0, 0), grown outwards by `grow` px (an
+/// edge drawn under it), as a polygon of whole pixels — every shape is one polygon, so a marker
+/// draws as fast as a dot and composes with plotters' `EmptyElement::at`.
+pub fn marker_polygon(marker: Marker, r: f64, grow: f64) -> Vec<(i32, i32)> {
+    let r = r.max(2.0);
+    let arms = |w: f64, l: f64, turn: f64| -> Vec<(f64, f64)> {
+        let (w, l) = (w * r + grow, l * r + grow);
+        let q = [
+            (-w, -l),
+            (w, -l),
+            (w, -w),
+            (l, -w),
+            (l, w),
+            (w, w),
+            (w, l),
+            (-w, l),
+            (-w, w),
+            (-l, w),
+            (-l, -w),
+            (-w, -w),
+        ];
+        let (c, s) = (turn.cos(), turn.sin());
+        q.iter()
+            .map(|(x, y)| (x * c - y * s, x * s + y * c))
+            .collect()
+    };
+    let unit: Vec<(f64, f64)> = match marker {
+        Marker::Circle => (0..16)
+            .map(|k| {
+                let a = std::f64::consts::PI * k as f64 / 8.0;
+                (a.cos(), a.sin())
+            })
+            .collect(),
+        Marker::Square => vec![(-0.85, -0.85), (0.85, -0.85), (0.85, 0.85), (-0.85, 0.85)],
+        Marker::Triangle => vec![(0.0, -1.25), (1.15, 0.75), (-1.15, 0.75)],
+        Marker::TriangleDown => vec![(0.0, 1.25), (1.15, -0.75), (-1.15, -0.75)],
+        Marker::Diamond => vec![(0.0, -1.3), (1.0, 0.0), (0.0, 1.3), (-1.0, 0.0)],
+        Marker::Star => (0..16)
+            .map(|k| {
+                let a = std::f64::consts::PI * k as f64 / 8.0 - std::f64::consts::FRAC_PI_2;
+                let rr = if k % 2 == 0 { 1.35 } else { 0.6 };
+                (rr * a.cos(), rr * a.sin())
+            })
+            .collect(),
+        Marker::Plus => arms(0.3, 1.2, 0.0),
+        Marker::Cross => arms(0.3, 1.25, std::f64::consts::FRAC_PI_4),
+    };
+    let pts: Vec<(f64, f64)> = match marker {
+        Marker::Plus | Marker::Cross => unit,
+        Marker::Circle => unit
+            .iter()
+            .map(|(x, y)| (x * (r + grow), y * (r + grow)))
+            .collect(),
+        _ => {
+            // Convex: grown by `grow` px along every edge's normal = scaled about the centre by
+            // 1 + grow / (distance from the centre to the nearest edge).
+            let n = unit.len();
+            let inner = (0..n)
+                .map(|i| {
+                    let (a, b) = (unit[i], unit[(i + 1) % n]);
+                    let (dx, dy) = (b.0 - a.0, b.1 - a.1);
+                    (a.0 * dy - a.1 * dx).abs() / dx.hypot(dy)
+                })
+                .fold(f64::INFINITY, f64::min)
+                * r;
+            let k = r * (1.0 + grow / inner);
+            unit.iter().map(|(x, y)| (x * k, y * k)).collect()
+        }
+    };
+    pts.iter()
+        .map(|(x, y)| (x.round() as i32, y.round() as i32))
+        .collect()
+}
+
+/// Draws `marker` centred at device pixel `(x, y)` (of `root`) with radius `r`: filled with
+/// `fill` inside an outline of `outline`, `edge` px wide, so it reads on any background.
+pub fn draw_marker<DB: plotters::prelude::DrawingBackend>(
+    root: &plotters::prelude::DrawingArea<DB, plotters::coord::Shift>,
+    marker: Marker,
+    (x, y): (i32, i32),
+    r: i32,
+    fill: RGBColor,
+    outline: plotters::style::RGBAColor,
+    edge: u32,
+) -> Result<(), String> {
+    use plotters::prelude::*;
+    let at = |p: Vec<(i32, i32)>| -> Vec<(i32, i32)> {
+        p.into_iter().map(|(a, b)| (x + a, y + b)).collect()
+    };
+    if edge > 0 {
+        let outer = marker_polygon(marker, r as f64, edge as f64);
+        root.draw(&Polygon::new(at(outer), outline.filled()))
+            .map_err(err)?;
+    }
+    let inner = marker_polygon(marker, r as f64, 0.0);
+    root.draw(&Polygon::new(at(inner), fill.filled()))
+        .map_err(err)?;
+    Ok(())
+}
+
+/// Points along a polyline every `spacing` device px of its drawn length, starting `offset` px
+/// in, at most `max`: `data` are the points in data units, `px` the same points in device px;
+/// the result is in data units (interpolated linearly, exact on linear axes).
+pub fn along_path(
+    data: &[(f64, f64)],
+    px: &[(f64, f64)],
+    spacing: f64,
+    offset: f64,
+    max: usize,
+) -> Vec<(f64, f64)> {
+    let mut out = Vec::new();
+    let mut next = offset.max(0.0);
+    let mut walked = 0.0;
+    for i in 1..data.len().min(px.len()) {
+        let (a, b) = (px[i - 1], px[i]);
+        let len = (b.0 - a.0).hypot(b.1 - a.1);
+        if !len.is_finite() || len <= 0.0 {
+            continue;
+        }
+        while next <= walked + len && out.len() < max {
+            let t = (next - walked) / len;
+            let (p, q) = (data[i - 1], data[i]);
+            out.push((p.0 + (q.0 - p.0) * t, p.1 + (q.1 - p.1) * t));
+            next += spacing.max(1.0);
+        }
+        walked += len;
+    }
+    out
+}
+
+/// Indices of the points of a path (device px) at which markers are drawn: the first, then every
+/// point at least `gap` px from the last marked one, at most `max` of them (a long run gets
+/// markers spread along it, never 10⁵).
+pub fn marker_indices(px: &[(f64, f64)], gap: f64, max: usize) -> Vec<usize> {
+    let mut out = Vec::new();
+    let mut last: Option<(f64, f64)> = None;
+    for (i, p) in px.iter().enumerate() {
+        if !(p.0.is_finite() && p.1.is_finite()) {
+            continue;
+        }
+        if last.is_none_or(|l| (p.0 - l.0).hypot(p.1 - l.1) >= gap) {
+            out.push(i);
+            last = Some(*p);
+        }
+    }
+    if out.len() > max && max > 0 {
+        let step = out.len() as f64 / max as f64;
+        out = (0..max).map(|k| out[(k as f64 * step) as usize]).collect();
+    }
+    out
+}
+
 pub use convergence::draw_convergence;
 pub use grid::Grid;
 pub use layout::PlotLayout;
@@ -103,9 +444,32 @@ pub const SOLVER_COLORS: [RGBColor; 8] = [
     RGBColor(20, 20, 20),
 ];
 
-/// The colour of solver number `i`.
+/// The colour of solver number `i` on the map. In the dark theme the last one (near-black) is a
+/// light grey: the legend sits on the dark background there, and the paths have a dark halo.
 pub fn solver_color(i: usize) -> RGBColor {
-    SOLVER_COLORS[i % SOLVER_COLORS.len()]
+    match (theme(), i % SOLVER_COLORS.len()) {
+        (Theme::Dark, 7) => RGBColor(230, 230, 230),
+        (_, k) => SOLVER_COLORS[k],
+    }
+}
+
+/// The same colours for drawing on a plot's plain background in the current [`theme`]: darkened
+/// on white, as they are on dark (bright, like on the viridis map) with the last one light grey
+/// instead of black.
+pub fn solver_line_color(i: usize) -> RGBColor {
+    match theme() {
+        Theme::Light => solver_color_on_white(i),
+        Theme::Dark => solver_color_on_dark(i),
+    }
+}
+
+/// The trajectory colours for a dark background (contrast ≥ 4.5:1 on [`DARK_BACKGROUND`]).
+pub fn solver_color_on_dark(i: usize) -> RGBColor {
+    match i % SOLVER_COLORS.len() {
+        7 => RGBColor(230, 230, 230),
+        6 => RGBColor(70, 160, 255),
+        k => SOLVER_COLORS[k],
+    }
 }
 
 /// The same colours, darkened for drawing on a white background (convergence plot).
@@ -113,7 +477,7 @@ pub fn solver_color_on_white(i: usize) -> RGBColor {
     const ON_WHITE: [RGBColor; 8] = [
         RGBColor(214, 39, 40),
         RGBColor(200, 160, 0),
-        RGBColor(230, 120, 0),
+        RGBColor(210, 90, 0),
         RGBColor(0, 150, 180),
         RGBColor(200, 30, 120),
         RGBColor(0, 150, 100),

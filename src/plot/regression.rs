@@ -42,6 +42,8 @@ pub struct Series {
     pub mark: Mark,
     /// Legend text (none when empty).
     pub label: String,
+    /// The solver's marker: dots drawn in this shape, or along a line and in its legend entry.
+    pub marker: Option<super::Marker>,
 }
 
 /// Axis titles and options of an [`draw_xy`] chart.
@@ -91,7 +93,8 @@ pub fn draw_xy<DB: DrawingBackend>(
     axes: &Axes,
     style: &PlotStyle,
 ) -> Result<PlotLayout, String> {
-    root.fill(&WHITE).map_err(err)?;
+    let pal = super::palette();
+    root.fill(&pal.background).map_err(err)?;
     let dots = || {
         series
             .iter()
@@ -114,9 +117,22 @@ pub fn draw_xy<DB: DrawingBackend>(
         .filter(|s| !s.label.is_empty())
         .map(|s| LegendEntry {
             label: s.label.clone(),
-            swatch: match s.mark {
-                Mark::Dots { .. } => Swatch::Dot(s.color),
-                Mark::Line { width, dashed } => Swatch::Line(s.color, width.max(1.5), dashed),
+            swatch: match (s.mark, s.marker) {
+                (Mark::Dots { .. }, None) => Swatch::Dot(s.color),
+                (Mark::Dots { .. }, Some(m)) => Swatch::Mark(s.color, m),
+                (Mark::Line { width, dashed }, None) => {
+                    Swatch::Line(s.color, width.max(1.5), dashed)
+                }
+                (Mark::Line { width, dashed }, Some(m)) => Swatch::Styled(
+                    s.color,
+                    width.max(1.5),
+                    if dashed {
+                        super::Dash::Dashed
+                    } else {
+                        super::Dash::Solid
+                    },
+                    Some(m),
+                ),
             },
         })
         .collect();
@@ -135,6 +151,7 @@ pub fn draw_xy<DB: DrawingBackend>(
     frame.draw(&mut painter, &spec, style)?;
     let mut chart = frame_chart(root, &frame, xr.0..xr.1, yr.0..yr.1)?;
     let view = ViewBox::new(xr.0, xr.1, yr.0, yr.1);
+    let mut marked = 0usize;
     for s in series {
         let color = s.color;
         let pts: Vec<(f64, f64)> = s
@@ -148,14 +165,24 @@ pub fn draw_xy<DB: DrawingBackend>(
                 let r = style.ipx(radius);
                 let inside =
                     |p: &(f64, f64)| p.0 >= xr.0 && p.0 <= xr.1 && p.1 >= yr.0 && p.1 <= yr.1;
-                chart
-                    .draw_series(
-                        thin(&pts)
-                            .into_iter()
-                            .filter(inside)
-                            .map(|p| Circle::new(p, r, color.mix(alpha).filled())),
-                    )
-                    .map_err(err)?
+                if let Some(m) = s.marker {
+                    let shape = super::marker_polygon(m, r as f64, 0.0);
+                    chart
+                        .draw_series(thin(&pts).into_iter().filter(inside).map(|p| {
+                            EmptyElement::at(p)
+                                + Polygon::new(shape.clone(), color.mix(alpha).filled())
+                        }))
+                        .map_err(err)?
+                } else {
+                    chart
+                        .draw_series(
+                            thin(&pts)
+                                .into_iter()
+                                .filter(inside)
+                                .map(|p| Circle::new(p, r, color.mix(alpha).filled())),
+                        )
+                        .map_err(err)?
+                }
             }
             Mark::Line { width, dashed } => {
                 let segs: Vec<[(f64, f64); 2]> = pts
@@ -173,9 +200,42 @@ pub fn draw_xy<DB: DrawingBackend>(
                         .map_err(err)?
                 } else {
                     let lines = super::contour::clip_polyline(&pts, &view);
-                    chart
-                        .draw_series(lines.into_iter().map(|l| PathElement::new(l, st)))
-                        .map_err(err)?
+                    if let Some(m) = s.marker {
+                        // The solver's marker along the line, 60 CSS px apart, each solver's
+                        // set shifted so that coinciding lines show every shape.
+                        let (outer, inner) = (
+                            super::marker_polygon(m, style.px(3.5) as f64, style.px(1.0) as f64),
+                            super::marker_polygon(m, style.px(3.5) as f64, 0.0),
+                        );
+                        let shift = (12.0 + 20.0 * (marked % 3) as f64) * style.scale;
+                        marked += 1;
+                        let mut at = Vec::new();
+                        for l in &lines {
+                            let px: Vec<(f64, f64)> = l
+                                .iter()
+                                .map(|p| {
+                                    let q = chart.backend_coord(p);
+                                    (q.0 as f64, q.1 as f64)
+                                })
+                                .collect();
+                            at.extend(super::along_path(l, &px, 60.0 * style.scale, shift, 80));
+                        }
+                        chart
+                            .draw_series(lines.into_iter().map(|l| PathElement::new(l, st)))
+                            .map_err(err)?;
+                        let edge = pal.background.mix(0.9);
+                        chart
+                            .draw_series(at.into_iter().map(|p| {
+                                EmptyElement::at(p)
+                                    + Polygon::new(outer.clone(), edge.filled())
+                                    + Polygon::new(inner.clone(), color.filled())
+                            }))
+                            .map_err(err)?
+                    } else {
+                        chart
+                            .draw_series(lines.into_iter().map(|l| PathElement::new(l, st)))
+                            .map_err(err)?
+                    }
                 }
             }
         };
@@ -243,7 +303,8 @@ pub fn draw_losses<DB: DrawingBackend>(
     upto: Option<f64>,
     style: &PlotStyle,
 ) -> Result<PlotLayout, String> {
-    root.fill(&WHITE).map_err(err)?;
+    let pal = super::palette();
+    root.fill(&pal.background).map_err(err)?;
     let pos = |v: &f64| v.is_finite() && *v > 0.0;
     let vals = runs
         .iter()
@@ -266,15 +327,21 @@ pub fn draw_losses<DB: DrawingBackend>(
         .fold(1.0f64, f64::max);
     let mut legend: Vec<LegendEntry> = runs
         .iter()
-        .map(|r| LegendEntry {
+        .enumerate()
+        .map(|(n, r)| LegendEntry {
             label: r.label.clone(),
-            swatch: Swatch::Line(r.color, 2.5, false),
+            swatch: Swatch::Styled(
+                r.color,
+                2.5,
+                super::solver_dash(n),
+                Some(super::solver_marker(n)),
+            ),
         })
         .collect();
     if minimum.filter(pos).is_some() {
         legend.push(LegendEntry {
             label: "exact minimum (QR)".into(),
-            swatch: Swatch::Line(RGBColor(100, 100, 100), 1.5, true),
+            swatch: Swatch::Line(pal.muted, 1.5, true),
         });
     }
     let mut painter = Painter::new(root, style);
@@ -305,26 +372,47 @@ pub fn draw_losses<DB: DrawingBackend>(
             ))
             .map_err(err)?;
     }
-    for r in runs {
+    for (n, r) in runs.iter().enumerate() {
         let bold: Vec<(f64, f64)> = r.epochs.iter().filter(|p| pos(&p.1)).map(clamp).collect();
         let color = r.color;
-        chart
-            .draw_series(LineSeries::new(
-                bold.clone(),
-                color.stroke_width(style.px(2.5)),
-            ))
-            .map_err(err)?;
-        if bold.len() <= 60 {
-            chart
-                .draw_series(
-                    bold.iter()
-                        .map(|&p| Circle::new(p, style.ipx(2.5), color.filled())),
-                )
-                .map_err(err)?;
+        // Each run in its own line style and marker (GD solid with circles, SGD dashed with
+        // squares …), so colour is never the only cue.
+        let px: Vec<(f64, f64)> = bold
+            .iter()
+            .map(|p| {
+                let q = chart.backend_coord(p);
+                (q.0 as f64, q.1 as f64)
+            })
+            .collect();
+        let st = color.stroke_width(style.px(2.5));
+        let base = root.get_base_pixel();
+        for piece in super::dash_polyline(&px, super::solver_dash(n), style.scale) {
+            let piece: Vec<(i32, i32)> = piece
+                .iter()
+                .map(|q| (q.0.round() as i32 - base.0, q.1.round() as i32 - base.1))
+                .collect();
+            root.draw(&PathElement::new(piece, st)).map_err(err)?;
         }
+        let marker = super::solver_marker(n);
+        let (outer, inner) = (
+            super::marker_polygon(marker, style.px(3.0) as f64, style.px(1.0) as f64),
+            super::marker_polygon(marker, style.px(3.0) as f64, 0.0),
+        );
+        let edge = pal.background.mix(0.9);
+        chart
+            .draw_series(
+                super::marker_indices(&px, 14.0 * style.scale, 60)
+                    .into_iter()
+                    .map(|i| {
+                        EmptyElement::at(bold[i])
+                            + Polygon::new(outer.clone(), edge.filled())
+                            + Polygon::new(inner.clone(), color.filled())
+                    }),
+            )
+            .map_err(err)?;
     }
     if let Some(m) = minimum.filter(pos) {
-        let st = BLACK.mix(0.6).stroke_width(style.px(1.0));
+        let st = pal.fg.mix(0.6).stroke_width(style.px(1.0));
         let k = 40;
         chart
             .draw_series((0..k).filter(|i| i % 2 == 0).map(|i| {
@@ -340,7 +428,7 @@ pub fn draw_losses<DB: DrawingBackend>(
         chart
             .draw_series(std::iter::once(PathElement::new(
                 vec![(e, lo), (e, hi)],
-                BLACK.mix(0.45).stroke_width(style.px(1.0)),
+                pal.fg.mix(0.45).stroke_width(style.px(1.0)),
             )))
             .map_err(err)?;
     }

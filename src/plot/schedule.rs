@@ -14,7 +14,7 @@ pub fn draw_schedule<DB: DrawingBackend>(
     upto: Option<usize>,
     style: &PlotStyle,
 ) -> Result<PlotLayout, String> {
-    root.fill(&WHITE).map_err(err)?;
+    root.fill(&super::palette().background).map_err(err)?;
     let k_max = k_max.max(1);
     let mut painter = Painter::new(root, style);
     let (w, h) = painter.dims();
@@ -38,7 +38,7 @@ pub fn draw_schedule<DB: DrawingBackend>(
     chart
         .draw_series(LineSeries::new(
             pts,
-            RGBColor(30, 100, 220).stroke_width(style.px(2.0)),
+            super::solver_line_color(6).stroke_width(style.px(2.0)),
         ))
         .map_err(err)?;
     if let Some(k) = upto {

@@ -43,7 +43,8 @@ pub fn draw_surface_with<DB: DrawingBackend>(
     style: &PlotStyle,
     blit: &mut dyn FnMut(&Rgba) -> bool,
 ) -> Result<PlotLayout, String> {
-    root.fill(&WHITE).map_err(err)?;
+    let pal = super::palette();
+    root.fill(&pal.background).map_err(err)?;
     let mut painter = Painter::new(root, style);
     let (traces, upto) = (overlay.traces, overlay.upto);
     let v = grid.view;
@@ -67,8 +68,9 @@ pub fn draw_surface_with<DB: DrawingBackend>(
     // are ours, so no two labels overlap (two axes meeting at a corner both labelled "3" did).
     chart
         .configure_axes()
-        .light_grid_style(BLACK.mix(0.06))
-        .bold_grid_style(BLACK.mix(0.12))
+        .light_grid_style(pal.fg.mix(0.06))
+        .bold_grid_style(pal.fg.mix(0.12))
+        .axis_panel_style(pal.fg.mix(if pal.fg == WHITE { 0.07 } else { 0.1 }))
         .max_light_lines(2)
         .tick_size(0)
         .x_labels(axes[0].count)
@@ -201,6 +203,13 @@ pub fn draw_surface_with<DB: DrawingBackend>(
             })
             .map(|(_, p)| p)
             .collect();
+        let px: Vec<(f64, f64)> = pts
+            .iter()
+            .map(|p| {
+                let q = spec.translate(p);
+                (q.0 as f64, q.1 as f64)
+            })
+            .collect();
         let color = solver_color(n);
         chart
             .draw_series(LineSeries::new(
@@ -214,14 +223,39 @@ pub fn draw_surface_with<DB: DrawingBackend>(
                 color.stroke_width(style.px(2.0)),
             ))
             .map_err(err)?;
-        if let Some(&p) = pts.last() {
-            chart
-                .draw_series([
-                    Circle::new(p, style.ipx(5.0), BLACK.filled()),
-                    Circle::new(p, style.ipx(3.5), color.filled()),
-                ])
-                .map_err(err)?;
-        }
+        // The solver's marker along the path (one per 24 CSS px, at most 30) and at its end.
+        let marker = super::solver_marker(n);
+        let ring = BLACK.mix(0.75);
+        let mut idx = super::marker_indices(&px, 24.0 * style.scale, 30);
+        let end = px.last().copied().unwrap_or((f64::NAN, f64::NAN));
+        idx.retain(|&i| {
+            i > 0
+                && i + 1 < pts.len()
+                && (px[i].0 - end.0).hypot(px[i].1 - end.1) >= 14.0 * style.scale
+        });
+        let (small, big) = (style.px(3.0) as f64, style.px(4.0) as f64);
+        let shapes = [
+            (
+                super::marker_polygon(marker, small, style.px(1.0) as f64),
+                super::marker_polygon(marker, small, 0.0),
+            ),
+            (
+                super::marker_polygon(marker, big, style.px(1.5) as f64),
+                super::marker_polygon(marker, big, 0.0),
+            ),
+        ];
+        let at: Vec<(usize, usize)> = idx
+            .into_iter()
+            .map(|i| (i, 0))
+            .chain(pts.len().checked_sub(1).map(|i| (i, 1)))
+            .collect();
+        chart
+            .draw_series(at.into_iter().map(|(i, s)| {
+                EmptyElement::at(pts[i])
+                    + Polygon::new(shapes[s].0.clone(), ring.filled())
+                    + Polygon::new(shapes[s].1.clone(), color.filled())
+            }))
+            .map_err(err)?;
     }
     let mut layout = painter.finish();
     layout.mesh = Some([grid.nx, grid.ny]);
@@ -400,7 +434,8 @@ fn draw_axis_labels<DB: DrawingBackend>(
     let area = chart.plotting_area();
     let tick = style.px(4.0) as f64;
     let gap = style.px(3.0) as f64;
-    let line = ShapeStyle::from(&BLACK.mix(0.6)).stroke_width(1);
+    let pal = super::palette();
+    let line = ShapeStyle::from(&pal.fg.mix(0.6)).stroke_width(1);
     let name_font = ("sans-serif", style.label_font()).into_font();
     let (xr, yr) = root.get_pixel_range();
     let mut placed: Vec<[f64; 4]> = Vec::new();
@@ -496,12 +531,12 @@ fn draw_axis_labels<DB: DrawingBackend>(
             (x, y),
             npos,
             name_font.get_size() as u32,
-            &RGBColor(40, 40, 40),
+            &pal.ink,
             false,
             ["x_title", "z_title", "y_title"][axis.idx],
         )?;
     }
-    let ink = RGBColor(40, 40, 40);
+    let ink = pal.ink;
     for (text, at, pos, role, b) in pending {
         if name_boxes.iter().any(|q| overlaps(q, &b, 1.0)) {
             continue;

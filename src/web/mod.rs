@@ -163,6 +163,22 @@ pub(crate) fn blit(canvas: &HtmlCanvasElement, img: &crate::plot::raster::Rgba) 
     }
 }
 
+/// What CSV `text` holds before it is parsed, for `lab` (`"regression"` or `"fit"`), read with
+/// `options` (`{delimiter, decimal, header}` as the forms name them; defaults where absent or
+/// unknown): `{bytes, rows, header, first_lines, max_rows, too_many?, large}`
+/// ([`crate::lab::form::LargeData`]).
+#[wasm_bindgen]
+pub fn csv_census(lab: &str, text: &str, options: JsValue) -> JsValue {
+    let options = json::from_js(options).unwrap_or_default();
+    to_js(&crate::lab::form::large_data(lab, text, &options))
+}
+
+/// The first `rows` data rows of CSV `text`, its header line kept when `header`.
+#[wasm_bindgen]
+pub fn csv_first_rows(text: &str, rows: usize, header: bool) -> String {
+    crate::lab::form::first_rows(text, rows, header).to_string()
+}
+
 /// The guided experiments: `[{id, title, lab, text, config, basin}]` (see [`crate::lab::presets`]).
 #[wasm_bindgen]
 pub fn presets() -> JsValue {

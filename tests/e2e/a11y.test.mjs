@@ -1,7 +1,8 @@
 // End-to-end: accessibility (issue 16). Every plot is an image described by a text Rust wrote from
 // the run (src/lab/describe.rs), which follows the run and can be shown; a finished run is said in
 // the page's polite live region; results tables have column headers; axe-core finds no serious or
-// critical violation on any lab, in the embed and on the tutorial page.
+// critical — nor moderate or minor — violation on any lab, in the embed and on the tutorial page, in
+// English and Chinese, light and dark.
 // Run with the built page served: GRADLAB_URL=http://127.0.0.1:PORT/ node --test tests/e2e/a11y.test.mjs
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
@@ -47,12 +48,16 @@ const described = (page, id) => page.evaluate((id) => {
 
 const live = (page) => page.$eval('#a11y-live', (r) => ({ text: r.textContent, polite: r.getAttribute('aria-live') }));
 
-/** axe-core on the page (or frame): the serious and critical violations, as readable lines. */
-async function axe(target) {
+/** axe-core on the page (or frame): the moderate, serious and critical violations, as readable
+ * lines (minor ones too: there are none). With `contrastChecked`, also fails unless axe checked
+ * the colour contrast of some text (so a clean result is not an empty one). */
+async function axe(target, { contrastChecked = false } = {}) {
   await target.evaluate(AXE); // through the debugger protocol: the page's CSP does not apply
   const res = await target.evaluate(() => window.axe.run(document, { resultTypes: ['violations'] }));
-  return res.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical')
+  const found = res.violations
     .map((v) => `${v.id} (${v.impact}): ${v.help} — ${v.nodes.slice(0, 4).map((n) => n.target.join(' ')).join(' | ')}`);
+  if (contrastChecked && !res.passes.some((p) => p.id === 'color-contrast')) found.push('color-contrast was not checked');
+  return found;
 }
 
 test('every plot of every lab is an image described by a text about its run', async () => {
@@ -152,7 +157,7 @@ test('results tables have column headers', async () => {
   await page.close();
 });
 
-test('axe-core: no serious or critical violation on any lab, in the embed and on the tutorial', async () => {
+test('axe-core: no violation on any lab, in the embed and on the tutorial', async () => {
   const found = {};
   const { page } = await openPage(ctx, BASE);
   const links = {};
@@ -172,6 +177,38 @@ test('axe-core: no serious or critical violation on any lab, in the embed and on
   await t.goto(`${BASE}tutorial/`);
   await t.waitForLoadState('load');
   found.tutorial = await axe(t);
+  await t.close();
+  const bad = Object.entries(found).filter(([, v]) => v.length);
+  assert.deepEqual(bad, [], bad.map(([k, v]) => `${k}:\n  ${v.join('\n  ')}`).join('\n'));
+});
+
+test('axe-core in Chinese and in dark mode: no violation, colour contrast included', async () => {
+  const found = {};
+  for (const [name, scheme, query] of [['zh-CN', 'light', '?lang=zh-CN'], ['dark', 'dark', ''], ['zh-CN dark', 'dark', '?lang=zh-CN']]) {
+    const { page, errors } = await openPage(ctx, `${BASE}${query}`);
+    await page.emulateMedia({ colorScheme: scheme });
+    // The page follows the system's scheme as it changes.
+    await page.waitForFunction((s) => document.documentElement.dataset.theme === s, scheme);
+    await frames(page);
+    if (query) assert.equal(await page.evaluate(() => document.documentElement.lang), 'zh-CN');
+    let link = '';
+    for (const lab of Object.keys(PLOTS)) {
+      await showLab(page, lab);
+      found[`${name} ${lab}`] = await axe(page, { contrastChecked: true });
+      link = await page.evaluate(() => window.gradlab.link());
+    }
+    assert.deepEqual(errors, [], name);
+    await page.close();
+    const { page: e } = await openPage(ctx, `${BASE}?embed${query ? `&${query.slice(1)}` : ''}&theme=${scheme}#${link}`, { width: 600, height: 400 });
+    await frames(e);
+    found[`${name} embed`] = await axe(e, { contrastChecked: true });
+    await e.close();
+  }
+  const t = await ctx.newPage();
+  await t.emulateMedia({ colorScheme: 'dark' });
+  await t.goto(`${BASE}tutorial/`);
+  await t.waitForLoadState('load');
+  found['dark tutorial'] = await axe(t, { contrastChecked: true });
   await t.close();
   const bad = Object.entries(found).filter(([, v]) => v.length);
   assert.deepEqual(bad, [], bad.map(([k, v]) => `${k}:\n  ${v.join('\n  ')}`).join('\n'));

@@ -40,7 +40,7 @@ async function openEmbed(link, viewport = IFRAME) {
 /** Scroll extents and the boxes of the lab's visible plot canvases. */
 function measure(page) {
   return page.evaluate(() => {
-    const lab = document.querySelector('main:not([hidden])');
+    const lab = document.querySelector('#labs > [role=tabpanel]:not([hidden])');
     const plots = [...lab.querySelectorAll('section.plot canvas')]
       .filter((c) => c.offsetParent !== null)
       .map((c) => {

@@ -207,7 +207,8 @@ test('stepping through an LM fit shows λ, the trust region Δ, the gain ratio �
   // Default Michaelis–Menten fit, trust-region LM (Moré/MINPACK): record 1 tries the
   // Gauss–Newton step (λ = 0, it fits in the first region), which overshoots: ρ < 0, Δ shrinks.
   await stepTo(1);
-  await page.waitForFunction(() => document.getElementById('fit-explain').textContent.includes('record 1'));
+  // "record 1" and not "record 12": the default view is the last record until the slider moves.
+  await page.waitForFunction(() => /record 1(?!\d)/.test(document.getElementById('fit-explain').textContent));
   let text = await page.textContent('#fit-explain');
   assert.match(text, /trial step h = the Gauss–Newton step \(λ = 0\): it fits in the trust region ‖Dh‖ ≤ Δ = 440\.6/);
   assert.match(text, /gain ratio ρ = actual \/ predicted reduction = −14\.08 → rejected, p stays; Δ becomes 0\.4416/);
@@ -217,7 +218,7 @@ test('stepping through an LM fit shows λ, the trust region Δ, the gain ratio �
   let found = false;
   for (let k = 2; k <= max && !found; k++) {
     await stepTo(k);
-    await page.waitForFunction((k) => document.getElementById('fit-explain').textContent.includes(`record ${k}`), k);
+    await page.waitForFunction((k) => new RegExp(`record ${k}(?!\\d)`).test(document.getElementById('fit-explain').textContent), k);
     text = await page.textContent('#fit-explain');
     found = /chosen so that ‖Dh‖ ≈ Δ/.test(text) && /→ accepted/.test(text);
   }

@@ -327,7 +327,7 @@ test('a course lesson travels with its link and embed (as its id), and says when
   // …unless the embed asks for no lesson (and then nothing is veiled).
   const bare = await openPage(desktop, `${BASE}?embed&lesson=0#${link}`, { width: 640, height: 480 });
   assert.equal(await bare.page.isVisible('#lesson'), false);
-  assert.equal(await bare.page.evaluate(() => document.querySelector('main.predicting')), null);
+  assert.equal(await bare.page.evaluate(() => document.querySelector('.predicting')), null);
 
   // Editing the experiment marks the lesson — also for whoever opens the edited link; restore
   // brings the lesson's own setup back.

@@ -18,7 +18,7 @@ after(async () => { await ctx?.close(); });
 
 /** Elements with visible own text smaller than MIN_PX: [{what, px, text}]. */
 const smallText = (page, min) => page.evaluate((min) => {
-  const lab = document.querySelector('main:not([hidden])');
+  const lab = document.querySelector('#labs > [role=tabpanel]:not([hidden])');
   const roots = [document.querySelector('header.top'), document.querySelector('.embed-bar'), document.getElementById('embed-switcher'),
     document.getElementById('lesson'), lab].filter(Boolean);
   const out = [];
@@ -66,7 +66,7 @@ for (const width of WIDTHS) {
       await page.evaluate(() => window.gradlab.settled());
       // Show what is folded away: every details element open, every solver on.
       await page.evaluate(() => {
-        const main = document.querySelector('main:not([hidden])');
+        const main = document.querySelector('#labs > [role=tabpanel]:not([hidden])');
         for (const d of main.querySelectorAll('details')) d.open = true;
         for (const s of main.querySelectorAll('.solver')) s.classList.add('on');
       });

@@ -104,7 +104,7 @@ async function embedFrame(page, selector) {
 
 /** The visible plot canvases of a gradlab frame and the share of their pixels that are not white. */
 const canvasInk = (frame) => frame.evaluate(() => {
-  const lab = document.querySelector('main:not([hidden])');
+  const lab = document.querySelector('#labs > [role=tabpanel]:not([hidden])');
   return [...lab.querySelectorAll('section.plot canvas')]
     .filter((c) => c.offsetParent !== null && c.width > 0 && c.height > 0)
     .map((c) => {

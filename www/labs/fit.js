@@ -1,11 +1,12 @@
 // The curve-fitting lab: wires DOM events to the Rust `FitLab` (www/pkg). No numerics here: the
 // form's text goes to Rust as typed; Rust validates, fits, draws and writes the CSV export.
 // User text only reaches the page through textContent / value, never innerHTML.
-import { FitLab } from '../pkg/gradlab.js';
+import { FitLab, csv_census, csv_first_rows } from '../pkg/gradlab.js';
 import { $, el, fmt, table, playbackKeys, speedSelect, showCaret, staleFormula, describePlot, announce } from '../ui.js';
 import * as engine from '../engine.js';
 import { player } from '../playback.js';
 import * as i18n from '../i18n.js';
+import { t } from '../i18n.js';
 
 const root = $('lab-fit');
 const canvases = {
@@ -117,6 +118,55 @@ function showParts() {
   }
 }
 
+/**
+ * Large data (Rust's census says `large`) are kept here and shown as a summary, never put into
+ * the text box (a 25 MB textarea froze the tab); `null` while the box holds the text.
+ */
+let bigText = null;
+const csvNow = () => bigText ?? $('fit-csv').value;
+const csvOptions = () => ({ delimiter: $('fit-csv_delimiter').value, decimal: $('fit-csv_decimal').value });
+
+/** Shows `text` in the CSV box, or — large — as a summary (rows, size, first lines). */
+function showCsv(text, name = '') {
+  const census = text.length > 65536 ? csv_census('fit', text, csvOptions()) : null;
+  const big = !!census?.large;
+  bigText = big ? text : null;
+  $('fit-csv').hidden = big;
+  $('fit-csv').value = big ? '' : text;
+  $('fit-csv-big').hidden = !big;
+  if (big) {
+    const mb = (census.bytes / 1e6).toFixed(1);
+    $('fit-csv-big-text').textContent = name
+      ? t('csv_big_named', { name, rows: census.rows, mb }, `${name}: ${census.rows} rows, ${mb} MB — too large to show as text. The first lines:`)
+      : t('csv_big', { rows: census.rows, mb }, `${census.rows} rows, ${mb} MB — too large to show as text. The first lines:`);
+    $('fit-csv-big-lines').textContent = census.first_lines.join('\n');
+  }
+}
+
+/**
+ * Pasted data: more rows than the lab takes are named before any work ("use the first 100000
+ * rows" or "cancel"); large data are shown as a summary; then the fit runs.
+ */
+function loadCsv(text, name = '') {
+  const census = csv_census('fit', text, csvOptions());
+  const box = $('fit-csv-limit');
+  if (census.too_many) {
+    $('fit-csv-limit-text').textContent = census.too_many;
+    $('fit-csv-limit-use').textContent = t('csv_use_first', { n: census.max_rows }, `use the first ${census.max_rows} rows`);
+    box.hidden = false;
+    $('fit-csv-limit-use').onclick = () => {
+      box.hidden = true;
+      loadCsv(csv_first_rows(text, census.max_rows, census.header), name);
+    };
+    $('fit-csv-limit-cancel').onclick = () => { box.hidden = true; };
+    $('fit-csv-limit-use').focus();
+    return;
+  }
+  box.hidden = true;
+  showCsv(text, name);
+  apply();
+}
+
 function fillForm(form, summary) {
   $('fit-model').value = form.model;
   $('fit-builtin').value = form.builtin;
@@ -124,7 +174,7 @@ function fillForm(form, summary) {
   $('fit-nist').value = form.nist;
   $('fit-data').value = form.data === 'nist' ? 'generated' : form.data;
   for (const f of GEN_FIELDS) $(`fit-${f}`).value = form[f];
-  $('fit-csv').value = form.csv;
+  if (form.csv !== csvNow()) showCsv(form.csv);
   $('fit-csv_delimiter').value = form.csv_delimiter || 'auto';
   $('fit-csv_decimal').value = form.csv_decimal || 'point';
   $('fit-start-kind').value = form.start;
@@ -171,7 +221,7 @@ function readForm() {
     formula: $('fit-formula').value,
     nist: $('fit-nist').value,
     data: kind === 'nist' ? 'nist' : $('fit-data').value,
-    csv: $('fit-csv').value,
+    csv: csvNow(),
     csv_delimiter: $('fit-csv_delimiter').value,
     csv_decimal: $('fit-csv_decimal').value,
     true_params: [...$('fit-true').querySelectorAll('input')].map((i) => i.value),
@@ -447,7 +497,7 @@ function wire() {
   $('fit-nist').addEventListener('change', () => { $('fit-start-kind').value = 'default'; apply(); });
   $('fit-data').addEventListener('change', () => {
     // An empty CSV box starts with the data shown (as CSV text to edit), not with an error.
-    if ($('fit-data').value === 'csv' && !$('fit-csv').value.trim()) $('fit-csv').value = app.data_csv();
+    if ($('fit-data').value === 'csv' && !csvNow().trim()) showCsv(app.data_csv());
     apply();
   });
   $('fit-csv_delimiter').addEventListener('change', apply);
@@ -456,7 +506,15 @@ function wire() {
   $('fit-jacobian').addEventListener('change', apply);
   $('fit-frozen').addEventListener('change', apply);
   $('fit-formula').addEventListener('input', () => { if (checkFormula()) applySoon(); });
-  $('fit-csv').addEventListener('input', applySoon);
+  $('fit-csv').addEventListener('input', () => { bigText = null; applySoon(); });
+  // A large paste goes to the data path, never into the text box.
+  $('fit-csv').addEventListener('paste', (e) => {
+    const text = e.clipboardData?.getData('text/plain') ?? '';
+    if (text.length <= 65536) return;
+    e.preventDefault();
+    loadCsv(text, t('csv_pasted', {}, 'pasted data'));
+  });
+  $('fit-csv-big-clear').addEventListener('click', () => { showCsv(''); $('fit-csv').focus(); });
   for (const f of GEN_FIELDS) $(`fit-${f}`).addEventListener('input', applySoon);
 
   $('fit-step').addEventListener('input', (e) => { stopPlay(); setStep(Number(e.target.value)); });

@@ -1,17 +1,20 @@
 // The linear-regression lab: wires DOM events to the Rust `RegressionLab` (www/pkg).
 // No numerics here: the form's text goes to Rust as typed; Rust parses the CSV, validates, trains,
 // solves exactly and draws. User text only reaches the page through textContent / value.
-import { RegressionLab } from '../pkg/gradlab.js';
+import { RegressionLab, csv_census, csv_first_rows } from '../pkg/gradlab.js';
 import { $, el, fmt, table, playbackKeys, speedSelect, plotGestures, describePlot, announce } from '../ui.js';
 import * as engine from '../engine.js';
 import { player } from '../playback.js';
 import * as i18n from '../i18n.js';
+import { t } from '../i18n.js';
 
 const TEXT = ['n', 'slope', 'true_intercept', 'noise', 'x_min', 'x_max', 'data_seed', 'degree',
   'delimiter', 'decimal', 'header', 'target', 'learning_rate', 'batch_size', 'epochs', 'seed',
   'shuffle', 'optimizer', 'beta', 'decay', 'decay_value', 'decay_every', 'source'];
 const CHECKS = ['fit_intercept', 'standardize', 'compare_gd'];
 const CSV_OPTIONS = ['delimiter', 'decimal', 'header', 'target'];
+/** Largest file read as text (a 10⁶-row CSV is ≈ 25 MB; the lab's 10⁶-row limit comes next). */
+const MAX_FILE_BYTES = 200e6;
 const CANVASES = {
   data: 'rg-data', contour: 'rg-contour', surface: 'rg-surface', loss: 'rg-loss',
   predicted: 'rg-predicted', residuals: 'rg-residuals',
@@ -29,16 +32,79 @@ let root = null;
 let summary = null;
 /** The CSV text Rust last accepted (the textarea may hold an edit not yet applied). */
 let csvApplied = '';
+/**
+ * Large data (Rust's census says `large`) never go into the text box — 25 MB in a textarea froze
+ * the tab — but are kept here and shown as a summary; `null` while the box holds the text.
+ */
+let bigText = null;
 
 const f = (name) => $(`rg-${name}`);
+
+/** The CSV text as it is now: the large data shown as a summary, or the text box. */
+const csvNow = () => bigText ?? f('csv_text').value;
+/** The CSV options as the form has them, for Rust's census. */
+const csvOptions = () => ({ delimiter: f('delimiter').value, decimal: f('decimal').value, header: f('header').value });
+
+/** Shows `text` in the text box, or — large — as a summary (rows, size, first lines). */
+function showCsv(text, name = '', known = null) {
+  const census = known ?? (text.length > 65536 ? csv_census('regression', text, csvOptions()) : null);
+  const big = !!census?.large;
+  bigText = big ? text : null;
+  f('csv_text').hidden = big;
+  f('csv_text').value = big ? '' : text;
+  $('rg-csv-big').hidden = !big;
+  if (big) {
+    const mb = (census.bytes / 1e6).toFixed(1);
+    $('rg-csv-big-text').textContent = name
+      ? t('csv_big_named', { name, rows: census.rows, mb }, `${name}: ${census.rows} rows, ${mb} MB — too large to show as text. The first lines:`)
+      : t('csv_big', { rows: census.rows, mb }, `${census.rows} rows, ${mb} MB — too large to show as text. The first lines:`);
+    $('rg-csv-big-lines').textContent = census.first_lines.join('\n');
+  }
+}
 
 function fillForm(form) {
   for (const k of TEXT) f(k).value = form[k];
   for (const k of CHECKS) f(k).checked = !!form[k];
-  f('csv_text').value = form.csv_text;
+  if (form.csv_text !== csvNow()) showCsv(form.csv_text);
   csvApplied = form.csv_text;
   f('source').querySelector('option[value=nist]').hidden = form.source !== 'nist';
   showSourceFields();
+}
+
+/**
+ * New CSV data (pasted, uploaded or typed): a limit is named before any work — "This CSV has
+ * 2 900 000 rows; the regression lab takes at most 1 000 000" with "use the first 1 000 000 rows"
+ * or "cancel" — then the data are shown (a summary when large) and run. The run reads them in the
+ * worker with progress and Cancel; the previous data stay on screen until the new ones are
+ * accepted.
+ */
+function loadCsv(text, name = '') {
+  const census = csv_census('regression', text, csvOptions());
+  const box = $('rg-csv-limit');
+  if (census.too_many) {
+    $('rg-csv-limit-text').textContent = census.too_many;
+    $('rg-csv-limit-use').textContent = t('csv_use_first', { n: census.max_rows }, `use the first ${census.max_rows} rows`);
+    box.hidden = false;
+    $('rg-csv-limit-use').onclick = () => {
+      box.hidden = true;
+      loadCsv(csv_first_rows(text, census.max_rows, census.header), name);
+    };
+    $('rg-csv-limit-cancel').onclick = () => { box.hidden = true; };
+    $('rg-csv-limit-use').focus();
+    return;
+  }
+  box.hidden = true;
+  const previous = { text: csvNow() };
+  showCsv(text, name, census);
+  f('source').value = 'csv';
+  showSourceFields();
+  apply(text, (errors) => {
+    // The data refused (a bad row, no such target column…): the previous data come back into
+    // view with the previous run. Refused for a setting (e.g. epochs × rows too much work), the
+    // new data stay in view to be used again once the setting is fixed.
+    const data = errors.some((e) => e.field === 'csv_text' || e.field === 'target');
+    if (data && bigText !== null && bigText === text) showCsv(previous.text);
+  });
 }
 
 function readForm(csvText) {
@@ -189,7 +255,7 @@ function drawSoon(...names) {
  * Runs what Rust left pending in the worker (www/engine.js), then shows it (`then()` first);
  * resolves to null or the reason it was not run (the previous run then stays on screen, marked).
  */
-function settle(then = () => {}) {
+function settle(then = () => {}, refused = () => {}) {
   return engine.settle(app, 'regression', () => {
     then();
     showErrors([]);
@@ -197,9 +263,19 @@ function settle(then = () => {}) {
     drawAll();
     announce(app.announce());
   }, (message) => {
+    refused(message ? [{ field: errorField(message), message }] : []);
     fillForm(app.form());
-    if (message) showErrors([{ field: message.includes('polynomial') ? 'degree' : 'form', message }]);
+    if (message) showErrors([{ field: errorField(message), message }]);
   });
+}
+
+/** Which field a message from a run names (large CSV data are checked by the run itself). */
+function errorField(message) {
+  if (message.includes('polynomial')) return 'degree';
+  if (/no column named|target column/.test(message)) return 'target';
+  if (/^row \d|CSV|the input is empty|no data rows|only one data row|single column|constant/.test(message)) return 'csv_text';
+  if (message.includes('epochs')) return 'epochs';
+  return 'form';
 }
 
 function refresh() {
@@ -208,12 +284,13 @@ function refresh() {
   return settle();
 }
 
-function apply(csvText) {
+function apply(csvText, refused = () => {}) {
   stopPlay();
   const result = guard('running', () => app.apply_form(readForm(csvText)));
-  if (!result) return;
+  if (!result) { refused([]); return; }
   showErrors(result.errors);
-  if (result.ok) settle(() => { if (csvText !== undefined) csvApplied = csvText; });
+  if (result.ok) settle(() => { if (csvText !== undefined) csvApplied = csvText; }, refused);
+  else refused(result.errors);
 }
 
 let timer = 0;
@@ -248,12 +325,12 @@ function wire() {
     if (k === 'source') {
       input.addEventListener('change', () => {
         showSourceFields();
-        if (input.value === 'csv' && !f('csv_text').value.trim()) f('csv_text').value = SAMPLE_CSV;
-        apply(input.value === 'csv' ? f('csv_text').value : undefined);
+        if (input.value === 'csv' && !csvNow().trim()) f('csv_text').value = SAMPLE_CSV;
+        apply(input.value === 'csv' ? csvNow() : undefined);
       });
     } else if (CSV_OPTIONS.includes(k)) {
       // The CSV options re-read the text as it is in the box now, not the last text applied.
-      const now = () => (f('source').value === 'csv' ? f('csv_text').value : undefined);
+      const now = () => (f('source').value === 'csv' ? csvNow() : undefined);
       if (input.tagName === 'SELECT') input.addEventListener('change', () => apply(now()));
       else input.addEventListener('input', () => { clearTimeout(timer); timer = setTimeout(() => apply(now()), 200); });
     } else if (input.tagName === 'SELECT') input.addEventListener('change', () => { showSourceFields(); apply(); });
@@ -261,18 +338,32 @@ function wire() {
   }
   for (const k of CHECKS) f(k).addEventListener('change', () => apply());
   $('rg-form').addEventListener('submit', (e) => { e.preventDefault(); apply(); });
-  $('rg-load').addEventListener('click', () => apply(f('csv_text').value));
+  $('rg-load').addEventListener('click', () => loadCsv(csvNow()));
+  // A large paste goes to the data path, never into the text box.
+  f('csv_text').addEventListener('paste', (e) => {
+    const text = e.clipboardData?.getData('text/plain') ?? '';
+    if (text.length <= 65536) return;
+    e.preventDefault();
+    loadCsv(text, t('csv_pasted', {}, 'pasted data'));
+  });
+  f('csv_text').addEventListener('input', () => { bigText = null; });
+  $('rg-csv-big-clear').addEventListener('click', () => {
+    showCsv('');
+    f('csv_text').focus();
+  });
   $('rg-file').addEventListener('change', (e) => {
     const file = e.target.files?.[0];
+    e.target.value = '';
     if (!file) return;
+    // Named before the file is read: a file the tab cannot hold as text.
+    if (file.size > MAX_FILE_BYTES) {
+      showErrors([{ field: 'csv_text', message: t('file_too_large', { name: file.name, mb: (file.size / 1e6).toFixed(0), max: MAX_FILE_BYTES / 1e6 }, `${file.name} is ${(file.size / 1e6).toFixed(0)} MB; the page reads files of at most ${MAX_FILE_BYTES / 1e6} MB`) }]);
+      return;
+    }
     const reader = new FileReader();
-    reader.onload = () => {
-      f('csv_text').value = String(reader.result);
-      f('source').value = 'csv';
-      showSourceFields();
-      apply(String(reader.result));
-    };
-    reader.onerror = () => showErrors([{ field: 'csv_text', message: `could not read ${file.name}` }]);
+    showErrors([]);
+    reader.onload = () => loadCsv(String(reader.result), file.name);
+    reader.onerror = () => showErrors([{ field: 'csv_text', message: t('file_unreadable', { name: file.name }, `could not read ${file.name}`) }]);
     reader.readAsText(file);
   });
   f('epoch').addEventListener('input', (e) => { stopPlay(); setEpoch(Number(e.target.value)); });
@@ -341,6 +432,8 @@ export function mount() {
     setViewStep: (e) => { stopPlay(); setEpoch(e); },
     /** The experiment config (RegressionExperiment) as JSON. */
     getState: () => app.get_state(),
+    /** The link of the page state `shell` (no config) with this lab's experiment, encoded in Rust. */
+    encodeLink: (shell) => app.encode_link(shell),
     /** Changes whenever the experiment getState() returns may have changed (cheap). */
     revision: () => app.revision(),
     /** Validates and applies a config, re-runs (in the worker) and redraws; resolves to an error message or null. */

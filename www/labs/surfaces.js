@@ -6,6 +6,7 @@ import { $, el, fmt, table, playbackKeys, plotGestures, showCaret, staleFormula,
 import * as engine from '../engine.js';
 import { player } from '../playback.js';
 import * as i18n from '../i18n.js';
+import { t } from '../i18n.js';
 
 const TEXT_FIELDS = ['schedule_a', 'schedule_b', 'quadratic_condition', 'max_iterations', 'tolerance', 'start_x', 'start_y', 'x_min', 'x_max', 'y_min', 'y_max'];
 const canvases = { contour: $('contour'), surface: $('surface3d'), convergence: $('convergence') };
@@ -249,8 +250,49 @@ function setStep(k) {
 const stopPlaying = () => play.stop();
 const togglePlay = () => play.toggle();
 
+// ---------- listen to the run (issue 16): Rust writes the notes, Web Audio plays them ----------
+
+let audio = null; // created on the first click only: the page never makes a sound by itself
+let listening = null; // {oscillators, timer} while a melody plays
+
+function stopListening() {
+  if (!listening) return;
+  clearTimeout(listening.timer);
+  for (const o of listening.oscillators) { try { o.stop(); } catch { /* already stopped */ } }
+  listening = null;
+  $('pb-listen').setAttribute('aria-pressed', 'false');
+}
+
+function listen() {
+  if (listening) { stopListening(); return; }
+  const m = app.melody(0, 3);
+  if (!m) return;
+  const Ctx = window.AudioContext || window.webkitAudioContext;
+  if (!Ctx) { announce(t('no_audio', {}, 'This browser cannot play sound.')); return; }
+  audio = audio || new Ctx();
+  audio.resume?.();
+  const t0 = audio.currentTime + 0.05;
+  const oscillators = m.notes.map((n) => {
+    const o = audio.createOscillator();
+    const g = audio.createGain();
+    o.frequency.value = n.freq;
+    // A short attack and release: no clicks between notes.
+    g.gain.setValueAtTime(0, t0 + n.start);
+    g.gain.linearRampToValueAtTime(n.gain, t0 + n.start + 0.01);
+    g.gain.setValueAtTime(n.gain, t0 + n.start + Math.max(0.01, n.duration - 0.03));
+    g.gain.linearRampToValueAtTime(0, t0 + n.start + n.duration);
+    o.connect(g).connect(audio.destination);
+    o.start(t0 + n.start);
+    o.stop(t0 + n.start + n.duration + 0.02);
+    return o;
+  });
+  $('pb-listen').setAttribute('aria-pressed', 'true');
+  listening = { oscillators, timer: setTimeout(stopListening, (m.seconds + 0.1) * 1000) };
+}
+
 function wirePlayer() {
   $('pb-play').addEventListener('click', togglePlay);
+  $('pb-listen').addEventListener('click', listen);
   $('basin-btn').addEventListener('click', toggleBasin);
   $('lens-btn').addEventListener('click', toggleLens);
   $('pb-first').addEventListener('click', () => { stopPlaying(); setStep(0); });

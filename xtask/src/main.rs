@@ -164,15 +164,20 @@ fn ensure_npm_tools() -> Result<()> {
         .arg(&dir))
 }
 
+/// A CJK font, so Chinese plot titles are drawn with glyphs (issue 16's tofu test).
+const CJK_FONT: &str = "/usr/share/fonts/truetype/wqy/wqy-microhei.ttc";
+
 fn have_chromium() -> bool {
-    Path::new("/usr/bin/chromium").exists() && Path::new("/usr/bin/chromedriver").exists()
+    Path::new("/usr/bin/chromium").exists()
+        && Path::new("/usr/bin/chromedriver").exists()
+        && Path::new(CJK_FONT).exists()
 }
 
 fn ensure_chromium() -> Result<()> {
     if have_chromium() {
         return Ok(());
     }
-    step("installing chromium and chromium-driver from Debian's packages");
+    step("installing chromium, chromium-driver and a CJK font (fonts-wqy-microhei) from Debian's packages");
     let is_root = output(Command::new("id").arg("-u"))
         .map(|s| s.trim() == "0")
         .unwrap_or(false);
@@ -189,11 +194,21 @@ fn ensure_chromium() -> Result<()> {
         run(&mut c)
     };
     apt(&["update", "-qq"])?;
-    apt(&["install", "-y", "-qq", "chromium", "chromium-driver"])?;
+    apt(&[
+        "install",
+        "-y",
+        "-qq",
+        "chromium",
+        "chromium-driver",
+        "fonts-wqy-microhei",
+    ])?;
     if have_chromium() {
         Ok(())
     } else {
-        Err("chromium installed but /usr/bin/chromium or /usr/bin/chromedriver is missing".into())
+        Err(format!(
+            "chromium installed but /usr/bin/chromium, /usr/bin/chromedriver or {CJK_FONT} is missing"
+        )
+        .into())
     }
 }
 

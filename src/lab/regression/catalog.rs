@@ -3,6 +3,15 @@
 /// Largest generated n the page (and a link) accepts: the library allows 10⁷, the page stays
 /// responsive.
 pub const PAGE_MAX_N: usize = 200_000;
+/// Most CSV data rows the regression lab takes (memory: 10⁶ rows × 10 features is 80 MB of f64
+/// on the page and again in its worker; time: one epoch of 10⁶ rows is ~10 ms natively, so the
+/// default epochs stay within a few seconds). More is named before any work, with the choice of
+/// the first rows.
+pub const PAGE_MAX_ROWS: usize = 1_000_000;
+/// CSV text longer than this (≈ 20 000 rows) is not read while the form is checked: the run
+/// reads it, in the page's worker, with progress and Cancel (10⁶ rows took 5.9 s on the page
+/// thread, in one piece).
+pub const PAGE_PARSE_BYTES: usize = 512 * 1024;
 /// Largest epochs × n (sample visits) one page run may do, summed over the solvers.
 pub const PAGE_MAX_VISITS: f64 = 2e7;
 /// Largest epochs on the page.

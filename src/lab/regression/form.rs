@@ -250,34 +250,54 @@ impl RegressionForm {
                             header,
                             target: (!t.is_empty()).then(|| t.to_string()),
                         };
-                        match csv::parse(&self.csv_text, &options) {
-                            Ok(d) => {
-                                data_n = Some(d.n());
-                                if degree.is_finite() && degree > 1.0 && d.d() != 1 {
-                                    errors.push(fe(
-                                        "degree",
-                                        format!(
+                        if self.csv_text.len() > super::catalog::PAGE_PARSE_BYTES {
+                            // Large data are read where the run happens (the page's worker, with
+                            // progress and Cancel); their errors come back from the run, and the
+                            // previous data stay until then. Their size is known from a census
+                            // (no parsing), so the limits are named now.
+                            let census = crate::lab::form::large_data(
+                                "regression",
+                                &self.csv_text,
+                                &options,
+                            );
+                            data_n = Some(census.rows);
+                            if let Some(m) = census.too_many {
+                                errors.push(fe("csv_text", m));
+                            }
+                            Some(DataSource::Csv {
+                                text: self.csv_text.clone(),
+                                options,
+                            })
+                        } else {
+                            match csv::parse(&self.csv_text, &options) {
+                                Ok(d) => {
+                                    data_n = Some(d.n());
+                                    if degree.is_finite() && degree > 1.0 && d.d() != 1 {
+                                        errors.push(fe(
+                                            "degree",
+                                            format!(
                                             "polynomial features need exactly 1 feature column \
                                              (the CSV has {}): use degree 1",
                                             d.d()
                                         ),
-                                    ));
+                                        ));
+                                    }
+                                    Some(DataSource::Csv {
+                                        text: self.csv_text.clone(),
+                                        options,
+                                    })
                                 }
-                                Some(DataSource::Csv {
-                                    text: self.csv_text.clone(),
-                                    options,
-                                })
-                            }
-                            Err(m) => {
-                                let field = if m.contains("target column")
-                                    || m.contains("no column named")
-                                {
-                                    "target"
-                                } else {
-                                    "csv_text"
-                                };
-                                errors.push(fe(field, m));
-                                None
+                                Err(m) => {
+                                    let field = if m.contains("target column")
+                                        || m.contains("no column named")
+                                    {
+                                        "target"
+                                    } else {
+                                        "csv_text"
+                                    };
+                                    errors.push(fe(field, m));
+                                    None
+                                }
                             }
                         }
                     }
@@ -405,8 +425,13 @@ impl RegressionForm {
                 None
             }
         };
-        if let Some(DataSource::Generated(spec)) = &data {
-            let visits = epochs * spec.n as f64 * if self.compare_gd { 2.0 } else { 1.0 };
+        let rows = match &data {
+            Some(DataSource::Generated(spec)) => Some(spec.n),
+            Some(DataSource::Csv { .. }) => data_n,
+            _ => None,
+        };
+        if let Some(n) = rows {
+            let visits = epochs * n as f64 * if self.compare_gd { 2.0 } else { 1.0 };
             if visits.is_finite() && visits > PAGE_MAX_VISITS {
                 errors.push(fe(
                     "epochs",

@@ -57,6 +57,27 @@ pub fn formula(intercept: bool, standardize: bool) -> String {
 
 /// Runs the experiment.
 pub fn run(cfg: &RegressionExperiment) -> Result<RegressionResult, String> {
+    run_reporting(cfg, &mut |_| {})
+}
+
+/// [`run`], reporting the fraction done: reading pasted CSV data (the first 40 %, every 65 536
+/// rows), then after each run. The data are read once for all the runs.
+pub fn run_each(
+    cfg: &RegressionExperiment,
+    progress: &mut dyn FnMut(f64),
+) -> Result<RegressionResult, String> {
+    run_reporting(cfg, progress)
+}
+
+fn run_reporting(
+    cfg: &RegressionExperiment,
+    progress: &mut dyn FnMut(f64),
+) -> Result<RegressionResult, String> {
+    let reading = if matches!(cfg.data, DataSource::Csv { .. }) {
+        0.4
+    } else {
+        0.0
+    };
     let (raw, degree, intercept, nist_name) = match &cfg.data {
         DataSource::Generated(spec) => (
             generate::linear(spec)?,
@@ -65,7 +86,7 @@ pub fn run(cfg: &RegressionExperiment) -> Result<RegressionResult, String> {
             None,
         ),
         DataSource::Csv { text, options } => (
-            csv::parse(text, options)?,
+            csv::parse_reporting(text, options, &mut |f| progress(reading * f))?,
             cfg.polynomial_degree,
             cfg.intercept,
             None,
@@ -80,6 +101,28 @@ pub fn run(cfg: &RegressionExperiment) -> Result<RegressionResult, String> {
             )
         }
     };
+    if let DataSource::Csv { .. } = &cfg.data {
+        // The page's limits for pasted data, checked where large data are read (the worker).
+        let rows = raw.n();
+        if rows > super::PAGE_MAX_ROWS {
+            return Err(format!(
+                "This CSV has {rows} rows; the regression lab takes at most {}.",
+                super::PAGE_MAX_ROWS
+            ));
+        }
+        let visits: f64 = cfg
+            .solvers
+            .iter()
+            .map(|s| s.epochs as f64 * rows as f64)
+            .sum();
+        if visits > super::PAGE_MAX_VISITS {
+            return Err(format!(
+                "epochs × rows is too much work for the page ({visits} sample visits, at most \
+                 {:e}): fewer epochs, or fewer rows",
+                super::PAGE_MAX_VISITS
+            ));
+        }
+    }
     let design = if degree > 1 {
         raw.polynomial(degree)?
     } else if degree == 1 {
@@ -101,7 +144,14 @@ pub fn run(cfg: &RegressionExperiment) -> Result<RegressionResult, String> {
     for s in &cfg.solvers {
         s.validate()?;
     }
-    let exact = exact::fit(&design, intercept);
+    // Polynomial features: the exact answer is that of the powers xᵏ themselves (their low parts
+    // in the refinement), not of their rounded values; the runs use the rounded design.
+    let exact = if degree > 1 {
+        raw.polynomial_low_parts(degree)
+            .and_then(|lo| exact::fit_with_low_parts(&design, intercept, Some(&lo)))
+    } else {
+        exact::fit(&design, intercept)
+    };
     let standardizer = if cfg.standardize {
         Some(Standardizer::fit(&design, intercept)?)
     } else {
@@ -110,18 +160,23 @@ pub fn run(cfg: &RegressionExperiment) -> Result<RegressionResult, String> {
     let scaled = standardizer.as_ref().map(|s| s.transform(&design));
     let train_data = scaled.as_ref().unwrap_or(&design);
     let theta_star = exact.as_ref().ok().map(|f| f.theta());
+    progress(reading);
+    let runs = cfg.solvers.len().max(1) as f64;
     let traces = cfg
         .solvers
         .iter()
-        .map(|s| {
-            minibatch::train(
+        .enumerate()
+        .map(|(i, s)| {
+            let t = minibatch::train(
                 train_data,
                 intercept,
                 standardizer.as_ref(),
                 &start,
                 theta_star.as_deref(),
                 s,
-            )
+            );
+            progress(reading + (1.0 - reading) * (i + 1) as f64 / runs);
+            t
         })
         .collect::<Result<Vec<_>, _>>()?;
     Ok(RegressionResult {
@@ -149,31 +204,4 @@ pub fn run(cfg: &RegressionExperiment) -> Result<RegressionResult, String> {
             None => formula(intercept, cfg.standardize),
         },
     })
-}
-
-/// [`run`] run by run, calling `progress(fraction done)` after each (the page's worker reports
-/// it). Runs are independent (each has its own seed), so the result equals `run(cfg)`'s bit for
-/// bit (tests/engine.rs); the data and the exact fit are computed once per run.
-pub fn run_each(
-    cfg: &RegressionExperiment,
-    progress: &mut dyn FnMut(f64),
-) -> Result<RegressionResult, String> {
-    let n = cfg.solvers.len();
-    if n <= 1 {
-        let r = run(cfg)?;
-        progress(1.0);
-        return Ok(r);
-    }
-    let mut all: Option<RegressionResult> = None;
-    for (i, s) in cfg.solvers.iter().enumerate() {
-        let mut one = cfg.clone();
-        one.solvers = vec![s.clone()];
-        let r = run(&one)?;
-        match &mut all {
-            None => all = Some(r),
-            Some(a) => a.traces.extend(r.traces),
-        }
-        progress((i + 1) as f64 / n as f64);
-    }
-    all.ok_or_else(|| "choose at least one run".to_string())
 }

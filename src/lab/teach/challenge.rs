@@ -1,7 +1,7 @@
 //! Challenges: a goal checked by Rust on the run's result, with a verdict in numbers.
 //!
 //! A challenge is a starting setup (a lab config), a goal, and rules saying what is fixed and
-//! what the learner may change. After each run the page asks [`verdict`] whether the goal is met;
+//! what the learner may change. After each run the page asks [`check`] whether the goal is met;
 //! a run that broke a rule is "not met" and says which rule. A challenge travels in a link
 //! (`PageState::challenge`), so a teacher can send one.
 

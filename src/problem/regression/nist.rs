@@ -151,7 +151,14 @@ impl NistLinear {
 
     /// The exact least-squares fit of the file's model.
     pub fn fit(&self) -> Result<LeastSquaresFit, String> {
-        exact::fit(&self.design()?, self.intercept)
+        match self.degree {
+            // Polynomial files: the powers xᵏ to twice the working precision in the refinement.
+            Some(d) if d > 1 => {
+                let lo = self.raw.polynomial_low_parts(d)?;
+                exact::fit_with_low_parts(&self.design()?, self.intercept, Some(&lo))
+            }
+            _ => exact::fit(&self.design()?, self.intercept),
+        }
     }
 }
 

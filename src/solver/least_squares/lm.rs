@@ -491,15 +491,20 @@ pub(super) fn record(
         f,
         grad_norm,
         step,
-        extra: vec![
-            ("ssr".into(), 2.0 * f),
-            ("lambda".into(), lambda),
-            ("rho".into(), rho),
-            ("accepted".into(), if accepted { 1.0 } else { 0.0 }),
-            ("step_norm".into(), step_norm),
-            ("trial_ssr".into(), trial_ssr),
-            ("accel_ratio".into(), accel_ratio),
-        ],
+        extra: {
+            // Room for the trust region's `radius` too: one allocation per record.
+            let mut e = Vec::with_capacity(8);
+            e.extend([
+                ("ssr".into(), 2.0 * f),
+                ("lambda".into(), lambda),
+                ("rho".into(), rho),
+                ("accepted".into(), if accepted { 1.0 } else { 0.0 }),
+                ("step_norm".into(), step_norm),
+                ("trial_ssr".into(), trial_ssr),
+                ("accel_ratio".into(), accel_ratio),
+            ]);
+            e
+        },
         simplex: None,
     }
 }

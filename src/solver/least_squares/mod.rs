@@ -249,9 +249,9 @@ pub(crate) fn unavailable_jacobian(source: GradientSource) -> String {
 
 /// The gradient of ½‖r‖²: Jᵀr.
 pub(crate) fn gradient(j: &DMatrix<f64>, r: &[f64]) -> Vec<f64> {
-    (j.transpose() * nalgebra::DVector::from_column_slice(r))
-        .iter()
-        .copied()
+    // Column by column (J is column-major): no transposed copy of J.
+    j.column_iter()
+        .map(|c| c.iter().zip(r).map(|(a, b)| a * b).sum())
         .collect()
 }
 

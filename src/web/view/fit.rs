@@ -412,6 +412,7 @@ impl FitLab {
                             color: c,
                             dashed: false,
                             label: t.solver.clone(),
+                            marker: Some(crate::plot::solver_marker(n)),
                         });
                     } else {
                         let it = &t.iterates[self.step.min(t.iterates.len() - 1)];
@@ -420,12 +421,14 @@ impl FitLab {
                             color: RGBColor(c.0, c.1, c.2),
                             dashed: true,
                             label: String::new(),
+                            marker: None,
                         });
                         curves.push(CurveSeries {
                             points: curve(&model, &grid, &it.x),
                             color: c,
                             dashed: false,
                             label: format!("{} at k = {}", t.solver, it.k),
+                            marker: Some(crate::plot::solver_marker(n)),
                         });
                     }
                 }
@@ -627,34 +630,37 @@ impl FitLab {
             certified: r.certified.as_deref(),
             step: self.step,
             max_step: self.max_step(),
-            solvers: r
-                .runs
-                .iter()
-                .zip(&self.experiment.solvers)
-                .enumerate()
-                .map(|(i, (fr, s))| RunSummary {
-                    solver: &fr.run.trace.solver,
-                    method: match s {
-                        fit::FitSolver::LevenbergMarquardt(_) => "levenberg_marquardt",
-                        fit::FitSolver::GaussNewton(_) => "gauss_newton",
-                    },
-                    color: hex(fit_color(i)),
-                    params: &fr.run.params,
-                    std_errors: &fr.statistics.std_errors,
-                    ssr: fr.run.ssr,
-                    r_squared: fr.statistics.r_squared,
-                    residual_sd: fr.statistics.residual_sd,
-                    dof: fr.statistics.dof,
-                    grad_norm: fr.run.trace.last().grad_norm,
-                    iterations: fr.run.trace.iterations(),
-                    nfev: fr.run.nfev(),
-                    njev: fr.run.njev(),
-                    stop: fr.run.stop(),
-                    stop_label: &fr.stop_label,
-                    converged: fr.run.stop().is_converged(),
-                    notes: fit::run_notes(fr, &r.param_names),
-                })
-                .collect(),
+            solvers:
+                r.runs
+                    .iter()
+                    .zip(&self.experiment.solvers)
+                    .enumerate()
+                    .map(|(i, (fr, s))| RunSummary {
+                        solver: &fr.run.trace.solver,
+                        method: match s {
+                            fit::FitSolver::LevenbergMarquardt(_) => "levenberg_marquardt",
+                            fit::FitSolver::GaussNewton(_) => "gauss_newton",
+                        },
+                        // The same in both themes (the table's swatch; lastRun() is theme-free).
+                        color: hex(
+                            crate::plot::fit::FIT_COLORS[i % crate::plot::fit::FIT_COLORS.len()]
+                        ),
+                        params: &fr.run.params,
+                        std_errors: &fr.statistics.std_errors,
+                        ssr: fr.run.ssr,
+                        r_squared: fr.statistics.r_squared,
+                        residual_sd: fr.statistics.residual_sd,
+                        dof: fr.statistics.dof,
+                        grad_norm: fr.run.trace.last().grad_norm,
+                        iterations: fr.run.trace.iterations(),
+                        nfev: fr.run.nfev(),
+                        njev: fr.run.njev(),
+                        stop: fr.run.stop(),
+                        stop_label: &fr.stop_label,
+                        converged: fr.run.stop().is_converged(),
+                        notes: fit::run_notes(fr, &r.param_names),
+                    })
+                    .collect(),
         }
     }
 }

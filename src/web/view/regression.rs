@@ -18,7 +18,9 @@ use crate::plot::regression::{
     LossSeries, Mark, Series,
 };
 use crate::plot::surface::Camera;
-use crate::plot::{solver_color_on_white, Grid, PixelMap, PlotStyle};
+use crate::plot::{
+    solver_color_on_white, solver_line_color, solver_marker, Grid, PixelMap, PlotStyle,
+};
 use crate::problem::regression::Dataset;
 use crate::problem::surfaces::ViewBox;
 use crate::solver::minibatch::{EpochBench, MiniBatchConfig, Shuffle};
@@ -246,6 +248,29 @@ impl RegressionLab {
         to_js(self.latest())
     }
 
+    /// Encodes the page's link with this lab's experiment as its config: `shell` is the page
+    /// state without a config (`{lab, embed, step?, …}`); returns what `encode_link` returns.
+    /// The experiment never crosses to JS and back — with 25 MB of pasted data that round trip
+    /// was most of a 600 ms task on the page thread after every data change.
+    pub fn encode_link(&self, shell: JsValue) -> Result<JsValue, JsValue> {
+        let fail = |m: String| JsValue::from_str(&m);
+        let mut v: serde_json::Value =
+            crate::web::json::from_js(shell).map_err(|e| fail(e.to_string()))?;
+        let config = serde_json::to_value(self.latest()).map_err(|e| fail(e.to_string()))?;
+        match v.as_object_mut() {
+            Some(o) => {
+                o.insert("config".into(), config);
+            }
+            None => return Err(fail("not a gradlab page state".into())),
+        }
+        let state: crate::lab::link::PageState = serde_json::from_value(v)
+            .map_err(|e| fail(format!("not a gradlab page state: {e}")))?;
+        state.validate().map_err(fail)?;
+        crate::lab::link::encode(&state)
+            .map(|e| to_js(&e))
+            .map_err(fail)
+    }
+
     /// Replaces the experiment by `config` after validating and running it; a bad config leaves
     /// everything as it was and returns the reason.
     pub fn set_state(&mut self, config: JsValue) -> Result<(), JsValue> {
@@ -425,12 +450,13 @@ impl RegressionLab {
         if raw.d() == 1 {
             series.push(Series {
                 points: raw.x.iter().copied().zip(raw.y.iter().copied()).collect(),
-                color: RGBColor(70, 80, 100),
+                color: crate::plot::palette().data,
                 mark: Mark::Dots {
                     radius: 2.2,
                     alpha: 0.45,
                 },
                 label: "data".into(),
+                marker: None,
             });
             let (lo, hi) = raw
                 .x
@@ -461,24 +487,26 @@ impl RegressionLab {
             if let Ok(f) = &self.result.exact {
                 series.push(Series {
                     points: curve(&f.theta()),
-                    color: RGBColor(0, 0, 0),
+                    color: crate::plot::palette().fg,
                     mark: Mark::Line {
                         width: 1.5,
                         dashed: true,
                     },
                     label: "exact (QR)".into(),
+                    marker: None,
                 });
             }
             for (i, t) in self.result.traces.iter().enumerate() {
                 let theta = &t.epochs[self.epoch_index(t.epochs.len())].x;
                 series.push(Series {
                     points: curve(theta),
-                    color: solver_color_on_white(i),
+                    color: solver_line_color(i),
                     mark: Mark::Line {
                         width: 2.0,
                         dashed: false,
                     },
                     label: t.steps.solver.clone(),
+                    marker: Some(solver_marker(i)),
                 });
             }
         }
@@ -560,7 +588,7 @@ impl RegressionLab {
                         })
                         .collect(),
                     epochs: t.epochs.iter().map(|r| (r.k as f64, r.f)).collect(),
-                    color: solver_color_on_white(i),
+                    color: solver_line_color(i),
                     label: t.steps.solver.clone(),
                 }
             })
@@ -585,7 +613,7 @@ impl RegressionLab {
             fit_canvas(canvas);
             backend(canvas)?
                 .into_drawing_area()
-                .fill(&WHITE)
+                .fill(&crate::plot::palette().background)
                 .map_err(|e| JsValue::from_str(&e.to_string()))?;
             self.map = None;
             self.layouts.clear(canvas);
@@ -629,7 +657,7 @@ impl RegressionLab {
         let dpr = fit_canvas(canvas);
         let root = backend(canvas)?.into_drawing_area();
         let Some(grid) = self.surface_grid() else {
-            root.fill(&WHITE)
+            root.fill(&crate::plot::palette().background)
                 .map_err(|e| JsValue::from_str(&e.to_string()))?;
             self.layouts.clear(canvas);
             return Ok(());
@@ -966,24 +994,26 @@ impl RegressionLab {
         if let Ok(f) = &self.result.exact {
             series.push(Series {
                 points: pairs(&self.design.predict(&f.theta(), intercept)),
-                color: RGBColor(70, 80, 100),
+                color: crate::plot::palette().data,
                 mark: Mark::Dots {
                     radius: 2.4,
                     alpha: 0.5,
                 },
                 label: "exact (QR)".into(),
+                marker: None,
             });
         }
         for (i, t) in self.result.traces.iter().enumerate() {
             let theta = &t.epochs[self.epoch_index(t.epochs.len())].x;
             series.push(Series {
                 points: pairs(&self.design.predict(theta, intercept)),
-                color: solver_color_on_white(i),
+                color: solver_line_color(i),
                 mark: Mark::Dots {
                     radius: 1.6,
                     alpha: 0.7,
                 },
                 label: t.steps.solver.clone(),
+                marker: Some(solver_marker(i)),
             });
         }
         // Reference line: y = ŷ, or residual 0, across the exact fit's range.
@@ -1004,12 +1034,13 @@ impl RegressionLab {
                 } else {
                     vec![(lo, lo), (hi, hi)]
                 },
-                color: RGBColor(0, 0, 0),
+                color: crate::plot::palette().fg,
                 mark: Mark::Line {
                     width: 1.0,
                     dashed: true,
                 },
                 label: String::new(),
+                marker: None,
             });
         }
         // Axis ranges from the exact fit's points (a far-off early epoch should not squash them).

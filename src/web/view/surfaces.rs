@@ -8,7 +8,7 @@ use crate::lab::surfaces::{solver_catalog, surface_catalog, SurfaceId};
 use crate::plot::contour::MapOverlay;
 use crate::plot::convergence::Reference;
 use crate::plot::surface::Camera;
-use crate::plot::{draw_convergence, solver_color, Grid, PixelMap, PlotStyle};
+use crate::plot::{draw_convergence, Grid, PixelMap, PlotStyle};
 use crate::problem::surfaces::ViewBox;
 use crate::trace::Trace;
 use crate::web::{backend, draw_map_on_canvas, fit_canvas, to_js, Layouts, RasterCache};
@@ -714,7 +714,8 @@ impl SurfaceLab {
                 };
                 // In the page's language (the catalogs' `say.ex.*` templates).
                 let lines = lines.iter().map(|l| crate::plot::translate(l)).collect();
-                let col = solver_color(i);
+                // Swatches in the page's tables: the same in both themes (plot::SOLVER_COLORS).
+                let col = crate::plot::SOLVER_COLORS[i % crate::plot::SOLVER_COLORS.len()];
                 Explained {
                     solver: &t.solver,
                     color: format!("#{:02x}{:02x}{:02x}", col.0, col.1, col.2),
@@ -912,7 +913,7 @@ impl SurfaceLab {
                 .enumerate()
                 .map(|(i, t)| {
                     let last = t.last();
-                    let c = solver_color(i);
+                    let c = crate::plot::SOLVER_COLORS[i % crate::plot::SOLVER_COLORS.len()];
                     RunSummary {
                         solver: &t.solver,
                         color: format!("#{:02x}{:02x}{:02x}", c.0, c.1, c.2),
@@ -970,6 +971,15 @@ impl SurfaceLab {
             crate::plot::language(),
             &crate::lab::describe::announce(&self.traces),
         )
+    }
+
+    /// Run `index` as sound (`{notes: [{start, duration, freq, gain}], iterations, ending,
+    /// seconds}`, see [`crate::lab::sound`]), about `seconds` long; `null` without that run.
+    pub fn melody(&self, index: usize, seconds: f64) -> JsValue {
+        match self.traces.get(index) {
+            Some(t) => to_js(&crate::lab::sound::melody(t, seconds)),
+            None => JsValue::NULL,
+        }
     }
 }
 

@@ -142,6 +142,14 @@ pub fn set_plot_language(lang: &str) {
     crate::plot::set_language(Lang::parse(lang));
 }
 
+/// The theme the plots are drawn in (`"dark"`, else light: `crate::plot::Theme`); the page
+/// calls it when the colour scheme changes (the system's, the header's switch or an embed's
+/// `theme`), then redraws.
+#[wasm_bindgen]
+pub fn set_plot_theme(theme: &str) {
+    crate::plot::set_theme(crate::plot::Theme::parse(theme));
+}
+
 /// `text` (a whole sentence or name the page shows, as Rust wrote it in English) in `lang`, or
 /// unchanged when the catalog has no template for it (see `crate::i18n::say`).
 #[wasm_bindgen]

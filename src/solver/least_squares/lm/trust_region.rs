@@ -24,25 +24,54 @@ use crate::solver::MAX_ITERATIONS;
 use crate::trace::{StopReason, TraceDetail};
 use nalgebra::{DMatrix, DVector};
 
+/// Buffers for [`lmpar`] and [`qrsolv`], allocated once per solve (a small problem's trial is
+/// otherwise mostly allocation: profiled with callgrind on MGH Rosenbrock, issue 17).
+pub(super) struct LmparWork {
+    /// The step h(λ) of the last [`lmpar`].
+    pub(super) h: DVector<f64>,
+    gn: DVector<f64>,
+    scaled: DVector<f64>,
+    y: DVector<f64>,
+    g: DVector<f64>,
+    /// Row-major n × n triangular S of [`qrsolv`].
+    s: Vec<f64>,
+    b: Vec<f64>,
+    row: Vec<f64>,
+}
+
+impl LmparWork {
+    pub(super) fn new(n: usize) -> Self {
+        LmparWork {
+            h: DVector::zeros(n),
+            gn: DVector::zeros(n),
+            scaled: DVector::zeros(n),
+            y: DVector::zeros(n),
+            g: DVector::zeros(n),
+            s: vec![0.0; n * n],
+            b: vec![0.0; n],
+            row: vec![0.0; n],
+        }
+    }
+}
+
 /// MINPACK's `qrsolv`: solves min ‖R h + qtr‖² + λ‖D h‖² by eliminating the rows √λ·D against
 /// the triangular R with Givens rotations (O(n²) per λ, no m-sized work, no new factorization).
-/// Returns h and the triangular S (row-major n × n, SᵀS = RᵀR + λD²), or `None` when singular.
-fn qrsolv(
-    r: &DMatrix<f64>,
-    qtr: &DVector<f64>,
-    d: &[f64],
-    lambda: f64,
-) -> Option<(DVector<f64>, Vec<f64>)> {
+/// Leaves h in `w.h` and the triangular S (row-major n × n, SᵀS = RᵀR + λD²) in `w.s`; `false`
+/// when singular.
+fn qrsolv(r: &DMatrix<f64>, qtr: &DVector<f64>, d: &[f64], lambda: f64, w: &mut LmparWork) -> bool {
     let n = r.ncols();
-    let mut s = vec![0.0; n * n];
+    let LmparWork { h, s, b, row, .. } = w;
+    s.fill(0.0);
     for i in 0..n {
         for j in i..n {
             s[i * n + j] = r[(i, j)];
         }
     }
-    let mut b: Vec<f64> = (0..n).map(|i| -qtr[i]).collect();
+    for i in 0..n {
+        b[i] = -qtr[i];
+    }
     let sl = lambda.sqrt();
-    let mut row = vec![0.0; n];
+    row.fill(0.0);
     for j in 0..n {
         let dj = sl * d[j];
         if dj == 0.0 {
@@ -78,7 +107,7 @@ fn qrsolv(
         }
     }
     // Back substitution S h = b.
-    let mut h = DVector::zeros(n);
+    h.fill(0.0);
     for i in (0..n).rev() {
         let mut v = b[i];
         for l in i + 1..n {
@@ -86,44 +115,50 @@ fn qrsolv(
         }
         let sii = s[i * n + i];
         if sii == 0.0 {
-            return None;
+            return false;
         }
         h[i] = v / sii;
     }
-    h.iter().all(|v| v.is_finite()).then_some((h, s))
+    h.iter().all(|v| v.is_finite())
 }
 
-/// y with Sᵀy = w for the row-major upper-triangular S of [`qrsolv`].
-fn solve_st(s: &[f64], w: &DVector<f64>) -> Option<DVector<f64>> {
-    let n = w.len();
-    let mut y = DVector::zeros(n);
+/// y with Sᵀy = v for the row-major upper-triangular S of [`qrsolv`].
+fn solve_st(s: &[f64], v: &DVector<f64>, y: &mut DVector<f64>) -> bool {
+    let n = v.len();
+    y.fill(0.0);
     for i in 0..n {
-        let mut v = w[i];
+        let mut t = v[i];
         for k in 0..i {
-            v -= s[k * n + i] * y[k];
+            t -= s[k * n + i] * y[k];
         }
         let sii = s[i * n + i];
         if sii == 0.0 {
-            return None;
+            return false;
         }
-        y[i] = v / sii;
+        y[i] = t / sii;
     }
-    Some(y)
+    true
 }
 
-/// Moré's λ search: returns λ and the step h(λ) with ‖D h‖ within 10 % of `delta` (or λ = 0 and
-/// the Gauss–Newton step when that is shorter than 1.1·Δ). `lambda0` is the previous λ.
+/// D·(D·h)/‖D h‖ into `out`.
+fn scaled_into(d: &[f64], h: &DVector<f64>, dxnorm: f64, out: &mut DVector<f64>) {
+    for j in 0..h.len() {
+        out[j] = d[j] * (d[j] * h[j]) / dxnorm;
+    }
+}
+
+/// Moré's λ search: returns λ, with the step h(λ) in `w.h`, ‖D h‖ within 10 % of `delta` (or
+/// λ = 0 and the Gauss–Newton step when that is shorter than 1.1·Δ). `lambda0` is the previous λ.
 pub(super) fn lmpar(
     r: &DMatrix<f64>,
     qtr: &DVector<f64>,
     d: &[f64],
     delta: f64,
     lambda0: f64,
-) -> Option<(f64, DVector<f64>)> {
+    w: &mut LmparWork,
+) -> Option<f64> {
     let n = r.ncols();
     let dwarf = f64::MIN_POSITIVE;
-    let scaled =
-        |h: &DVector<f64>, dxnorm: f64| DVector::from_fn(n, |j, _| d[j] * (d[j] * h[j]) / dxnorm);
     // The Gauss–Newton step, when R is of full rank.
     let rmax = (0..n).map(|i| r[(i, i)].abs()).fold(0.0, f64::max);
     let full_rank = rmax > 0.0 && (0..n).all(|i| r[(i, i)].abs() > n as f64 * f64::EPSILON * rmax);
@@ -131,27 +166,29 @@ pub(super) fn lmpar(
     let mut fp = f64::INFINITY;
     let mut dxnorm_gn = f64::NAN;
     if full_rank {
-        if let Some(gn) = r.solve_upper_triangular(&(-qtr)) {
-            if gn.iter().all(|v| v.is_finite()) {
-                let dxnorm = scaled_norm(d, gn.as_slice());
-                fp = dxnorm - delta;
-                if fp <= 0.1 * delta {
-                    return Some((0.0, gn));
-                }
-                dxnorm_gn = dxnorm;
-                // Lower bound from the Newton step of φ(λ) = ‖D h(λ)‖ − Δ at λ = 0.
-                if let Some(y) = r.tr_solve_upper_triangular(&scaled(&gn, dxnorm)) {
-                    let yn = y.norm_squared();
-                    if yn > 0.0 && yn.is_finite() {
-                        parl = (fp / delta) / yn;
-                    }
+        w.gn.copy_from(qtr);
+        w.gn.neg_mut();
+        if r.solve_upper_triangular_mut(&mut w.gn) && w.gn.iter().all(|v| v.is_finite()) {
+            let dxnorm = scaled_norm(d, w.gn.as_slice());
+            fp = dxnorm - delta;
+            if fp <= 0.1 * delta {
+                w.h.copy_from(&w.gn);
+                return Some(0.0);
+            }
+            dxnorm_gn = dxnorm;
+            // Lower bound from the Newton step of φ(λ) = ‖D h(λ)‖ − Δ at λ = 0.
+            scaled_into(d, &w.gn, dxnorm, &mut w.y);
+            if r.tr_solve_upper_triangular_mut(&mut w.y) {
+                let yn = w.y.norm_squared();
+                if yn > 0.0 && yn.is_finite() {
+                    parl = (fp / delta) / yn;
                 }
             }
         }
     }
     // Upper bound: ‖D⁻¹ Jᵀr‖ / Δ.
-    let g = r.tr_mul(qtr);
-    let gnorm = (0..n).map(|j| (g[j] / d[j]).powi(2)).sum::<f64>().sqrt();
+    r.tr_mul_to(qtr, &mut w.g);
+    let gnorm = (0..n).map(|j| (w.g[j] / d[j]).powi(2)).sum::<f64>().sqrt();
     let mut paru = gnorm / delta;
     if paru == 0.0 {
         paru = dwarf / delta.min(0.1);
@@ -168,15 +205,20 @@ pub(super) fn lmpar(
         if lambda == 0.0 {
             lambda = dwarf.max(0.001 * paru);
         }
-        let (h, s) = qrsolv(r, qtr, d, lambda)?;
-        let dxnorm = scaled_norm(d, h.as_slice());
+        if !qrsolv(r, qtr, d, lambda, w) {
+            return None;
+        }
+        let dxnorm = scaled_norm(d, w.h.as_slice());
         let temp = fp;
         fp = dxnorm - delta;
         if fp.abs() <= 0.1 * delta || (parl == 0.0 && fp <= temp && temp < 0.0) || iter == 10 {
-            return Some((lambda, h));
+            return Some(lambda);
         }
-        let y = solve_st(&s, &scaled(&h, dxnorm))?;
-        let parc = (fp / delta) / y.norm_squared();
+        scaled_into(d, &w.h, dxnorm, &mut w.scaled);
+        if !solve_st(&w.s, &w.scaled, &mut w.y) {
+            return None;
+        }
+        let parc = (fp / delta) / w.y.norm_squared();
         if fp > 0.0 {
             parl = parl.max(lambda);
         }
@@ -199,16 +241,14 @@ pub(super) fn solve(
     s: &LmSettings,
 ) -> Result<LsqRun, String> {
     let first = run(model, jac, p0, s)?;
-    let mut best = first.run.clone();
-    let mut iterates = first.run.trace.iterates.clone();
-    let (mut nfev, mut njev) = (first.run.trace.f_evals, first.run.trace.g_evals);
-    let mut k_total = first.run.trace.iterations();
-    let mut last = first;
+    let (mut converged, mut saturated) = (first.stop().is_converged(), first.saturated);
+    let mut best = first.run;
+    let mut k_total = best.trace.iterations();
+    // The trace is moved, never copied: a small fit's cost is mostly its records.
+    let mut iterates = std::mem::take(&mut best.trace.iterates);
+    let (mut nfev, mut njev) = (best.trace.f_evals, best.trace.g_evals);
     for _ in 0..s.restarts {
-        if !last.stop().is_converged() {
-            break;
-        }
-        if !(last.saturated && s.geodesic_acceleration) {
+        if !(converged && saturated && s.geodesic_acceleration) {
             break;
         }
         // A saturated parameter: the accelerated Nielsen method from the start.
@@ -217,23 +257,20 @@ pub(super) fn solve(
             max_evaluations: s.max_evaluations.saturating_sub(nfev).max(1),
             ..s.clone()
         };
-        let attempt = Outcome {
-            run: super::levenberg_marquardt(model, jac, p0, &rescue)?,
-            saturated: false,
-        };
-        for mut it in attempt.run.trace.iterates.iter().cloned() {
+        let mut attempt = super::levenberg_marquardt(model, jac, p0, &rescue)?;
+        k_total += attempt.trace.iterations() + 1;
+        nfev += attempt.trace.f_evals;
+        njev += attempt.trace.g_evals;
+        for mut it in std::mem::take(&mut attempt.trace.iterates) {
             if it.extra("radius").is_none() {
                 it.extra.push(("radius".into(), f64::NAN));
             }
             iterates.push(it);
         }
-        k_total += attempt.run.trace.iterations() + 1;
-        nfev += attempt.run.trace.f_evals;
-        njev += attempt.run.trace.g_evals;
-        if attempt.run.ssr < best.ssr {
-            best = attempt.run.clone();
+        (converged, saturated) = (attempt.stop().is_converged(), false);
+        if attempt.ssr < best.ssr {
+            best = attempt;
         }
-        last = attempt;
     }
     if s.trace == TraceDetail::Full {
         for (k, it) in iterates.iter_mut().enumerate() {
@@ -320,6 +357,8 @@ fn run(
     let mut trials = 0usize;
     let mut r_new = vec![0.0; m];
     let mut p_new = vec![0.0; n];
+    let mut work = LmparWork::new(n);
+    let (mut jtr, mut rh) = (DVector::zeros(n), DVector::zeros(n));
     let eps = f64::EPSILON;
     let stop = loop {
         let fnorm = (2.0 * f).sqrt();
@@ -330,7 +369,8 @@ fn run(
             break StopReason::ZeroJacobian;
         }
         // The orthogonality test on Jᵀr = Rᵀ(Q₁ᵀr), as MINPACK forms it.
-        let gnorm = orthogonality(rr.tr_mul(&qtr).as_slice(), &cn, fnorm);
+        rr.tr_mul_to(&qtr, &mut jtr);
+        let gnorm = orthogonality(jtr.as_slice(), &cn, fnorm);
         if gnorm <= s.gtol {
             break StopReason::Orthogonality;
         }
@@ -340,9 +380,10 @@ fn run(
         if trials >= MAX_ITERATIONS {
             break StopReason::MaxIterations;
         }
-        let Some((lam, h)) = lmpar(&rr, &qtr, &d, delta, lambda) else {
+        let Some(lam) = lmpar(&rr, &qtr, &d, delta, lambda, &mut work) else {
             break StopReason::NoFurtherProgress;
         };
+        let h = &work.h;
         trials += 1;
         lambda = lam;
         let pnorm = scaled_norm(&d, h.as_slice());
@@ -367,7 +408,8 @@ fn run(
         } else {
             -1.0
         };
-        let temp1 = (&rr * &h).norm() / fnorm;
+        rr.mul_to(h, &mut rh);
+        let temp1 = rh.norm() / fnorm;
         let temp2 = lambda.sqrt() * pnorm / fnorm;
         let prered = temp1 * temp1 + temp2 * temp2 / 0.5;
         let dirder = -(temp1 * temp1 + temp2 * temp2);
