@@ -19,12 +19,23 @@
 // - Attributes: link (a `v3.…` link — older `v1.`, `v2.` too — or a whole gradlab URL), description (required: the
 //   iframe's title and the placeholder's text), src (the gradlab page; default: the folder this
 //   script was loaded from), and the embed options plots, controls, results, autoplay, lesson, step,
-//   aspect (passed to the page as URL parameters after `?embed`, only those set).
+//   aspect, lang (passed to the page as URL parameters after `?embed`, only those set; `lang="zh-CN"`
+//   also puts the placeholder in Chinese).
 // Glue only: no numerics, and attribute text is only ever set as textContent or an attribute.
 
 const SCRIPT_ROOT = new URL('./', import.meta.url).href;
 /** Attributes passed on to the page as `?embed&name=value` (only those set). */
-const OPTIONS = ['plots', 'controls', 'results', 'autoplay', 'lesson', 'step', 'aspect', 'theme'];
+const OPTIONS = ['plots', 'controls', 'results', 'autoplay', 'lesson', 'step', 'aspect', 'theme', 'lang'];
+/**
+ * The placeholder's three texts by the element's `lang` (the page inside gets `?lang=` and its texts
+ * from gradlab's catalogs). Here, not in src/i18n: an article loads only this script, no wasm;
+ * the Chinese is the catalog's (page.Load the experiment, page.Open in gradlab ↗).
+ */
+const TEXTS = {
+  en: { load: 'Load the experiment', open: 'Open in gradlab ↗', none: 'A gradlab experiment.' },
+  'zh-CN': { load: '加载实验', open: '在 gradlab 中打开 ↗', none: '一个 gradlab 实验。' },
+};
+const textsFor = (lang) => (/^zh\b/i.test(String(lang || '')) ? TEXTS['zh-CN'] : TEXTS.en);
 const FLAGS = new Set(['controls', 'results', 'autoplay', 'lesson']);
 const MIN_HEIGHT = 200;
 const MAX_HEIGHT = 3000;
@@ -245,7 +256,8 @@ class GradlabEmbed extends HTMLElement {
   /** The full page of the experiment (for "Open in gradlab ↗"). */
   get pageHref() {
     const link = linkFragment(this.getAttribute('link'));
-    return this.root + (link ? `#${link}` : '');
+    const lang = (this.getAttribute('lang') || '').trim();
+    return this.root + (lang ? `?lang=${encodeURIComponent(lang)}` : '') + (link ? `#${link}` : '');
   }
 
   get description() {
@@ -255,7 +267,10 @@ class GradlabEmbed extends HTMLElement {
   /** Brings the placeholder, the reserved size and (when it exists) the iframe up to date. */
   update() {
     const description = this.description;
-    this.descriptionEl.textContent = description || 'A gradlab experiment.';
+    const texts = textsFor(this.getAttribute('lang'));
+    this.loadButton.textContent = texts.load;
+    this.openLink.textContent = texts.open;
+    this.descriptionEl.textContent = description || texts.none;
     this.noteEl.hidden = !!description;
     if (!description) {
       this.noteEl.textContent = 'gradlab-embed: add a description attribute that says what the reader will see '

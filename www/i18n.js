@@ -45,6 +45,13 @@ export function t(key, args = {}, english = '') {
   return template.replace(/\{([A-Za-z0-9_]+)\}/g, (m, n) => (n in args ? String(args[n]) : m));
 }
 
+/** A sentence or name Rust wrote in English (a solver's name, a stop reason…), in the current
+ * language (Rust's `say`: the catalogs' `say.*` templates), or the text itself. */
+export function say(text) {
+  if (lang === 'en' || text == null) return text;
+  try { return say_text(lang, String(text)); } catch { return text; }
+}
+
 /** The translation of an English label, or the label itself. */
 export function tr(english) {
   return table[`page.${english}`] ?? english;

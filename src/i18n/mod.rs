@@ -161,6 +161,71 @@ pub fn english_sources() -> BTreeMap<String, String> {
     all
 }
 
+/// Test helpers: English words left in a Chinese sentence (the course's test and
+/// [`complete`]'s share them).
+#[cfg(test)]
+pub(crate) mod check {
+    use super::{say, Lang};
+
+    /// English words a Chinese sentence may keep: solvers' and problems' names, abbreviations.
+    pub const NAMES: &[&str] = &[
+        "Gradient",
+        "descent",
+        "Momentum",
+        "heavy",
+        "ball",
+        "Nesterov",
+        "Adam",
+        "Newton",
+        "BFGS",
+        "Nelder",
+        "Mead",
+        "Levenberg",
+        "Marquardt",
+        "Gauss",
+        "Batch",
+        "SGD",
+        "Armijo",
+        "frozen",
+        "Jacobian",
+        "SSR",
+        "NIST",
+        "Misra1a",
+        "LRE",
+        "QR",
+        "peaks",
+        "Rosenbrock",
+        "batch",
+        "GD",
+        "accelerated",
+        "gradient",
+        "with",
+        "wrong",
+        "Fletcher",
+        "Reeves",
+        "Polak",
+        "Ribière",
+        "grad",
+        "ftol",
+        "xtol",
+        "gtol",
+        "start",
+        "exact",
+    ];
+
+    pub fn untranslated(line: &str) -> Option<String> {
+        let zh = say(Lang::Zh, line);
+        let words: Vec<&str> = zh
+            .split(|c: char| !c.is_ascii_alphabetic())
+            .filter(|w| w.len() >= 4 && !NAMES.contains(w))
+            .collect();
+        (!words.is_empty()).then(|| format!("{line}\n   → {zh}"))
+    }
+}
+
+#[cfg(test)]
+mod complete;
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -216,6 +281,29 @@ mod tests {
             "牛顿法：21 次迭代（收敛：‖∇f‖ 低于容差）"
         );
         assert_eq!(say(Lang::Zh, "no such sentence"), "no such sentence");
+        // Unknown English is left whole, not half-translated by "{a}; {b}", "{a} or {b}" or
+        // "{who}: {text}" (which would only swap its punctuation); Python too.
+        for english in [
+            "a plain iframe (a fixed height: on a phone it may be too tall or cut off; it adapts):",
+            "def f(x, y): return",
+        ] {
+            assert_eq!(say(Lang::Zh, english), english);
+        }
+        // No space after a full-width bracket.
+        assert!(say(
+            Lang::Zh,
+            "Gradient descent (α = 0.05) went from (0.20, 0.10) to (0.00, 0.00) in 1 iteration, f from 1.00 to 0.00, diverged."
+        )
+        .contains("）从"));
+        // An undefined number is not an English word.
+        assert!(
+            !say(Lang::Zh, "converged: step below tolerance; ‖∇f‖ = NaN").contains("converged")
+        );
+        // The same templates still carry translated values.
+        assert_eq!(
+            say(Lang::Zh, "the link is empty; the form is incomplete"),
+            "链接为空；表单不完整"
+        );
         assert_eq!(say(Lang::En, "left the map: x"), "left the map: x");
     }
 
@@ -285,9 +373,15 @@ fn pieces(template: &str) -> Vec<(bool, &str)> {
     merged
 }
 
-/// Matches `text` against an English template: the `{name}` captures, or `None`.
-fn capture<'t>(template: &str, text: &'t str) -> Option<Vec<(String, &'t str)>> {
-    let ps = pieces(template);
+/// Matches `text` against an English template already split by [`pieces`]: the `{name}`
+/// captures, or `None`.
+fn capture_pieces<'t>(ps: &[(bool, &str)], text: &'t str) -> Option<Vec<(String, &'t str)>> {
+    // Cheap refusals first: most templates differ from `text` in how they begin or end.
+    match (ps.first(), ps.last()) {
+        (Some((false, a)), _) if !text.starts_with(a) => return None,
+        (_, Some((false, z))) if !text.ends_with(z) => return None,
+        _ => {}
+    }
     let mut caps = Vec::new();
     let mut at = 0usize;
     let mut i = 0usize;
@@ -337,15 +431,19 @@ fn capture<'t>(template: &str, text: &'t str) -> Option<Vec<(String, &'t str)>> 
     (at == text.len()).then_some(caps)
 }
 
+/// A `say.*` template: its key, its English text and that text split by [`pieces`].
+type Template = (&'static str, &'static str, Vec<(bool, &'static str)>);
+
 /// The English `say.*` templates, the most specific first (most literal text), so that
-/// "{k} iterations" is only tried after every longer sentence ending in "iterations".
-fn sentence_templates() -> &'static [(&'static str, &'static str)] {
-    static T: OnceLock<Vec<(&'static str, &'static str)>> = OnceLock::new();
+/// "{k} iterations" is only tried after every longer sentence ending in "iterations". Split
+/// once: the page translates every line of every explanation at each playback step.
+fn sentence_templates() -> &'static [Template] {
+    static T: OnceLock<Vec<Template>> = OnceLock::new();
     T.get_or_init(|| {
-        let mut v: Vec<(&'static str, &'static str)> = catalog(Lang::En)
+        let mut v: Vec<Template> = catalog(Lang::En)
             .iter()
             .filter(|(k, _)| k.starts_with("say."))
-            .map(|(k, e)| (k.as_str(), e.as_str()))
+            .map(|(k, e)| (k.as_str(), e.as_str(), pieces(e)))
             .collect();
         let literal = |t: &str| {
             pieces(t)
@@ -368,12 +466,58 @@ pub fn say(lang: Lang, text: &str) -> String {
     if lang == Lang::En {
         return text.to_string();
     }
-    say_scored(lang, text).0
+    // A template's space between a name and Chinese ("{who} 从") is not wanted after a
+    // full-width bracket ("梯度下降（α = 0.05） 从" → "…）从").
+    say_scored(lang, text).0.replace("） ", "）")
+}
+
+/// Sentences the Rust code wrote in English, each through [`say`], joined as `lang` writes a
+/// paragraph: with a space in English, without one in Chinese (its full stop 。 separates).
+pub fn say_sentences<S: AsRef<str>>(lang: Lang, sentences: &[S]) -> String {
+    let parts = sentences
+        .iter()
+        .map(|s| s.as_ref().trim())
+        .filter(|s| !s.is_empty())
+        .map(|s| say(lang, s));
+    match lang {
+        Lang::En => parts.collect::<Vec<_>>().join(" "),
+        Lang::Zh => parts.collect::<Vec<_>>().concat(),
+    }
 }
 
 /// [`say`] with how many characters of `text` no template or known text explained (words left
 /// in English).
 fn say_scored(lang: Lang, text: &str) -> (String, usize) {
+    say_memo(lang, text, &mut std::collections::HashMap::new())
+}
+
+/// The literal text of a template, without its `{names}`.
+fn literal_text(template: &str) -> String {
+    pieces(template)
+        .iter()
+        .filter(|p| !p.0)
+        .map(|p| p.1)
+        .collect()
+}
+
+/// Whether `v` holds a word (two ASCII letters in a row; the `e` of `1e−4` is not one, nor is
+/// the `NaN` of an undefined number).
+fn has_word(v: &str) -> bool {
+    v.split(|c: char| !c.is_ascii_alphabetic())
+        .any(|w| w.len() >= 2 && w != "NaN" && w != "inf")
+}
+
+/// [`say_scored`] remembering what each piece of `text` gave: templates split a sentence in
+/// several ways ("{who}: {text}", "{a}; {b}", …) and reach the same pieces again, so without it a
+/// long announcement ("Run finished: A; B; …; L") takes exponential time.
+fn say_memo<'t>(
+    lang: Lang,
+    text: &'t str,
+    memo: &mut std::collections::HashMap<&'t str, (String, usize)>,
+) -> (String, usize) {
+    if let Some(done) = memo.get(text) {
+        return done.clone();
+    }
     let wordy = |v: &str| v.chars().filter(|c| c.is_ascii_alphabetic()).count() > 1;
     if !wordy(text) {
         return (text.to_string(), 0);
@@ -384,29 +528,56 @@ fn say_scored(lang: Lang, text: &str) -> (String, usize) {
     // Of the templates that match, the one that leaves the least text unexplained (its captured
     // values translated in turn): "Gradient descent (α = {a})" cannot swallow
     // "0.0198): 1140 iterations (…)" when "{who}: {k} iterations ({stop})" explains every part.
-    let best = sentence_templates()
-        .iter()
-        .filter_map(|(key, english)| {
-            let caps = capture(english, text)?;
-            let target = get(lang, key)?;
-            let mut unexplained = 0usize;
-            let args: Vec<(String, String)> = caps
-                .iter()
-                .map(|(n, v)| {
-                    let (t, u) = say_scored(lang, v);
-                    unexplained += u;
-                    (n.clone(), t)
-                })
-                .collect();
-            Some((unexplained, std::cmp::Reverse(english.len()), args, target))
-        })
-        .min_by(|a, b| (a.0, a.1).cmp(&(b.0, b.1)));
-    match best {
+    // (unexplained characters, longer template first, the translated values, the target).
+    type Best<'a> = (
+        usize,
+        std::cmp::Reverse<usize>,
+        Vec<(String, String)>,
+        &'a str,
+    );
+    let mut best: Option<Best> = None;
+    for (key, english, split) in sentence_templates() {
+        let Some(caps) = capture_pieces(split, text) else {
+            continue;
+        };
+        let Some(target) = get(lang, key) else {
+            continue;
+        };
+        let mut unexplained = 0usize;
+        let mut untranslated_part = false;
+        let args: Vec<(String, String)> = caps
+            .iter()
+            .map(|(n, v)| {
+                let (t, u) = say_memo(lang, v, memo);
+                unexplained += u;
+                untranslated_part |= has_word(v) && u == v.chars().count();
+                (n.clone(), t)
+            })
+            .collect();
+        // A template of punctuation and a short word ("{who}: {text}", "{a}; {b}", "{a} or {b}")
+        // translates only values it can translate: on English it does not know ("a fixed
+        // height: on a phone it may be too tall or cut off") or on Python ("def f(x, y):
+        // return") it would only swap the punctuation into a mix of both languages.
+        let letters = literal_text(english)
+            .chars()
+            .filter(|c| c.is_ascii_alphabetic())
+            .count();
+        if letters <= 3 && untranslated_part {
+            continue;
+        }
+        let score = (unexplained, std::cmp::Reverse(english.len()));
+        if best.as_ref().is_none_or(|b| score < (b.0, b.1)) {
+            best = Some((score.0, score.1, args, target));
+        }
+    }
+    let out = match best {
         Some((u, _, args, target)) => {
             let args: Vec<(&str, String)> =
                 args.iter().map(|(n, v)| (n.as_str(), v.clone())).collect();
             (format(target, &args), u)
         }
         None => (text.to_string(), text.chars().count()),
-    }
+    };
+    memo.insert(text, out.clone());
+    out
 }

@@ -129,39 +129,50 @@ fn minimum_near<'a>(minima: &'a [KnownMinimum], x: &[f64], span: f64) -> Option<
 /// iterations, f from 1.47 to −6.55, converged at the global minimum near (0.23, −1.63)."
 fn path_sentence(t: &Trace, minima: &[KnownMinimum], span: f64) -> String {
     let (first, last) = (&t.iterates[0], t.last());
-    let mut s = format!(
-        "{} went from {} to {} in {}, f from {} to {}, {}",
+    let head = format!(
+        "{} went from {} to {} in {}, f from {} to {}",
         t.solver,
         point(&first.x),
         point(&last.x),
         iterations(t.iterations()),
         num(first.f),
         num(last.f),
-        outcome(t),
     );
-    if t.stop.is_converged() {
-        match minimum_near(minima, &last.x, span) {
-            Some(m) => s.push_str(&format!(
-                " at the {} minimum near {}",
-                if m.global { "global" } else { "local" },
-                point(&m.x)
-            )),
-            None => s.push_str(&format!(" at {}, not at a known minimum", point(&last.x))),
-        }
+    if !t.stop.is_converged() {
+        return format!("{head}, {}.", outcome(t));
     }
-    s.push('.');
-    s
+    match minimum_near(minima, &last.x, span) {
+        Some(m) if m.global => format!(
+            "{head}, converged at the global minimum near {}.",
+            point(&m.x)
+        ),
+        Some(m) => format!(
+            "{head}, converged at the local minimum near {}.",
+            point(&m.x)
+        ),
+        None => format!(
+            "{head}, converged at {}, not at a known minimum.",
+            point(&last.x)
+        ),
+    }
 }
 
-fn shown_step(upto: Option<usize>) -> String {
-    match upto {
-        Some(k) => format!(" Playback shows the paths up to iteration {k}."),
-        None => String::new(),
-    }
+fn shown_step(upto: Option<usize>) -> Option<String> {
+    upto.map(|k| format!("Playback shows the paths up to iteration {k}."))
 }
 
 /// The surfaces lab's plots: `"contour"`, `"surface3d"` or `"convergence"` (the canvas ids).
 pub fn surfaces(plot: &str, e: &Experiment, traces: &[Trace], upto: Option<usize>) -> String {
+    surfaces_sentences(plot, e, traces, upto).join(" ")
+}
+
+/// [`surfaces`] as sentences, each one for [`crate::i18n::say_sentences`].
+pub fn surfaces_sentences(
+    plot: &str,
+    e: &Experiment,
+    traces: &[Trace],
+    upto: Option<usize>,
+) -> Vec<String> {
     let v = e.view.view_box;
     let name = if e.surface == crate::lab::surfaces::SurfaceId::Formula {
         format!("f(x, y) = {}", e.formula_text())
@@ -176,68 +187,63 @@ pub fn surfaces(plot: &str, e: &Experiment, traces: &[Trace], upto: Option<usize
             .filter(|t| !t.iterates.is_empty())
             .map(|t| path_sentence(t, &minima, span))
             .collect::<Vec<_>>()
-            .join(" ")
     };
     let area = boxed((v.x_min, v.x_max), (v.y_min, v.y_max));
-    match plot {
+    let mut out = match plot {
         "contour" => {
-            let marks = match minima.len() {
-                0 => String::new(),
-                1 => " The known minimum is marked.".into(),
-                n => format!(" {n} known minima are marked."),
-            };
-            format!(
-                "Contour map of {name} on {area}, darker is lower.{marks} {}{}",
-                paths(),
-                shown_step(upto)
-            )
+            let mut out = vec![format!("Contour map of {name} on {area}, darker is lower.")];
+            match minima.len() {
+                0 => {}
+                1 => out.push("The known minimum is marked.".into()),
+                n => out.push(format!("{n} known minima are marked.")),
+            }
+            out.extend(paths());
+            out
         }
-        "surface3d" => format!(
-            "3-D surface of {name} over {area}, higher is brighter, with the same paths. {}{}",
-            paths(),
-            shown_step(upto)
-        ),
+        "surface3d" => {
+            let mut out = vec![format!(
+                "3-D surface of {name} over {area}, higher is brighter, with the same paths."
+            )];
+            out.extend(paths());
+            out
+        }
         "convergence" => {
             let f_star = e
                 .refined_minima()
                 .iter()
                 .map(|m| m.f)
                 .fold(f64::INFINITY, f64::min);
-            let reference = if f_star.is_finite() {
-                format!("the known minimum f* = {}", num(f_star))
+            let mut out = vec![if f_star.is_finite() {
+                format!(
+                    "Convergence plot, log scales: the gap of f to the known minimum f* = {} \
+                     (solid) and the gradient norm (dashed) per iteration.",
+                    num(f_star)
+                )
             } else {
-                "the best f reached".into()
-            };
-            let runs: Vec<String> = traces
-                .iter()
-                .filter(|t| !t.iterates.is_empty())
-                .map(|t| {
-                    let (a, b) = (&t.iterates[0], t.last());
-                    format!(
-                        "{}: f fell from {} to {} and the gradient norm from {} to {} in {}, {}.",
-                        t.solver,
-                        num(a.f),
-                        num(b.f),
-                        num(a.grad_norm),
-                        num(b.grad_norm),
-                        iterations(t.iterations()),
-                        outcome(t)
-                    )
-                    .replace(
-                        "fell from",
-                        if b.f > a.f { "rose from" } else { "fell from" },
-                    )
-                })
-                .collect();
-            format!(
-                "Convergence plot, log scales: the gap of f to {reference} (solid) and the \
-                 gradient norm (dashed) per iteration. {}{}",
-                runs.join(" "),
-                shown_step(upto)
-            )
+                "Convergence plot, log scales: the gap of f to the best f reached (solid) and \
+                 the gradient norm (dashed) per iteration."
+                    .to_string()
+            }];
+            out.extend(traces.iter().filter(|t| !t.iterates.is_empty()).map(|t| {
+                let (a, b) = (&t.iterates[0], t.last());
+                format!(
+                    "{}: f {} from {} to {} and the gradient norm from {} to {} in {}, {}.",
+                    t.solver,
+                    if b.f > a.f { "rose" } else { "fell" },
+                    num(a.f),
+                    num(b.f),
+                    num(a.grad_norm),
+                    num(b.grad_norm),
+                    iterations(t.iterations()),
+                    outcome(t)
+                )
+            }));
+            out
         }
-        _ => String::new(),
-    }
+        _ => return Vec::new(),
+    };
+    out.extend(shown_step(upto));
+    out
 }
 
 /// A run's loss over epochs: "GD (α = 0.1): loss from 12.3 to 0.98 in 50 epochs, converged."
@@ -262,6 +268,11 @@ fn loss_sentence(t: &crate::solver::minibatch::RegressionTrace) -> String {
 /// The regression lab's plots: `"rg-data"`, `"rg-contour"`, `"rg-surface"`, `"rg-predicted"`,
 /// `"rg-residuals"` or `"rg-loss"`.
 pub fn regression(plot: &str, r: &RegressionResult) -> String {
+    regression_sentences(plot, r).join(" ")
+}
+
+/// [`regression`] as sentences, each one for [`crate::i18n::say_sentences`].
+pub fn regression_sentences(plot: &str, r: &RegressionResult) -> Vec<String> {
     let m = r.data.y.len();
     let exact = match &r.exact {
         Ok(fit) => {
@@ -271,25 +282,25 @@ pub fn regression(plot: &str, r: &RegressionResult) -> String {
                 .zip(&fit.w)
                 .map(|(n, w)| format!("{n}: {}", num(*w)))
                 .collect();
-            let b = if fit.intercept {
-                format!(", intercept b = {}", num(fit.b))
+            if fit.intercept {
+                format!(
+                    "The exact least-squares answer has weights {}, intercept b = {}, residual \
+                     standard deviation {}.",
+                    parts.join(", "),
+                    num(fit.b),
+                    num(fit.resid_sd)
+                )
             } else {
-                String::new()
-            };
-            format!(
-                "The exact least-squares answer has weights {}{b}, residual standard deviation {}.",
-                parts.join(", "),
-                num(fit.resid_sd)
-            )
+                format!(
+                    "The exact least-squares answer has weights {}, residual standard deviation {}.",
+                    parts.join(", "),
+                    num(fit.resid_sd)
+                )
+            }
         }
         Err(e) => format!("No exact least-squares answer: {e}."),
     };
-    let losses = r
-        .traces
-        .iter()
-        .map(loss_sentence)
-        .collect::<Vec<_>>()
-        .join(" ");
+    let losses = || r.traces.iter().map(loss_sentence);
     let y = |v: &[f64]| {
         let lo = v.iter().copied().fold(f64::INFINITY, f64::min);
         let hi = v.iter().copied().fold(f64::NEG_INFINITY, f64::max);
@@ -297,139 +308,158 @@ pub fn regression(plot: &str, r: &RegressionResult) -> String {
     };
     let (ylo, yhi) = y(&r.data.y);
     match plot {
-        "rg-data" => format!(
-            "Scatter of {m} data points, {} from {} to {}, with the line of each run and the \
-             exact least-squares line. {exact} {losses}",
-            r.data.target_name,
-            num(ylo),
-            num(yhi)
-        ),
+        "rg-data" => {
+            let mut out = vec![
+                format!(
+                    "Scatter of {m} data points, {} from {} to {}, with the line of each run and \
+                     the exact least-squares line.",
+                    r.data.target_name,
+                    num(ylo),
+                    num(yhi)
+                ),
+                exact,
+            ];
+            out.extend(losses());
+            out
+        }
         "rg-contour" | "rg-surface" => {
-            let kind = if plot == "rg-contour" {
-                "Contour map"
-            } else {
-                "3-D surface"
-            };
             let theta = if r.intercept && r.features.len() == 1 {
                 "(w, b)"
             } else {
                 "θ"
             };
-            let paths: Vec<String> = r
-                .traces
-                .iter()
-                .filter(|t| !t.steps.iterates.is_empty())
-                .map(|t| {
-                    format!(
-                        "{} went from {theta} = {} to {}.",
-                        t.steps.solver,
-                        point(&t.steps.iterates[0].x),
-                        point(&t.steps.last().x)
-                    )
-                })
-                .collect();
+            let mut out = vec![
+                if plot == "rg-contour" {
+                    "Contour map of the loss over the parameters with the path of each run and \
+                     the exact minimum."
+                } else {
+                    "3-D surface of the loss over the parameters with the path of each run and \
+                     the exact minimum."
+                }
+                .to_string(),
+                exact,
+            ];
+            out.extend(
+                r.traces
+                    .iter()
+                    .filter(|t| !t.steps.iterates.is_empty())
+                    .map(|t| {
+                        format!(
+                            "{} went from {theta} = {} to {}.",
+                            t.steps.solver,
+                            point(&t.steps.iterates[0].x),
+                            point(&t.steps.last().x)
+                        )
+                    }),
+            );
+            out
+        }
+        "rg-predicted" => vec![
             format!(
-                "{kind} of the loss over the parameters with the path of each run and the exact \
-                 minimum. {exact} {}",
-                paths.join(" ")
-            )
+                "Predicted against actual target values for {m} data points; a perfect fit lies \
+                 on the line."
+            ),
+            exact,
+        ],
+        "rg-residuals" => vec![
+            format!(
+                "Residuals against fitted values for {m} data points; a perfect fit lies on the \
+                 line."
+            ),
+            exact,
+        ],
+        "rg-loss" => {
+            let mut out = vec!["Training loss per epoch (and per batch), log scale.".to_string()];
+            out.extend(losses());
+            out
         }
-        "rg-predicted" | "rg-residuals" => {
-            let what = if plot == "rg-predicted" {
-                "Predicted against actual target values"
-            } else {
-                "Residuals against fitted values"
-            };
-            format!("{what} for {m} data points; a perfect fit lies on the line. {exact}")
-        }
-        "rg-loss" => format!("Training loss per epoch (and per batch), log scale. {losses}"),
-        _ => String::new(),
+        _ => Vec::new(),
     }
 }
 
 /// The curve-fitting lab's plots: `"fit-curve-canvas"`, `"fit-residuals"`, `"fit-convergence"`
 /// or `"fit-landscape"`.
 pub fn fit(plot: &str, r: &FitResult) -> String {
+    fit_sentences(plot, r).join(" ")
+}
+
+/// [`fit`] as sentences, each one for [`crate::i18n::say_sentences`].
+pub fn fit_sentences(plot: &str, r: &FitResult) -> Vec<String> {
     let m = r.data.y.len();
-    let runs: Vec<String> = r
-        .runs
-        .iter()
-        .map(|f| {
+    let runs = || {
+        r.runs.iter().map(|f| {
             let params: Vec<String> = r
                 .param_names
                 .iter()
                 .zip(&f.run.params)
                 .map(|(n, v)| format!("{n} = {}", num(*v)))
                 .collect();
-            let r2 = f
-                .statistics
-                .r_squared
-                .map(|v| format!(", R² = {v:.4}"))
-                .unwrap_or_default();
-            format!(
-                "{} {} in {}: {}, SSR = {}{r2}.",
+            let head = format!(
+                "{}: {} in {}; {}, SSR = {}",
                 f.run.trace.solver,
                 outcome(&f.run.trace),
                 iterations(f.run.trace.iterations()),
                 params.join(", "),
                 num(f.run.ssr),
-            )
+            );
+            match f.statistics.r_squared {
+                Some(v) => format!("{head}, R² = {v:.4}."),
+                None => format!("{head}."),
+            }
         })
-        .collect();
-    let runs = runs.join(" ");
-    match plot {
-        "fit-curve-canvas" => format!(
-            "{m} data points with the fitted curve of each run, model {} ({}). {runs}",
+    };
+    let mut out: Vec<String> = match plot {
+        "fit-curve-canvas" => vec![format!(
+            "{m} data points with the fitted curve of each run, model {} ({}).",
             r.model_name, r.formula
-        ),
+        )],
         "fit-residuals" => {
-            let rms: Vec<String> = r
-                .runs
-                .iter()
-                .map(|f| {
-                    let n = f.run.residuals.len().max(1) as f64;
-                    let rms = (f.run.residuals.iter().map(|v| v * v).sum::<f64>() / n).sqrt();
-                    format!(
-                        "{}: root-mean-square residual {}.",
-                        f.run.trace.solver,
-                        num(rms)
-                    )
-                })
-                .collect();
-            format!(
-                "Residuals at each of the {m} data points; no pattern means a good fit. {}",
-                rms.join(" ")
-            )
+            let mut out = vec![format!(
+                "Residuals at each of the {m} data points; no pattern means a good fit."
+            )];
+            out.extend(r.runs.iter().map(|f| {
+                let n = f.run.residuals.len().max(1) as f64;
+                let rms = (f.run.residuals.iter().map(|v| v * v).sum::<f64>() / n).sqrt();
+                format!(
+                    "{}: root-mean-square residual {}.",
+                    f.run.trace.solver,
+                    num(rms)
+                )
+            }));
+            return out;
         }
         "fit-convergence" => {
-            let c: Vec<String> = r
-                .runs
-                .iter()
-                .filter(|f| !f.run.trace.iterates.is_empty())
-                .map(|f| {
-                    let t = &f.run.trace;
-                    format!(
-                        "{}: half the SSR fell from {} to {} in {}, {}.",
-                        t.solver,
-                        num(t.iterates[0].f),
-                        num(t.last().f),
-                        iterations(t.iterations()),
-                        outcome(t)
-                    )
-                })
-                .collect();
-            format!(
-                "Convergence plot, log scale: SSR, gradient norm and damping per record. {}",
-                c.join(" ")
-            )
+            let mut out = vec![
+                "Convergence plot, log scale: SSR, gradient norm and damping per record."
+                    .to_string(),
+            ];
+            out.extend(
+                r.runs
+                    .iter()
+                    .filter(|f| !f.run.trace.iterates.is_empty())
+                    .map(|f| {
+                        let t = &f.run.trace;
+                        format!(
+                            "{}: half the SSR fell from {} to {} in {}, {}.",
+                            t.solver,
+                            num(t.iterates[0].f),
+                            num(t.last().f),
+                            iterations(t.iterations()),
+                            outcome(t)
+                        )
+                    }),
+            );
+            return out;
         }
-        "fit-landscape" => format!(
+        "fit-landscape" => vec![format!(
             "Contour map of the SSR over two of the parameters, starting at {}, with each run's \
-             path. {runs}",
+             path.",
             point(&r.start)
-        ),
-        _ => String::new(),
-    }
+        )],
+        _ => return Vec::new(),
+    };
+    out.extend(runs());
+    out
 }
 
 /// The curve-fitting lab's run announcement.

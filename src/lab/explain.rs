@@ -56,6 +56,24 @@ fn grad(r: &Iterate) -> Vec<f64> {
     r.vector("grad").unwrap_or_default()
 }
 
+/// The line searches the explanations name.
+#[derive(Clone, Copy)]
+enum Search {
+    Armijo,
+    Backtracking,
+    Wolfe,
+}
+
+impl Search {
+    fn english(self) -> &'static str {
+        match self {
+            Search::Armijo => "backtracking (Armijo)",
+            Search::Backtracking => "backtracking",
+            Search::Wolfe => "strong-Wolfe",
+        }
+    }
+}
+
 /// Lines explaining how `trace` went from iterate `k` to `k + 1` with `config`, or `None` when
 /// there is no step k → k+1.
 pub fn update_rule(config: &SolverConfig, trace: &Trace, k: usize) -> Option<Vec<String>> {
@@ -65,12 +83,17 @@ pub fn update_rule(config: &SolverConfig, trace: &Trace, k: usize) -> Option<Vec
     let delta = diff(xn, xk);
     let alpha = b.extra("alpha");
     let trials = b.extra("line_search_trials").map(|t| t as usize);
-    let searched = |what: &str| match (alpha, trials) {
-        (Some(al), Some(t)) => format!(
-            "α{s0} = {} from the {what} line search ({t} trial{})",
-            num(al),
-            if t == 1 { "" } else { "s" }
-        ),
+    // One whole sentence per line search (and per number of trials), so that each has its own
+    // template in the catalogs (`say.ex.*`).
+    let searched = |kind: Search| match (alpha, trials) {
+        (Some(al), Some(t)) => {
+            let (al, what) = (num(al), kind.english());
+            if t == 1 {
+                format!("α{s0} = {al} from the {what} line search (1 trial)")
+            } else {
+                format!("α{s0} = {al} from the {what} line search ({t} trials)")
+            }
+        }
         _ => String::new(),
     };
     let along = |al: f64| -> String {
@@ -95,7 +118,7 @@ pub fn update_rule(config: &SolverConfig, trace: &Trace, k: usize) -> Option<Vec
             ));
         }
         SolverConfig::GradientDescentArmijo { .. } => {
-            lines.push(searched("backtracking (Armijo)"));
+            lines.push(searched(Search::Armijo));
             let al = alpha.unwrap_or(f64::NAN);
             lines.push(format!(
                 "x{s1} = x{s0} − α{s0}∇f(x{s0}) = {} − {}·{} = {}",
@@ -252,7 +275,7 @@ pub fn update_rule(config: &SolverConfig, trace: &Trace, k: usize) -> Option<Vec
                 "d{s0} = −(H + λI)⁻¹∇f(x{s0}), with ∇f = {}",
                 vec(&g)
             ));
-            lines.push(searched("backtracking"));
+            lines.push(searched(Search::Backtracking));
             lines.push(along(alpha.unwrap_or(1.0)));
         }
         SolverConfig::Bfgs { .. } | SolverConfig::Lbfgs { .. } => {
@@ -264,7 +287,7 @@ pub fn update_rule(config: &SolverConfig, trace: &Trace, k: usize) -> Option<Vec
                 "d{s0} = −H̃{s0}∇f(x{s0}): the inverse-Hessian estimate{memory} times −∇f = −H̃·{}",
                 vec(&g)
             ));
-            lines.push(searched("strong-Wolfe"));
+            lines.push(searched(Search::Wolfe));
             lines.push(along(alpha.unwrap_or(1.0)));
         }
         SolverConfig::CgFletcherReeves { .. } | SolverConfig::CgPolakRibiere { .. } => {
@@ -280,7 +303,7 @@ pub fn update_rule(config: &SolverConfig, trace: &Trace, k: usize) -> Option<Vec
                     ""
                 }
             ));
-            lines.push(searched("strong-Wolfe"));
+            lines.push(searched(Search::Wolfe));
             lines.push(along(alpha.unwrap_or(1.0)));
         }
         SolverConfig::NelderMead { .. } => {
@@ -314,6 +337,29 @@ pub fn update_rule(config: &SolverConfig, trace: &Trace, k: usize) -> Option<Vec
         )
     });
     Some(lines)
+}
+
+/// The page's first line for a run at its start: `start: x₀ = (…), f(x₀) = …, ∇f(x₀) = (…)` (a
+/// gradient-free method records no ∇f, and nothing is said of it).
+pub fn start_line(r: &Iterate) -> String {
+    match r.vector("grad").filter(|g| !g.is_empty()) {
+        Some(g) => format!(
+            "start: x₀ = {}, f(x₀) = {}, ∇f(x₀) = {}",
+            vec(&r.x),
+            num(r.f),
+            vec(&g)
+        ),
+        None => format!("start: x₀ = {}, f(x₀) = {}", vec(&r.x), num(r.f)),
+    }
+}
+
+/// The page's last line for a finished run: the coach's reading when there is one (a
+/// "converged" far off the map on a plateau says so), else the solver's stop label.
+pub fn ending_line(trace: &Trace, coach_headline: Option<&str>) -> String {
+    match coach_headline {
+        Some(h) => format!("ended: {h}"),
+        None => format!("stopped: {}", trace.stop.label()),
+    }
 }
 
 #[cfg(test)]

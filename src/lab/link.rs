@@ -906,7 +906,10 @@ fn decode_payload(
         } else {
             "the link is damaged"
         };
-        LinkError::new(kind, format!("{what} (not valid base64url: {e})"))
+        // The crate's own words ("Invalid input length: 5") say nothing more to a reader and
+        // would stay English in every language.
+        let _ = e;
+        LinkError::new(kind, format!("{what} (not valid base64url)"))
     })?;
     let json = miniz_oxide::inflate::decompress_to_vec_zlib_with_limit(&packed, MAX_INFLATED_BYTES)
         .map_err(|e| match e.status {

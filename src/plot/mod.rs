@@ -36,6 +36,11 @@ pub fn set_language(lang: crate::i18n::Lang) {
     LANGUAGE.with(|l| l.set(lang));
 }
 
+/// The language the page set for plots and the texts Rust writes for it.
+pub fn language() -> crate::i18n::Lang {
+    LANGUAGE.with(|l| l.get())
+}
+
 /// `text` in the plots' language ([`crate::i18n::say`]: whole known texts only).
 pub fn translate(text: &str) -> String {
     let lang = LANGUAGE.with(|l| l.get());

@@ -6,6 +6,8 @@ import { csvBox } from '../csvbox.js';
 import { $, el, fmt, table, playbackKeys, speedSelect, showCaret, staleFormula, describePlot, announce } from '../ui.js';
 import * as engine from '../engine.js';
 import { player } from '../playback.js';
+import * as i18n from '../i18n.js';
+import { t } from '../i18n.js';
 
 const root = $('lab-fit');
 const canvases = {
@@ -283,9 +285,9 @@ function showReadout(s) {
   // Caveats on the standard errors, one line per note with the solvers it concerns.
   const bySolver = new Map();
   for (const r of solvers) for (const t of r.notes) bySolver.set(t, [...(bySolver.get(t) ?? []), r.solver]);
-  const notes = [...bySolver].map(([t, who]) => el('p', { className: 'fit-warn', textContent: `${who.join(' and ')}: ${t}` }));
+  const notes = [...bySolver].map(([t, who]) => el('p', { className: 'fit-warn', textContent: `${who.map((w) => i18n.say(w)).join(i18n.t('and', {}, ' and '))}: ${i18n.say(t)}` }));
   $('fit-readout').replaceChildren(params, stats, ...notes,
-    el('p', { className: 'hint', textContent: `${s.points} data points · ± is one standard error, s²(JᵀJ)⁻¹ at the solution` }));
+    el('p', { className: 'hint', textContent: i18n.t('fit_points', { n: s.points }, '{n} data points · ± is one standard error, s²(JᵀJ)⁻¹ at the solution') }));
   // A method run twice (e.g. LM with the right and a frozen Jacobian) shows its first run's colour.
   const colors = new Map();
   for (const r of solvers) if (!colors.has(r.method)) colors.set(r.method, r.color);
@@ -303,11 +305,13 @@ function showStep() {
   slider.max = String(max);
   slider.value = String(k);
   const info = app.step_info();
-  const parts = info.map((s) => `${s.solver.split(' ')[0]}: SSR ${fmt(s.ssr, 4)}${s.lambda_text != null ? `, λ ${s.lambda_text}` : ''}`);
-  $('fit-step-label').textContent = k >= max ? `final fit (record ${max}) · drag the slider to step through` : `record ${k} of ${max} · ${parts.join(' · ')}`;
+  const parts = info.map((s) => `${i18n.tr(s.solver.split(' ')[0])}: SSR ${fmt(s.ssr, 4)}${s.lambda_text != null ? `, λ ${s.lambda_text}` : ''}`);
+  $('fit-step-label').textContent = k >= max
+    ? i18n.t('fit_final', { max }, 'final fit (record {max}) · drag the slider to step through')
+    : i18n.t('fit_record', { k, max, parts: parts.join(' · ') }, 'record {k} of {max} · {parts}');
   // Each solver's step written out with the trace's numbers (λ, ρ, accepted; or the line search).
   $('fit-explain').replaceChildren(...info.map((s) => el('div', { className: 'rule' },
-    el('b', { textContent: `${s.solver}, record ${s.k}` }),
+    el('b', { textContent: i18n.t('record_head', { solver: i18n.say(s.solver), k: s.k }, '{solver}, record {k}') }),
     ...s.lines.map((l) => el('code', { textContent: l })))));
 }
 
@@ -327,7 +331,7 @@ function drawLandscape() {
   canvases.landscape.hidden = !has;
   $('fit-land-none').hidden = has;
   const names = app.summary().param_names;
-  $('fit-land-axes').textContent = has ? `horizontal ${names[0]}, vertical ${names[1]} · paths from ○ to ●` : '';
+  $('fit-land-axes').textContent = has ? i18n.t('fit_axes', { a: names[0], b: names[1] }, 'horizontal {a}, vertical {b} · paths from ○ to ●') : '';
   if (has) guard('drawing the SSR landscape', () => app.draw_landscape(canvases.landscape));
 }
 

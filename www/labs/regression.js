@@ -6,6 +6,7 @@ import { csvBox } from '../csvbox.js';
 import { $, el, fmt, table, playbackKeys, speedSelect, plotGestures, describePlot, announce } from '../ui.js';
 import * as engine from '../engine.js';
 import { player } from '../playback.js';
+import * as i18n from '../i18n.js';
 import { t } from '../i18n.js';
 
 const TEXT = ['n', 'slope', 'true_intercept', 'noise', 'x_min', 'x_max', 'data_seed', 'degree',
@@ -121,10 +122,10 @@ function showReadout(s) {
     const at = r.shown;
     return [el('span', {}, swatch(r.color), ` ${r.name}`), vec(at.theta), fmt(at.loss),
       at.distance_to_exact === null || at.distance_to_exact === undefined ? '—' : fmt(at.distance_to_exact),
-      String(at.epoch), String(at.updates), atEnd ? stop : `… (ends: ${r.stop_label})`];
+      String(at.epoch), String(at.updates), atEnd ? stop : i18n.t('rg_ends', { stop: i18n.say(r.stop_label) }, '… (ends: {stop})')];
   });
   $('rg-readout').replaceChildren(table(
-    ['run', atEnd ? `final ${params}` : `${params} after epoch ${s.epoch}`, 'loss (MSE)', `‖${params} − QR‖`, 'epoch', 'updates', 'stopped'], rows, [5]));
+    ['run', atEnd ? i18n.t('rg_final', { params }, 'final {params}') : i18n.t('rg_after', { params, e: s.epoch }, '{params} after epoch {e}'), 'loss (MSE)', `‖${params} − QR‖`, 'epoch', 'updates', 'stopped'], rows, [5]));
 
   const ex = s.exact;
   const coefRows = s.parameters.map((name, j) => [
@@ -134,11 +135,12 @@ function showReadout(s) {
     ...s.runs.map((r) => fmt(r.shown.theta[j], 8)),
   ]);
   $('rg-coefs').replaceChildren(table(
-    ['parameter', 'exact (QR)', 'std. error', ...s.runs.map((r) => (atEnd ? r.name : `${r.name} · epoch ${r.shown.epoch}`))], coefRows));
+    ['parameter', 'exact (QR)', 'std. error', ...s.runs.map((r) => (atEnd ? r.name : i18n.t('rg_name_epoch', { name: i18n.say(r.name), e: r.shown.epoch }, '{name} · epoch {e}')))], coefRows));
   $('rg-stats').textContent = ex
-    ? `n = ${s.n} · ${s.intercept ? 'R²' : 'R² (uncentred: no intercept, 1 − RSS/Σy²)'} = ${fmt(ex.r2, 6)} · residual SE = ${fmt(ex.resid_sd, 6)} · ${ex.dof} degrees of freedom`
-    : `no exact answer: ${s.exact_error}`;
-  $('rg-formula').textContent = `Loss and gradient used: ${s.formula}`;
+    ? i18n.t(s.intercept ? 'rg_stats' : 'rg_stats_nob', { n: s.n, r2: fmt(ex.r2, 6), se: fmt(ex.resid_sd, 6), dof: ex.dof },
+      s.intercept ? 'n = {n} · R² = {r2} · residual SE = {se} · {dof} degrees of freedom' : 'n = {n} · R² (uncentred: no intercept, 1 − RSS/Σy²) = {r2} · residual SE = {se} · {dof} degrees of freedom')
+    : i18n.t('rg_no_exact', { e: i18n.say(s.exact_error) }, 'no exact answer: {e}');
+  $('rg-formula').textContent = i18n.t('rg_formula', { f: i18n.say(s.formula) }, 'Loss and gradient used: {f}');
 
   const multi = s.mode !== 'line';
   for (const p of root.querySelectorAll('.rg-line')) p.hidden = multi;
@@ -160,8 +162,8 @@ function showLesson() {
   const box = $('rg-update');
   root.querySelector('.rg-step').hidden = !l;
   if (!l) return;
-  if (l.note) { $('rg-step-run').textContent = `epoch ${l.epoch}`; box.replaceChildren(el('p', { textContent: l.note })); $('rg-fan-caption').textContent = ''; return; }
-  $('rg-step-run').textContent = `${l.run}, epoch ${l.epoch}`;
+  if (l.note) { $('rg-step-run').textContent = i18n.t('worked_epoch', { e: l.epoch }, 'epoch {e}'); box.replaceChildren(el('p', { textContent: l.note })); $('rg-fan-caption').textContent = ''; return; }
+  $('rg-step-run').textContent = i18n.t('worked_head', { run: l.run, e: l.epoch }, '{run}, epoch {e}');
   box.replaceChildren(...l.lines.map((t) => el('p', { textContent: t })));
   $('rg-fan-caption').textContent = l.caption;
 }
@@ -382,7 +384,7 @@ export function mount() {
     summary: () => app.summary(),
     /** Where the last drawing of canvas `id` put its text, plot area and legend (CSS px; Rust layout()). */
     layout: (id) => app.layout(id),
-    redraw: drawAll,
+    redraw: () => { const s = app.summary(); if (s) showReadout(s); drawAll(); showLesson(); }, // also on a language change: the texts Rust and i18n.t write
     /** For links: the shown epoch, or null at the end of the run. */
     viewStep: () => {
       const e = Number(f('epoch').value);

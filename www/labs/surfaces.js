@@ -5,6 +5,7 @@ import { SurfaceLab } from '../pkg/gradlab.js';
 import { $, el, fmt, table, playbackKeys, plotGestures, showCaret, staleFormula, describePlot, announce } from '../ui.js';
 import * as engine from '../engine.js';
 import { player } from '../playback.js';
+import * as i18n from '../i18n.js';
 import { t } from '../i18n.js';
 
 const TEXT_FIELDS = ['schedule_a', 'schedule_b', 'quadratic_condition', 'max_iterations', 'tolerance', 'start_x', 'start_y', 'x_min', 'x_max', 'y_min', 'y_max'];
@@ -169,11 +170,13 @@ function showReadout(summary) {
     if (c) sw.style.background = c; else sw.removeAttribute('style');
   }
   const gc = app.gradient_check();
-  const vec = (g) => (g ? `(${fmt(g[0], 8)}, ${fmt(g[1], 8)})` : 'not written');
+  const vec = (g) => (g ? `(${fmt(g[0], 8)}, ${fmt(g[1], 8)})` : i18n.tr('not written'));
   const ok = gc.max_rel_error < 1e-6;
   $('gradcheck').replaceChildren(
     table(['source', '∇f at start'], [['analytic', vec(gc.analytic)], ['automatic (dual numbers)', vec(gc.automatic)], ['central differences', vec(gc.finite_difference)]]),
-    el('p', { className: ok ? 'stop-ok' : 'stop-bad', textContent: `largest relative disagreement: ${gc.max_rel_error.toExponential(1)} ${ok ? '✓ consistent' : '✗ check the derivatives'}` }));
+    el('p', { className: ok ? 'stop-ok' : 'stop-bad', textContent: ok
+      ? i18n.t('gc_ok', { e: gc.max_rel_error.toExponential(1) }, 'largest relative disagreement: {e} ✓ consistent')
+      : i18n.t('gc_bad', { e: gc.max_rel_error.toExponential(1) }, 'largest relative disagreement: {e} ✗ check the derivatives') }));
 }
 
 // ---------- drawing ----------
@@ -209,7 +212,7 @@ function showStep() {
   const box = $('explain');
   showLens();
   box.replaceChildren(...app.explain().map((e) => el('div', { className: 'rule' },
-    el('b', {}, el('span', { className: 'swatch', style: `background:${e.color}` }), ` ${e.solver}, iteration ${e.k}`),
+    el('b', {}, el('span', { className: 'swatch', style: `background:${e.color}` }), ` ${i18n.t('explain_head', { solver: i18n.say(e.solver), k: e.k }, '{solver}, iteration {k}')}`),
     ...e.lines.map((l) => el('code', { textContent: l })))));
 }
 
@@ -220,13 +223,13 @@ function showLens() {
   const lens = lensOn ? app.lens() : null;
   box.hidden = !lensOn;
   if (!lensOn) return;
-  if (!lens) { box.replaceChildren(el('p', { textContent: 'No lens here: f or its Hessian is not finite at this point.' })); return; }
+  if (!lens) { box.replaceChildren(el('p', { textContent: i18n.tr('No lens here: f or its Hessian is not finite at this point.') })); return; }
   const key = (color) => Object.assign(el('span', { className: 'key' }), { style: `background:${color}` });
   box.replaceChildren(
-    el('p', {}, el('b', { textContent: `Curvature lens — ${lens.solver}, iteration ${lens.k}` })),
+    el('p', {}, el('b', { textContent: i18n.t('lens_head', { solver: i18n.say(lens.solver), k: lens.k }, 'Curvature lens — {solver}, iteration {k}') })),
     ...lens.lines.map((l) => el('p', { textContent: l })),
-    el('p', { className: 'sub' }, key('#00c8be'), 'flat direction v₁ · ', key('#ff961e'), 'steep direction v₂ · ', key('#fff'),
-      lens.ellipse ? 'level set of the quadratic model through xₖ; dashed: the Newton step' : 'dashed: the Newton step'));
+    el('p', { className: 'sub' }, key('#00c8be'), `${i18n.tr('flat direction v₁ ·')} `, key('#ff961e'), `${i18n.tr('steep direction v₂ ·')} `, key('#fff'),
+      i18n.tr(lens.ellipse ? 'level set of the quadratic model through xₖ; dashed: the Newton step' : 'dashed: the Newton step')));
 }
 
 function toggleLens() {
@@ -576,7 +579,7 @@ export function mount() {
     setLens: (on) => { if (on !== lensOn) toggleLens(); },
     /** Starts the basin map (as the basin-map button does). */
     startBasin: () => { if (!app.basin_info()) toggleBasin(); },
-    redraw: drawAll,
+    redraw: () => { drawAll(); showStep(); }, // also on a language change: the texts Rust writes
     /** The experiment config as JSON. */
     getState: () => app.get_state(),
     /** Changes whenever the experiment getState() returns may have changed (cheap). */

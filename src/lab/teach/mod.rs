@@ -21,64 +21,10 @@ pub mod run;
 
 #[cfg(test)]
 mod i18n_tests {
-    use crate::i18n::{say, Lang};
     use crate::lab::link::LabConfig;
     use crate::lab::teach::{challenge, coach, course, run::OwnedRun};
 
-    /// English words a Chinese sentence may keep: solvers' and problems' names, abbreviations.
-    const NAMES: &[&str] = &[
-        "Gradient",
-        "descent",
-        "Momentum",
-        "heavy",
-        "ball",
-        "Nesterov",
-        "Adam",
-        "Newton",
-        "BFGS",
-        "Nelder",
-        "Mead",
-        "Levenberg",
-        "Marquardt",
-        "Gauss",
-        "Batch",
-        "SGD",
-        "Armijo",
-        "frozen",
-        "Jacobian",
-        "SSR",
-        "NIST",
-        "Misra1a",
-        "LRE",
-        "QR",
-        "peaks",
-        "Rosenbrock",
-        "batch",
-        "GD",
-        "accelerated",
-        "gradient",
-        "with",
-        "wrong",
-        "Fletcher",
-        "Reeves",
-        "Polak",
-        "Ribière",
-        "grad",
-        "ftol",
-        "xtol",
-        "gtol",
-        "start",
-        "exact",
-    ];
-
-    fn untranslated(line: &str) -> Option<String> {
-        let zh = say(Lang::Zh, line);
-        let words: Vec<&str> = zh
-            .split(|c: char| !c.is_ascii_alphabetic())
-            .filter(|w| w.len() >= 4 && !NAMES.contains(w))
-            .collect();
-        (!words.is_empty()).then(|| format!("{line}\n   → {zh}"))
-    }
+    use crate::i18n::check::untranslated;
 
     /// Every sentence the coach, the lessons' outcomes and the challenges' verdicts write for the
     /// course's own setups (and the challenges' solutions) has a Chinese template.

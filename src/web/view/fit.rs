@@ -351,7 +351,10 @@ impl FitLab {
                     grad_norm: it.grad_norm,
                     lambda: it.extra("lambda"),
                     lambda_text: it.extra("lambda").map(crate::lab::explain::num),
-                    lines: crate::lab::explain::least_squares_step(t, k, accel_limit),
+                    lines: crate::lab::explain::least_squares_step(t, k, accel_limit)
+                        .iter()
+                        .map(|l| crate::plot::translate(l))
+                        .collect(),
                 }
             })
             .collect();
@@ -741,11 +744,17 @@ impl FitLab {
     /// The text description of the plot on canvas `canvas_id` (`fit-curve-canvas`,
     /// `fit-residuals`, `fit-convergence`, `fit-landscape`); empty for another id.
     pub fn describe(&self, canvas_id: &str) -> String {
-        crate::lab::describe::fit(canvas_id, &self.result)
+        crate::i18n::say_sentences(
+            crate::plot::language(),
+            &crate::lab::describe::fit_sentences(canvas_id, &self.result),
+        )
     }
 
     /// One short sentence for the page's live region.
     pub fn announce(&self) -> String {
-        crate::lab::describe::announce_fit(&self.result)
+        crate::i18n::say(
+            crate::plot::language(),
+            &crate::lab::describe::announce_fit(&self.result),
+        )
     }
 }

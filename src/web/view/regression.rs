@@ -347,27 +347,39 @@ impl RegressionLab {
     /// caption: `{run, epoch, lines, caption, drawn}`, or `null` without a run. At epoch k ≥ 1
     /// it is epoch k's first update (from the point where epoch k began); at epoch 0, epoch 1's.
     pub fn worked_update(&mut self) -> JsValue {
+        // Written in English by Rust (lab::regression::worked), shown in the page's language.
+        let lang = crate::plot::language();
         let Some(l) = self.current_worked() else {
             let e = self.epoch.unwrap_or_else(|| self.max_epoch()).max(1);
             return match self.replay.as_ref().and_then(|r| r.refused(e)) {
-                Some(note) => to_js(&serde_json::json!({ "note": note, "epoch": e })),
+                Some(note) => {
+                    to_js(&serde_json::json!({ "note": crate::i18n::say(lang, &note), "epoch": e }))
+                }
                 None => JsValue::NULL,
             };
         };
         let drawn = self.fan && self.quad.is_some();
         let caption = if self.quad.is_none() {
-            l.spread_text.clone()
+            crate::i18n::say(lang, &l.spread_text)
         } else if !self.fan {
-            "Mini-batch gradients hidden (tick “batch gradients” to draw them).".to_string()
+            crate::i18n::say(
+                lang,
+                "Mini-batch gradients hidden (tick “batch gradients” to draw them).",
+            )
         } else {
             let scale = self.view.map_or(1.0, |v| fan_scale(&v, &fan_of(&l)));
             if scale == 1.0 {
-                l.caption.clone()
+                crate::i18n::say(lang, &l.caption)
             } else {
-                format!(
-                    "{} Rays drawn ×{} (all alike) so they can be seen.",
-                    l.caption,
-                    crate::lab::explain::num(scale)
+                crate::i18n::say_sentences(
+                    lang,
+                    &[
+                        l.caption.clone(),
+                        format!(
+                            "Rays drawn ×{} (all alike) so they can be seen.",
+                            crate::lab::explain::num(scale)
+                        ),
+                    ],
                 )
             }
         };
@@ -376,10 +388,10 @@ impl RegressionLab {
                 .result
                 .traces
                 .first()
-                .map(|t| t.steps.solver.clone())
+                .map(|t| crate::i18n::say(lang, &t.steps.solver))
                 .unwrap_or_default(),
             epoch: l.epoch,
-            lines: l.lines.clone(),
+            lines: l.lines.iter().map(|x| crate::i18n::say(lang, x)).collect(),
             caption,
             drawn,
         })
@@ -1198,11 +1210,17 @@ impl RegressionLab {
     /// The text description of the plot on canvas `canvas_id` (`rg-data`, `rg-contour`,
     /// `rg-surface`, `rg-predicted`, `rg-residuals`, `rg-loss`); empty for another id.
     pub fn describe(&self, canvas_id: &str) -> String {
-        crate::lab::describe::regression(canvas_id, &self.result)
+        crate::i18n::say_sentences(
+            crate::plot::language(),
+            &crate::lab::describe::regression_sentences(canvas_id, &self.result),
+        )
     }
 
     /// One short sentence for the page's live region.
     pub fn announce(&self) -> String {
-        crate::lab::describe::announce_regression(&self.result)
+        crate::i18n::say(
+            crate::plot::language(),
+            &crate::lab::describe::announce_regression(&self.result),
+        )
     }
 }

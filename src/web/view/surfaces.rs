@@ -502,7 +502,11 @@ impl SurfaceLab {
         to_js(&Shown {
             solver: &t.solver,
             k: self.step().min(t.iterations()),
-            lines: lens.lines(alpha),
+            lines: lens
+                .lines(alpha)
+                .iter()
+                .map(|l| crate::plot::translate(l))
+                .collect(),
             lens,
         })
     }
@@ -699,29 +703,17 @@ impl SurfaceLab {
                 let kk = k.min(t.iterations());
                 let r = &t.iterates[kk];
                 let lines = if kk == 0 {
-                    // A gradient-free method (Nelder–Mead) records no ∇f: say nothing of it.
-                    let grad = r
-                        .vector("grad")
-                        .filter(|g| !g.is_empty())
-                        .map(|g| format!(", ∇f(x₀) = {}", crate::lab::explain::vec(&g)))
-                        .unwrap_or_default();
-                    vec![format!(
-                        "start: x₀ = {}, f(x₀) = {}{grad}",
-                        crate::lab::explain::vec(&r.x),
-                        crate::lab::explain::num(r.f),
-                    )]
+                    vec![crate::lab::explain::start_line(r)]
                 } else {
                     let mut l = crate::lab::explain::update_rule(c, t, kk - 1).unwrap_or_default();
                     if kk == t.iterations() && k >= kk {
-                        // The coach's reading, not only the solver's stop label: "converged"
-                        // far off the map on a plateau says so.
-                        match verdicts.get(i) {
-                            Some(v) => l.push(format!("ended: {}", v.headline)),
-                            None => l.push(format!("stopped: {}", t.stop.label())),
-                        }
+                        let headline = verdicts.get(i).map(|v| v.headline.as_str());
+                        l.push(crate::lab::explain::ending_line(t, headline));
                     }
                     l
                 };
+                // In the page's language (the catalogs' `say.ex.*` templates).
+                let lines = lines.iter().map(|l| crate::plot::translate(l)).collect();
                 // Swatches in the page's tables: the same in both themes (plot::SOLVER_COLORS).
                 let col = crate::plot::SOLVER_COLORS[i % crate::plot::SOLVER_COLORS.len()];
                 Explained {
@@ -962,12 +954,23 @@ impl SurfaceLab {
     /// The text description of the plot on canvas `canvas_id` (`contour`, `surface3d`,
     /// `convergence`) for the runs shown; empty for another id.
     pub fn describe(&self, canvas_id: &str) -> String {
-        crate::lab::describe::surfaces(canvas_id, &self.experiment, &self.traces, self.upto)
+        crate::i18n::say_sentences(
+            crate::plot::language(),
+            &crate::lab::describe::surfaces_sentences(
+                canvas_id,
+                &self.experiment,
+                &self.traces,
+                self.upto,
+            ),
+        )
     }
 
     /// One short sentence for the page's live region: "Run finished: … converged in 21 iterations".
     pub fn announce(&self) -> String {
-        crate::lab::describe::announce(&self.traces)
+        crate::i18n::say(
+            crate::plot::language(),
+            &crate::lab::describe::announce(&self.traces),
+        )
     }
 
     /// Run `index` as sound (`{notes: [{start, duration, freq, gain}], iterations, ending,
@@ -991,10 +994,13 @@ impl SurfaceLab {
         let v = self.view_box();
         let s = self.latest().start;
         self.cursor = Some([s[0].clamp(v.x_min, v.x_max), s[1].clamp(v.y_min, v.y_max)]);
-        format!(
-            "Choose a start point: {}. Arrow keys move it, Shift moves further, Enter starts \
-             there, Escape cancels.",
-            self.cursor_text()
+        crate::i18n::say_sentences(
+            crate::plot::language(),
+            &[
+                format!("Choose a start point: {}.", self.cursor_text_en()),
+                "Arrow keys move it, Shift moves further, Enter starts there, Escape cancels."
+                    .to_string(),
+            ],
         )
     }
 
@@ -1037,8 +1043,13 @@ impl SurfaceLab {
 }
 
 impl SurfaceLab {
-    /// "cursor at (x, y), f = v".
+    /// "cursor at (x, y), f = v" in the page's language.
     fn cursor_text(&self) -> String {
+        crate::i18n::say(crate::plot::language(), &self.cursor_text_en())
+    }
+
+    /// "cursor at (x, y), f = v".
+    fn cursor_text_en(&self) -> String {
         use crate::lab::describe::{num, point};
         match self.cursor {
             Some(c) => format!(

@@ -47,6 +47,7 @@ fn verdict(lab: &dyn Taught, id: &str, lang: Lang) -> Result<JsValue, JsValue> {
 fn coach_in(lab: &dyn Taught, lang: Lang) -> JsValue {
     let mut all = coach::any(&lab.run_view());
     for v in &mut all {
+        v.solver = say(lang, &v.solver);
         v.headline = say(lang, &v.headline);
         say_all(lang, &mut v.advice);
     }
