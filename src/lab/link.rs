@@ -195,6 +195,14 @@ fn validate_regression(r: &RegressionExperiment) -> Result<(), String> {
         rr::NOISE.validate(spec.noise)?;
         rr::DATA_X_MIN.validate(spec.x_min)?;
         rr::DATA_X_MAX.validate(spec.x_max)?;
+        // As the form says it (a link with x min ≥ x max would leave the form stuck on it).
+        if spec.x_min >= spec.x_max {
+            return Err(format!(
+                "x max must be greater than x min (got {} … {})",
+                crate::lab::form::short(spec.x_min),
+                crate::lab::form::short(spec.x_max)
+            ));
+        }
     }
     Ok(())
 }
@@ -216,19 +224,46 @@ fn validate_fit(f: &FitExperiment) -> Result<(), String> {
         }
         finite(steps, "relative steps")?;
     }
+    use crate::lab::fit::ranges as fr;
+    use crate::problem::least_squares::CurveModel;
+    let is_nist = matches!(f.model, fit::FitModel::Nist { .. });
     match &f.data {
         FitData::Generated {
-            n, noise, params, ..
+            n,
+            noise,
+            x_range,
+            params,
+            ..
         } => {
-            if *n == 0 || *n > fit::PAGE_MAX_POINTS {
-                return Err(format!(
-                    "number of points must be 1 … {} (got {n})",
-                    fit::PAGE_MAX_POINTS
-                ));
+            if is_nist {
+                return Err("generated data need a built-in model or a formula".into());
             }
-            finite(&[*noise], "noise")?;
+            // The form's ranges (src/lab/fit/catalog.rs), so that a link never opens a state its
+            // form would refuse.
+            fr::N.validate(*n as f64)?;
+            fr::NOISE.validate(*noise)?;
+            if let Some([a, b]) = x_range {
+                fr::X_FROM.validate(*a)?;
+                fr::X_TO.validate(*b)?;
+                if a >= b {
+                    return Err(format!(
+                        "x to must be larger than x from (got {} … {})",
+                        crate::lab::form::short(*a),
+                        crate::lab::form::short(*b)
+                    ));
+                }
+            }
             if let Some(p) = params {
-                finite(p, "true parameters")?;
+                if p.len() != model.num_params() {
+                    return Err(format!(
+                        "the model has {} parameters, {} true values given",
+                        model.num_params(),
+                        p.len()
+                    ));
+                }
+                for v in p {
+                    fr::TRUE_PARAM.validate(*v)?;
+                }
             }
         }
         FitData::Points { x, y } => {
@@ -240,19 +275,37 @@ fn validate_fit(f: &FitExperiment) -> Result<(), String> {
             }
             finite(x, "x values")?;
             finite(y, "y values")?;
+            // What the form's CSV reader refuses when it reads these points back.
+            fit::points_problem(x, y)?;
         }
-        FitData::Nist => {}
+        FitData::Nist => {
+            if !is_nist {
+                return Err("NIST data need a NIST model".into());
+            }
+        }
     }
-    if let fit::FitStart::Values { values } = &f.start {
-        use crate::problem::least_squares::CurveModel;
-        if values.len() != model.num_params() {
-            return Err(format!(
-                "the start has {} values but the model has {} parameters",
-                values.len(),
-                model.num_params()
-            ));
+    match &f.start {
+        fit::FitStart::Values { values } => {
+            if values.len() != model.num_params() {
+                return Err(format!(
+                    "the start has {} values but the model has {} parameters",
+                    values.len(),
+                    model.num_params()
+                ));
+            }
+            for v in values {
+                fr::START_VALUE.validate(*v)?;
+            }
         }
-        finite(values, "start values")?;
+        fit::FitStart::Nist { which } => {
+            if !is_nist {
+                return Err("a NIST start needs a NIST model".into());
+            }
+            if !(1..=2).contains(which) {
+                return Err(format!("NIST start must be 1 or 2 (got {which})"));
+            }
+        }
+        fit::FitStart::Default => {}
     }
     Ok(())
 }
