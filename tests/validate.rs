@@ -696,3 +696,33 @@ fn fit_link_only_states_are_named_errors() {
     // Two distinct points are enough, as in the CSV box.
     assert!(config_verdict(LabConfig::Fit(points(vec![0.0, 1.0], vec![1.0, 0.0]))).is_ok());
 }
+
+/// A polynomial of a CSV with two feature columns: the form refuses the degree, and so does the
+/// validator (a link with it would leave the form stuck); one feature column is fine for both.
+#[test]
+fn regression_polynomial_of_several_columns_is_named() {
+    use gradlab::problem::regression::csv::CsvOptions;
+    for (text, ok) in [
+        ("a,b,y\n1,2,3\n2,1,5\n3,3,4\n", false),
+        ("x;y\n1;2\n2;5\n3;4\n", true),
+    ] {
+        let e = RegressionExperiment {
+            data: DataSource::Csv {
+                text: text.into(),
+                options: CsvOptions::default(),
+            },
+            polynomial_degree: 2,
+            ..RegressionExperiment::default()
+        };
+        let want =
+            "polynomial features need exactly 1 feature column (the CSV has 2): use degree 1";
+        let form = RegressionForm::from_experiment(&e).apply(&e).map(|_| ());
+        let c = config_verdict(LabConfig::Regression(e));
+        if ok {
+            assert_eq!((form, c), (Ok(()), Ok(())));
+        } else {
+            assert_eq!(form.unwrap_err()[0].message, want);
+            assert_eq!(c.unwrap_err(), want);
+        }
+    }
+}

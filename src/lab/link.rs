@@ -182,6 +182,17 @@ fn validate_regression(r: &RegressionExperiment) -> Result<(), String> {
         }
         finite(s, "start point")?;
     }
+    // As the form says it: a polynomial of a CSV with several feature columns (the form would
+    // refuse the degree on the next edit). The column count comes from the first line only.
+    if let DataSource::Csv { text, options } = &r.data {
+        let features = crate::problem::regression::csv::columns(text, options).saturating_sub(1);
+        if r.polynomial_degree > 1 && features > 1 {
+            return Err(format!(
+                "polynomial features need exactly 1 feature column (the CSV has {features}): use \
+                 degree 1"
+            ));
+        }
+    }
     if let DataSource::Generated(spec) = &r.data {
         let max = crate::problem::regression::generate::MAX_GENERATED;
         if spec.n < 2 || spec.n > max {
