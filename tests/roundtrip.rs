@@ -583,3 +583,83 @@ proptest! {
         prop_assert_eq!(PageState::new(LabConfig::Fit(e)).validate(), Ok(()));
     }
 }
+
+// ---- links that could not be opened ----
+
+/// Every link `encode` writes is one `decode` reads. Two states used to break that: points so
+/// repetitive that a short link inflates to more JSON than `decode` accepts (800 KB here, in a
+/// 2 KB link), and a state that is too long even without its data (a long lesson and many embed
+/// names: an 18,827-character link). The first is now cut like any long data set, with the
+/// notice; the second is a named error.
+#[test]
+fn encode_writes_only_links_decode_reads() {
+    use gradlab::lab::link::{Lesson, MAX_INFLATED_BYTES};
+    let n = fit::PAGE_MAX_POINTS;
+    let x: Vec<f64> = (0..n).map(|i| (i % 2) as f64).collect();
+    let y: Vec<f64> = (0..n).map(|i| ((i + 1) % 2) as f64).collect();
+    let state = PageState::new(LabConfig::Fit(FitExperiment {
+        data: FitData::Points { x, y },
+        ..FitExperiment::default()
+    }));
+    state.validate().unwrap();
+    assert!(serde_json::to_vec(&state).unwrap().len() > MAX_INFLATED_BYTES);
+    let e = encode(&state).unwrap();
+    let back = decode(&e.link).expect("the link decodes");
+    assert_eq!(back, e.state);
+    let kept = match &back.lab {
+        LabConfig::Fit(FitExperiment {
+            data: FitData::Points { x, .. },
+            ..
+        }) => x.len(),
+        _ => unreachable!(),
+    };
+    assert!(kept >= 2 && kept < n, "{kept} points kept");
+    assert_eq!(
+        e.notice.as_deref(),
+        Some(
+            format!(
+                "The data are too large for a link: it holds the first {kept} of {n} rows (data \
+                 truncated). Export the config as JSON to share all of it."
+            )
+            .as_str()
+        )
+    );
+
+    // Incompressible text up to every limit of the validator.
+    let mut s = 12345u64;
+    let mut next = move || {
+        s ^= s << 13;
+        s ^= s >> 7;
+        s ^= s << 17;
+        s
+    };
+    let mut chars = |k: usize| -> String {
+        (0..k)
+            .map(|_| char::from_u32(0x20000 + (next() % 42000) as u32).unwrap())
+            .collect()
+    };
+    let (title, text) = (chars(Lesson::MAX_TITLE), chars(Lesson::MAX_TEXT));
+    let abc = b"abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_.-";
+    let mut names = |k: usize| -> Vec<String> {
+        (0..k)
+            .map(|_| {
+                (0..64)
+                    .map(|_| abc[(next() % 65) as usize] as char)
+                    .collect()
+            })
+            .collect()
+    };
+    let mut state = PageState::new(LabConfig::Fit(FitExperiment::default()));
+    state.lesson = Some(Lesson {
+        title,
+        text,
+        changed: false,
+    });
+    state.embed.plots = names(16);
+    state.embed.controls = names(16);
+    state.validate().unwrap();
+    assert_eq!(
+        encode(&state).unwrap_err(),
+        "the experiment is too large for a link"
+    );
+}

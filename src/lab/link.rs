@@ -616,20 +616,42 @@ pub struct Encoded {
     pub state: PageState,
 }
 
-fn encode_raw(state: &PageState) -> Result<String, String> {
+/// A link and the size of the JSON it holds.
+struct Raw {
+    link: String,
+    json_bytes: usize,
+}
+
+impl Raw {
+    /// Short enough to share, and small enough inflated for [`decode`] (very repetitive data can
+    /// compress to a short link whose JSON is larger than [`MAX_INFLATED_BYTES`]).
+    fn fits(&self) -> bool {
+        self.link.len() <= LINK_BUDGET && self.json_bytes <= MAX_INFLATED_BYTES
+    }
+
+    /// [`decode`] reads it.
+    fn decodable(&self) -> bool {
+        self.link.len() <= MAX_LINK_CHARS && self.json_bytes <= MAX_INFLATED_BYTES
+    }
+}
+
+fn encode_raw(state: &PageState) -> Result<Raw, String> {
     let json = serde_json::to_vec(state).map_err(|e| format!("cannot serialize: {e}"))?;
     let packed = miniz_oxide::deflate::compress_to_vec_zlib(&json, 9);
-    Ok(format!("{VERSION}.{}", B64.encode(packed)))
+    Ok(Raw {
+        link: format!("{VERSION}.{}", B64.encode(packed)),
+        json_bytes: json.len(),
+    })
 }
 
 /// Encodes a state as a `v3.` link. A pasted dataset that would make the link longer than
 /// [`LINK_BUDGET`] is truncated to its first rows (CSV text, fit points) or, when that cannot help
 /// (a NIST file's text), dropped for the lab's default data — and [`Encoded::notice`] says which.
 pub fn encode(state: &PageState) -> Result<Encoded, String> {
-    let link = encode_raw(state)?;
-    if link.len() <= LINK_BUDGET {
+    let raw = encode_raw(state)?;
+    if raw.fits() {
         return Ok(Encoded {
-            link,
+            link: raw.link,
             notice: None,
             state: state.clone(),
         });
@@ -641,7 +663,7 @@ pub fn encode(state: &PageState) -> Result<Encoded, String> {
         while hi - lo > 1 {
             let mid = (lo + hi) / 2;
             let fits = encode_raw(&with_rows(state, mid))
-                .map(|l| l.len() <= LINK_BUDGET)
+                .map(|r| r.fits())
                 .unwrap_or(false);
             if fits {
                 lo = mid;
@@ -651,7 +673,7 @@ pub fn encode(state: &PageState) -> Result<Encoded, String> {
         }
         if lo >= 2 {
             let cut = with_rows(state, lo);
-            let link = encode_raw(&cut)?;
+            let link = encode_raw(&cut)?.link;
             return Ok(Encoded {
                 link,
                 notice: Some(format!(
@@ -678,9 +700,14 @@ pub fn encode(state: &PageState) -> Result<Encoded, String> {
             return Err("the experiment is too large for a link".into());
         }
     };
-    let link = encode_raw(&dropped)?;
+    let raw = encode_raw(&dropped)?;
+    // What is left (a long lesson, many embed names, a long formula) can still be more than any
+    // link `decode` reads: a named error, never a link that cannot be opened.
+    if !raw.decodable() {
+        return Err("the experiment is too large for a link".into());
+    }
     Ok(Encoded {
-        link,
+        link: raw.link,
         notice: Some(
             "The data are too large for a link: the link holds the experiment with the lab's \
              default data instead (data dropped). Export the config as JSON to share all of it."
