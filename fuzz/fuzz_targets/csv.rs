@@ -1,14 +1,18 @@
 //! Fuzz target for the CSV readers of both data labs: the regression lab's parser
 //! (`problem::regression::csv::parse`, every option: delimiter, decimal comma, header, target
 //! column) and the curve-fitting lab's x,y reader (`lab::fit::parse_xy_csv`, and the fit form's
-//! CSV path with its row limit). The first two bytes choose the options, the rest is the text.
+//! CSV path with its row limit), and the regression form's CSV path. The first two bytes choose
+//! the options, the rest is the text.
 //!
 //! Asserts: nothing panics; a message that starts with a row or a column names one ≥ 1 (and a row
 //! that exists in the text); a successful parse holds only finite numbers in rows of one length,
-//! and the data written back as CSV read back to the same bits.
+//! and the data written back as CSV read back to the same bits; whatever either lab's form accepts,
+//! the link/`setState` validator accepts too (one validator).
 #![no_main]
 
 use gradlab::lab::fit::{parse_xy_csv, points_csv, FitData, FitExperiment, FitForm};
+use gradlab::lab::link::{LabConfig, PageState};
+use gradlab::lab::regression::{RegressionExperiment, RegressionForm};
 use gradlab::problem::regression::csv::{parse, CsvOptions, Decimal, Delimiter, Header};
 use libfuzzer_sys::fuzz_target;
 
@@ -136,17 +140,50 @@ fuzz_target!(|data: &[u8]| {
     form.csv_delimiter = ["auto", "comma", "semicolon", "tab"][usize::from(a & 3)].into();
     form.csv_decimal = ["point", "comma"][usize::from((a >> 2) & 1)].into();
     match form.apply() {
-        Ok(e) => match e.data {
-            FitData::Points { x, y } => {
-                assert_eq!(x.len(), y.len());
-                assert!(x.iter().chain(&y).all(|v| v.is_finite()));
+        Ok(e) => {
+            match &e.data {
+                FitData::Points { x, y } => {
+                    assert_eq!(x.len(), y.len());
+                    assert!(x.iter().chain(y).all(|v| v.is_finite()));
+                }
+                other => panic!("CSV form gave {other:?}"),
             }
-            other => panic!("CSV form gave {other:?}"),
-        },
+            if let Err(m) = PageState::new(LabConfig::Fit(e)).validate() {
+                panic!("the fit form took data the validator refuses: {m}");
+            }
+        }
         Err(errors) => {
             for e in errors {
                 assert!(!e.message.is_empty());
                 if e.field == "csv" {
+                    check_error(&e.message, &text);
+                }
+            }
+        }
+    }
+
+    // The regression form's CSV path (the CSV box and its option menus), then the validator.
+    let base = RegressionExperiment::default();
+    let mut form = RegressionForm::from_experiment(&base);
+    form.source = "csv".into();
+    form.csv_text = text.to_string();
+    form.delimiter = ["auto", "comma", "semicolon", "tab"][usize::from(a & 3)].into();
+    form.decimal = ["point", "comma"][usize::from((a >> 2) & 1)].into();
+    form.header = ["auto", "yes", "no", "auto"][usize::from((a >> 3) & 3)].into();
+    form.target = opts.target.clone().unwrap_or_default();
+    if b & 0x80 != 0 {
+        form.degree = "2".into();
+    }
+    match form.apply(&base) {
+        Ok(e) => {
+            if let Err(m) = PageState::new(LabConfig::Regression(e)).validate() {
+                panic!("the regression form took data the validator refuses: {m}");
+            }
+        }
+        Err(errors) => {
+            for e in errors {
+                assert!(!e.message.is_empty());
+                if e.field == "csv_text" {
                     check_error(&e.message, &text);
                 }
             }
