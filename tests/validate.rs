@@ -85,6 +85,45 @@ fn config_verdict(lab: LabConfig) -> Result<(), String> {
     direct
 }
 
+/// One row of a lab's table: a range, the form field that types it, how a value is typed into
+/// the form, how it is put into the config, and values to leave out (refused by both, but by a
+/// check between two fields rather than by the range).
+struct Case<F, E> {
+    range: Range,
+    field: &'static str,
+    form: fn(&mut F, &str),
+    config: fn(&mut E, f64),
+    skip: &'static [f64],
+}
+
+/// Runs every row of `cases`: each edge value typed into `form` (then `apply`) and set in `base`
+/// (then `wrap` into a lab config for the validator) must get the same verdict and messages.
+fn check_table<F: Clone, E: Clone, S>(
+    cases: &[Case<F, E>],
+    form: &F,
+    base: &E,
+    apply: impl Fn(&F, &E) -> Result<S, Vec<gradlab::lab::form::FieldError>>,
+    wrap: fn(E) -> LabConfig,
+) {
+    for c in cases {
+        check_range(
+            &c.range,
+            c.field,
+            |text: &str| {
+                let mut f = form.clone();
+                (c.form)(&mut f, text);
+                apply(&f, base)
+            },
+            |v: f64| {
+                let mut e = base.clone();
+                (c.config)(&mut e, v);
+                wrap(e)
+            },
+            c.skip,
+        );
+    }
+}
+
 fn check_range<S>(
     range: &Range,
     field: &str,
@@ -128,61 +167,87 @@ fn check_range<S>(
 #[test]
 fn surfaces_form_and_validator_agree_on_every_range() {
     use surfaces::ranges as r;
+    type C = Case<SurfaceForm, Experiment>;
+    // View box: the other side is moved out of the way so that only the range decides; the edge
+    // that leaves no room for the other side is refused by both, but as "max > min".
+    let cases: [C; 7] = [
+        Case {
+            range: r::START_X,
+            field: "start_x",
+            form: |f, t| f.start_x = t.into(),
+            config: |e, v| e.start[0] = v,
+            skip: &[],
+        },
+        Case {
+            range: r::START_Y,
+            field: "start_y",
+            form: |f, t| f.start_y = t.into(),
+            config: |e, v| e.start[1] = v,
+            skip: &[],
+        },
+        Case {
+            range: r::X_MIN,
+            field: "x_min",
+            form: |f, t| {
+                f.x_min = t.into();
+                f.x_max = "1e6".into()
+            },
+            config: |e, v| {
+                e.view.view_box.x_min = v;
+                e.view.view_box.x_max = 1e6;
+            },
+            skip: &[1e6],
+        },
+        Case {
+            range: r::X_MAX,
+            field: "x_max",
+            form: |f, t| {
+                f.x_max = t.into();
+                f.x_min = "-1e6".into()
+            },
+            config: |e, v| {
+                e.view.view_box.x_max = v;
+                e.view.view_box.x_min = -1e6;
+            },
+            skip: &[-1e6],
+        },
+        Case {
+            range: r::Y_MIN,
+            field: "y_min",
+            form: |f, t| {
+                f.y_min = t.into();
+                f.y_max = "1e6".into()
+            },
+            config: |e, v| {
+                e.view.view_box.y_min = v;
+                e.view.view_box.y_max = 1e6;
+            },
+            skip: &[1e6],
+        },
+        Case {
+            range: r::Y_MAX,
+            field: "y_max",
+            form: |f, t| {
+                f.y_max = t.into();
+                f.y_min = "-1e6".into()
+            },
+            config: |e, v| {
+                e.view.view_box.y_max = v;
+                e.view.view_box.y_min = -1e6;
+            },
+            skip: &[-1e6],
+        },
+        Case {
+            range: r::QUADRATIC_CONDITION,
+            field: "quadratic_condition",
+            form: |f, t| f.quadratic_condition = t.into(),
+            config: |e, v| e.quadratic_condition = v,
+            skip: &[],
+        },
+    ];
     let base = Experiment::default();
     let form = SurfaceForm::from_experiment(&base);
-    let apply_with = |set: fn(&mut SurfaceForm, &str)| {
-        let base = base.clone();
-        let form = form.clone();
-        move |text: &str| {
-            let mut f = form.clone();
-            set(&mut f, text);
-            f.apply(&base)
-        }
-    };
-    let config_with = |set: fn(&mut Experiment, f64)| {
-        let base = base.clone();
-        move |v: f64| {
-            let mut e = base.clone();
-            set(&mut e, v);
-            LabConfig::Surfaces(e)
-        }
-    };
-    check_range(
-        &r::START_X,
-        "start_x",
-        apply_with(|f, t| f.start_x = t.into()),
-        config_with(|e, v| e.start[0] = v),
-        &[],
-    );
-    check_range(
-        &r::START_Y,
-        "start_y",
-        apply_with(|f, t| f.start_y = t.into()),
-        config_with(|e, v| e.start[1] = v),
-        &[],
-    );
-    // View box: the other side is moved out of the way so that only the range decides.
-    check_range(
-        &r::X_MIN,
-        "x_min",
-        apply_with(|f, t| {
-            f.x_min = t.into();
-            f.x_max = "1e6".into()
-        }),
-        config_with(|e, v| {
-            e.view.view_box.x_min = v;
-            e.view.view_box.x_max = 1e6;
-        }),
-        // x min = 1e6 leaves no room for x max: refused by both, but as "x max > x min".
-        &[1e6],
-    );
-    check_range(
-        &r::QUADRATIC_CONDITION,
-        "quadratic_condition",
-        apply_with(|f, t| f.quadratic_condition = t.into()),
-        config_with(|e, v| e.quadratic_condition = v),
-        &[],
-    );
+    check_table(&cases, &form, &base, |f, b| f.apply(b), LabConfig::Surfaces);
 }
 
 #[test]
@@ -236,6 +301,94 @@ fn regression_form_and_validator_agree_on_every_range() {
     };
     base.solvers.truncate(1);
     let form = RegressionForm::from_experiment(&base);
+    fn spec(e: &mut RegressionExperiment) -> &mut LinearSpec {
+        match &mut e.data {
+            DataSource::Generated(s) => s,
+            _ => unreachable!(),
+        }
+    }
+    type C = Case<RegressionForm, RegressionExperiment>;
+    let cases: [C; 6] = [
+        Case {
+            range: r::LEARNING_RATE,
+            field: "learning_rate",
+            form: |f, t| f.learning_rate = t.into(),
+            config: |e, v| e.solvers[0].learning_rate = v,
+            skip: &[],
+        },
+        Case {
+            range: r::SLOPE,
+            field: "slope",
+            form: |f, t| f.slope = t.into(),
+            config: |e, v| spec(e).slope = v,
+            skip: &[],
+        },
+        Case {
+            range: r::INTERCEPT,
+            field: "true_intercept",
+            form: |f, t| f.true_intercept = t.into(),
+            config: |e, v| spec(e).intercept = v,
+            skip: &[],
+        },
+        Case {
+            range: r::NOISE,
+            field: "noise",
+            form: |f, t| f.noise = t.into(),
+            config: |e, v| spec(e).noise = v,
+            skip: &[],
+        },
+        // x range: the other end moved out of the way; the edge that leaves no room is refused
+        // by both as "x max > x min" (tested below).
+        Case {
+            range: r::DATA_X_MIN,
+            field: "x_min",
+            form: |f, t| {
+                f.x_min = t.into();
+                f.x_max = "1e9".into()
+            },
+            config: |e, v| {
+                spec(e).x_min = v;
+                spec(e).x_max = 1e9;
+            },
+            skip: &[1e9],
+        },
+        Case {
+            range: r::DATA_X_MAX,
+            field: "x_max",
+            form: |f, t| {
+                f.x_max = t.into();
+                f.x_min = "-1e9".into()
+            },
+            config: |e, v| {
+                spec(e).x_max = v;
+                spec(e).x_min = -1e9;
+            },
+            skip: &[-1e9],
+        },
+    ];
+    check_table(
+        &cases,
+        &form,
+        &base,
+        |f, b| f.apply(b),
+        LabConfig::Regression,
+    );
+    // x min ≥ x max: refused by both.
+    for (lo, hi) in [(1.0, 1.0), (2.0, 1.0)] {
+        let mut f = form.clone();
+        f.x_min = format!("{lo}");
+        f.x_max = format!("{hi}");
+        assert!(form_verdict(|_| f.apply(&base), "x_max", "").is_err());
+        let mut e = base.clone();
+        spec(&mut e).x_min = lo;
+        spec(&mut e).x_max = hi;
+        let c = config_verdict(LabConfig::Regression(e)).unwrap_err();
+        assert_eq!(
+            c,
+            format!("x max must be greater than x min (got {lo} … {hi})")
+        );
+    }
+    // Integer fields: the config holds integers, so only whole values reach the validator.
     let apply_with = |set: fn(&mut RegressionForm, &str)| {
         let base = base.clone();
         let form = form.clone();
@@ -253,41 +406,6 @@ fn regression_form_and_validator_agree_on_every_range() {
             LabConfig::Regression(e)
         }
     };
-    fn spec(e: &mut RegressionExperiment) -> &mut LinearSpec {
-        match &mut e.data {
-            DataSource::Generated(s) => s,
-            _ => unreachable!(),
-        }
-    }
-    check_range(
-        &r::LEARNING_RATE,
-        "learning_rate",
-        apply_with(|f, t| f.learning_rate = t.into()),
-        config_with(|e, v| e.solvers[0].learning_rate = v),
-        &[],
-    );
-    check_range(
-        &r::SLOPE,
-        "slope",
-        apply_with(|f, t| f.slope = t.into()),
-        config_with(|e, v| spec(e).slope = v),
-        &[],
-    );
-    check_range(
-        &r::INTERCEPT,
-        "true_intercept",
-        apply_with(|f, t| f.true_intercept = t.into()),
-        config_with(|e, v| spec(e).intercept = v),
-        &[],
-    );
-    check_range(
-        &r::NOISE,
-        "noise",
-        apply_with(|f, t| f.noise = t.into()),
-        config_with(|e, v| spec(e).noise = v),
-        &[],
-    );
-    // Integer fields: the config holds integers, so only whole values reach the validator.
     for (range, field, set_form, set_config) in [(
         r::BATCH_SIZE,
         "batch_size",
@@ -384,4 +502,227 @@ fn fit_csv_over_the_limit_is_named() {
         err.contains(&format!("takes at most {PAGE_MAX_POINTS}")),
         "{err}"
     );
+}
+
+#[test]
+fn fit_form_and_validator_agree_on_every_range() {
+    use gradlab::lab::fit::{self, ranges as r, FitData, FitExperiment, FitForm, FitStart};
+    fn generated(e: &mut FitExperiment) -> &mut FitData {
+        &mut e.data
+    }
+    fn set_noise(e: &mut FitExperiment, v: f64) {
+        if let FitData::Generated { noise, .. } = generated(e) {
+            *noise = v;
+        }
+    }
+    fn set_range(e: &mut FitExperiment, r: [f64; 2]) {
+        if let FitData::Generated { x_range, .. } = generated(e) {
+            *x_range = Some(r);
+        }
+    }
+    type C = Case<FitForm, FitExperiment>;
+    // The default model is the Gaussian: three parameters (true values 3, 1, 0.7).
+    let cases: [C; 5] = [
+        Case {
+            range: r::NOISE,
+            field: "noise",
+            form: |f, t| f.noise = t.into(),
+            config: set_noise,
+            skip: &[],
+        },
+        // x range: the other end moved out of the way (as for the regression lab).
+        Case {
+            range: r::X_FROM,
+            field: "x_min",
+            form: |f, t| {
+                f.x_min = t.into();
+                f.x_max = "1e9".into()
+            },
+            config: |e, v| set_range(e, [v, 1e9]),
+            skip: &[1e9],
+        },
+        Case {
+            range: r::X_TO,
+            field: "x_max",
+            form: |f, t| {
+                f.x_max = t.into();
+                f.x_min = "-1e9".into()
+            },
+            config: |e, v| set_range(e, [-1e9, v]),
+            skip: &[-1e9],
+        },
+        Case {
+            range: r::TRUE_PARAM,
+            field: "true_params.0",
+            form: |f, t| f.true_params = vec![t.into(), "1".into(), "0.7".into()],
+            config: |e, v| {
+                if let FitData::Generated { params, .. } = generated(e) {
+                    *params = Some(vec![v, 1.0, 0.7]);
+                }
+            },
+            skip: &[],
+        },
+        Case {
+            range: r::START_VALUE,
+            field: "start_values.1",
+            form: |f, t| {
+                f.start = "values".into();
+                f.start_values = vec!["3".into(), t.into(), "0.7".into()];
+            },
+            config: |e, v| {
+                e.start = FitStart::Values {
+                    values: vec![3.0, v, 0.7],
+                }
+            },
+            skip: &[],
+        },
+    ];
+    let base = FitExperiment::default();
+    let form = FitForm::from_experiment(&base, None);
+    check_table(&cases, &form, &base, |f, _| f.apply(), LabConfig::Fit);
+    // The number of points: the config holds an integer, so only whole values reach it.
+    for v in [0usize, 1, fit::PAGE_MAX_POINTS, fit::PAGE_MAX_POINTS + 1] {
+        let mut f = form.clone();
+        f.n = v.to_string();
+        let fv = form_verdict(|_| f.apply(), "n", "");
+        let mut e = base.clone();
+        if let FitData::Generated { n, .. } = &mut e.data {
+            *n = v;
+        }
+        let c = config_verdict(LabConfig::Fit(e));
+        let want = expected(&r::N, v as f64);
+        assert_eq!(fv.is_ok(), want, "n = {v}: form {fv:?}");
+        assert_eq!(c.is_ok(), want, "n = {v}: validator {c:?}");
+        if !want {
+            assert_eq!(fv.unwrap_err(), r::N.allowed());
+        }
+    }
+    for bad in ["1.5", "-1", "abc", ""] {
+        let mut f = form.clone();
+        f.n = bad.into();
+        assert!(form_verdict(|_| f.apply(), "n", bad).is_err(), "n = {bad}");
+    }
+}
+
+/// Fit configs a link or `setState` could carry that the form cannot show or would refuse on the
+/// next edit: each is a named validator error now, never a stuck form.
+#[test]
+fn fit_link_only_states_are_named_errors() {
+    use gradlab::lab::fit::{FitData, FitExperiment, FitModel, FitStart};
+    let base = FitExperiment::default();
+    let points = |x: Vec<f64>, y: Vec<f64>| FitExperiment {
+        data: FitData::Points { x, y },
+        ..base.clone()
+    };
+    let generated = |x_range: Option<[f64; 2]>, params: Option<Vec<f64>>| FitExperiment {
+        data: FitData::Generated {
+            n: 40,
+            noise: 0.05,
+            seed: 1,
+            x_range,
+            params,
+        },
+        ..base.clone()
+    };
+    let cases: Vec<(FitExperiment, &str)> = vec![
+        (
+            generated(Some([2.0, 2.0]), None),
+            "x to must be larger than x from (got 2 … 2)",
+        ),
+        (
+            generated(Some([3.0, -1.0]), None),
+            "x to must be larger than x from (got 3 … -1)",
+        ),
+        (
+            generated(None, Some(vec![1.0, 2.0])),
+            "the model has 3 parameters, 2 true values given",
+        ),
+        (
+            points(vec![1.0], vec![2.0]),
+            "1 data point: a fit needs at least 2",
+        ),
+        (
+            points(vec![1.0, 1.0, 1.0], vec![1.0, 2.0, 3.0]),
+            "x is constant (every value is 1): it carries no information",
+        ),
+        (
+            points(vec![1.0, 2.0, 3.0], vec![0.5, 0.5, 0.5]),
+            "y is constant (every value is 0.5): it carries no information",
+        ),
+        (
+            FitExperiment {
+                start: FitStart::Nist { which: 1 },
+                ..base.clone()
+            },
+            "a NIST start needs a NIST model",
+        ),
+        (
+            FitExperiment {
+                data: FitData::Nist,
+                ..base.clone()
+            },
+            "NIST data need a NIST model",
+        ),
+        (
+            FitExperiment {
+                model: FitModel::Nist {
+                    name: "Misra1a".into(),
+                },
+                data: FitData::Nist,
+                start: FitStart::Nist { which: 3 },
+                ..base.clone()
+            },
+            "NIST start must be 1 or 2 (got 3)",
+        ),
+        (
+            FitExperiment {
+                model: FitModel::Nist {
+                    name: "Misra1a".into(),
+                },
+                ..base.clone()
+            },
+            "generated data need a built-in model or a formula",
+        ),
+    ];
+    for (e, want) in cases {
+        assert_eq!(config_verdict(LabConfig::Fit(e.clone())), Err(want.into()));
+        // Before: the form showing it refused it (or could not show it at all).
+        let form = gradlab::lab::fit::FitForm::from_experiment(&e, None);
+        assert!(
+            !form.apply().is_ok_and(|f| f == e),
+            "{want}: the form would have taken it as it is"
+        );
+    }
+    // Two distinct points are enough, as in the CSV box.
+    assert!(config_verdict(LabConfig::Fit(points(vec![0.0, 1.0], vec![1.0, 0.0]))).is_ok());
+}
+
+/// A polynomial of a CSV with two feature columns: the form refuses the degree, and so does the
+/// validator (a link with it would leave the form stuck); one feature column is fine for both.
+#[test]
+fn regression_polynomial_of_several_columns_is_named() {
+    use gradlab::problem::regression::csv::CsvOptions;
+    for (text, ok) in [
+        ("a,b,y\n1,2,3\n2,1,5\n3,3,4\n", false),
+        ("x;y\n1;2\n2;5\n3;4\n", true),
+    ] {
+        let e = RegressionExperiment {
+            data: DataSource::Csv {
+                text: text.into(),
+                options: CsvOptions::default(),
+            },
+            polynomial_degree: 2,
+            ..RegressionExperiment::default()
+        };
+        let want =
+            "polynomial features need exactly 1 feature column (the CSV has 2): use degree 1";
+        let form = RegressionForm::from_experiment(&e).apply(&e).map(|_| ());
+        let c = config_verdict(LabConfig::Regression(e));
+        if ok {
+            assert_eq!((form, c), (Ok(()), Ok(())));
+        } else {
+            assert_eq!(form.unwrap_err()[0].message, want);
+            assert_eq!(c.unwrap_err(), want);
+        }
+    }
 }

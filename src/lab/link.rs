@@ -182,6 +182,17 @@ fn validate_regression(r: &RegressionExperiment) -> Result<(), String> {
         }
         finite(s, "start point")?;
     }
+    // As the form says it: a polynomial of a CSV with several feature columns (the form would
+    // refuse the degree on the next edit). The column count comes from the first line only.
+    if let DataSource::Csv { text, options } = &r.data {
+        let features = crate::problem::regression::csv::columns(text, options).saturating_sub(1);
+        if r.polynomial_degree > 1 && features > 1 {
+            return Err(format!(
+                "polynomial features need exactly 1 feature column (the CSV has {features}): use \
+                 degree 1"
+            ));
+        }
+    }
     if let DataSource::Generated(spec) = &r.data {
         let max = crate::problem::regression::generate::MAX_GENERATED;
         if spec.n < 2 || spec.n > max {
@@ -195,6 +206,14 @@ fn validate_regression(r: &RegressionExperiment) -> Result<(), String> {
         rr::NOISE.validate(spec.noise)?;
         rr::DATA_X_MIN.validate(spec.x_min)?;
         rr::DATA_X_MAX.validate(spec.x_max)?;
+        // As the form says it (a link with x min ≥ x max would leave the form stuck on it).
+        if spec.x_min >= spec.x_max {
+            return Err(format!(
+                "x max must be greater than x min (got {} … {})",
+                crate::lab::form::short(spec.x_min),
+                crate::lab::form::short(spec.x_max)
+            ));
+        }
     }
     Ok(())
 }
@@ -216,19 +235,46 @@ fn validate_fit(f: &FitExperiment) -> Result<(), String> {
         }
         finite(steps, "relative steps")?;
     }
+    use crate::lab::fit::ranges as fr;
+    use crate::problem::least_squares::CurveModel;
+    let is_nist = matches!(f.model, fit::FitModel::Nist { .. });
     match &f.data {
         FitData::Generated {
-            n, noise, params, ..
+            n,
+            noise,
+            x_range,
+            params,
+            ..
         } => {
-            if *n == 0 || *n > fit::PAGE_MAX_POINTS {
-                return Err(format!(
-                    "number of points must be 1 … {} (got {n})",
-                    fit::PAGE_MAX_POINTS
-                ));
+            if is_nist {
+                return Err("generated data need a built-in model or a formula".into());
             }
-            finite(&[*noise], "noise")?;
+            // The form's ranges (src/lab/fit/catalog.rs), so that a link never opens a state its
+            // form would refuse.
+            fr::N.validate(*n as f64)?;
+            fr::NOISE.validate(*noise)?;
+            if let Some([a, b]) = x_range {
+                fr::X_FROM.validate(*a)?;
+                fr::X_TO.validate(*b)?;
+                if a >= b {
+                    return Err(format!(
+                        "x to must be larger than x from (got {} … {})",
+                        crate::lab::form::short(*a),
+                        crate::lab::form::short(*b)
+                    ));
+                }
+            }
             if let Some(p) = params {
-                finite(p, "true parameters")?;
+                if p.len() != model.num_params() {
+                    return Err(format!(
+                        "the model has {} parameters, {} true values given",
+                        model.num_params(),
+                        p.len()
+                    ));
+                }
+                for v in p {
+                    fr::TRUE_PARAM.validate(*v)?;
+                }
             }
         }
         FitData::Points { x, y } => {
@@ -240,19 +286,37 @@ fn validate_fit(f: &FitExperiment) -> Result<(), String> {
             }
             finite(x, "x values")?;
             finite(y, "y values")?;
+            // What the form's CSV reader refuses when it reads these points back.
+            fit::points_problem(x, y)?;
         }
-        FitData::Nist => {}
+        FitData::Nist => {
+            if !is_nist {
+                return Err("NIST data need a NIST model".into());
+            }
+        }
     }
-    if let fit::FitStart::Values { values } = &f.start {
-        use crate::problem::least_squares::CurveModel;
-        if values.len() != model.num_params() {
-            return Err(format!(
-                "the start has {} values but the model has {} parameters",
-                values.len(),
-                model.num_params()
-            ));
+    match &f.start {
+        fit::FitStart::Values { values } => {
+            if values.len() != model.num_params() {
+                return Err(format!(
+                    "the start has {} values but the model has {} parameters",
+                    values.len(),
+                    model.num_params()
+                ));
+            }
+            for v in values {
+                fr::START_VALUE.validate(*v)?;
+            }
         }
-        finite(values, "start values")?;
+        fit::FitStart::Nist { which } => {
+            if !is_nist {
+                return Err("a NIST start needs a NIST model".into());
+            }
+            if !(1..=2).contains(which) {
+                return Err(format!("NIST start must be 1 or 2 (got {which})"));
+            }
+        }
+        fit::FitStart::Default => {}
     }
     Ok(())
 }
@@ -552,10 +616,32 @@ pub struct Encoded {
     pub state: PageState,
 }
 
-fn encode_raw(state: &PageState) -> Result<String, String> {
+/// A link and the size of the JSON it holds.
+struct Raw {
+    link: String,
+    json_bytes: usize,
+}
+
+impl Raw {
+    /// Short enough to share, and small enough inflated for [`decode`] (very repetitive data can
+    /// compress to a short link whose JSON is larger than [`MAX_INFLATED_BYTES`]).
+    fn fits(&self) -> bool {
+        self.link.len() <= LINK_BUDGET && self.json_bytes <= MAX_INFLATED_BYTES
+    }
+
+    /// [`decode`] reads it.
+    fn decodable(&self) -> bool {
+        self.link.len() <= MAX_LINK_CHARS && self.json_bytes <= MAX_INFLATED_BYTES
+    }
+}
+
+fn encode_raw(state: &PageState) -> Result<Raw, String> {
     let json = serde_json::to_vec(state).map_err(|e| format!("cannot serialize: {e}"))?;
     let packed = miniz_oxide::deflate::compress_to_vec_zlib(&json, 9);
-    Ok(format!("{VERSION}.{}", B64.encode(packed)))
+    Ok(Raw {
+        link: format!("{VERSION}.{}", B64.encode(packed)),
+        json_bytes: json.len(),
+    })
 }
 
 /// Encodes a state as a `v3.` link. A pasted dataset that would make the link longer than
@@ -569,10 +655,10 @@ pub fn encode(state: &PageState) -> Result<Encoded, String> {
     let cap = rows_within(&state.lab, MAX_RAW_DATA_BYTES);
     let capped = (cap < total).then(|| with_rows(state, cap));
     if capped.is_none() {
-        let link = encode_raw(state)?;
-        if link.len() <= LINK_BUDGET {
+        let raw = encode_raw(state)?;
+        if raw.fits() {
             return Ok(Encoded {
-                link,
+                link: raw.link,
                 notice: None,
                 state: state.clone(),
             });
@@ -585,7 +671,7 @@ pub fn encode(state: &PageState) -> Result<Encoded, String> {
         while hi - lo > 1 {
             let mid = (lo + hi) / 2;
             let fits = encode_raw(&with_rows(base, mid))
-                .map(|l| l.len() <= LINK_BUDGET)
+                .map(|r| r.fits())
                 .unwrap_or(false);
             if fits {
                 lo = mid;
@@ -597,7 +683,7 @@ pub fn encode(state: &PageState) -> Result<Encoded, String> {
         let lo = lo.min(total);
         if lo >= 2 {
             let cut = with_rows(state, lo);
-            let link = encode_raw(&cut)?;
+            let link = encode_raw(&cut)?.link;
             return Ok(Encoded {
                 link,
                 notice: Some(format!(
@@ -624,9 +710,14 @@ pub fn encode(state: &PageState) -> Result<Encoded, String> {
             return Err("the experiment is too large for a link".into());
         }
     };
-    let link = encode_raw(&dropped)?;
+    let raw = encode_raw(&dropped)?;
+    // What is left (a long lesson, many embed names, a long formula) can still be more than any
+    // link `decode` reads: a named error, never a link that cannot be opened.
+    if !raw.decodable() {
+        return Err("the experiment is too large for a link".into());
+    }
     Ok(Encoded {
-        link,
+        link: raw.link,
         notice: Some(
             "The data are too large for a link: the link holds the experiment with the lab's \
              default data instead (data dropped). Export the config as JSON to share all of it."

@@ -126,3 +126,46 @@ test('a 1 MB link fragment is refused by its length, naming the limit', async ()
   assert.ok(await page.evaluate(() => window.gradlab.lastRun()));
   assert.deepEqual(errors, []);
 });
+
+// The fit lab's values out of the form's ranges (src/lab/fit/catalog.rs `ranges`) or that the
+// form could not show: each a named error through setState and postMessage, nothing changed.
+const FIT_CASES = [
+  ['noise below 0', (c) => ({ ...c, data: { ...c.data, noise: -1 } }), 'noise: must be between 0 and 1e6 (got -1)'],
+  ['too many generated points', (c) => ({ ...c, data: { ...c.data, n: 100001 } }), 'number of points: must be a whole number from 1 to 1e5 (got 100001)'],
+  ['x from above x to', (c) => ({ ...c, data: { ...c.data, x_range: [3, -1] } }), 'x to must be larger than x from (got 3 … -1)'],
+  ['a huge true parameter', (c, np) => ({ ...c, data: { ...c.data, params: [1e300, ...Array(np - 1).fill(1)] } }), 'true parameter: must be between −1e12 and 1e12 (got 1e300)'],
+  ['a huge start value', (c, np) => ({ ...c, start: { kind: 'values', values: [1, 1e300, ...Array(np - 2).fill(1)] } }), 'start value: must be between −1e12 and 1e12 (got 1e300)'],
+  ['one data point', (c) => ({ ...c, data: { kind: 'points', x: [1], y: [2] } }), '1 data point: a fit needs at least 2'],
+  ['a NIST start without a NIST model', (c) => ({ ...c, start: { kind: 'nist', which: 1 } }), 'a NIST start needs a NIST model'],
+];
+
+test('fit lab: out-of-range values through setState and postMessage are named errors; the form names the same range', async () => {
+  const { page, errors } = await openPage(ctx);
+  await page.click('#tab-fit');
+  await page.evaluate(() => window.gradlab.settled());
+  const state = await page.evaluate(() => window.gradlab.getState());
+  assert.equal(state.lab, 'fit');
+  assert.equal(state.config.data.kind, 'generated'); // as the cases assume
+  const np = (await page.evaluate(() => window.gradlab.lastRun())).param_names.length;
+  assert.ok(np >= 2, `${np} parameters`);
+  for (const [what, edit, message] of FIT_CASES) {
+    const bad = { ...state, config: edit(state.config, np) };
+    assert.equal(await page.evaluate((s) => window.gradlab.setState(s), bad), message, what);
+    const reply = await page.evaluate((s) => new Promise((res) => {
+      const on = (ev) => { if (ev.data?.type === 'gradlab:reply' && ev.data.id === 7) { window.removeEventListener('message', on); res(ev.data); } };
+      window.addEventListener('message', on);
+      window.postMessage({ type: 'gradlab:setState', id: 7, config: s }, '*');
+    }), bad);
+    assert.deepEqual([reply.ok, reply.error], [false, message], what);
+    assert.deepEqual(await page.evaluate(() => window.gradlab.getState()), state, `${what}: nothing changed`);
+  }
+  // The form: the same range next to the field, and a fixed value runs.
+  await page.fill('#fit-noise', '-1');
+  await page.waitForFunction(() => document.querySelector('#lab-fit .msg[data-for="noise"]').textContent !== '');
+  assert.equal(await page.textContent('#lab-fit .msg[data-for="noise"]'), 'must be between 0 and 1e6');
+  await page.fill('#fit-noise', '0.1');
+  await page.waitForFunction(() => window.gradlab.getState().config.data.noise === 0.1);
+  await page.evaluate(() => window.gradlab.settled());
+  assert.equal((await page.evaluate(() => window.gradlab.lastRun())).lab, 'fit');
+  assert.deepEqual(errors, []);
+});

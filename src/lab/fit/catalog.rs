@@ -11,6 +11,25 @@ use serde::Serialize;
 /// landscape and plots draw them, so beyond this a fit no longer answers in about a second.
 pub const PAGE_MAX_POINTS: usize = 100_000;
 
+/// The numeric ranges of the curve-fitting lab, written once: the form checks what is typed against
+/// them ([`crate::lab::form::Range::check`]) and the link/`setState` validator checks a config's
+/// values ([`crate::lab::form::Range::validate`]), so both give the same verdict (tests/validate.rs).
+pub mod ranges {
+    use crate::lab::form::Range;
+    /// Generated data: number of points.
+    pub const N: Range = Range::whole("number of points", 1.0, super::PAGE_MAX_POINTS as f64);
+    /// Generated data: noise σ.
+    pub const NOISE: Range = Range::new("noise", 0.0, 1e6);
+    /// Generated data: smallest x.
+    pub const X_FROM: Range = Range::new("x from", -1e9, 1e9);
+    /// Generated data: largest x.
+    pub const X_TO: Range = Range::new("x to", -1e9, 1e9);
+    /// Generated data: each true parameter.
+    pub const TRUE_PARAM: Range = Range::new("true parameter", -1e12, 1e12);
+    /// Each start value (NIST's certified starts are within ±1e6).
+    pub const START_VALUE: Range = Range::new("start value", -1e12, 1e12);
+}
+
 /// The message for data of `rows` points when that is more than [`PAGE_MAX_POINTS`].
 pub fn too_many_points(rows: usize, what: &str) -> Option<String> {
     (rows > PAGE_MAX_POINTS).then(|| {

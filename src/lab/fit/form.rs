@@ -1,9 +1,10 @@
 //! The curve-fitting lab's form: text as typed, validated field by field into a [`FitExperiment`].
 
+use super::catalog::ranges as r;
 use super::config::{FitData, FitExperiment, FitModel, FitSolver, FitStart};
 use super::run::{parse_formula, parse_xy_csv, points_csv, resolve_model, FORMULA_X_RANGE};
 use crate::diff::GradientSource;
-use crate::lab::form::FieldError;
+use crate::lab::form::{FieldError, Range};
 use crate::problem::least_squares::{CurveModel, ModelId};
 use crate::problem::nist::NistModel;
 use crate::problem::regression::csv::CsvOptions;
@@ -80,16 +81,23 @@ fn ferr(field: &str, message: impl Into<String>) -> FieldError {
     }
 }
 
+/// A number as people type it ([`crate::lab::form::number`]), or a message for `field`.
 fn num(field: &str, text: &str, errors: &mut Vec<FieldError>) -> Option<f64> {
-    let t = text.trim();
-    if t.is_empty() {
-        errors.push(ferr(field, "enter a number"));
-        return None;
+    match crate::lab::form::number(text) {
+        Ok(v) => Some(v),
+        Err(m) => {
+            errors.push(ferr(field, m));
+            None
+        }
     }
-    match t.parse::<f64>() {
-        Ok(v) if v.is_finite() => Some(v),
-        _ => {
-            errors.push(ferr(field, format!("“{t}” is not a finite number")));
+}
+
+/// A number in `range` (the same range the link/`setState` validator checks), or a message.
+fn num_in(field: &str, text: &str, range: &Range, errors: &mut Vec<FieldError>) -> Option<f64> {
+    match crate::lab::form::number(text).and_then(|v| range.check(v)) {
+        Ok(v) => Some(v),
+        Err(m) => {
+            errors.push(ferr(field, m));
             None
         }
     }
@@ -333,11 +341,8 @@ impl FitForm {
         } else {
             match self.data.as_str() {
                 "generated" => {
-                    let n = int("n", &self.n, 1, 100_000, &mut errors);
-                    let noise = num("noise", &self.noise, &mut errors);
-                    if noise.is_some_and(|v| v < 0.0) {
-                        errors.push(ferr("noise", "noise must be ≥ 0"));
-                    }
+                    let n = num_in("n", &self.n, &r::N, &mut errors);
+                    let noise = num_in("noise", &self.noise, &r::NOISE, &mut errors);
                     let seed = int("seed", &self.seed, 0, u64::MAX, &mut errors);
                     // An empty end is the model's default for that end.
                     let default_range = match &model {
@@ -351,12 +356,12 @@ impl FitForm {
                             let a = if lo.is_empty() {
                                 default_range.map(|r| r[0])
                             } else {
-                                num("x_min", &self.x_min, &mut errors)
+                                num_in("x_min", &self.x_min, &r::X_FROM, &mut errors)
                             };
                             let b = if hi.is_empty() {
                                 default_range.map(|r| r[1])
                             } else {
-                                num("x_max", &self.x_max, &mut errors)
+                                num_in("x_max", &self.x_max, &r::X_TO, &mut errors)
                             };
                             match (a, b) {
                                 (Some(a), Some(b)) if a < b => Some(Some([a, b])),
@@ -383,7 +388,9 @@ impl FitForm {
                             .true_params
                             .iter()
                             .enumerate()
-                            .filter_map(|(i, t)| num(&format!("true_params.{i}"), t, &mut errors))
+                            .filter_map(|(i, t)| {
+                                num_in(&format!("true_params.{i}"), t, &r::TRUE_PARAM, &mut errors)
+                            })
                             .collect();
                         (errors.len() == before).then_some(Some(v))
                     };
@@ -454,7 +461,14 @@ impl FitForm {
                     .start_values
                     .iter()
                     .enumerate()
-                    .filter_map(|(i, t)| num(&format!("start_values.{i}"), t, &mut errors))
+                    .filter_map(|(i, t)| {
+                        num_in(
+                            &format!("start_values.{i}"),
+                            t,
+                            &r::START_VALUE,
+                            &mut errors,
+                        )
+                    })
                     .collect();
                 if let Some(np) = nparams {
                     if errors.len() == before && v.len() != np {

@@ -156,6 +156,28 @@ pub fn parse_xy_csv(text: &str, opts: &CsvOptions) -> Result<Data, String> {
     Data::new(d.x, d.y)
 }
 
+/// Why points `x`, `y` cannot be fitted as the CSV reader ([`parse_xy_csv`]) would say it: fewer
+/// than 2 points, or a constant column. A link or `setState` with such points is refused, since
+/// the form (which shows the points as CSV) would refuse them on the next edit.
+pub fn points_problem(x: &[f64], y: &[f64]) -> Result<(), String> {
+    if x.len() < 2 {
+        return Err(format!(
+            "{} data point{}: a fit needs at least 2",
+            x.len(),
+            if x.len() == 1 { "" } else { "s" }
+        ));
+    }
+    for (name, v) in [("x", x), ("y", y)] {
+        if v.iter().all(|a| *a == v[0]) {
+            return Err(format!(
+                "{name} is constant (every value is {}): it carries no information",
+                v[0]
+            ));
+        }
+    }
+    Ok(())
+}
+
 /// One-predictor data as CSV text (`x,y` header, shortest round-trip numbers): what the CSV box
 /// shows for data given as points.
 pub fn points_csv(x: &[f64], y: &[f64]) -> String {

@@ -111,6 +111,26 @@ fn parse_number(s: &str, decimal: Decimal) -> Option<f64> {
     }
 }
 
+/// The number of columns [`parse`] reads in `text` (those of its first non-blank line, with the
+/// delimiter chosen or detected the same way), without reading the rest: cheap enough for a
+/// link's validator. 0 for empty text.
+pub fn columns(text: &str, opts: &CsvOptions) -> usize {
+    let Some(first) = text
+        .lines()
+        .map(|l| l.trim_end_matches('\r'))
+        .find(|l| !l.trim().is_empty())
+    else {
+        return 0;
+    };
+    let delim = match opts.delimiter {
+        Delimiter::Auto => detect(first, opts.decimal),
+        Delimiter::Comma => ',',
+        Delimiter::Semicolon => ';',
+        Delimiter::Tab => '\t',
+    };
+    first.split(delim).count()
+}
+
 /// Parses CSV text into a dataset (target = the chosen column, features = the others).
 pub fn parse(text: &str, opts: &CsvOptions) -> Result<Dataset, String> {
     parse_reporting(text, opts, &mut |_| {})
