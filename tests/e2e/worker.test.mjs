@@ -96,7 +96,7 @@ test('a long run shows progress and Cancel; cancelling keeps the previous result
 /** Runs bigger than a frame: a 5-solver race on a typed formula, the largest regression the page accepts, the slow fit. */
 const BIG_RUNS = [
   ['a 12-solver race on a formula surface', { lab: 'surfaces', config: { surface: 'formula', formula: 'np.sin(3*x)*np.cos(3*y) + 0.1*(x**2+y**2)', start: [0.3, 0.2], stop: { max_iterations: 100000, grad_tol: 1e-300 }, solvers: [1, 2, 3, 4, 5, 6, 7, 8].map((k) => ({ method: 'gradient_descent', learning_rate: k * 1e-5 })).concat([{ method: 'momentum', learning_rate: 1e-5, momentum: 0.5 }, { method: 'nesterov', learning_rate: 1e-5, momentum: 0.5 }, { method: 'adam', learning_rate: 1e-5 }, { method: 'rmsprop', learning_rate: 1e-5 }]) } }],
-  ['a regression on 200 000 rows', { lab: 'regression', config: { data: { source: 'generated', n: 200000, slope: 2, intercept: -1, noise: 1, seed: 7 }, solvers: [{ learning_rate: 0.05, batch_size: 0, epochs: 90, seed: 1 }, { learning_rate: 0.01, batch_size: 16, epochs: 5, seed: 1 }] } }],
+  ['a regression on 200 000 rows', { lab: 'regression', config: { data: { source: 'generated', n: 200000, slope: 2, intercept: -1, noise: 1, seed: 7 }, polynomial_degree: 4, solvers: [{ learning_rate: 0.05, batch_size: 0, epochs: 90, seed: 1 }, { learning_rate: 0.01, batch_size: 16, epochs: 5, seed: 1 }] } }],
   ['a 100 000-point curve fit with its SSR landscape', SLOW_FIT],
 ];
 
@@ -137,7 +137,10 @@ for (const [what, state] of BIG_RUNS) {
       return { err, frames, ms: arrived - posted, long: during.map((t) => Math.round(t.duration)) };
     }, state);
     assert.equal(m.err, null);
-    assert.ok(m.ms > 200, `it takes a while in the worker: ${m.ms} ms`);
+    console.log(`${what}: ${Math.round(m.ms)} ms in the worker, longest page tasks ${JSON.stringify(m.long.sort((a, b) => b - a).slice(0, 3))} ms`);
+    // Long enough to tell: on the page thread this run would be one task of ≥ 120 ms, well over
+    // the 50 ms bound below (a fast idle machine does the 200 000-row regression in ~200 ms).
+    assert.ok(m.ms > 120, `it takes a while in the worker: ${m.ms} ms`);
     assert.ok(m.frames >= Math.floor(m.ms / 50), `frames kept coming while the worker ran: ${JSON.stringify(m)}`);
     const bound = Math.max(50, m.ms / 3);
     assert.deepEqual(m.long.filter((d) => d > bound), [], `no task over ${Math.round(bound)} ms while the worker computes: ${JSON.stringify(m)}`);
