@@ -594,15 +594,31 @@ fn a_zip_bomb_link_is_refused_within_the_inflate_limit() {
 
 // ---------- too much data for a link ----------
 
+/// A regression page state with pasted CSV `text`.
+fn csv_state(text: &str) -> PageState {
+    serde_json::from_value(json!({
+        "lab": "regression", "config": {"data": {"source": "csv", "text": text}}
+    }))
+    .unwrap()
+}
+
+/// The CSV text a regression state holds.
+fn csv_text(state: &PageState) -> &str {
+    let LabConfig::Regression(reg) = &state.lab else {
+        panic!("not a regression state")
+    };
+    let gradlab::lab::regression::DataSource::Csv { text, .. } = &reg.data else {
+        panic!("no CSV data")
+    };
+    text
+}
+
 #[test]
 fn a_dataset_too_large_for_a_link_is_truncated_with_a_notice() {
     let mut r = SplitMix64::new(3);
     let rows: Vec<String> = (0..5000).map(|i| format!("{},{}", i, r.normal())).collect();
     let text = format!("x,y\n{}\n", rows.join("\n"));
-    let state: PageState = serde_json::from_value(json!({
-        "lab": "regression", "config": {"data": {"source": "csv", "text": text}}
-    }))
-    .unwrap();
+    let state = csv_state(&text);
     let e = encode(&state).unwrap();
     let notice = e.notice.expect("a notice");
     assert!(
@@ -612,14 +628,9 @@ fn a_dataset_too_large_for_a_link_is_truncated_with_a_notice() {
     assert!(e.link.len() <= link::LINK_BUDGET);
     let back = decode(&e.link).unwrap();
     assert_eq!(back, e.state);
-    let LabConfig::Regression(reg) = &back.lab else {
-        panic!()
-    };
-    let gradlab::lab::regression::DataSource::Csv { text: kept, .. } = &reg.data else {
-        panic!()
-    };
+    let kept = csv_text(&back);
     // The kept rows are the first rows of the original, unchanged.
-    assert!(text.starts_with(kept.as_str()));
+    assert!(text.starts_with(kept));
     let kept_rows = kept.lines().count() - 1;
     assert!(kept_rows > 100 && kept_rows < 5000, "{kept_rows}");
     assert!(notice.contains(&format!("first {kept_rows} of")));
@@ -648,33 +659,21 @@ fn a_very_large_paste_is_cut_before_it_is_compressed() {
         .collect();
     let text = format!("x,y\n{}\n", rows.join("\n"));
     assert!(text.len() > 8_000_000);
-    let state: PageState = serde_json::from_value(json!({
-        "lab": "regression", "config": {"data": {"source": "csv", "text": text}}
-    }))
-    .unwrap();
+    let state = csv_state(&text);
     let e = encode(&state).unwrap();
     let notice = e.notice.expect("a notice");
     assert!(notice.contains("of 400000 rows"), "{notice}");
     assert!(e.link.len() <= link::LINK_BUDGET);
     let back = decode(&e.link).unwrap();
     assert_eq!(back, e.state);
-    let LabConfig::Regression(reg) = &back.lab else {
-        panic!()
-    };
-    let gradlab::lab::regression::DataSource::Csv { text: kept, .. } = &reg.data else {
-        panic!()
-    };
-    assert!(text.starts_with(kept.as_str()));
+    let kept = csv_text(&back);
+    assert!(text.starts_with(kept));
     let kept_rows = kept.lines().count() - 1;
     assert!(kept_rows > 100 && kept_rows < 5000, "{kept_rows}");
     // The same cut as for the first 5 000 rows alone: the cap changes how long it takes, not
     // what the link holds.
     let small_text: String = text.lines().take(5001).collect::<Vec<_>>().join("\n") + "\n";
-    let small: PageState = serde_json::from_value(json!({
-        "lab": "regression", "config": {"data": {"source": "csv", "text": small_text}}
-    }))
-    .unwrap();
-    assert_eq!(encode(&small).unwrap().link, e.link);
+    assert_eq!(encode(&csv_state(&small_text)).unwrap().link, e.link);
 }
 
 #[test]

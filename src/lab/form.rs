@@ -211,8 +211,12 @@ pub fn large_data(
         header,
         first_lines: c.first_lines,
         max_rows,
-        too_many: (rows > max_rows)
-            .then(|| format!("This CSV has {rows} rows; the {name} lab takes at most {max_rows}.")),
+        too_many: match name {
+            "regression" => crate::lab::regression::too_many_rows(rows),
+            _ => (rows > max_rows).then(|| {
+                format!("This CSV has {rows} rows; the {name} lab takes at most {max_rows}.")
+            }),
+        },
         large: text.len() > crate::lab::regression::PAGE_PARSE_BYTES,
     }
 }

@@ -164,11 +164,7 @@ fn validate_regression(r: &RegressionExperiment) -> Result<(), String> {
                 spec.n
             ));
         }
-        let visits: f64 = r
-            .solvers
-            .iter()
-            .map(|s| s.epochs as f64 * spec.n as f64)
-            .sum();
+        let visits = crate::lab::regression::sample_visits(&r.solvers, spec.n);
         if visits > PAGE_MAX_VISITS {
             return Err(format!(
                 "epochs × samples is too much work for the page ({visits} sample visits, at \

@@ -17,6 +17,19 @@ pub const PAGE_MAX_VISITS: f64 = 2e7;
 /// Largest epochs on the page.
 pub const PAGE_MAX_EPOCHS: usize = 10_000;
 
+/// Sample visits of a page run: epochs × rows summed over the runs (checked against
+/// [`PAGE_MAX_VISITS`] by the link validator and, for pasted data, by the run).
+pub fn sample_visits(solvers: &[crate::solver::minibatch::MiniBatchConfig], rows: usize) -> f64 {
+    solvers.iter().map(|s| s.epochs as f64 * rows as f64).sum()
+}
+
+/// The message for pasted data of `rows` rows when that is more than [`PAGE_MAX_ROWS`].
+pub fn too_many_rows(rows: usize) -> Option<String> {
+    (rows > PAGE_MAX_ROWS).then(|| {
+        format!("This CSV has {rows} rows; the regression lab takes at most {PAGE_MAX_ROWS}.")
+    })
+}
+
 /// The regression lab's numeric ranges, written once: the form ([`super::RegressionForm::apply`])
 /// and the link/`setState` validator (`LabConfig::validate`) both check them. (Seeds are any
 /// u64 in both, read exactly.)

@@ -104,17 +104,10 @@ fn run_reporting(
     if let DataSource::Csv { .. } = &cfg.data {
         // The page's limits for pasted data, checked where large data are read (the worker).
         let rows = raw.n();
-        if rows > super::PAGE_MAX_ROWS {
-            return Err(format!(
-                "This CSV has {rows} rows; the regression lab takes at most {}.",
-                super::PAGE_MAX_ROWS
-            ));
+        if let Some(m) = super::too_many_rows(rows) {
+            return Err(m);
         }
-        let visits: f64 = cfg
-            .solvers
-            .iter()
-            .map(|s| s.epochs as f64 * rows as f64)
-            .sum();
+        let visits = super::sample_visits(&cfg.solvers, rows);
         if visits > super::PAGE_MAX_VISITS {
             return Err(format!(
                 "epochs × rows is too much work for the page ({visits} sample visits, at most \
