@@ -978,3 +978,145 @@ impl PlotLayoutMap {
         )
     }
 }
+
+/// A run of `n` records: a straight approach from (−2, 2) and then an SGD-like zig-zag around
+/// (0.3, −1.5), each point a fresh draw within ±0.35 (every segment crosses the cloud).
+fn zig_zag_trace(n: usize) -> gradlab::trace::Trace {
+    let mut trace = Experiment::default().run().unwrap().remove(0);
+    let first = trace.iterates[0].clone();
+    let mut s = 11u64;
+    let mut r = || {
+        s ^= s << 13;
+        s ^= s >> 7;
+        s ^= s << 17;
+        (s % 10_000) as f64 / 10_000.0 - 0.5
+    };
+    trace.iterates = (0..n)
+        .map(|k| {
+            let x = if k < 50 {
+                let t = k as f64 / 50.0;
+                vec![-2.0 + 2.3 * t, 2.0 - 3.5 * t]
+            } else {
+                vec![0.3 + 0.7 * r(), -1.5 + 0.7 * r()]
+            };
+            gradlab::trace::Iterate {
+                k,
+                x,
+                ..first.clone()
+            }
+        })
+        .collect();
+    trace
+}
+
+#[test]
+fn a_long_zig_zag_is_drawn_where_it_runs_and_nowhere_else() {
+    // 6 000 records: more than RASTER_PATH_SEGMENTS after thinning, so the path is one image
+    // (put pixel by pixel here, one drawImage in the browser).
+    let traces = vec![zig_zag_trace(6000)];
+    let grid = Grid::sample(&Peaks, Peaks::VIEW, 90, 90);
+    let draw = |traces: &[gradlab::trace::Trace]| {
+        let mut buf = vec![0u8; (W * H * 3) as usize];
+        let map = {
+            let overlay = MapOverlay {
+                traces,
+                ..Default::default()
+            };
+            draw_contour_map(
+                &area(&mut buf),
+                &grid,
+                &overlay,
+                &PlotStyle::default(),
+                &mut |_| false,
+            )
+            .unwrap()
+            .0
+        };
+        (buf, map)
+    };
+    let (with, map) = draw(&traces);
+    let (without, _) = draw(&[]);
+    save("contour-long-path", &with);
+    let pts: Vec<(f64, f64)> = traces[0]
+        .iterates
+        .iter()
+        .map(|r| map.to_pixel(r.x[0], r.x[1]))
+        .collect();
+    // Along the path (the straight part and points of the cloud): the solver's colour
+    // (255, 64, 64), at least ¾ covered at the pixel holding the point.
+    // (Or a neighbour: the point may sit under a marker's dark ring.)
+    for &(x, y) in pts.iter().step_by(97) {
+        let (px, py) = (x.floor() as i32, y.floor() as i32);
+        let red = (-1..=1)
+            .flat_map(|j| (-1..=1).map(move |i| (px + i, py + j)))
+            .any(|(i, j)| {
+                let (r, g, b) = pixel(&with, i, j);
+                r > 190 && g < 110 && b < 110
+            });
+        assert!(
+            red,
+            "path pixel at ({x:.1}, {y:.1}): {:?}",
+            pixel(&with, px, py)
+        );
+    }
+    // Farther than the halo (2 px) plus a pixel from every point, nothing changed: the image
+    // is composited over the map, not pasted as a rectangle.
+    let near = |x: i32, y: i32| {
+        let (cx, cy) = (x as f64 + 0.5, y as f64 + 0.5);
+        pts.windows(2).any(|s| {
+            let (p, q) = (s[0], s[1]);
+            let (dx, dy) = (q.0 - p.0, q.1 - p.1);
+            let t = (((cx - p.0) * dx + (cy - p.1) * dy) / (dx * dx + dy * dy).max(1e-12))
+                .clamp(0.0, 1.0);
+            (cx - p.0 - t * dx).hypot(cy - p.1 - t * dy) < 3.5
+        })
+    };
+    let mut changed_far = 0;
+    let mut changed = 0;
+    for y in map.y_px.0..map.y_px.1 {
+        for x in map.x_px.0..map.x_px.1 {
+            if pixel(&with, x, y) != pixel(&without, x, y) {
+                changed += 1;
+                if !near(x, y) {
+                    changed_far += 1;
+                }
+            }
+        }
+    }
+    // (The start ring and the end marker are drawn by the backend, as for a short run.)
+    assert!(changed > 2000, "the path covers pixels: {changed}");
+    assert!(
+        changed_far < 200,
+        "pixels changed away from the path: {changed_far}"
+    );
+}
+
+#[test]
+fn a_long_zig_zag_on_the_surface_is_drawn() {
+    let traces = vec![zig_zag_trace(6000)];
+    let grid = Grid::sample(&Peaks, Peaks::VIEW, 40, 40);
+    let mut buf = vec![0u8; (W * H * 3) as usize];
+    {
+        let overlay = MapOverlay {
+            traces: &traces,
+            ..Default::default()
+        };
+        draw_surface(
+            &area(&mut buf),
+            &grid,
+            &overlay,
+            Camera {
+                yaw: 0.6,
+                pitch: 0.45,
+            },
+            &PlotStyle::default(),
+        )
+        .unwrap();
+    }
+    save("surface-long-path", &buf);
+    // The solver's colour, exactly, where the line covers whole pixels.
+    assert!(
+        count(&buf, |c| c == (255, 64, 64)) > 150,
+        "trajectory drawn"
+    );
+}

@@ -3,6 +3,7 @@
 use super::layout::{
     frame_chart, layout_frame, text_size, Axis, Frame, FrameSpec, LegendEntry, Painter, Swatch,
 };
+use super::raster::{Pen, Rgba, RASTER_PATH_SEGMENTS};
 use super::{axis_ticks, err, fmt_tick, solver_color, viridis, Grid, PlotLayout, PlotStyle};
 use crate::problem::surfaces::ViewBox;
 use crate::trace::Trace;
@@ -404,6 +405,21 @@ pub fn draw_contour_map<DB: DrawingBackend>(
     style: &PlotStyle,
     raster: &mut dyn FnMut(PixelMap) -> bool,
 ) -> Result<(PixelMap, PlotLayout), String> {
+    draw_contour_map_with(root, grid, overlay, style, raster, &mut |_| false)
+}
+
+/// [`draw_contour_map`], with `blit(image)` to composite an image over what is drawn (alpha 0 =
+/// keep what is there; in the browser: one `drawImage`): a path of more than
+/// [`RASTER_PATH_SEGMENTS`] segments is drawn as one ([`Rgba::stroke_paths`]). When `blit`
+/// returns `false` the image's pixels are drawn one by one through the backend.
+pub fn draw_contour_map_with<DB: DrawingBackend>(
+    root: &DrawingArea<DB, Shift>,
+    grid: &Grid,
+    overlay: &MapOverlay,
+    style: &PlotStyle,
+    raster: &mut dyn FnMut(PixelMap) -> bool,
+    blit: &mut dyn FnMut(&Rgba) -> bool,
+) -> Result<(PixelMap, PlotLayout), String> {
     root.fill(&super::palette().background).map_err(err)?;
     let mut painter = Painter::new(root, style);
     let (w, h) = painter.dims();
@@ -487,16 +503,46 @@ pub fn draw_contour_map<DB: DrawingBackend>(
         let (ux, uy) = map.units_per_px();
         let pts = super::thin::by_pixel(&pts, ux, uy);
         let lines = clip_polyline(&pts, &v);
-        chart
-            .draw_series(lines.iter().map(|l| PathElement::new(l.clone(), halo)))
-            .map_err(err)?;
-        chart
-            .draw_series(
-                lines
-                    .iter()
-                    .map(|l| PathElement::new(l.clone(), color.stroke_width(style.px(2.0)))),
-            )
-            .map_err(err)?;
+        let segments: usize = lines.iter().map(|l| l.len().saturating_sub(1)).sum();
+        if segments > RASTER_PATH_SEGMENTS {
+            // A long run (SGD's zig-zag of 20 000 steps): one image, not a stroke of thousands
+            // of self-crossing segments.
+            let (ox, oy) = root.get_base_pixel();
+            let to_backend = |l: &Vec<(f64, f64)>| -> Vec<(f64, f64)> {
+                l.iter()
+                    .map(|p| {
+                        let (x, y) = map.to_pixel(p.0, p.1);
+                        (x + ox as f64, y + oy as f64)
+                    })
+                    .collect()
+            };
+            let paths: Vec<Vec<(f64, f64)>> = lines.iter().map(to_backend).collect();
+            let pens = [
+                Pen {
+                    rgb: [0, 0, 0],
+                    alpha: 0.6,
+                    width: style.px(4.0) as f64,
+                },
+                Pen {
+                    rgb: [color.0, color.1, color.2],
+                    alpha: 1.0,
+                    width: style.px(2.0) as f64,
+                },
+            ];
+            let clip = [x0 + ox, y0 + oy, x1 + ox, y1 + oy];
+            super::raster::put(root, &Rgba::stroke_paths(&paths, clip, &pens), blit)?;
+        } else {
+            chart
+                .draw_series(lines.iter().map(|l| PathElement::new(l.clone(), halo)))
+                .map_err(err)?;
+            chart
+                .draw_series(
+                    lines
+                        .iter()
+                        .map(|l| PathElement::new(l.clone(), color.stroke_width(style.px(2.0)))),
+                )
+                .map_err(err)?;
+        }
         if let Some(simplex) = trace.iterates[last - 1].simplex.as_ref() {
             let mut poly: Vec<(f64, f64)> = simplex.iter().map(|p| (p[0], p[1])).collect();
             if let Some(&first) = poly.first() {

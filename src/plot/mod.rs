@@ -24,7 +24,7 @@ pub mod thin;
 
 use plotters::style::RGBColor;
 
-pub use contour::{draw_contour_map, PixelMap};
+pub use contour::{draw_contour_map, draw_contour_map_with, PixelMap};
 
 thread_local! {
     static LANGUAGE: std::cell::Cell<crate::i18n::Lang> = const { std::cell::Cell::new(crate::i18n::Lang::En) };
@@ -369,18 +369,30 @@ pub fn along_path(
 }
 
 /// Indices of the points of a path (device px) at which markers are drawn: the first, then every
-/// point at least `gap` px from the last marked one, at most `max` of them (a long run gets
-/// markers spread along it, never 10⁵).
+/// point at least `gap` px from every marked one, at most `max` of them (a long run gets markers
+/// spread along it, never 10⁵; an SGD run's zig-zag over the same few pixels gets a few, not a
+/// pile of them).
 pub fn marker_indices(px: &[(f64, f64)], gap: f64, max: usize) -> Vec<usize> {
     let mut out = Vec::new();
-    let mut last: Option<(f64, f64)> = None;
+    // The marked points by cell of a `gap`-sized grid: a point's rivals are in the 3×3 cells
+    // around its own.
+    let mut cells: std::collections::HashMap<(i64, i64), Vec<(f64, f64)>> = Default::default();
+    let cell = |p: (f64, f64)| ((p.0 / gap).floor() as i64, (p.1 / gap).floor() as i64);
     for (i, p) in px.iter().enumerate() {
         if !(p.0.is_finite() && p.1.is_finite()) {
             continue;
         }
-        if last.is_none_or(|l| (p.0 - l.0).hypot(p.1 - l.1) >= gap) {
+        let (cx, cy) = cell(*p);
+        let crowded = (cx.saturating_sub(1)..=cx.saturating_add(1)).any(|x| {
+            (cy.saturating_sub(1)..=cy.saturating_add(1)).any(|y| {
+                cells
+                    .get(&(x, y))
+                    .is_some_and(|v| v.iter().any(|q| (p.0 - q.0).hypot(p.1 - q.1) < gap))
+            })
+        });
+        if !crowded {
             out.push(i);
-            last = Some(*p);
+            cells.entry((cx, cy)).or_default().push(*p);
         }
     }
     if out.len() > max && max > 0 {
@@ -791,5 +803,43 @@ mod tests {
         assert_eq!(fmt_tick(100.0), "100");
         assert_eq!(fmt_tick(20.0), "20");
         assert_eq!(fmt_tick(35.62), "35.6");
+    }
+
+    #[test]
+    fn markers_are_spread_along_a_line_and_not_piled_on_a_zig_zag() {
+        // A straight path of 1 000 px: one marker every 24 px (the first at its start).
+        let line: Vec<(f64, f64)> = (0..=1000).map(|k| (k as f64, 5.0)).collect();
+        let at = marker_indices(&line, 24.0, 100);
+        assert_eq!(at.len(), 42);
+        assert!(at.windows(2).all(|w| w[1] - w[0] == 24), "{at:?}");
+        // 10 000 steps back and forth across a 30-px cloud: every marked point is ≥ 24 px from
+        // every other, so only a few fit (before: 40 piled up there).
+        let mut s = 3u64;
+        let mut r = || {
+            s ^= s << 13;
+            s ^= s >> 7;
+            s ^= s << 17;
+            (s % 1000) as f64 / 1000.0
+        };
+        let cloud: Vec<(f64, f64)> = (0..10_000)
+            .map(|_| (100.0 + 30.0 * r(), 50.0 + 30.0 * r()))
+            .collect();
+        let at = marker_indices(&cloud, 24.0, 40);
+        assert!((1..=4).contains(&at.len()), "{}", at.len());
+        for (a, &i) in at.iter().enumerate() {
+            for &j in &at[a + 1..] {
+                let (p, q) = (cloud[i], cloud[j]);
+                assert!((p.0 - q.0).hypot(p.1 - q.1) >= 24.0);
+            }
+        }
+        // Far-off and broken points neither panic nor get a marker of their own crowding others.
+        let wild = [
+            (0.0, 0.0),
+            (1e300, -1e300),
+            (f64::NAN, 1.0),
+            (f64::INFINITY, 0.0),
+            (30.0, 0.0),
+        ];
+        assert_eq!(marker_indices(&wild, 24.0, 40), vec![0, 1, 4]);
     }
 }

@@ -100,6 +100,95 @@ impl Rgba {
         }
     }
 
+    /// Strokes the polylines `paths` (backend pixel coordinates, fractional) with each of `pens`
+    /// in turn (the first underneath), into a new image covering what they touch within `clip`
+    /// (`[x0, y0, x1, y1)`, backend pixels). Each pen covers the union of its segments, as one
+    /// canvas stroke does: where a path crosses itself it is not drawn darker. Joins and ends are
+    /// round; the edge is anti-aliased over one pixel. Non-finite points break a path.
+    ///
+    /// This is how a path of many thousand segments is drawn: one image for the canvas to
+    /// composite, where one `stroke` of a self-crossing 20 000-segment path took the browser's
+    /// software rasterizer about half a second (BENCHMARKS.md, "Heavy links").
+    pub fn stroke_paths(paths: &[Vec<(f64, f64)>], clip: [i32; 4], pens: &[Pen]) -> Rgba {
+        let reach = pens.iter().map(|p| p.width / 2.0).fold(0.0, f64::max) + 1.0;
+        // The image: the points' bounding box, widened by the pens, within the clip.
+        let (mut lo, mut hi) = (
+            (f64::INFINITY, f64::INFINITY),
+            (f64::NEG_INFINITY, f64::NEG_INFINITY),
+        );
+        for &(x, y) in paths.iter().flatten() {
+            if x.is_finite() && y.is_finite() {
+                lo = (lo.0.min(x), lo.1.min(y));
+                hi = (hi.0.max(x), hi.1.max(y));
+            }
+        }
+        let bound = |v: f64, a: i32, b: i32| v.clamp(a as f64, b as f64) as i32;
+        let x0 = bound((lo.0 - reach).floor(), clip[0], clip[2]);
+        let y0 = bound((lo.1 - reach).floor(), clip[1], clip[3]);
+        let x1 = bound((hi.0 + reach).ceil(), clip[0], clip[2]);
+        let y1 = bound((hi.1 + reach).ceil(), clip[1], clip[3]);
+        if lo.0 > hi.0 || lo.0.is_nan() || x1 <= x0 || y1 <= y0 {
+            return Rgba::new(clip[0], clip[1], 0, 0);
+        }
+        let (w, h) = ((x1 - x0) as usize, (y1 - y0) as usize);
+        // Per pixel: the squared distance from its centre to the nearest segment. A pen's
+        // coverage follows from it, so the union of thousands of segments costs one `min` per
+        // pixel visited, whatever the number of pens.
+        let mut dist = Field::new(w, h, pens);
+        let window = [
+            x0 as f64 - reach,
+            y0 as f64 - reach,
+            x1 as f64 + reach,
+            y1 as f64 + reach,
+        ];
+        for path in paths {
+            for seg in path.windows(2) {
+                let Some((a, b)) = clip_to(seg[0], seg[1], window) else {
+                    continue;
+                };
+                // Pieces at most 8 px long, so each one's box is small whatever the direction.
+                let len = (b.0 - a.0).hypot(b.1 - a.1);
+                let n = (len / 8.0).ceil().max(1.0) as usize;
+                for k in 0..n {
+                    let t0 = k as f64 / n as f64;
+                    let t1 = (k + 1) as f64 / n as f64;
+                    let p = (a.0 + (b.0 - a.0) * t0, a.1 + (b.1 - a.1) * t0);
+                    let q = (a.0 + (b.0 - a.0) * t1, a.1 + (b.1 - a.1) * t1);
+                    dist.nearest(p, q, reach, (x0, y0));
+                }
+            }
+        }
+        // Beyond this (squared) distance no pen covers anything.
+        let out2 = (reach as f32 - 0.5).powi(2);
+        let mut img = Rgba::new(x0, y0, w, h);
+        for i in 0..w * h {
+            // Source-over, pen after pen, premultiplied.
+            if dist.d2[i] >= out2 {
+                continue;
+            }
+            let d = dist.d2[i].sqrt();
+            let (mut c, mut a) = ([0f32; 3], 0f32);
+            for pen in pens {
+                let s = pen.alpha * (pen.width as f32 / 2.0 + 0.5 - d).clamp(0.0, 1.0);
+                if s > 0.0 {
+                    for (ck, &pk) in c.iter_mut().zip(&pen.rgb) {
+                        *ck = pk as f32 * s + *ck * (1.0 - s);
+                    }
+                    a = s + a * (1.0 - s);
+                }
+            }
+            let alpha = (a * 255.0 + 0.5) as u8;
+            if alpha > 0 {
+                let o = i * 4;
+                for (dst, ck) in img.px[o..o + 3].iter_mut().zip(c) {
+                    *dst = (ck / a + 0.5).min(255.0) as u8;
+                }
+                img.px[o + 3] = alpha;
+            }
+        }
+        img
+    }
+
     /// The colour at backend pixel (x, y), `None` where nothing was drawn.
     pub fn at(&self, x: i32, y: i32) -> Option<[u8; 3]> {
         let (i, j) = (x - self.x0, y - self.y0);
@@ -109,6 +198,173 @@ impl Rgba {
         let o = (j as usize * self.w + i as usize) * 4;
         (self.px[o + 3] != 0).then(|| [self.px[o], self.px[o + 1], self.px[o + 2]])
     }
+}
+
+/// A stroke for [`Rgba::stroke_paths`]: colour, opacity (0..=1) and width in device pixels.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct Pen {
+    pub rgb: [u8; 3],
+    pub alpha: f32,
+    pub width: f64,
+}
+
+/// Segments with more than this many pieces are drawn by [`Rgba::stroke_paths`] rather than by
+/// the backend's own stroke (which draws the few-segment paths of most runs exactly as before).
+pub const RASTER_PATH_SEGMENTS: usize = 1000;
+
+/// The part of segment a–b inside `[x0, y0, x1, y1]` (Liang–Barsky), `None` if none is or a
+/// point is not finite.
+fn clip_to(a: (f64, f64), b: (f64, f64), r: [f64; 4]) -> Option<((f64, f64), (f64, f64))> {
+    if !(a.0.is_finite() && a.1.is_finite() && b.0.is_finite() && b.1.is_finite()) {
+        return None;
+    }
+    let (dx, dy) = (b.0 - a.0, b.1 - a.1);
+    let (mut t0, mut t1) = (0.0f64, 1.0f64);
+    for (p, q) in [
+        (-dx, a.0 - r[0]),
+        (dx, r[2] - a.0),
+        (-dy, a.1 - r[1]),
+        (dy, r[3] - a.1),
+    ] {
+        if p == 0.0 {
+            if q < 0.0 {
+                return None;
+            }
+        } else {
+            let t = q / p;
+            if p < 0.0 {
+                t0 = t0.max(t);
+            } else {
+                t1 = t1.min(t);
+            }
+        }
+    }
+    (t0 <= t1).then_some((
+        (a.0 + t0 * dx, a.1 + t0 * dy),
+        (a.0 + t1 * dx, a.1 + t1 * dy),
+    ))
+}
+
+/// Squared distances from pixel centres (at +½) to the nearest segment so far, with a count,
+/// per 8×8 tile, of the pixels every pen already covers fully: a segment whose box lies in full
+/// tiles (the dense middle of an SGD zig-zag) cannot change anything and is skipped.
+struct Field {
+    w: usize,
+    h: usize,
+    d2: Vec<f32>,
+    /// Squared distance within which every pen's coverage is 1.
+    solid2: f32,
+    /// Per tile: fully covered pixels so far, and pixels in the tile.
+    full: Vec<(u8, u8)>,
+}
+
+const TILE: usize = 8;
+
+impl Field {
+    fn new(w: usize, h: usize, pens: &[Pen]) -> Field {
+        let r = pens
+            .iter()
+            .map(|p| p.width / 2.0)
+            .fold(f64::INFINITY, f64::min);
+        let solid = (r - 0.5).max(0.0) as f32;
+        let (tw, th) = (w.div_ceil(TILE), h.div_ceil(TILE));
+        let size = |k: usize, n: usize| (n - k * TILE).min(TILE);
+        let full = (0..th)
+            .flat_map(|tj| (0..tw).map(move |ti| (0, (size(ti, w) * size(tj, h)) as u8)))
+            .collect();
+        Field {
+            w,
+            h,
+            d2: vec![f32::INFINITY; w * h],
+            solid2: if solid > 0.0 { solid * solid } else { -1.0 },
+            full,
+        }
+    }
+
+    /// Lowers the distances to the short segment p–q (backend pixels; the field's top left
+    /// pixel is (x0, y0)) where it is nearer, for the pixels within `reach` of it.
+    fn nearest(&mut self, p: (f64, f64), q: (f64, f64), reach: f64, (x0, y0): (i32, i32)) {
+        let (w, h) = (self.w, self.h);
+        let span = |a: f64, b: f64, o: i32, n: usize| {
+            let lo = ((a.min(b) - reach).floor() as i64 - o as i64).max(0);
+            let hi = ((a.max(b) + reach).ceil() as i64 - o as i64).min(n as i64 - 1);
+            (lo, hi)
+        };
+        let (i_lo, i_hi) = span(p.0, q.0, x0, w);
+        let (j_lo, j_hi) = span(p.1, q.1, y0, h);
+        if i_lo > i_hi || j_lo > j_hi {
+            return;
+        }
+        let tw = w.div_ceil(TILE);
+        let (ti, tj) = (
+            i_lo as usize / TILE..=i_hi as usize / TILE,
+            j_lo as usize / TILE..=j_hi as usize / TILE,
+        );
+        if tj.clone().all(|b| {
+            ti.clone().all(|a| {
+                let (n, of) = self.full[b * tw + a];
+                n == of
+            })
+        }) {
+            return;
+        }
+        // Relative to the first pixel centre of the box, in f32 (a box is a few pixels wide).
+        let (ox, oy) = (
+            (x0 as i64 + i_lo) as f64 + 0.5,
+            (y0 as i64 + j_lo) as f64 + 0.5,
+        );
+        let (px, py) = ((p.0 - ox) as f32, (p.1 - oy) as f32);
+        let (dx, dy) = ((q.0 - p.0) as f32, (q.1 - p.1) as f32);
+        let len2 = dx * dx + dy * dy;
+        let inv = if len2 > 0.0 { 1.0 / len2 } else { 0.0 };
+        for j in j_lo..=j_hi {
+            let cy = (j - j_lo) as f32 - py;
+            let at = j as usize * w;
+            for i in i_lo..=i_hi {
+                let cx = (i - i_lo) as f32 - px;
+                let t = ((cx * dx + cy * dy) * inv).clamp(0.0, 1.0);
+                let (ex, ey) = (cx - t * dx, cy - t * dy);
+                let d2 = ex * ex + ey * ey;
+                let cell = &mut self.d2[at + i as usize];
+                if d2 < *cell {
+                    if d2 <= self.solid2 && *cell > self.solid2 {
+                        self.full[(j as usize / TILE) * tw + i as usize / TILE].0 += 1;
+                    }
+                    *cell = d2;
+                }
+            }
+        }
+    }
+}
+
+/// Puts `img` on `root`: through `blit` (one image for the canvas to composite), or, when that
+/// returns `false` (a native backend), pixel by pixel with each pixel's alpha.
+pub fn put<DB: plotters::prelude::DrawingBackend>(
+    root: &plotters::prelude::DrawingArea<DB, plotters::coord::Shift>,
+    img: &Rgba,
+    blit: &mut dyn FnMut(&Rgba) -> bool,
+) -> Result<(), String> {
+    if img.w == 0 || img.h == 0 || blit(img) {
+        return Ok(());
+    }
+    let (ox, oy) = root.get_base_pixel();
+    for y in 0..img.h {
+        for x in 0..img.w {
+            let o = (y * img.w + x) * 4;
+            let a = img.px[o + 3];
+            if a != 0 {
+                let c = plotters::style::RGBAColor(
+                    img.px[o],
+                    img.px[o + 1],
+                    img.px[o + 2],
+                    a as f64 / 255.0,
+                );
+                let (px, py) = (img.x0 - ox + x as i32, img.y0 - oy + y as i32);
+                root.draw_pixel((px, py), &c).map_err(|e| e.to_string())?;
+            }
+        }
+    }
+    Ok(())
 }
 
 #[cfg(test)]
@@ -165,5 +421,169 @@ mod tests {
         r.line((0, 2), (9, 2), [0, 0, 0], 0.5);
         assert_eq!(r.at(1, 2), Some([100, 100, 100]));
         assert_eq!(r.at(9, 2), None, "outside the fill: left transparent");
+    }
+
+    const HALO: Pen = Pen {
+        rgb: [0, 0, 0],
+        alpha: 0.6,
+        width: 4.0,
+    };
+    const LINE: Pen = Pen {
+        rgb: [200, 40, 10],
+        alpha: 1.0,
+        width: 2.0,
+    };
+
+    /// The pixel (x, y) of `img` as RGBA, transparent outside it.
+    fn rgba(img: &Rgba, x: i32, y: i32) -> [u8; 4] {
+        let (i, j) = (x - img.x0, y - img.y0);
+        if i < 0 || j < 0 || i as usize >= img.w || j as usize >= img.h {
+            return [0; 4];
+        }
+        let o = (j as usize * img.w + i as usize) * 4;
+        img.px[o..o + 4].try_into().unwrap()
+    }
+
+    #[test]
+    fn a_stroked_line_is_the_pen_inside_the_halo_around_and_nothing_beyond() {
+        let img = Rgba::stroke_paths(
+            &[vec![(10.0, 20.0), (50.0, 20.0)]],
+            [0, 0, 100, 100],
+            &[HALO, LINE],
+        );
+        // On the line (pixel centres 0.5 from y = 20): the line's colour, opaque.
+        assert_eq!(rgba(&img, 30, 19), [200, 40, 10, 255]);
+        assert_eq!(rgba(&img, 30, 20), [200, 40, 10, 255]);
+        // 1.5 px away: the halo alone (width 4 reaches 2 px), black at alpha 0.6.
+        assert_eq!(rgba(&img, 30, 21), [0, 0, 0, 153]);
+        assert_eq!(rgba(&img, 30, 18), [0, 0, 0, 153]);
+        // 2.5 px away: the halo's edge, nothing.
+        assert_eq!(rgba(&img, 30, 17)[3], 0);
+        // 3.5 px away: nothing.
+        assert_eq!(rgba(&img, 30, 23)[3], 0);
+        assert_eq!(rgba(&img, 30, 16)[3], 0);
+        // Round ends: the pixel whose centre is 0.7 px past the end is inside the halo and
+        // partly the line's.
+        let end = rgba(&img, 50, 19);
+        assert!(end[3] > 153 && end[3] < 255 && end[0] > 100, "{end:?}");
+        assert_eq!(rgba(&img, 53, 19)[3], 0);
+    }
+
+    #[test]
+    fn a_path_crossing_itself_thousands_of_times_is_not_darker_where_it_crosses() {
+        // A zig-zag over the same few pixels 5 000 times: the halo stays at its one alpha (one
+        // canvas stroke is a union too), the line's colour is exactly the pen's.
+        let mut zig = Vec::new();
+        for k in 0..5000 {
+            zig.push(if k % 2 == 0 {
+                (20.3, 20.7)
+            } else {
+                (40.6, 31.2)
+            });
+            zig.push((30.1, if k % 3 == 0 { 10.4 } else { 38.8 }));
+        }
+        let img = Rgba::stroke_paths(&[zig], [0, 0, 64, 64], &[HALO, LINE]);
+        let mut alphas = std::collections::BTreeSet::new();
+        for y in 0..64 {
+            for x in 0..64 {
+                let p = rgba(&img, x, y);
+                if p[3] == 255 {
+                    assert_eq!(&p[..3], &[200, 40, 10], "({x}, {y})");
+                }
+                alphas.insert(p[3]);
+            }
+        }
+        // Between 0.6 (halo) and 1 (line) only on the anti-aliased rims; never above 0.6 where
+        // the halo alone is.
+        assert!(alphas.contains(&153) && alphas.contains(&255));
+    }
+
+    /// `pts` stroked as one path, and the union by hand: per pixel, the most-covering single
+    /// segment drawn alone. The number of pixels where the two differ by more than 1.
+    fn differs_from_segment_by_segment(pts: &[(f64, f64)]) -> usize {
+        let clip = [0, 0, 128, 100];
+        let whole = Rgba::stroke_paths(&[pts.to_vec()], clip, &[HALO, LINE]);
+        let mut best = vec![[0u8; 4]; 128 * 100];
+        for seg in pts.windows(2) {
+            let one = Rgba::stroke_paths(&[seg.to_vec()], clip, &[HALO, LINE]);
+            for y in 0..100 {
+                for x in 0..128 {
+                    let p = rgba(&one, x, y);
+                    let b = &mut best[(y * 128 + x) as usize];
+                    if p[3] > b[3] || (p[3] == b[3] && p[0] > b[0]) {
+                        *b = p;
+                    }
+                }
+            }
+        }
+        let mut differ = 0;
+        for y in 0..100 {
+            for x in 0..128 {
+                let (a, b) = (rgba(&whole, x, y), best[(y * 128 + x) as usize]);
+                if a.iter().zip(&b).any(|(u, v)| u.abs_diff(*v) > 1) {
+                    differ += 1;
+                }
+            }
+        }
+        differ
+    }
+
+    #[test]
+    fn the_skipped_segments_change_nothing() {
+        // A dense SGD-like cloud: most segments end up inside tiles already fully covered and are
+        // skipped; the image must equal the union of every segment drawn alone.
+        let mut pts = Vec::new();
+        let mut s = 7u64;
+        let mut r = || {
+            s ^= s << 13;
+            s ^= s >> 7;
+            s ^= s << 17;
+            (s % 10_000) as f64 / 10_000.0 - 0.5
+        };
+        for _ in 0..3000 {
+            pts.push((60.0 + 40.0 * r(), 50.0 + 25.0 * r()));
+        }
+        assert_eq!(differs_from_segment_by_segment(&pts), 0);
+        // Rows 2 px apart: every pixel is within 1 px of a line, but only half of them fully
+        // covered by the 2-px line, so no tile is full and the last, diagonal segment (which
+        // covers pixels between the rows) must be drawn.
+        let mut rows = Vec::new();
+        for k in 0..30 {
+            let y = 10.5 + 2.0 * k as f64;
+            let (a, b) = if k % 2 == 0 {
+                (8.0, 120.0)
+            } else {
+                (120.0, 8.0)
+            };
+            rows.extend([(a, y), (b, y)]);
+        }
+        rows.extend([(20.0, 12.0), (100.0, 60.0)]);
+        assert_eq!(differs_from_segment_by_segment(&rows), 0);
+    }
+
+    #[test]
+    fn far_and_broken_points_are_clipped_not_looped_over() {
+        // A diverged run: points at 1e300 and NaN. The segment towards 1e300 is clipped to the
+        // image (no loop over 1e299 pieces); the NaN breaks the path.
+        let path = vec![
+            (10.0, 10.0),
+            (1e300, 1e300),
+            (f64::NAN, 5.0),
+            (20.0, 30.0),
+            (30.0, 30.0),
+        ];
+        let img = Rgba::stroke_paths(&[path], [0, 0, 64, 64], &[HALO, LINE]);
+        assert_eq!(rgba(&img, 25, 29)[3], 255, "the finite segment is drawn");
+        assert_eq!(
+            rgba(&img, 40, 40)[3],
+            255,
+            "towards the far point, within the clip"
+        );
+        let none = Rgba::stroke_paths(
+            &[vec![(f64::NAN, 1.0), (1e300, -1e300)]],
+            [0, 0, 64, 64],
+            &[HALO, LINE],
+        );
+        assert_eq!((none.w, none.h), (0, 0));
     }
 }

@@ -2,7 +2,7 @@
 
 use super::contour::MapOverlay;
 use super::layout::{anchored_box, boxes_overlap, Painter};
-use super::raster::Rgba;
+use super::raster::{Pen, Rgba, RASTER_PATH_SEGMENTS};
 use super::{axis_ticks, err, solver_color, viridis, Grid, PlotLayout, PlotStyle};
 use plotters::coord::Shift;
 use plotters::prelude::*;
@@ -165,18 +165,7 @@ pub fn draw_surface_with<DB: DrawingBackend>(
             img.line(p10, p11, ink, 0.18);
         }
     }
-    if !blit(&img) {
-        for y in 0..img.h {
-            for x in 0..img.w {
-                let o = (y * img.w + x) * 4;
-                if img.px[o + 3] != 0 {
-                    let c = RGBColor(img.px[o], img.px[o + 1], img.px[o + 2]);
-                    let (px, py) = (img.x0 - ox + x as i32, img.y0 - oy + y as i32);
-                    root.draw_pixel((px, py), &c).map_err(err)?;
-                }
-            }
-        }
-    }
+    super::raster::put(root, &img, blit)?;
 
     // Trajectories, lifted a little so they are not hidden in the surface.
     let lift = (hi - lo) * 0.01;
@@ -211,18 +200,41 @@ pub fn draw_surface_with<DB: DrawingBackend>(
             })
             .collect();
         let color = solver_color(n);
-        chart
-            .draw_series(LineSeries::new(
-                pts.iter().copied(),
-                BLACK.mix(0.7).stroke_width(style.px(4.0)),
-            ))
-            .map_err(err)?;
-        chart
-            .draw_series(LineSeries::new(
-                pts.iter().copied(),
-                color.stroke_width(style.px(2.0)),
-            ))
-            .map_err(err)?;
+        if px.len() > RASTER_PATH_SEGMENTS {
+            // A long run (a zig-zag of SGD steps): one image, not a stroke of thousands of
+            // self-crossing segments.
+            let pens = [
+                Pen {
+                    rgb: [0, 0, 0],
+                    alpha: 0.7,
+                    width: style.px(4.0) as f64,
+                },
+                Pen {
+                    rgb: [color.0, color.1, color.2],
+                    alpha: 1.0,
+                    width: style.px(2.0) as f64,
+                },
+            ];
+            let clip = [ox, oy, ox + w as i32, oy + h as i32];
+            super::raster::put(
+                root,
+                &Rgba::stroke_paths(std::slice::from_ref(&px), clip, &pens),
+                blit,
+            )?;
+        } else {
+            chart
+                .draw_series(LineSeries::new(
+                    pts.iter().copied(),
+                    BLACK.mix(0.7).stroke_width(style.px(4.0)),
+                ))
+                .map_err(err)?;
+            chart
+                .draw_series(LineSeries::new(
+                    pts.iter().copied(),
+                    color.stroke_width(style.px(2.0)),
+                ))
+                .map_err(err)?;
+        }
         // The solver's marker along the path (one per 24 CSS px, at most 30) and at its end.
         let marker = super::solver_marker(n);
         let ring = BLACK.mix(0.75);

@@ -265,12 +265,13 @@ pub(crate) fn draw_map_on_canvas(
         }
         ok
     };
-    let drawn = crate::plot::draw_contour_map(
+    let drawn = crate::plot::draw_contour_map_with(
         &root,
         grid,
         overlay,
         &crate::plot::PlotStyle { scale: dpr },
         &mut paint,
+        &mut |img| blit(canvas, img),
     )?;
     *cache = kept;
     root.present()
