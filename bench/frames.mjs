@@ -105,6 +105,11 @@ await measure('regression playback at 60 epochs/s', async (p) => {
   await p.click('.tabs [data-lab="regression"]');
   await p.evaluate(() => window.gradlab.setState({ lab: 'regression', config: { solvers: [{ learning_rate: 0.05, batch_size: 0, epochs: 200, seed: 1 }, { learning_rate: 0.01, batch_size: 8, epochs: 200, seed: 1 }] } }));
 }, playFor('rg-playbtn', 'rg-speed', 60, 2500));
+await measure('regression playback, 10⁵ samples (SGD path of 20 000 recorded steps, drawn as one image) at 10 epochs/s', async (p) => {
+  await p.click('.tabs [data-lab="regression"]');
+  await p.evaluate(() => window.gradlab.setState({ lab: 'regression', config: { data: { source: 'generated', n: 100000, slope: 2, intercept: 1, noise: 1, seed: 3 } } }));
+  await p.evaluate(() => window.gradlab.settled());
+}, playFor('rg-playbtn', 'rg-speed', 10, 2500));
 await measure('step the fit lab (playback at 30/s)', async (p) => { await p.click('.tabs [data-lab="fit"]'); }, playFor('fit-play', 'fit-speed', 30, 2500));
 
 // First plot after navigation, cold cache: a fresh browser profile each time; `ready` resolves

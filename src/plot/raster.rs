@@ -246,8 +246,8 @@ fn clip_to(a: (f64, f64), b: (f64, f64), r: [f64; 4]) -> Option<((f64, f64), (f6
 }
 
 /// Squared distances from pixel centres (at +½) to the nearest segment so far, with a count,
-/// per 8×8 tile, of the pixels every pen already covers fully: a segment whose box lies in full
-/// tiles (the dense middle of an SGD zig-zag) cannot change anything and is skipped.
+/// per 8×8 tile, of the pixels every pen already covers fully: nothing can change in a full tile
+/// (the dense middle of an SGD zig-zag), so segments pass over it without a look at its pixels.
 struct Field {
     w: usize,
     h: usize,
@@ -296,18 +296,6 @@ impl Field {
             return;
         }
         let tw = w.div_ceil(TILE);
-        let (ti, tj) = (
-            i_lo as usize / TILE..=i_hi as usize / TILE,
-            j_lo as usize / TILE..=j_hi as usize / TILE,
-        );
-        if tj.clone().all(|b| {
-            ti.clone().all(|a| {
-                let (n, of) = self.full[b * tw + a];
-                n == of
-            })
-        }) {
-            return;
-        }
         // Relative to the first pixel centre of the box, in f32 (a box is a few pixels wide).
         let (ox, oy) = (
             (x0 as i64 + i_lo) as f64 + 0.5,
@@ -317,20 +305,32 @@ impl Field {
         let (dx, dy) = ((q.0 - p.0) as f32, (q.1 - p.1) as f32);
         let len2 = dx * dx + dy * dy;
         let inv = if len2 > 0.0 { 1.0 / len2 } else { 0.0 };
-        for j in j_lo..=j_hi {
-            let cy = (j - j_lo) as f32 - py;
-            let at = j as usize * w;
-            for i in i_lo..=i_hi {
-                let cx = (i - i_lo) as f32 - px;
-                let t = ((cx * dx + cy * dy) * inv).clamp(0.0, 1.0);
-                let (ex, ey) = (cx - t * dx, cy - t * dy);
-                let d2 = ex * ex + ey * ey;
-                let cell = &mut self.d2[at + i as usize];
-                if d2 < *cell {
-                    if d2 <= self.solid2 && *cell > self.solid2 {
-                        self.full[(j as usize / TILE) * tw + i as usize / TILE].0 += 1;
+        let (i_lo, i_hi, j_lo, j_hi) = (i_lo as usize, i_hi as usize, j_lo as usize, j_hi as usize);
+        // Tile by tile: a tile every pixel of which is already fully covered is left alone.
+        for tj in j_lo / TILE..=j_hi / TILE {
+            for ti in i_lo / TILE..=i_hi / TILE {
+                let tile = tj * tw + ti;
+                if self.full[tile].0 == self.full[tile].1 {
+                    continue;
+                }
+                let (ja, jb) = ((tj * TILE).max(j_lo), (tj * TILE + TILE - 1).min(j_hi));
+                let (ia, ib) = ((ti * TILE).max(i_lo), (ti * TILE + TILE - 1).min(i_hi));
+                for j in ja..=jb {
+                    let cy = (j - j_lo) as f32 - py;
+                    let at = j * w;
+                    for i in ia..=ib {
+                        let cx = (i - i_lo) as f32 - px;
+                        let t = ((cx * dx + cy * dy) * inv).clamp(0.0, 1.0);
+                        let (ex, ey) = (cx - t * dx, cy - t * dy);
+                        let d2 = ex * ex + ey * ey;
+                        let cell = &mut self.d2[at + i];
+                        if d2 < *cell {
+                            if d2 <= self.solid2 && *cell > self.solid2 {
+                                self.full[tile].0 += 1;
+                            }
+                            *cell = d2;
+                        }
                     }
-                    *cell = d2;
                 }
             }
         }

@@ -195,3 +195,60 @@ test('the fit lab: a 100 005-row paste is named before any work; "use the first 
   assert.deepEqual(errors, []);
   await page.close();
 });
+
+test('a heavy link (10⁵ generated samples, SGD recording 20 000 steps) opens fresh with its long paths drawn as one image each, not stroked segment by segment', async () => {
+  // The link, made on a page where the experiment is set.
+  const maker = await ctx.newPage();
+  await maker.goto(BASE);
+  await maker.evaluate(() => window.gradlab.ready);
+  const link = await maker.evaluate(async () => {
+    const error = await window.gradlab.setState({ lab: 'regression', config: { data: { source: 'generated', n: 100000, slope: 2, intercept: 1, noise: 1, seed: 3 } } });
+    if (error) return `error: ${error}`;
+    await window.gradlab.settled();
+    return window.gradlab.link();
+  });
+  await maker.close();
+  assert.match(link, /^v3\./);
+  const page = await ctx.newPage();
+  await page.setViewportSize({ width: 1366, height: 800 });
+  const errors = [];
+  page.on('pageerror', (e) => errors.push(String(e)));
+  // The longest path each canvas strokes during the load (lineTo calls between beginPath and
+  // stroke), from the first script on.
+  await page.addInitScript(() => {
+    window.longestPath = {};
+    let n = 0;
+    const P = CanvasRenderingContext2D.prototype;
+    const { beginPath, lineTo, stroke } = P;
+    P.beginPath = function (...a) { n = 0; return beginPath.apply(this, a); };
+    P.lineTo = function (...a) { n++; return lineTo.apply(this, a); };
+    P.stroke = function (...a) { const id = this.canvas.id; window.longestPath[id] = Math.max(window.longestPath[id] ?? 0, n); return stroke.apply(this, a); };
+  });
+  await page.goto(`${BASE}#${link}`);
+  await page.evaluate(() => window.gradlab.ready);
+  await page.evaluate(() => window.gradlab.settled());
+  await page.evaluate(() => new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r))));
+  const shown = await page.evaluate(() => {
+    const s = window.gradlab.lastRun();
+    // The SGD run's colour (solver 1: 255, 214, 0) on the loss map and the 3-D surface.
+    const yellow = (id) => {
+      const c = document.getElementById(id);
+      const d = c.getContext('2d').getImageData(0, 0, c.width, c.height).data;
+      let n = 0;
+      for (let i = 0; i < d.length; i += 4) if (d[i] === 255 && d[i + 1] === 214 && d[i + 2] === 0) n++;
+      return n;
+    };
+    return { n: s.n, contour: yellow('rg-contour'), surface: yellow('rg-surface'), longestPath: window.longestPath };
+  });
+  console.log('heavy link:', JSON.stringify(shown));
+  assert.equal(shown.n, 100000);
+  assert.ok(shown.contour > 300 && shown.surface > 100, `the SGD path is drawn: ${JSON.stringify(shown)}`);
+  // Stroked as a canvas path, the SGD run's 20 000 steps would be one path of thousands of
+  // segments even after thinning (≈ 15 000 here; one stroke of such a self-crossing path took the
+  // browser's software rasterizer ≈ 1 s). The longest paths left on the map are contour lines.
+  for (const id of ['rg-contour', 'rg-surface']) {
+    assert.ok(shown.longestPath[id] > 0 && shown.longestPath[id] <= 1000, `longest path stroked on ${id}: ${shown.longestPath[id]} segments`);
+  }
+  assert.deepEqual(errors, []);
+  await page.close();
+});
