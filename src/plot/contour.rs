@@ -286,6 +286,9 @@ pub struct MapOverlay<'a> {
     pub traces: &'a [Trace],
     /// Draw the runs only up to this iteration (playback); `None` = whole runs.
     pub upto: Option<usize>,
+    /// Per run, draw only its first `lengths[n]` records (at least one), where given: the
+    /// regression lab's epochs end at a different record in each run. Empty = no such limit.
+    pub lengths: &'a [usize],
     /// Points to mark with a small cross (known minima).
     pub marks: &'a [(f64, f64)],
     /// Names of the horizontal and vertical axes (`("x", "y")` when empty).
@@ -300,6 +303,15 @@ pub struct MapOverlay<'a> {
 }
 
 impl MapOverlay<'_> {
+    /// How many records of run `n` (`trace`) are drawn: all, or up to [`MapOverlay::upto`]
+    /// and [`MapOverlay::lengths`], at least the start.
+    pub fn shown(&self, n: usize, trace: &Trace) -> usize {
+        let all = trace.iterates.len();
+        let upto = self.upto.map_or(all, |k| (k + 1).min(all));
+        let len = self.lengths.get(n).map_or(all, |&l| l.clamp(1, all.max(1)));
+        upto.min(len)
+    }
+
     /// The horizontal axis' name.
     pub fn x_name(&self) -> &str {
         if self.axes.0.is_empty() {
@@ -492,9 +504,7 @@ pub fn draw_contour_map_with<DB: DrawingBackend>(
     let halo = ShapeStyle::from(&BLACK.mix(0.6)).stroke_width(style.px(4.0));
     for (n, trace) in overlay.traces.iter().enumerate() {
         let color = solver_color(n);
-        let last = overlay
-            .upto
-            .map_or(trace.iterates.len(), |k| (k + 1).min(trace.iterates.len()));
+        let last = overlay.shown(n, trace);
         let pts: Vec<(f64, f64)> = trace.iterates[..last]
             .iter()
             .map(|r| (r.x[0], r.x[1]))

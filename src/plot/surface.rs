@@ -46,7 +46,7 @@ pub fn draw_surface_with<DB: DrawingBackend>(
     let pal = super::palette();
     root.fill(&pal.background).map_err(err)?;
     let mut painter = Painter::new(root, style);
-    let (traces, upto) = (overlay.traces, overlay.upto);
+    let traces = overlay.traces;
     let v = grid.view;
     let (lo, hi) = (grid.lo, grid.hi);
     let font = ("sans-serif", style.tick_font()).into_font();
@@ -171,7 +171,7 @@ pub fn draw_surface_with<DB: DrawingBackend>(
     let lift = (hi - lo) * 0.01;
     let inside = |x: f64, y: f64| x >= v.x_min && x <= v.x_max && y >= v.y_min && y <= v.y_max;
     for (n, trace) in traces.iter().enumerate() {
-        let last = upto.map_or(trace.iterates.len(), |k| (k + 1).min(trace.iterates.len()));
+        let last = overlay.shown(n, trace);
         let pts: Vec<(f64, f64, f64)> = trace.iterates[..last]
             .iter()
             .filter(|r| inside(r.x[0], r.x[1]))

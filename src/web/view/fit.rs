@@ -500,6 +500,7 @@ impl FitLab {
         let overlay = MapOverlay {
             traces: &traces,
             upto: (self.step < self.max_step()).then_some(self.step),
+            lengths: &[],
             marks: &best,
             axes: (
                 self.result.param_names.first().map_or("", String::as_str),

@@ -46,6 +46,9 @@ pub struct RegressionLab {
     design: Dataset,
     /// Per run, the step path with f = the full-data loss (for the 3-D surface).
     paths: Vec<Trace>,
+    /// The fingerprint of each run's steps, computed once per result (the summary is read on
+    /// every playback frame).
+    fingerprints: Vec<u64>,
     /// Playback position (epoch); `None` = the end.
     epoch: Option<usize>,
     /// (A, θ*, L*) of the quadratic loss when the model is y = w·x + b.
@@ -174,6 +177,7 @@ impl RegressionLab {
             experiment,
             result,
             paths: Vec::new(),
+            fingerprints: Vec::new(),
             epoch: None,
             quad: None,
             view: None,
@@ -619,11 +623,12 @@ impl RegressionLab {
             self.layouts.clear(canvas);
             return Ok(());
         };
-        let traces = self.shown_paths();
+        let lengths = self.shown_lengths();
         let marks: Vec<(f64, f64)> = self.quad.iter().map(|q| (q.1[0], q.1[1])).collect();
         let overlay = MapOverlay {
-            traces: &traces,
+            traces: &self.paths,
             upto: None,
+            lengths: &lengths,
             marks: &marks,
             axes: ("w", "b"),
             value: "MSE",
@@ -662,10 +667,11 @@ impl RegressionLab {
             self.layouts.clear(canvas);
             return Ok(());
         };
-        let traces = self.shown_paths();
+        let lengths = self.shown_lengths();
         let overlay = MapOverlay {
-            traces: &traces,
+            traces: &self.paths,
             upto: None,
+            lengths: &lengths,
             marks: &[],
             axes: ("w", "b"),
             value: "MSE",
@@ -840,6 +846,12 @@ impl RegressionLab {
                 self.quad = Some(([[sxx, sx], [sx, 1.0]], [f.w[0], f.b], f.mse));
             }
         }
+        self.fingerprints = self
+            .result
+            .traces
+            .iter()
+            .map(|t| t.steps.fingerprint())
+            .collect();
         self.paths = self
             .result
             .traces
@@ -923,25 +935,21 @@ impl RegressionLab {
     }
 
     /// The paths cut at the playback epoch.
-    fn shown_paths(&self) -> Vec<Trace> {
-        match self.epoch {
-            None => self.paths.clone(),
-            Some(e) => self
-                .paths
-                .iter()
-                .map(|p| {
-                    let mut q = p.clone();
-                    let keep = p
-                        .iterates
-                        .iter()
-                        .take_while(|r| r.extra("epoch").unwrap_or(0.0) <= e as f64)
-                        .count()
-                        .max(1);
-                    q.iterates.truncate(keep);
-                    q
-                })
-                .collect(),
-        }
+    /// How many records of each path are shown at the current epoch (all without one): the
+    /// plots draw these prefixes of `self.paths`, so a playback frame copies no trace.
+    fn shown_lengths(&self) -> Vec<usize> {
+        self.paths
+            .iter()
+            .map(|p| match self.epoch {
+                None => p.iterates.len(),
+                Some(e) => p
+                    .iterates
+                    .iter()
+                    .take_while(|r| r.extra("epoch").unwrap_or(0.0) <= e as f64)
+                    .count()
+                    .max(1),
+            })
+            .collect()
     }
 
     fn map_grid(&mut self) -> Option<std::rc::Rc<Grid>> {
@@ -1136,7 +1144,13 @@ impl RegressionLab {
                     stop: t.steps.stop.clone(),
                     stop_label: t.steps.stop.label(),
                     converged: t.steps.stop.is_converged(),
-                    fingerprint: format!("{:016x}", t.steps.fingerprint()),
+                    fingerprint: format!(
+                        "{:016x}",
+                        self.fingerprints
+                            .get(i)
+                            .copied()
+                            .unwrap_or_else(|| t.steps.fingerprint())
+                    ),
                     shown: shown_run(t, cfg.batch_size, n, self.epoch),
                 }
             })

@@ -359,6 +359,7 @@ impl SurfaceLab {
         let overlay = MapOverlay {
             traces: &self.traces,
             upto: self.upto,
+            lengths: &[],
             marks: &[],
             axes: ("x", "y"),
             value: "f(x, y)",
@@ -403,6 +404,7 @@ impl SurfaceLab {
         let overlay = MapOverlay {
             traces: &self.traces,
             upto: self.upto,
+            lengths: &[],
             marks: &marks,
             axes: ("x", "y"),
             value: "f(x, y)",
@@ -876,6 +878,7 @@ impl SurfaceLab {
         MapOverlay {
             traces: &self.traces,
             upto: self.upto,
+            lengths: &[],
             marks,
             axes: ("x", "y"),
             value: "f(x, y)",
