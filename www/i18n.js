@@ -13,7 +13,9 @@ let table = {};
 const originalText = new WeakMap();
 const originalAttr = new WeakMap();
 const ATTRS = ['aria-label', 'title', 'placeholder'];
-const SKIP = new Set(['SCRIPT', 'STYLE', 'CODE', 'PRE', 'TEXTAREA', 'CANVAS', 'INPUT', 'svg']);
+const SKIP = new Set(['SCRIPT', 'STYLE', 'CODE', 'PRE', 'CANVAS', 'svg']);
+/** Elements whose attributes are translated (a placeholder, a label) but never their content. */
+const NO_CONTENT = new Set(['TEXTAREA', 'INPUT']);
 const listeners = [];
 
 export function current() {
@@ -89,7 +91,7 @@ function translateNode(node) {
     saved[a] = orig;
     if (node.getAttribute(a) !== to) node.setAttribute(a, to);
   }
-  for (const c of node.childNodes) translateNode(c);
+  if (!NO_CONTENT.has(node.nodeName)) for (const c of node.childNodes) translateNode(c);
 }
 
 /** Translates everything under `root` into the current language. */
@@ -116,7 +118,8 @@ export function setLang(tag, { remember = false } = {}) {
     try { localStorage.setItem(STORE, lang); } catch { /* storage blocked */ }
   }
   const select = document.getElementById('lang-select');
-  if (select) select.value = lang;
+  // Its options are each in their own language (data-no-i18n); its name is in the page's.
+  if (select) { select.value = lang; select.setAttribute('aria-label', tr('language')); }
   translate(document.body);
   document.title = lang === 'en' ? (originalTitle ?? document.title) : (table[`page.${originalTitle}`] ?? document.title);
   for (const fn of listeners) fn(lang);

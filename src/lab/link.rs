@@ -167,8 +167,9 @@ fn validate_regression(r: &RegressionExperiment) -> Result<(), String> {
         let visits = crate::lab::regression::sample_visits(&r.solvers, spec.n);
         if visits > PAGE_MAX_VISITS {
             return Err(format!(
-                "epochs × samples is too much work for the page ({visits} sample visits, at \
-                 most {PAGE_MAX_VISITS:e})"
+                "epochs × samples is too much work for the page ({} sample visits, at most {})",
+                crate::lab::regression::visits_text(visits),
+                crate::lab::regression::visits_text(PAGE_MAX_VISITS)
             ));
         }
     }

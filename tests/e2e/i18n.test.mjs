@@ -92,6 +92,14 @@ function visibleTexts(page) {
       if (!t || !el || el.closest('script, style, textarea, [hidden]')) continue;
       if (el.closest('.plot-desc') || el.checkVisibility()) out.push(t);
     }
+    // What a field says before anything is typed, and the names screen readers read for controls.
+    for (const el of document.querySelectorAll('input, select, button, textarea')) {
+      if (!el.checkVisibility()) continue;
+      for (const a of ['placeholder', 'aria-label', 'title']) {
+        const t = (el.getAttribute(a) || '').replace(/\s+/g, ' ').trim();
+        if (t) out.push(t);
+      }
+    }
     return out;
   });
 }

@@ -23,6 +23,24 @@ pub fn sample_visits(solvers: &[crate::solver::minibatch::MiniBatchConfig], rows
     solvers.iter().map(|s| s.epochs as f64 * rows as f64).sum()
 }
 
+/// A count of sample visits as a message shows it: below 10⁵ as a whole number, above in
+/// scientific notation with at most three significant digits (60000000 → "6e7", 65432100 →
+/// "6.54e7"), as the limit itself is shown.
+pub fn visits_text(v: f64) -> String {
+    if !v.is_finite() || v.abs() < 1e5 {
+        return format!("{}", v.round());
+    }
+    let mut e = v.abs().log10().floor() as i32;
+    let mut m = v / 10f64.powi(e);
+    if m.abs() >= 9.995 {
+        e += 1;
+        m /= 10.0;
+    }
+    let m = format!("{m:.2}");
+    let m = m.trim_end_matches('0').trim_end_matches('.');
+    format!("{m}e{e}")
+}
+
 /// The message for pasted data of `rows` rows when that is more than [`PAGE_MAX_ROWS`].
 pub fn too_many_rows(rows: usize) -> Option<String> {
     (rows > PAGE_MAX_ROWS).then(|| {

@@ -436,8 +436,9 @@ impl RegressionForm {
                 errors.push(fe(
                     "epochs",
                     format!(
-                        "epochs × n is too much work for the page ({} sample visits, at most {:e})",
-                        visits, PAGE_MAX_VISITS
+                        "epochs × n is too much work for the page ({} sample visits, at most {})",
+                        super::visits_text(visits),
+                        super::visits_text(PAGE_MAX_VISITS)
                     ),
                 ));
             }

@@ -110,9 +110,10 @@ fn run_reporting(
         let visits = super::sample_visits(&cfg.solvers, rows);
         if visits > super::PAGE_MAX_VISITS {
             return Err(format!(
-                "epochs × rows is too much work for the page ({visits} sample visits, at most \
-                 {:e}): fewer epochs, or fewer rows",
-                super::PAGE_MAX_VISITS
+                "epochs × rows is too much work for the page ({} sample visits, at most {}): \
+                 fewer epochs, or fewer rows",
+                super::visits_text(visits),
+                super::visits_text(super::PAGE_MAX_VISITS)
             ));
         }
     }

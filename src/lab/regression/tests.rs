@@ -342,3 +342,13 @@ fn a_replay_too_large_for_the_page_thread_is_refused_with_a_reason() {
     // Stepping forward from the cached epoch stays within the budget.
     assert!(rp.worked(last_ok + 1).is_some());
 }
+
+#[test]
+fn sample_visits_read_as_the_limit_does() {
+    use super::visits_text;
+    assert_eq!(visits_text(60_000_000.0), "6e7");
+    assert_eq!(visits_text(65_432_100.0), "6.54e7");
+    assert_eq!(visits_text(2e7), "2e7");
+    assert_eq!(visits_text(99_960_000.0), "1e8");
+    assert_eq!(visits_text(12_345.0), "12345");
+}
