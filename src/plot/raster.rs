@@ -102,7 +102,8 @@ impl Rgba {
 
     /// Strokes the polylines `paths` (backend pixel coordinates, fractional) with each of `pens`
     /// in turn (the first underneath), into a new image covering what they touch within `clip`
-    /// (`[x0, y0, x1, y1)`, backend pixels). Each pen covers the union of its segments, as one
+    /// (`[x0, y0, x1, y1)`, backend pixels). The last few strokes are kept: drawing the same
+    /// paths again, or paths that begin with them (a playback frame), only strokes what is new. Each pen covers the union of its segments, as one
     /// canvas stroke does: where a path crosses itself it is not drawn darker. Joins and ends are
     /// round; the edge is anti-aliased over one pixel. Non-finite points break a path.
     ///
@@ -110,82 +111,66 @@ impl Rgba {
     /// composite, where one `stroke` of a self-crossing 20 000-segment path took the browser's
     /// software rasterizer about half a second (BENCHMARKS.md, "Heavy links").
     pub fn stroke_paths(paths: &[Vec<(f64, f64)>], clip: [i32; 4], pens: &[Pen]) -> Rgba {
-        let reach = pens.iter().map(|p| p.width / 2.0).fold(0.0, f64::max) + 1.0;
-        // The image: the points' bounding box, widened by the pens, within the clip.
-        let (mut lo, mut hi) = (
-            (f64::INFINITY, f64::INFINITY),
-            (f64::NEG_INFINITY, f64::NEG_INFINITY),
+        let (w, h) = (
+            (clip[2] - clip[0]).max(0) as usize,
+            (clip[3] - clip[1]).max(0) as usize,
         );
-        for &(x, y) in paths.iter().flatten() {
-            if x.is_finite() && y.is_finite() {
-                lo = (lo.0.min(x), lo.1.min(y));
-                hi = (hi.0.max(x), hi.1.max(y));
-            }
-        }
-        let bound = |v: f64, a: i32, b: i32| v.clamp(a as f64, b as f64) as i32;
-        let x0 = bound((lo.0 - reach).floor(), clip[0], clip[2]);
-        let y0 = bound((lo.1 - reach).floor(), clip[1], clip[3]);
-        let x1 = bound((hi.0 + reach).ceil(), clip[0], clip[2]);
-        let y1 = bound((hi.1 + reach).ceil(), clip[1], clip[3]);
-        if lo.0 > hi.0 || lo.0.is_nan() || x1 <= x0 || y1 <= y0 {
+        if w == 0 || h == 0 || pens.is_empty() {
             return Rgba::new(clip[0], clip[1], 0, 0);
         }
-        let (w, h) = ((x1 - x0) as usize, (y1 - y0) as usize);
-        // Per pixel: the squared distance from its centre to the nearest segment. A pen's
-        // coverage follows from it, so the union of thousands of segments costs one `min` per
-        // pixel visited, whatever the number of pens.
-        let mut dist = Field::new(w, h, pens);
+        // The points as one sequence, the paths apart by a NaN point (no segment crosses it).
+        let mut flat = Vec::with_capacity(paths.iter().map(|p| p.len() + 1).sum());
+        for (k, path) in paths.iter().enumerate() {
+            if k > 0 {
+                flat.push((f64::NAN, f64::NAN));
+            }
+            flat.extend_from_slice(path);
+        }
+        let reach = pens.iter().map(|p| p.width / 2.0).fold(0.0, f64::max) + 1.0;
+        // The same path drawn before (a redraw), or a prefix of it (playback, one more epoch):
+        // only the segments after it are added to the kept field.
+        let found = STROKES.with(|c| take_prefix(&mut c.borrow_mut(), clip, pens, &flat));
+        #[cfg(test)]
+        if found.is_some() {
+            REUSED.with(|c| c.set(c.get() + 1));
+        }
+        let mut kept = found.unwrap_or_else(|| Stroked {
+            clip,
+            pens: pens.to_vec(),
+            points: Vec::new(),
+            field: Field::new(w, h, pens),
+        });
         let window = [
-            x0 as f64 - reach,
-            y0 as f64 - reach,
-            x1 as f64 + reach,
-            y1 as f64 + reach,
+            clip[0] as f64 - reach,
+            clip[1] as f64 - reach,
+            clip[2] as f64 + reach,
+            clip[3] as f64 + reach,
         ];
-        for path in paths {
-            for seg in path.windows(2) {
-                let Some((a, b)) = clip_to(seg[0], seg[1], window) else {
-                    continue;
-                };
-                // Pieces at most 8 px long, so each one's box is small whatever the direction.
-                let len = (b.0 - a.0).hypot(b.1 - a.1);
-                let n = (len / 8.0).ceil().max(1.0) as usize;
-                for k in 0..n {
-                    let t0 = k as f64 / n as f64;
-                    let t1 = (k + 1) as f64 / n as f64;
-                    let p = (a.0 + (b.0 - a.0) * t0, a.1 + (b.1 - a.1) * t0);
-                    let q = (a.0 + (b.0 - a.0) * t1, a.1 + (b.1 - a.1) * t1);
-                    dist.nearest(p, q, reach, (x0, y0));
-                }
-            }
-        }
-        // Beyond this (squared) distance no pen covers anything.
-        let out2 = (reach as f32 - 0.5).powi(2);
-        let mut img = Rgba::new(x0, y0, w, h);
-        for i in 0..w * h {
-            // Source-over, pen after pen, premultiplied.
-            if dist.d2[i] >= out2 {
+        let from = kept.points.len().saturating_sub(1);
+        for seg in flat[from..].windows(2) {
+            let Some((a, b)) = clip_to(seg[0], seg[1], window) else {
                 continue;
-            }
-            let d = dist.d2[i].sqrt();
-            let (mut c, mut a) = ([0f32; 3], 0f32);
-            for pen in pens {
-                let s = pen.alpha * (pen.width as f32 / 2.0 + 0.5 - d).clamp(0.0, 1.0);
-                if s > 0.0 {
-                    for (ck, &pk) in c.iter_mut().zip(&pen.rgb) {
-                        *ck = pk as f32 * s + *ck * (1.0 - s);
-                    }
-                    a = s + a * (1.0 - s);
-                }
-            }
-            let alpha = (a * 255.0 + 0.5) as u8;
-            if alpha > 0 {
-                let o = i * 4;
-                for (dst, ck) in img.px[o..o + 3].iter_mut().zip(c) {
-                    *dst = (ck / a + 0.5).min(255.0) as u8;
-                }
-                img.px[o + 3] = alpha;
+            };
+            // Pieces at most 8 px long, so each one's box is small whatever the direction.
+            let len = (b.0 - a.0).hypot(b.1 - a.1);
+            let n = (len / 8.0).ceil().max(1.0) as usize;
+            for k in 0..n {
+                let t0 = k as f64 / n as f64;
+                let t1 = (k + 1) as f64 / n as f64;
+                let p = (a.0 + (b.0 - a.0) * t0, a.1 + (b.1 - a.1) * t0);
+                let q = (a.0 + (b.0 - a.0) * t1, a.1 + (b.1 - a.1) * t1);
+                kept.field.nearest(p, q, reach, (clip[0], clip[1]));
             }
         }
+        kept.points = flat;
+        let img = kept.field.compose(pens, reach, (clip[0], clip[1]));
+        STROKES.with(|c| {
+            let mut c = c.borrow_mut();
+            c.push(kept);
+            if c.len() > KEPT_STROKES {
+                c.remove(0);
+            }
+        });
         img
     }
 
@@ -245,6 +230,59 @@ fn clip_to(a: (f64, f64), b: (f64, f64), r: [f64; 4]) -> Option<((f64, f64), (f6
     ))
 }
 
+/// A path stroked before, kept with its distance field: a redraw of the same path, or of a
+/// longer one that begins with it (each frame of a playback), only adds what is new.
+struct Stroked {
+    clip: [i32; 4],
+    pens: Vec<Pen>,
+    /// The points stroked, paths apart by NaN points.
+    points: Vec<(f64, f64)>,
+    field: Field,
+}
+
+/// How many stroked paths are kept (the loss map and the 3-D surface, for two long runs); the
+/// least recently drawn goes first.
+const KEPT_STROKES: usize = 4;
+
+thread_local! {
+    static STROKES: std::cell::RefCell<Vec<Stroked>> = const { std::cell::RefCell::new(Vec::new()) };
+}
+
+/// Takes out of `kept` the stroke with this clip and these pens whose points begin `flat`
+/// (bit for bit), if any.
+fn take_prefix(
+    kept: &mut Vec<Stroked>,
+    clip: [i32; 4],
+    pens: &[Pen],
+    flat: &[(f64, f64)],
+) -> Option<Stroked> {
+    let bits = |p: &(f64, f64)| (p.0.to_bits(), p.1.to_bits());
+    let same_pen = |a: &Pen, b: &Pen| {
+        a.rgb == b.rgb
+            && a.alpha.to_bits() == b.alpha.to_bits()
+            && a.width.to_bits() == b.width.to_bits()
+    };
+    let at = kept.iter().rposition(|s| {
+        s.clip == clip
+            && s.pens.len() == pens.len()
+            && s.pens.iter().zip(pens).all(|(a, b)| same_pen(a, b))
+            && s.points.len() <= flat.len()
+            && s.points.iter().zip(flat).all(|(a, b)| bits(a) == bits(b))
+    })?;
+    Some(kept.remove(at))
+}
+
+#[cfg(test)]
+thread_local! {
+    /// Strokes that added to a kept one (tests check the reuse happens).
+    static REUSED: std::cell::Cell<usize> = const { std::cell::Cell::new(0) };
+}
+
+#[cfg(test)]
+fn forget_strokes() {
+    STROKES.with(|c| c.borrow_mut().clear());
+}
+
 /// Squared distances from pixel centres (at +½) to the nearest segment so far, with a count,
 /// per 8×8 tile, of the pixels every pen already covers fully: nothing can change in a full tile
 /// (the dense middle of an SGD zig-zag), so segments pass over it without a look at its pixels.
@@ -256,6 +294,8 @@ struct Field {
     solid2: f32,
     /// Per tile: fully covered pixels so far, and pixels in the tile.
     full: Vec<(u8, u8)>,
+    /// The pixels any segment came near: columns and rows, inclusive (`None`: none yet).
+    touched: Option<(usize, usize, usize, usize)>,
 }
 
 const TILE: usize = 8;
@@ -278,7 +318,49 @@ impl Field {
             d2: vec![f32::INFINITY; w * h],
             solid2: if solid > 0.0 { solid * solid } else { -1.0 },
             full,
+            touched: None,
         }
+    }
+
+    /// The image of the pens over the pixels touched (the field's top left pixel is (x0, y0)):
+    /// each pen's coverage `clamp(width/2 + ½ − d, 0, 1)`, composited source-over pen after pen.
+    fn compose(&self, pens: &[Pen], reach: f64, (x0, y0): (i32, i32)) -> Rgba {
+        let Some((i_lo, i_hi, j_lo, j_hi)) = self.touched else {
+            return Rgba::new(x0, y0, 0, 0);
+        };
+        let (w, h) = (i_hi - i_lo + 1, j_hi - j_lo + 1);
+        let mut img = Rgba::new(x0 + i_lo as i32, y0 + j_lo as i32, w, h);
+        // Beyond this (squared) distance no pen covers anything.
+        let out2 = (reach as f32 - 0.5).powi(2);
+        for j in 0..h {
+            let row = &self.d2[(j_lo + j) * self.w + i_lo..][..w];
+            for (i, &d2) in row.iter().enumerate() {
+                if d2 >= out2 {
+                    continue;
+                }
+                let d = d2.sqrt();
+                // Source-over, pen after pen, premultiplied.
+                let (mut c, mut a) = ([0f32; 3], 0f32);
+                for pen in pens {
+                    let s = pen.alpha * (pen.width as f32 / 2.0 + 0.5 - d).clamp(0.0, 1.0);
+                    if s > 0.0 {
+                        for (ck, &pk) in c.iter_mut().zip(&pen.rgb) {
+                            *ck = pk as f32 * s + *ck * (1.0 - s);
+                        }
+                        a = s + a * (1.0 - s);
+                    }
+                }
+                let alpha = (a * 255.0 + 0.5) as u8;
+                if alpha > 0 {
+                    let o = (j * w + i) * 4;
+                    for (dst, ck) in img.px[o..o + 3].iter_mut().zip(c) {
+                        *dst = (ck / a + 0.5).min(255.0) as u8;
+                    }
+                    img.px[o + 3] = alpha;
+                }
+            }
+        }
+        img
     }
 
     /// Lowers the distances to the short segment p–q (backend pixels; the field's top left
@@ -295,6 +377,11 @@ impl Field {
         if i_lo > i_hi || j_lo > j_hi {
             return;
         }
+        let (a, b, c, d) = (i_lo as usize, i_hi as usize, j_lo as usize, j_hi as usize);
+        self.touched = Some(match self.touched {
+            None => (a, b, c, d),
+            Some(t) => (t.0.min(a), t.1.max(b), t.2.min(c), t.3.max(d)),
+        });
         let tw = w.div_ceil(TILE);
         // Relative to the first pixel centre of the box, in f32 (a box is a few pixels wide).
         let (ox, oy) = (
@@ -585,5 +672,67 @@ mod tests {
             &[HALO, LINE],
         );
         assert_eq!((none.w, none.h), (0, 0));
+    }
+
+    #[test]
+    fn a_longer_path_drawn_after_its_beginning_gives_the_same_image_as_drawn_at_once() {
+        let mut s = 5u64;
+        let mut r = || {
+            s ^= s << 13;
+            s ^= s >> 7;
+            s ^= s << 17;
+            (s % 10_000) as f64 / 10_000.0 - 0.5
+        };
+        let pts: Vec<(f64, f64)> = (0..4000)
+            .map(|_| (60.0 + 70.0 * r(), 50.0 + 50.0 * r()))
+            .collect();
+        let clip = [3, 2, 125, 98];
+        let pens = [HALO, LINE];
+        let paths = |n: usize| vec![pts[..2000].to_vec(), pts[2000..n].to_vec()];
+        forget_strokes();
+        let at_once = Rgba::stroke_paths(&paths(4000), clip, &pens);
+        forget_strokes();
+        // Frame by frame, as a playback draws it (each frame a longer path, the same prefix:
+        // the second path grows while the first stays).
+        let mut last = None;
+        let reused = REUSED.with(|c| c.get());
+        for n in [2200, 2600, 3100, 3999, 4000, 4000] {
+            last = Some(Rgba::stroke_paths(&paths(n), clip, &pens));
+        }
+        assert_eq!(last.unwrap(), at_once);
+        assert_eq!(
+            REUSED.with(|c| c.get()) - reused,
+            5,
+            "each frame after the first adds to the kept stroke"
+        );
+        // A sparse path (no segment hidden under others): frame by frame again.
+        let sparse: Vec<(f64, f64)> = pts[..60].to_vec();
+        forget_strokes();
+        let at_once = Rgba::stroke_paths(std::slice::from_ref(&sparse), clip, &pens);
+        forget_strokes();
+        for n in [10, 11, 25, 40, 59] {
+            Rgba::stroke_paths(&[sparse[..n].to_vec()], clip, &pens);
+        }
+        assert_eq!(Rgba::stroke_paths(std::slice::from_ref(&sparse), clip, &pens), at_once);
+        // A kept stroke with other pens or another clip is not reused.
+        let thin = [Pen { width: 1.0, ..LINE }];
+        forget_strokes();
+        let fresh = Rgba::stroke_paths(&paths(4000), clip, &thin);
+        Rgba::stroke_paths(&paths(4000), clip, &pens);
+        assert_eq!(Rgba::stroke_paths(&paths(4000), clip, &thin), fresh);
+        let moved = [2, 2, 125, 98];
+        forget_strokes();
+        let fresh = Rgba::stroke_paths(&paths(4000), moved, &pens);
+        Rgba::stroke_paths(&paths(3000), clip, &pens);
+        assert_eq!(Rgba::stroke_paths(&paths(4000), moved, &pens), fresh);
+        // A path that does not begin with a kept one (the view moved: every point shifted).
+        let shifted: Vec<Vec<(f64, f64)>> = paths(4000)
+            .iter()
+            .map(|p| p.iter().map(|q| (q.0 + 0.25, q.1)).collect())
+            .collect();
+        forget_strokes();
+        let fresh = Rgba::stroke_paths(&shifted, clip, &pens);
+        Rgba::stroke_paths(&paths(2000), clip, &pens);
+        assert_eq!(Rgba::stroke_paths(&shifted, clip, &pens), fresh);
     }
 }
