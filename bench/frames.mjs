@@ -59,6 +59,8 @@ async function measure(name, setup, act) {
 }
 
 async function drag(page, sel, dx, dy, steps = 30, mods = []) {
+  // Below the fold (the regression lab's surface at 1366×800) the mouse would miss it.
+  await page.locator(sel).scrollIntoViewIfNeeded();
   const box = await page.locator(sel).boundingBox();
   const x = box.x + box.width * 0.45, y = box.y + box.height * 0.5;
   await page.mouse.move(x, y);
