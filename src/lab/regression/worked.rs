@@ -182,7 +182,7 @@ impl Replay {
                 "Not written at this epoch: {} rows × {} epochs to replay is {} row updates — too many to redo on this page without pausing it. Epochs up to {} are written (and, from there, each next one as you step forward).",
                 self.data.n(),
                 c / self.data.n().max(1),
-                c,
+                super::visits_text(c as f64),
                 (REPLAY_BUDGET / self.data.n().max(1)).max(1)
             )
         })
