@@ -527,18 +527,7 @@ pub fn draw_contour_map_with<DB: DrawingBackend>(
                     .collect()
             };
             let paths: Vec<Vec<(f64, f64)>> = lines.iter().map(to_backend).collect();
-            let pens = [
-                Pen {
-                    rgb: [0, 0, 0],
-                    alpha: 0.6,
-                    width: style.px(4.0) as f64,
-                },
-                Pen {
-                    rgb: [color.0, color.1, color.2],
-                    alpha: 1.0,
-                    width: style.px(2.0) as f64,
-                },
-            ];
+            let pens = Pen::path(color, 0.6, style);
             let clip = [x0 + ox, y0 + oy, x1 + ox, y1 + oy];
             super::raster::put(root, &Rgba::stroke_paths(&paths, clip, &pens), blit)?;
         } else {

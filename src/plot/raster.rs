@@ -193,6 +193,25 @@ pub struct Pen {
     pub width: f64,
 }
 
+impl Pen {
+    /// The two pens of a solver's path on the map and the 3-D surface: a black halo of opacity
+    /// `halo` 4 CSS px wide under the solver's `color` 2 px wide (`style`: the device pixel ratio).
+    pub fn path(color: plotters::style::RGBColor, halo: f32, style: &super::PlotStyle) -> [Pen; 2] {
+        [
+            Pen {
+                rgb: [0, 0, 0],
+                alpha: halo,
+                width: style.px(4.0) as f64,
+            },
+            Pen {
+                rgb: [color.0, color.1, color.2],
+                alpha: 1.0,
+                width: style.px(2.0) as f64,
+            },
+        ]
+    }
+}
+
 /// Segments with more than this many pieces are drawn by [`Rgba::stroke_paths`] rather than by
 /// the backend's own stroke (which draws the few-segment paths of most runs exactly as before).
 pub const RASTER_PATH_SEGMENTS: usize = 1000;
@@ -713,7 +732,10 @@ mod tests {
         for n in [10, 11, 25, 40, 59] {
             Rgba::stroke_paths(&[sparse[..n].to_vec()], clip, &pens);
         }
-        assert_eq!(Rgba::stroke_paths(std::slice::from_ref(&sparse), clip, &pens), at_once);
+        assert_eq!(
+            Rgba::stroke_paths(std::slice::from_ref(&sparse), clip, &pens),
+            at_once
+        );
         // A kept stroke with other pens or another clip is not reused.
         let thin = [Pen { width: 1.0, ..LINE }];
         forget_strokes();

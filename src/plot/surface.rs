@@ -203,18 +203,7 @@ pub fn draw_surface_with<DB: DrawingBackend>(
         if px.len() > RASTER_PATH_SEGMENTS {
             // A long run (a zig-zag of SGD steps): one image, not a stroke of thousands of
             // self-crossing segments.
-            let pens = [
-                Pen {
-                    rgb: [0, 0, 0],
-                    alpha: 0.7,
-                    width: style.px(4.0) as f64,
-                },
-                Pen {
-                    rgb: [color.0, color.1, color.2],
-                    alpha: 1.0,
-                    width: style.px(2.0) as f64,
-                },
-            ];
+            let pens = Pen::path(color, 0.7, style);
             let clip = [ox, oy, ox + w as i32, oy + h as i32];
             super::raster::put(
                 root,
