@@ -668,6 +668,7 @@ fn form_formula_csv_and_link_errors_read_in_chinese() {
         "x;y\n1;2\n3,5;4\n",
         "x,y\n1,2\nNaN,4\n",
         "x,y\n1,2\n1,4\n",
+        "x,y\n1,2\n1e300,4\n",
     ] {
         if let Err(m) = parse(text, &CsvOptions::default()) {
             check(&mut missing, &m);
@@ -686,6 +687,9 @@ fn form_formula_csv_and_link_errors_read_in_chinese() {
         &mut missing,
         &parse("x,y\n1,2\n2,3\n", &numbered).unwrap_err(),
     );
+    // A power of x that overflows.
+    let big = parse("x,y\n1,2\n1e90,3\n", &CsvOptions::default()).unwrap();
+    check(&mut missing, &big.polynomial(4).unwrap_err());
     // Links.
     for text in [
         "",

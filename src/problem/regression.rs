@@ -111,10 +111,16 @@ impl Dataset {
         }
         let name = &self.feature_names[0];
         let mut x = Vec::with_capacity(self.n() * degree);
-        for &xi in &self.x {
+        for (i, &xi) in self.x.iter().enumerate() {
             let mut p = 1.0;
-            for _ in 0..degree {
+            for k in 1..=degree {
                 p *= xi;
+                if !p.is_finite() {
+                    return Err(format!(
+                        "polynomial degree {degree}: {name}^{k} overflows at row {} ({name} = {xi:e}); lower the degree or rescale {name}",
+                        i + 1
+                    ));
+                }
                 x.push(p);
             }
         }
@@ -566,5 +572,21 @@ mod tests {
         assert_eq!(p.x, vec![2.0, 4.0, 8.0, -1.0, 1.0, -1.0]);
         assert_eq!(p.feature_names, vec!["x", "x^2", "x^3"]);
         assert!(small().polynomial(2).is_err());
+    }
+
+    #[test]
+    fn a_power_that_overflows_is_named_with_its_row() {
+        let d = Dataset::new(
+            vec![1.0, 1e90, 3.0],
+            vec![1.0, 2.0, 3.0],
+            vec!["x".into()],
+            "y".into(),
+        )
+        .unwrap();
+        assert_eq!(
+            d.polynomial(4).unwrap_err(),
+            "polynomial degree 4: x^4 overflows at row 2 (x = 1e90); lower the degree or rescale x"
+        );
+        assert!(d.polynomial(3).is_ok());
     }
 }

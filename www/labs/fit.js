@@ -356,7 +356,7 @@ function drawSoon() {
  * Runs the fit Rust left pending in the worker (www/engine.js), then `then()` and shows it;
  * resolves to null or the reason it was not run (the previous fit then stays on screen, marked).
  */
-function settle(then = () => {}) {
+function settle(then = () => {}, { typed = false } = {}) {
   return engine.settle(app, 'fit', () => {
     then();
     showErrors([]);
@@ -364,9 +364,17 @@ function settle(then = () => {}) {
     drawAll();
     announce(app.announce());
   }, (message) => {
-    fillForm(app.form(), app.summary());
-    if (message) showErrors([{ field: 'form', message }]);
+    // What the reader typed stays in the form, with the reason beside the field it concerns
+    // (the plots keep the previous fit); an experiment set from outside is shown as it stands.
+    if (!typed) fillForm(app.form(), app.summary());
+    if (message) showErrors([{ field: typed ? refusedField(message) : 'form', message }]);
   }, 'fit');
+}
+
+/** The field a fit the worker refused is about (generating the data: the model and its true values). */
+function refusedField(message) {
+  if (/cannot generate data/.test(message)) return $('fit-model').value === 'formula' ? 'formula' : 'true_params';
+  return 'form';
 }
 
 /** After Rust changed the experiment itself (setState, NIST loaded): show it all. */
@@ -396,7 +404,7 @@ function apply() {
         setParams(summary.param_names, { ...f, true_params: form.true_params.length === summary.param_names.length ? form.true_params : [] });
       }
       if (form.model === 'nist') $('fit-shown').textContent = summary.formula;
-    });
+    }, { typed: true });
   }
 }
 

@@ -14,9 +14,15 @@
 use super::Dataset;
 use serde::{Deserialize, Serialize};
 
+/// The largest magnitude a CSV value may have: its square summed over 10⁶ rows (about 1e206)
+/// stays far from overflow, while 1e300 (accepted before, as any finite number) made every loss,
+/// gradient and SSR infinite without a word.
+pub const MAX_ABS: f64 = 1e100;
+
 /// Field separator.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
+
 pub enum Delimiter {
     /// Detect from the first line.
     #[default]
@@ -281,6 +287,12 @@ pub fn parse_reporting(
                     col_label(j)
                 ));
             }
+            if v.abs() > MAX_ABS {
+                return Err(format!(
+                    "row {row}, {}: \"{f}\" is too large: values must be at most 1e100 in magnitude (their squares, summed over a million rows, must stay finite)",
+                    col_label(j)
+                ));
+            }
             if j == target {
                 y.push(v);
             } else {
@@ -518,5 +530,19 @@ mod tests {
         // A long line is cut in the census.
         let long = format!("{}\n", "1,".repeat(100) + "2");
         assert!(census(&long).first_lines[0].ends_with('…'));
+    }
+
+    #[test]
+    fn values_beyond_1e100_are_named_by_row_and_column() {
+        let o = CsvOptions::default();
+        assert_eq!(
+            parse("x,y\n1,2\n1e300,3\n3,4\n", &o).unwrap_err(),
+            "row 3, column 1 (\"x\"): \"1e300\" is too large: values must be at most 1e100 in magnitude (their squares, summed over a million rows, must stay finite)"
+        );
+        assert!(parse("x,y\n1,2\n2,-1e101\n3,4\n", &o)
+            .unwrap_err()
+            .starts_with("row 3, column 2"));
+        // The limit itself is a value.
+        assert!(parse("x,y\n1,2\n1e100,-1e100\n3,4\n", &o).is_ok());
     }
 }
