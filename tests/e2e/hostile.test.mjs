@@ -169,3 +169,52 @@ test('fit lab: out-of-range values through setState and postMessage are named er
   assert.equal((await page.evaluate(() => window.gradlab.lastRun())).lab, 'fit');
   assert.deepEqual(errors, []);
 });
+
+test('fit lab: a typed model the data cannot be generated from keeps its text, with the reason under it; the previous fit stays; a fix runs', async () => {
+  const { page, errors } = await openPage(ctx);
+  await page.click('#tab-fit');
+  await page.evaluate(() => window.gradlab.settled());
+  await page.selectOption('#fit-model', 'formula');
+  await page.waitForFunction(() => window.gradlab.lastRun()?.model?.kind === 'formula');
+  await page.evaluate(() => window.gradlab.settled());
+  const before = await page.evaluate(() => window.gradlab.lastRun());
+  // Not finite at x = 0 (the generated data start there): the worker refuses the fit.
+  await page.fill('#fit-formula', 'y = a/x + b*x');
+  const msg = page.locator('#lab-fit .msg[data-for="formula"]');
+  await page.waitForFunction(() => /cannot generate data/.test(document.querySelector('#lab-fit .msg[data-for="formula"]').textContent));
+  await page.waitForTimeout(600); // past the edit debounce and the refusal's handling
+  assert.equal(await page.inputValue('#fit-formula'), 'y = a/x + b*x', 'what was typed stays');
+  assert.match(await msg.textContent(), /not finite at x = 0 with the true parameters: cannot generate data/);
+  assert.equal(await page.getAttribute('#fit-formula', 'aria-invalid'), 'true');
+  assert.deepEqual(await page.evaluate(() => window.gradlab.lastRun()), before, 'the previous fit stays');
+  // Typing on from there is not undone either, and a formula that works runs.
+  await page.fill('#fit-formula', 'y = a/(x + 1) + b*x');
+  await page.waitForFunction(() => window.gradlab.lastRun()?.formula?.includes('(x + 1)'));
+  assert.equal(await page.inputValue('#fit-formula'), 'y = a/(x + 1) + b*x');
+  assert.equal(await msg.textContent(), '');
+  assert.deepEqual(errors, []);
+  await page.close();
+});
+
+test('a CSV value of 1e300 is named by row and column in both labs; the previous data and run stay', async () => {
+  const { page, errors } = await openPage(ctx);
+  const cases = [
+    { tab: '#tab-regression', source: ['#rg-source', 'csv'], box: '#rg-csv_text', use: '#rg-load', msg: '#lab-regression .msg[data-for="csv_text"]' },
+    { tab: '#tab-fit', source: ['#fit-data', 'csv'], box: '#fit-csv', msg: '#lab-fit .msg[data-for="csv"]' },
+  ];
+  for (const c of cases) {
+    await page.click(c.tab);
+    await page.evaluate(() => window.gradlab.settled());
+    await page.selectOption(...c.source);
+    await page.evaluate(() => window.gradlab.settled());
+    const before = await page.evaluate(() => window.gradlab.lastRun());
+    await page.fill(c.box, 'x,y\n1,2\n1e300,3\n3,4\n4,4.5\n');
+    if (c.use) await page.click(c.use);
+    await page.waitForFunction((sel) => document.querySelector(sel)?.textContent.includes('too large'), c.msg);
+    assert.equal(await page.textContent(c.msg), 'row 3, column 1 ("x"): "1e300" is too large: values must be at most 1e100 in magnitude (their squares, summed over a million rows, must stay finite)');
+    await page.evaluate(() => window.gradlab.settled());
+    assert.deepEqual(await page.evaluate(() => window.gradlab.lastRun()), before, `${c.tab}: the previous run stays`);
+  }
+  assert.deepEqual(errors, []);
+  await page.close();
+});
