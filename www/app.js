@@ -376,9 +376,9 @@ async function openLink(hash) {
       share.clearMessage();
       return true;
     }
-    share.showMessage(`This link's experiment could not be run (${err}). Showing the default experiment instead.`, 'error');
+    share.showMessage(i18n.t('link_not_run', { why: i18n.say(err) }, 'This link\'s experiment could not be run ({why}). Showing the default experiment instead.'), 'error');
   } else {
-    share.showMessage(`This link could not be opened: ${r.message}. Showing the default experiment instead.`, 'error');
+    share.showMessage(i18n.t('link_not_opened', { why: i18n.say(r.message) }, 'This link could not be opened: {why}. Showing the default experiment instead.'), 'error');
   }
   await applyState(wasm.default_state('surfaces'));
   return false;
@@ -591,7 +591,7 @@ async function main() {
   teach.initTeach({
     apply: async (state) => {
       const err = await applyState({ ...state, embed: embedOptions });
-      if (err) share.showMessage(`This lesson could not be opened: ${err}`, 'error');
+      if (err) share.showMessage(i18n.t('lesson_not_opened', { why: i18n.say(err) }, 'This lesson could not be opened: {why}'), 'error');
       updateUrl();
       return err;
     },

@@ -77,7 +77,7 @@ const ENGLISH_ONLY = new Set(Object.entries(EN)
   .filter(([k, v]) => ZH[k] !== v && !v.includes('{') && /[A-Za-z]{3,}/.test(v))
   .map(([, v]) => v.replace(/\s+/g, ' ').trim()));
 const ALLOWED = new Set(['gradlab', 'Rust', 'WebAssembly', 'Armijo', 'Wolfe', 'Nesterov', 'AdaGrad', 'RMSProp', 'Adam',
-  'BFGS', 'L-BFGS', 'Fletcher', 'Reeves', 'Polak', 'Ribière', 'Nelder', 'Mead', 'Ctrl', 'Tab', 'Shift', 'Enter', 'Escape', 'Home', 'End',
+  'BFGS', 'L-BFGS', 'Fletcher', 'Reeves', 'Polak', 'Ribière', 'Nelder', 'Mead', 'Nielsen', 'Marquardt', 'Levenberg', 'Moré', 'Ctrl', 'Tab', 'Shift', 'Enter', 'Escape', 'Home', 'End',
   'peaks', 'Rosenbrock', 'Himmelblau', 'Michaelis', 'Menten', 'Moré', 'MINPACK', 'SGD', 'CSV', 'NIST', 'MSE', 'RMS', 'SSR', 'SVD', 'QR',
   'NaN', 'grad', 'min', 'max', 'exp', 'log', 'nfev', 'njev', 'ftol', 'xtol', 'gtol', 'LRE', 'JSON', 'PNG', 'URL']);
 
@@ -130,7 +130,9 @@ const LABS = [
     },
     explain: '#explain' },
   { lab: 'regression', field: '#rg-learning_rate', value: '1e9', msg: '#lab-regression .msg[data-for="learning_rate"]', explain: '#rg-update' },
-  { lab: 'fit', field: '#fit-n', value: '1e9', msg: '#lab-fit .msg[data-for="n"]', explain: '#fit-explain' },
+  { lab: 'fit', field: '#fit-n', value: '1e9', msg: '#lab-fit .msg[data-for="n"]', explain: '#fit-explain',
+    // Every solver's settings open (labels, choices and their hints are read too).
+    prepare: async (page) => { await page.evaluate(() => { for (const d of document.querySelectorAll('#fit-solver-list details')) d.open = true; }); } },
 ];
 
 for (const { lab, field, value, msg, prepare, explain } of LABS) {
@@ -210,4 +212,17 @@ test('the tutorial in Chinese (tutorial/zh-CN.html): Chinese prose, and its embe
   assert.equal(await frame.evaluate(() => document.documentElement.lang), 'zh-CN');
   assert.deepEqual(errors, []);
   await page.close();
+});
+
+test('zh-CN: a link that cannot be opened is explained in Chinese, in the page and in an embed', async () => {
+  for (const url of [`${BASE}?lang=zh-CN#v3.garbage`, `${BASE}?embed&lang=zh-CN#v9.abc`]) {
+    const { page, errors } = await openPage(ctx, url);
+    await page.waitForFunction(() => !document.getElementById('share-msg').hidden);
+    const text = (await page.textContent('#share-msg .text')).trim();
+    assert.match(text, /这个链接无法打开：.*现在显示默认实验。/, text);
+    // (base64url: the name of the encoding, kept as the glossary keeps names.)
+    assert.deepEqual(englishLeft([text.replace('base64url', '')]), []);
+    assert.deepEqual(errors, []);
+    await page.close();
+  }
 });
