@@ -358,10 +358,12 @@ impl<M: CurveModel> CurveFit<M> {
             return Err("the model has no parameters".into());
         }
         if data.len() < n {
+            let points = match data.len() {
+                1 => "1 point".to_string(),
+                k => format!("{k} points"),
+            };
             return Err(format!(
-                "need at least as many data points as parameters: {} points for {} parameters",
-                data.len(),
-                n
+                "need at least as many data points as parameters: {points} for {n} parameters"
             ));
         }
         Ok(CurveFit { model, data })
