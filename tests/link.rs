@@ -799,3 +799,26 @@ fn a_link_whose_formula_does_not_parse_is_a_named_error() {
         other => panic!("{other:?}"),
     }
 }
+
+/// Issue 18: a link holding data the form would refuse (a value beyond 1e100, found by a review
+/// on a phone: 1e300 passed and every loss was infinite) is a named link error, not a page that
+/// refuses every later edit.
+#[test]
+fn links_with_values_beyond_1e100_are_named_errors() {
+    let e = encode(&csv_state("x,y\n1,2\n1e300,3\n3,4\n")).unwrap();
+    assert_eq!(
+        decode(&e.link).unwrap_err().message,
+        "row 3, column 1 (\"x\"): \"1e300\" is too large: values must be at most 1e100 in magnitude (their squares, summed over a million rows, must stay finite)"
+    );
+    let fit: PageState = serde_json::from_value(json!({
+        "lab": "fit", "config": {"data": {"kind": "points", "x": [0.0, 1.0, 2.0], "y": [1.0, -2e200, 3.0]}}
+    }))
+    .unwrap();
+    let message = decode(&encode(&fit).unwrap().link).unwrap_err().message;
+    assert!(
+        message.starts_with("row 3, column 2 (\"y\"): \"-2e200\" is too large"),
+        "{message}"
+    );
+    // At the limit: accepted.
+    assert!(decode(&encode(&csv_state("x,y\n1,2\n1e100,3\n3,4\n")).unwrap().link).is_ok());
+}

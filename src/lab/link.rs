@@ -189,6 +189,12 @@ fn validate_regression(r: &RegressionExperiment) -> Result<(), String> {
                  degree 1"
             ));
         }
+        // Read as the form reads it (a bad value, a value beyond 1e100): what the form would
+        // refuse on the next edit is a named link error. Larger data are read by the run, in the
+        // worker, as the form leaves them too.
+        if text.len() <= crate::lab::regression::PAGE_PARSE_BYTES {
+            crate::problem::regression::csv::parse(text, options)?;
+        }
     }
     if let DataSource::Generated(spec) = &r.data {
         let max = crate::problem::regression::generate::MAX_GENERATED;

@@ -157,7 +157,8 @@ pub fn parse_xy_csv(text: &str, opts: &CsvOptions) -> Result<Data, String> {
 }
 
 /// Why points `x`, `y` cannot be fitted as the CSV reader ([`parse_xy_csv`]) would say it: fewer
-/// than 2 points, or a constant column. A link or `setState` with such points is refused, since
+/// than 2 points, a value beyond the reader's magnitude limit (named by its row in that CSV), or a
+/// constant column. A link or `setState` with such points is refused, since
 /// the form (which shows the points as CSV) would refuse them on the next edit.
 pub fn points_problem(x: &[f64], y: &[f64]) -> Result<(), String> {
     if x.len() < 2 {
@@ -166,6 +167,17 @@ pub fn points_problem(x: &[f64], y: &[f64]) -> Result<(), String> {
             x.len(),
             if x.len() == 1 { "" } else { "s" }
         ));
+    }
+    let max = crate::problem::regression::csv::MAX_ABS;
+    for (col, (name, v)) in [("x", x), ("y", y)].into_iter().enumerate() {
+        if let Some(i) = v.iter().position(|a| a.abs() > max) {
+            return Err(format!(
+                "row {}, column {} (\"{name}\"): \"{:e}\" is too large: values must be at most 1e100 in magnitude (their squares, summed over a million rows, must stay finite)",
+                i + 2,
+                col + 1,
+                v[i]
+            ));
+        }
     }
     for (name, v) in [("x", x), ("y", y)] {
         if v.iter().all(|a| *a == v[0]) {
