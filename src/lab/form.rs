@@ -23,6 +23,14 @@ pub fn number(text: &str) -> Result<f64, String> {
     match t.parse::<f64>() {
         Ok(v) if v.is_finite() => Ok(v),
         Ok(_) => Err(format!("“{}” is not a finite number", text.trim())),
+        // "1,5": a decimal comma, as many readers write it (the fields take a point).
+        Err(_) if t.matches(',').count() == 1 && t.replace(',', ".").parse::<f64>().is_ok() => {
+            Err(format!(
+                "“{}” is not a number: write the decimal point as “.” ({})",
+                text.trim(),
+                t.replace(',', ".")
+            ))
+        }
         Err(_) => Err(format!("“{}” is not a number", text.trim())),
     }
 }
@@ -255,5 +263,29 @@ mod large_data_tests {
             (2, false, false, 100_000)
         );
         assert_eq!(first_rows(small, 1, false), "1,2\n");
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::number;
+
+    #[test]
+    fn a_decimal_comma_is_named_with_what_to_write() {
+        assert_eq!(
+            number(" 1,5 ").unwrap_err(),
+            "“1,5” is not a number: write the decimal point as “.” (1.5)"
+        );
+        assert_eq!(
+            number("−0,25").unwrap_err(),
+            "“−0,25” is not a number: write the decimal point as “.” (-0.25)"
+        );
+        // Not a decimal comma: a thousands separator pair, letters, two commas.
+        assert_eq!(
+            number("1,000,000").unwrap_err(),
+            "“1,000,000” is not a number"
+        );
+        assert_eq!(number("abc").unwrap_err(), "“abc” is not a number");
+        assert_eq!(number("1.5").unwrap(), 1.5);
     }
 }
