@@ -3,7 +3,7 @@
 // and exposes the scripting API `window.gradlab` and its postMessage twin (documented in
 // README.md). Each lab lives in its own module and exposes {summary, redraw, getState, setState}.
 import init, * as wasm from './pkg/gradlab.js';
-import { $ } from './ui.js';
+import { $, flushEdits } from './ui.js';
 import * as surfaces from './labs/surfaces.js';
 import * as regression from './labs/regression.js';
 import * as fit from './labs/fit.js';
@@ -50,8 +50,9 @@ window.gradlab = {
   setState: (state) => applyState(state),
   /** Re-runs the current experiment (and starts an embed waiting for "Run"); resolves to the summary. */
   run: () => run(),
-  /** Resolves when no run is pending (every lab shows its latest state). */
-  settled: () => engine.idle(),
+  /** Applies any edit still waiting for its typing delay, then resolves when no run is pending
+   * (every lab shows its latest state). */
+  settled: () => { flushEdits(); return engine.idle(); },
   /** Why runs happen on the page thread, or null while the worker does them. */
   worker: () => (engine.fallback() ? { ok: false, reason: engine.fallback() } : { ok: true }),
   /** The current permalink (`v3.…`, without `#`). */

@@ -2,6 +2,27 @@
 
 export const $ = (id) => document.getElementById(id);
 
+/** Edits typed but not applied yet: a field applies `ms` after the last key. */
+const soon = new Map();
+
+/** Calls `fn` `ms` after the last call for the same `fn` (a form applied while the reader types). */
+export function applyAfter(fn, ms) {
+  clearTimeout(soon.get(fn));
+  soon.set(fn, setTimeout(() => { soon.delete(fn); fn(); }, ms));
+}
+
+/** Drops the waiting call of `fn`, if any (a text that became invalid must not apply). */
+export function cancelApply(fn) {
+  clearTimeout(soon.get(fn));
+  soon.delete(fn);
+}
+
+/** Applies at once every edit still waiting for its delay (`gradlab.settled()` starts with this,
+ * so a script that types and then waits sees its edit applied). */
+export function flushEdits() {
+  for (const [fn, t] of [...soon]) { clearTimeout(t); soon.delete(fn); fn(); }
+}
+
 /** Creates an element with properties (and `dataset`) and children. */
 export function el(tag, props = {}, ...children) {
   const e = document.createElement(tag);

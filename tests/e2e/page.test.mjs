@@ -341,3 +341,19 @@ test('every lesson of the course opens its lab, asks, runs, and says what the ru
   assert.deepEqual(errors, []);
   await page.close();
 });
+
+test('settled() applies an edit still waiting for its typing delay: a script that types and then settles sees its edit', async () => {
+  const ctx = await launch();
+  try {
+    const { page, errors } = await openPage(ctx);
+    await page.click('#tab-regression');
+    await page.evaluate(() => window.gradlab.settled());
+    await page.fill('#rg-slope', '3');
+    // At once, within the 200 ms delay: settled() applies it and waits for the run.
+    const slope = await page.evaluate(async () => { await window.gradlab.settled(); return window.gradlab.getState().config.data.slope; });
+    assert.equal(slope, 3);
+    assert.deepEqual(errors, []);
+  } finally {
+    await ctx.close();
+  }
+});

@@ -3,7 +3,7 @@
 // User text only reaches the page through textContent / value, never innerHTML.
 import { FitLab } from '../pkg/gradlab.js';
 import { csvBox } from '../csvbox.js';
-import { $, el, fmt, table, playbackKeys, speedSelect, showCaret, staleFormula, describePlot, announce } from '../ui.js';
+import { $, el, fmt, table, playbackKeys, speedSelect, showCaret, staleFormula, describePlot, announce, applyAfter } from '../ui.js';
 import * as engine from '../engine.js';
 import { player } from '../playback.js';
 import * as i18n from '../i18n.js';
@@ -408,10 +408,8 @@ function apply() {
   }
 }
 
-let timer = 0;
 function applySoon() {
-  clearTimeout(timer);
-  timer = setTimeout(apply, 200);
+  applyAfter(apply, 200);
 }
 
 /** Fetches www/pkg/nist/NAME.dat into the lab; false (with a message) when it is not there. */

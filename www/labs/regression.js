@@ -3,7 +3,7 @@
 // solves exactly and draws. User text only reaches the page through textContent / value.
 import { RegressionLab } from '../pkg/gradlab.js';
 import { csvBox } from '../csvbox.js';
-import { $, el, fmt, table, playbackKeys, speedSelect, plotGestures, describePlot, announce } from '../ui.js';
+import { $, el, fmt, table, playbackKeys, speedSelect, plotGestures, describePlot, announce, applyAfter } from '../ui.js';
 import * as engine from '../engine.js';
 import { player } from '../playback.js';
 import * as i18n from '../i18n.js';
@@ -257,10 +257,13 @@ function apply(csvText, refused = () => {}) {
   else refused(result.errors);
 }
 
-let timer = 0;
 function applySoon() {
-  clearTimeout(timer);
-  timer = setTimeout(() => apply(), 200);
+  applyAfter(apply, 200);
+}
+
+/** The CSV options re-read the text as it is in the box now, not the last text applied. */
+function applyCsvOptions() {
+  apply(f('source').value === 'csv' ? csvNow() : undefined);
 }
 
 // ---------- playback ----------
@@ -296,7 +299,7 @@ function wire() {
       // The CSV options re-read the text as it is in the box now, not the last text applied.
       const now = () => (f('source').value === 'csv' ? csvNow() : undefined);
       if (input.tagName === 'SELECT') input.addEventListener('change', () => apply(now()));
-      else input.addEventListener('input', () => { clearTimeout(timer); timer = setTimeout(() => apply(now()), 200); });
+      else input.addEventListener('input', () => applyAfter(applyCsvOptions, 200));
     } else if (input.tagName === 'SELECT') input.addEventListener('change', () => { showSourceFields(); apply(); });
     else input.addEventListener('input', applySoon);
   }

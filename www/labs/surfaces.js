@@ -2,7 +2,7 @@
 // No numerics here: the form's text goes to Rust as typed; Rust validates, solves and draws.
 // User text only ever reaches the page through textContent / value, never innerHTML.
 import { SurfaceLab } from '../pkg/gradlab.js';
-import { $, el, fmt, table, playbackKeys, plotGestures, showCaret, staleFormula, describePlot, announce } from '../ui.js';
+import { $, el, fmt, table, playbackKeys, plotGestures, showCaret, staleFormula, describePlot, announce, applyAfter, cancelApply } from '../ui.js';
 import * as engine from '../engine.js';
 import { player } from '../playback.js';
 import * as i18n from '../i18n.js';
@@ -436,10 +436,8 @@ function apply() {
   }
 }
 
-let timer = 0;
 function applySoon() {
-  clearTimeout(timer);
-  timer = setTimeout(apply, 150);
+  applyAfter(apply, 150);
 }
 
 // ---------- events ----------
@@ -459,7 +457,7 @@ function wire() {
     const check = checkFormula();
     if (check.ok) applySoon();
     else {
-      clearTimeout(timer); // a valid text typed just before must not apply over the label
+      cancelApply(apply); // a valid text typed just before must not apply over the label
       staleFormula(root, true);
       showErrors([{ field: 'formula', message: check.message }]);
     }
