@@ -216,37 +216,19 @@ impl Pen {
 /// the backend's own stroke (which draws the few-segment paths of most runs exactly as before).
 pub const RASTER_PATH_SEGMENTS: usize = 1000;
 
-/// The part of segment a–b inside `[x0, y0, x1, y1]` (Liang–Barsky), `None` if none is or a
-/// point is not finite.
+/// The part of segment a–b inside `[x0, y0, x1, y1]` ([`super::contour::clip_segment`]), `None`
+/// if none is or a point is not finite.
 fn clip_to(a: (f64, f64), b: (f64, f64), r: [f64; 4]) -> Option<((f64, f64), (f64, f64))> {
     if !(a.0.is_finite() && a.1.is_finite() && b.0.is_finite() && b.1.is_finite()) {
         return None;
     }
-    let (dx, dy) = (b.0 - a.0, b.1 - a.1);
-    let (mut t0, mut t1) = (0.0f64, 1.0f64);
-    for (p, q) in [
-        (-dx, a.0 - r[0]),
-        (dx, r[2] - a.0),
-        (-dy, a.1 - r[1]),
-        (dy, r[3] - a.1),
-    ] {
-        if p == 0.0 {
-            if q < 0.0 {
-                return None;
-            }
-        } else {
-            let t = q / p;
-            if p < 0.0 {
-                t0 = t0.max(t);
-            } else {
-                t1 = t1.min(t);
-            }
-        }
-    }
-    (t0 <= t1).then_some((
-        (a.0 + t0 * dx, a.1 + t0 * dy),
-        (a.0 + t1 * dx, a.1 + t1 * dy),
-    ))
+    let window = crate::problem::surfaces::ViewBox {
+        x_min: r[0],
+        y_min: r[1],
+        x_max: r[2],
+        y_max: r[3],
+    };
+    super::contour::clip_segment(a, b, &window).map(|[p, q]| (p, q))
 }
 
 /// A path stroked before, kept with its distance field: a redraw of the same path, or of a

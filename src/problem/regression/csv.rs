@@ -22,7 +22,6 @@ pub const MAX_ABS: f64 = 1e100;
 /// Field separator.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
-
 pub enum Delimiter {
     /// Detect from the first line.
     #[default]
